@@ -1,0 +1,58 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AppInfo } from '../../preload/contract.ts';
+import { listDatasetSummaries } from '../store/dataset-summaries.ts';
+import { listJobs } from '../store/jobs.ts';
+import { allTags, getMetricSeries, getRun, listRuns, setRunNote, setRunTags } from '../store/runs.ts';
+import type { Store } from '../store/store.ts';
+import type { Handlers } from './dispatch.ts';
+import type { EventHub } from './events.ts';
+import { listExecutionProviders, onnxruntimeVersion } from './providers.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The application version, from package.json. */
+export const APP_VERSION = (require('../../package.json') as { version: string }).version;
+
+export interface ServiceContext {
+  store: Store;
+  dataDir: string;
+  events: EventHub;
+  runtime: AppInfo['runtime'];
+}
+
+/** The one service behind the bridge; both transports dispatch to it. */
+export function createService(ctx: ServiceContext): Handlers {
+  const { db } = ctx.store;
+  return {
+    'app.info': async () => ({
+      version: APP_VERSION,
+      runtime: ctx.runtime,
+      platform: process.platform,
+      arch: process.arch,
+      nodeVersion: process.versions.node,
+      electronVersion: process.versions.electron ?? null,
+      dataDir: ctx.dataDir,
+      storePath: path.resolve(ctx.store.file),
+      schemaVersion: ctx.store.schemaVersion,
+      onnxruntimeVersion: onnxruntimeVersion(),
+      providers: await listExecutionProviders(),
+    }),
+    'datasets.list': async () => listDatasetSummaries(db),
+    'runs.list': async (query) => listRuns(db, query),
+    'runs.get': async ({ id }) => getRun(db, id),
+    'runs.setNote': async ({ id, note }) => {
+      setRunNote(db, id, note);
+      ctx.events.emit('store.changed', { what: 'runs', id });
+      return getRun(db, id);
+    },
+    'runs.setTags': async ({ id, tags }) => {
+      setRunTags(db, id, tags);
+      ctx.events.emit('store.changed', { what: 'runs', id });
+      return getRun(db, id);
+    },
+    'runs.tags': async () => allTags(db),
+    'runs.metrics': async ({ runIds, keys }) => getMetricSeries(db, runIds, keys),
+    'classify.jobs': async () => listJobs(db),
+  };
+}

@@ -1,0 +1,31 @@
+/** Error codes that cross the bridge; the renderer shows `message` and may branch on `code`. */
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_REQUEST'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'STORE_LOCKED'
+  | 'STORE_NEWER'
+  | 'STORE_CORRUPT'
+  | 'STORE_READONLY'
+  | 'PORT_BUSY'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+/** An error meant for a person: says what was wrong, with which file or value, and what to do. */
+export class LanglabError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LanglabError';
+    this.code = code;
+  }
+}
+
+/** Turns anything thrown into the `{ code, message }` shape both transports send. */
+export function toErrorPayload(err: unknown): { code: ErrorCode; message: string } {
+  if (err instanceof LanglabError) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: `Internal error: ${message}` };
+}

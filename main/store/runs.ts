@@ -1,0 +1,295 @@
+import type Database from 'better-sqlite3';
+import os from 'node:os';
+import type {
+  ArtifactInfo,
+  ClassReportRow,
+  EvaluationInfo,
+  MetricSeries,
+  ModelKind,
+  RunDetail,
+  RunsPage,
+  RunsQuery,
+  RunStatus,
+  RunSummary,
+} from '../../preload/contract.ts';
+import { LanglabError } from '../errors.ts';
+
+/** Hyperparameters shown in the runs list next to each run. */
+export const KEY_PARAMS = ['learning_rate', 'batch_size', 'epochs', 'max_length'] as const;
+
+export interface NewRun {
+  name: string;
+  datasetId: number | null;
+  modelKind: ModelKind;
+  modelSource?: string;
+  provider?: string;
+  params: Record<string, unknown>;
+  tags?: string[];
+  startTime?: number;
+}
+
+export interface MetricRecord {
+  key: string;
+  step: number;
+  epoch?: number | null;
+  timestamp?: number;
+  value: number;
+}
+
+interface RunRow {
+  id: number;
+  name: string;
+  status: RunStatus;
+  dataset_id: number | null;
+  dataset_name: string | null;
+  model_kind: ModelKind;
+  model_source: string;
+  provider: string;
+  start_time: number;
+  end_time: number | null;
+  error: string | null;
+  note: string;
+  tags: string | null;
+}
+
+const RUN_SELECT = `
+  SELECT r.id, r.name, r.status, r.dataset_id, d.name AS dataset_name, r.model_kind, r.model_source,
+         r.provider, r.start_time, r.end_time, r.error, r.note,
+         (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags
+  FROM runs r LEFT JOIN datasets d ON d.id = r.dataset_id`;
+
+/** Records a new RUNNING run owned by this process, with its immutable params and its tags. */
+export function createRun(db: Database.Database, run: NewRun): number {
+  return db.transaction(() => {
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO runs (name, status, dataset_id, model_kind, model_source, provider, start_time, owner_pid, owner_host)
+           VALUES (?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(run.name, run.datasetId, run.modelKind, run.modelSource ?? '', run.provider ?? 'cpu', run.startTime ?? Date.now(), process.pid, os.hostname())
+        .lastInsertRowid,
+    );
+    const insertParam = db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)');
+    for (const [key, value] of Object.entries(run.params)) insertParam.run(id, key, JSON.stringify(value ?? null));
+    writeTags(db, id, run.tags ?? []);
+    return id;
+  })();
+}
+
+/** Ends a run (or records a status change) with an optional error for FAILED runs. */
+export function setRunStatus(db: Database.Database, id: number, status: RunStatus, error?: string, now = Date.now()): void {
+  const ended = status === 'RUNNING' ? null : now;
+  const info = db.prepare('UPDATE runs SET status = ?, end_time = ?, error = ? WHERE id = ?').run(status, ended, error ?? null, id);
+  if (info.changes === 0) throw notFound(id);
+}
+
+/**
+ * Appends metric points in one transaction and keeps latest_metrics at the highest step seen.
+ * NaN and infinities are stored as NULL (SQLite has no NaN) so they still show up as gaps.
+ */
+export function logMetrics(db: Database.Database, runId: number, points: MetricRecord[]): void {
+  if (points.length === 0) return;
+  const insert = db.prepare('INSERT INTO metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)');
+  const latest = db.prepare(
+    `INSERT INTO latest_metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, epoch = excluded.epoch,
+       timestamp = excluded.timestamp, value = excluded.value
+     WHERE excluded.step >= latest_metrics.step`,
+  );
+  db.transaction(() => {
+    for (const p of points) {
+      const value = Number.isFinite(p.value) ? p.value : null;
+      const row = [runId, p.key, p.step, p.epoch ?? null, p.timestamp ?? Date.now(), value] as const;
+      insert.run(...row);
+      latest.run(...row);
+    }
+  })();
+}
+
+/** Lists runs newest first, filtered by text, tag and status, one page at a time. */
+export function listRuns(db: Database.Database, query: RunsQuery = {}): RunsPage {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (query.status) {
+    where.push('r.status = ?');
+    params.push(query.status);
+  }
+  if (query.tag) {
+    where.push('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = ?)');
+    params.push(query.tag);
+  }
+  const text = query.text?.trim();
+  if (text) {
+    const like = `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    where.push(
+      `(r.name LIKE ? ESCAPE '\\' OR d.name LIKE ? ESCAPE '\\' OR r.model_source LIKE ? ESCAPE '\\' OR r.model_kind LIKE ? ESCAPE '\\'
+        OR r.note LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag LIKE ? ESCAPE '\\'))`,
+    );
+    params.push(like, like, like, like, like, like);
+  }
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (db.prepare(`SELECT count(*) AS n FROM runs r LEFT JOIN datasets d ON d.id = r.dataset_id ${whereSql}`).get(...params) as { n: number }).n;
+  const limit = query.limit ?? 500;
+  const offset = query.offset ?? 0;
+  const rows = db.prepare(`${RUN_SELECT} ${whereSql} ORDER BY r.start_time DESC, r.id DESC LIMIT ? OFFSET ?`).all(...params, limit, offset) as RunRow[];
+  return { runs: summarise(db, rows), total };
+}
+
+/** One run with everything the run page shows. */
+export function getRun(db: Database.Database, id: number): RunDetail {
+  const row = db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(id) as RunRow | undefined;
+  if (!row) throw notFound(id);
+  const [summary] = summarise(db, [row]);
+  const params = Object.fromEntries(
+    (db.prepare('SELECT key, value FROM params WHERE run_id = ? ORDER BY key').all(id) as { key: string; value: string }[]).map((p) => [
+      p.key,
+      JSON.parse(p.value) as unknown,
+    ]),
+  );
+  const artifacts = (
+    db.prepare('SELECT id, kind, path, bytes, created_at FROM artifacts WHERE run_id = ? ORDER BY id').all(id) as {
+      id: number;
+      kind: string;
+      path: string;
+      bytes: number;
+      created_at: number;
+    }[]
+  ).map((a): ArtifactInfo => ({ id: a.id, kind: a.kind, path: a.path, bytes: a.bytes, createdAt: a.created_at }));
+  return { ...summary, params, artifacts, evaluations: listEvaluations(db, id) };
+}
+
+export function setRunNote(db: Database.Database, id: number, note: string): void {
+  if (db.prepare('UPDATE runs SET note = ? WHERE id = ?').run(note, id).changes === 0) throw notFound(id);
+}
+
+/** Replaces a run's tags; tags are trimmed, de-duplicated and never empty. */
+export function setRunTags(db: Database.Database, id: number, tags: string[]): void {
+  db.transaction(() => {
+    if (!db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) throw notFound(id);
+    db.prepare('DELETE FROM run_tags WHERE run_id = ?').run(id);
+    writeTags(db, id, tags);
+  })();
+}
+
+/** Every tag in use, for the tag filter. */
+export function allTags(db: Database.Database): string[] {
+  return (db.prepare('SELECT DISTINCT tag FROM run_tags ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);
+}
+
+/** Metric history of several runs, for overlaid curves. */
+export function getMetricSeries(db: Database.Database, runIds: number[], keys?: string[]): MetricSeries[] {
+  const series = new Map<string, MetricSeries>();
+  const stmt = db.prepare('SELECT key, step, epoch, timestamp, value FROM metrics WHERE run_id = ? ORDER BY key, step, timestamp');
+  for (const runId of runIds) {
+    for (const row of stmt.iterate(runId) as Iterable<{ key: string; step: number; epoch: number | null; timestamp: number; value: number | null }>) {
+      if (keys && !keys.includes(row.key)) continue;
+      const id = `${runId}\u0000${row.key}`;
+      let s = series.get(id);
+      if (!s) series.set(id, (s = { runId, key: row.key, points: [] }));
+      s.points.push({ step: row.step, epoch: row.epoch, timestamp: row.timestamp, value: row.value });
+    }
+  }
+  return [...series.values()];
+}
+
+/** The evaluation written at the end of a run, as structured data with its label order. */
+export interface NewEvaluation {
+  split: string;
+  labels: string[];
+  rows: ClassReportRow[];
+  macro: Omit<ClassReportRow, 'label'>;
+  weighted: Omit<ClassReportRow, 'label'>;
+  accuracy: number;
+  confusion: number[][];
+}
+
+export function saveEvaluation(db: Database.Database, runId: number, e: NewEvaluation, now = Date.now()): number {
+  const report = JSON.stringify({ rows: e.rows, macro: e.macro, weighted: e.weighted });
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO evaluations (run_id, split, labels, report, confusion, accuracy, macro_f1, weighted_f1, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(runId, e.split, JSON.stringify(e.labels), report, JSON.stringify(e.confusion), e.accuracy, e.macro.f1, e.weighted.f1, now).lastInsertRowid,
+  );
+}
+
+export function listEvaluations(db: Database.Database, runId: number): EvaluationInfo[] {
+  const rows = db
+    .prepare('SELECT id, split, labels, report, confusion, accuracy, created_at FROM evaluations WHERE run_id = ? ORDER BY id')
+    .all(runId) as { id: number; split: string; labels: string; report: string; confusion: string; accuracy: number; created_at: number }[];
+  return rows.map((r) => {
+    const report = JSON.parse(r.report) as Pick<EvaluationInfo, 'rows' | 'macro' | 'weighted'>;
+    return {
+      id: r.id,
+      split: r.split,
+      labels: JSON.parse(r.labels) as string[],
+      ...report,
+      accuracy: r.accuracy,
+      confusion: JSON.parse(r.confusion) as number[][],
+      createdAt: r.created_at,
+    };
+  });
+}
+
+/** Records a file the run produced; `path` is relative to the data directory. */
+export function addArtifact(db: Database.Database, runId: number, kind: string, path: string, bytes: number, now = Date.now()): number {
+  return Number(
+    db.prepare('INSERT INTO artifacts (run_id, kind, path, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, kind, path, bytes, now).lastInsertRowid,
+  );
+}
+
+function writeTags(db: Database.Database, id: number, tags: string[]): void {
+  const insert = db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)');
+  for (const tag of tags.map((t) => t.trim()).filter(Boolean)) insert.run(id, tag);
+}
+
+function summarise(db: Database.Database, rows: RunRow[]): RunSummary[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const marks = ids.map(() => '?').join(',');
+  const latest = new Map<number, Record<string, number | null>>();
+  for (const m of db.prepare(`SELECT run_id, key, value FROM latest_metrics WHERE run_id IN (${marks})`).all(...ids) as {
+    run_id: number;
+    key: string;
+    value: number | null;
+  }[]) {
+    const entry = latest.get(m.run_id) ?? {};
+    entry[m.key] = m.value;
+    latest.set(m.run_id, entry);
+  }
+  const keyParams = new Map<number, RunSummary['keyParams']>();
+  const keyMarks = KEY_PARAMS.map(() => '?').join(',');
+  for (const p of db.prepare(`SELECT run_id, key, value FROM params WHERE run_id IN (${marks}) AND key IN (${keyMarks})`).all(...ids, ...KEY_PARAMS) as {
+    run_id: number;
+    key: string;
+    value: string;
+  }[]) {
+    const entry = keyParams.get(p.run_id) ?? {};
+    entry[p.key] = JSON.parse(p.value) as string | number | boolean | null;
+    keyParams.set(p.run_id, entry);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    datasetId: r.dataset_id,
+    datasetName: r.dataset_name,
+    modelKind: r.model_kind,
+    modelSource: r.model_source,
+    provider: r.provider,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    error: r.error,
+    note: r.note,
+    tags: r.tags ? (JSON.parse(r.tags) as string[]) : [],
+    keyParams: keyParams.get(r.id) ?? {},
+    latest: latest.get(r.id) ?? {},
+  }));
+}
+
+function notFound(id: number): LanglabError {
+  return new LanglabError('NOT_FOUND', `There is no run ${id} in the store. It may have been deleted; reload the runs list.`);
+}

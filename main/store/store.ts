@@ -1,0 +1,118 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LanglabError } from '../errors.ts';
+import { latestVersion, loadMigrations, migrate } from './migrate.ts';
+import { processAlive } from './lock.ts';
+
+export interface OpenStoreOptions {
+  /** The database file; its folder is created when missing. */
+  file: string;
+  /** A better-sqlite3 addon built for the running runtime (Electron keeps its own build). */
+  nativeBinding?: string;
+  /** Mark runs and jobs left RUNNING by a crashed process as INTERRUPTED (app instances do this). */
+  recoverCrashed?: boolean;
+}
+
+/** The open experiment store: the database plus facts about it. */
+export interface Store {
+  readonly db: Database.Database;
+  readonly file: string;
+  readonly schemaVersion: number;
+  close(): void;
+}
+
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+/**
+ * Opens (creating or migrating) the SQLite store. A damaged, read-only or newer-schema file is
+ * refused with a clear message and left exactly as it was: nothing is written before the checks.
+ */
+export function openStore(options: OpenStoreOptions): Store {
+  const file = path.resolve(options.file);
+  mkdirSync(path.dirname(file), { recursive: true });
+  if (existsSync(file)) {
+    const st = statSync(file);
+    if (!st.isFile()) {
+      throw new LanglabError('STORE_CORRUPT', `The store path ${file} is not a file. Remove it or set LANGLAB_HOME to another folder.`);
+    }
+    // Honour the read-only bit even for root, who could otherwise write through it.
+    if ((st.mode & 0o222) === 0) {
+      throw new LanglabError(
+        'STORE_READONLY',
+        `The store ${file} is read-only. Make it writable (chmod u+w) or set LANGLAB_HOME to another folder; it was not changed.`,
+      );
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (err) {
+    throw describeOpenError(err, file);
+  }
+  try {
+    const migrations = loadMigrations();
+    // Read before anything writes: switching to WAL would already change a newer or foreign file.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > latestVersion(migrations)) migrate(db, migrations, file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const schemaVersion = migrate(db, migrations, file);
+    if (options.recoverCrashed) markCrashedAsInterrupted(db);
+    return { db, file, schemaVersion, close: () => db.close() };
+  } catch (err) {
+    db.close();
+    throw describeOpenError(err, file);
+  }
+}
+
+function describeOpenError(err: unknown, file: string): Error {
+  if (err instanceof LanglabError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  if (CORRUPT_CODES.has(code)) {
+    return new LanglabError(
+      'STORE_CORRUPT',
+      `The store ${file} is damaged or is not a Langlab database (${(err as Error).message}). ` +
+        'It was left untouched: move it aside to start a fresh store, or set LANGLAB_HOME to another folder.',
+      { cause: err },
+    );
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+    return new LanglabError(
+      'STORE_READONLY',
+      `The store ${file} cannot be written (${(err as Error).message}). ` +
+        'Check the permissions of the file and its folder, or set LANGLAB_HOME to another folder.',
+      { cause: err },
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * A run or job still RUNNING whose owner process is gone was cut short by a crash: mark it
+ * INTERRUPTED with an end time. Runs owned by a live process (a CLI training beside the app) stay.
+ */
+export function markCrashedAsInterrupted(db: Database.Database, now = Date.now()): number {
+  const host = os.hostname();
+  const reason = 'The process running it stopped unexpectedly (crash or forced quit).';
+  let changed = 0;
+  for (const [table, endColumn] of [['runs', 'end_time'], ['classification_jobs', 'ended_at']] as const) {
+    const rows = db.prepare(`SELECT id, owner_pid, owner_host FROM ${table} WHERE status = 'RUNNING'`).all() as {
+      id: number;
+      owner_pid: number | null;
+      owner_host: string | null;
+    }[];
+    const update = db.prepare(
+      `UPDATE ${table} SET status = 'INTERRUPTED', ${endColumn} = ?, error = COALESCE(error, ?) WHERE id = ? AND status = 'RUNNING'`,
+    );
+    for (const row of rows) {
+      const ownerAlive =
+        row.owner_host === host && row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid);
+      if (!ownerAlive) changed += update.run(now, reason, row.id).changes;
+    }
+  }
+  return changed;
+}
