@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { AppInfo } from '../../preload/contract.ts';
 import { listDatasetSummaries } from '../store/dataset-summaries.ts';
 import { listJobs } from '../store/jobs.ts';
@@ -9,10 +9,8 @@ import type { Handlers } from './dispatch.ts';
 import type { EventHub } from './events.ts';
 import { listExecutionProviders, onnxruntimeVersion } from './providers.ts';
 
-const require = createRequire(import.meta.url);
-
-/** The application version, from package.json. */
-export const APP_VERSION = (require('../../package.json') as { version: string }).version;
+/** The application version, from package.json (a JSON import, so the Electron bundle inlines it). */
+export const APP_VERSION: string = packageJson.version;
 
 export interface ServiceContext {
   store: Store;

@@ -58,7 +58,7 @@ export function acquireInstanceLock(dataDir: string, what: string): InstanceLock
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(file);
-      if (holder && holder.host === os.hostname() && holder.pid !== process.pid && processAlive(holder.pid)) {
+      if (holder && holder.host === os.hostname() && processAlive(holder.pid)) {
         throw new LanglabError(
           'STORE_LOCKED',
           `Another Langlab instance (${holder.what}, pid ${holder.pid}) is already using the data folder ${dataDir}. ` +

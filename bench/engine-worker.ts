@@ -1,0 +1,166 @@
+// Runs one benchmark configuration with Langlab's engine in its own process (so peak RSS is per
+// configuration) and prints one JSON object. Usage: node --import tsx bench/engine-worker.ts <id> <threads>
+import * as ort from 'onnxruntime-node';
+import { Graph } from '../main/engine/graph/graph.ts';
+import { toOnnx } from '../main/engine/graph/serialize.ts';
+import { softmaxCrossEntropy } from '../main/engine/graph/nn.ts';
+import type { Value } from '../main/engine/graph/value.ts';
+import { tinyRobertaConfig, tinyRobertaWeights } from '../main/engine/io/tiny-roberta.ts';
+import { buildRoberta } from '../main/engine/models/roberta.ts';
+import { buildScratch, initScratchWeights, scratchConfig } from '../main/engine/models/scratch.ts';
+import { DropoutInputs } from '../main/engine/models/dropout-inputs.ts';
+import { noDropout } from '../main/engine/models/common.ts';
+import { Rng } from '../main/engine/models/init.ts';
+import { buildTrainStep } from '../main/engine/optim/train-step.ts';
+import { MaskGenerator } from '../main/engine/optim/dropout-mask.ts';
+import { TrainStepRunner } from '../main/engine/runtime/train-step-runner.ts';
+import { CODEBERTA_SHAPE, CONFIGS, type BenchConfig, SCRATCH_SHAPE } from './configs.ts';
+
+const [id, threadsArg] = process.argv.slice(2);
+const threads = Number(threadsArg ?? 2);
+const cfg = CONFIGS.find((c) => c.id === id);
+if (!cfg) throw new Error(`unknown configuration ${id}`);
+
+/** 2*M*N*K summed over MatMul/Gemm nodes, with symbolic dims resolved. */
+function matmulFlops(g: Graph, dims: Record<string, number>): { flops: number; unknown: number } {
+  // Symbolic dims may be products ('batch*seq') after reshapes.
+  const size = (d: number | string): number =>
+    typeof d === 'number' ? d : d.split('*').reduce((p, part) => p * (/^\d+$/.test(part) ? Number(part) : dims[part] ?? NaN), 1);
+  let flops = 0;
+  let unknown = 0;
+  for (const n of g.nodes) {
+    if (n.op !== 'MatMul' && n.op !== 'Gemm') continue;
+    const a = n.inputs[0]?.shape;
+    const out = n.outputs[0].shape;
+    if (!a || !out) { unknown++; continue; }
+    const k = n.op === 'Gemm' && n.attrs.transA ? size(a[0]) : size(a[a.length - 1]);
+    const f = 2 * k * out.reduce((p: number, d) => p * size(d), 1);
+    if (Number.isFinite(f)) flops += f; else unknown++;
+  }
+  return { flops, unknown };
+}
+
+function randomBatch(rng: Rng, batch: number, seq: number, vocab: number, first: number | null, labels: number) {
+  const ids = new BigInt64Array(batch * seq);
+  for (let i = 0; i < ids.length; i++) ids[i] = BigInt(4 + Math.floor(rng.next() * (vocab - 4)));
+  if (first !== null) for (let b = 0; b < batch; b++) ids[b * seq] = BigInt(first);
+  const mask = new BigInt64Array(batch * seq).fill(1n);
+  const y = BigInt64Array.from({ length: batch }, () => BigInt(Math.floor(rng.next() * labels)));
+  return {
+    input_ids: new ort.Tensor('int64', ids, [batch, seq]),
+    attention_mask: new ort.Tensor('int64', mask, [batch, seq]),
+    labels: new ort.Tensor('int64', y, [batch]),
+  };
+}
+
+function buildModel(c: BenchConfig, g: Graph, dropout: DropoutInputs | null): { logits: Value; vocab: number; first: number | null } {
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+  const labels = Array.from({ length: c.num_labels ?? 8 }, (_, i) => `l${i}`);
+  const fn = dropout ? dropout.fn : noDropout;
+  if (c.family === 'scratch') {
+    const config = scratchConfig(labels.length, { ...SCRATCH_SHAPE, max_length: c.seq });
+    return { logits: buildScratch(g, { inputIds, attentionMask }, { config, weights: initScratchWeights(config, 1), inference: dropout === null }, fn), vocab: 256, first: null };
+  }
+  const rc = tinyRobertaConfig({ ...CODEBERTA_SHAPE, seed: 1 });
+  const weights = tinyRobertaWeights(rc, { seed: 1 });
+  const encoder = new Map([...weights].map(([k, t]) => [k.replace(/^roberta\./, ''), t.data as Float32Array]));
+  const out = buildRoberta(g, { inputIds, attentionMask }, {
+    config: rc, encoder, head: null, labels, inference: dropout === null,
+    training: { freeze_base_model: true, unfreeze_last_n_layers: c.unfreeze_last_n_layers ?? 2 },
+  }, fn);
+  return { logits: out.logits, vocab: rc.vocab_size, first: 0 };
+}
+
+async function gemm(): Promise<Record<string, unknown>> {
+  // Best of two sizes: small products under-use the cores, so one size alone under-states the rate.
+  let best = 0;
+  for (const n of [1024, 2048]) {
+    const g = new Graph();
+    const a = g.input('a', 'float32', [n, n]);
+    const b = g.input('b', 'float32', [n, n]);
+    g.output(g.MatMul(a, b), 'c');
+    const s = await ort.InferenceSession.create(toOnnx(g), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+    const rng = new Rng(3);
+    const data = () => Float32Array.from({ length: n * n }, () => rng.next() - 0.5);
+    const feeds = { a: new ort.Tensor('float32', data(), [n, n]), b: new ort.Tensor('float32', data(), [n, n]) };
+    for (let i = 0; i < 3; i++) await s.run(feeds);
+    const reps = 10;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await s.run(feeds);
+    best = Math.max(best, (2 * n ** 3 * reps) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  return { gemm_gflops: +best.toFixed(1), note: 'onnxruntime MatMul, float32, best of 1024^3 and 2048^3' };
+}
+
+// Arena off by default: with it, freed 200 MB attention tensors stay reserved and peak RSS grows
+// (RoBERTa seq 512: 7.0 GB vs 4.6 GB); the `_arena` configuration shows the other side of the trade.
+const SESSION_EXTRA = { enableCpuMemArena: cfg.arena ?? false };
+
+/** Frees what only graph building needed, so the measured peak is the training process's own. */
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+async function train(c: BenchConfig): Promise<Record<string, unknown>> {
+  const dims = { batch: c.batch!, seq: c.seq! };
+  const t0 = performance.now();
+  // Built in a closure so the graph and the source weights are garbage once the runner exists.
+  const built = (() => {
+    const g = new Graph();
+    const drop = new DropoutInputs();
+    const { logits, vocab, first } = buildModel(c, g, drop);
+    const labels = g.input('labels', 'int64', ['batch']);
+    const step = buildTrainStep(g, { loss: softmaxCrossEntropy(g, logits, labels), maxGradNorm: 1.0 });
+    return { step, drop, vocab, first, mm: matmulFlops(g, dims), nodes: g.nodes.length };
+  })();
+  const { drop, vocab, first, mm } = built;
+  const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
+  const trainableParams = built.step.slots.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
+  const setupS = (performance.now() - t0) / 1000;
+  collect();
+  const rng = new Rng(11);
+  const gen = new MaskGenerator(5);
+  const batch = randomBatch(rng, c.batch!, c.seq!, vocab, first, c.num_labels ?? 8);
+  let timed = 0;
+  for (let i = 0; i < c.warmup! + c.steps!; i++) {
+    const s0 = performance.now();
+    await runner.step({ ...batch, ...drop.masks(gen, dims) }, 1e-4);
+    if (i >= c.warmup!) timed += performance.now() - s0;
+  }
+  const stepS = timed / 1000 / c.steps!;
+  return {
+    samples_per_s: +(c.batch! / stepS).toFixed(2), step_s: +stepS.toFixed(3), setup_s: +setupS.toFixed(2),
+    graph_nodes: built.nodes, matmul_gflop_per_step: +(mm.flops / 1e9).toFixed(2), matmuls_without_shape: mm.unknown,
+    trainable_params: trainableParams,
+  };
+}
+
+async function forward(c: BenchConfig): Promise<Record<string, unknown>> {
+  const dims = { batch: c.batch!, seq: c.seq! };
+  const built = (() => {
+    const g = new Graph();
+    const { logits, vocab, first } = buildModel(c, g, null);
+    g.output(g.Softmax(logits, { axis: -1 }), 'probabilities');
+    return { onnx: toOnnx(g), vocab, first, mm: matmulFlops(g, dims) };
+  })();
+  const session = await ort.InferenceSession.create(built.onnx, {
+    intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...SESSION_EXTRA,
+  });
+  const { vocab, first, mm } = built;
+  built.onnx = new Uint8Array(0);
+  collect();
+  const { input_ids, attention_mask } = randomBatch(new Rng(11), c.batch!, c.seq!, vocab, first, 2);
+  let timed = 0;
+  for (let i = 0; i < c.warmup! + c.steps!; i++) {
+    const s0 = performance.now();
+    await session.run({ input_ids, attention_mask });
+    if (i >= c.warmup!) timed += performance.now() - s0;
+  }
+  const stepS = timed / 1000 / c.steps!;
+  return { samples_per_s: +(c.batch! / stepS).toFixed(2), step_s: +stepS.toFixed(3), matmul_gflop_per_step: +(mm.flops / 1e9).toFixed(2) };
+}
+
+const result = cfg.kind === 'gemm' ? await gemm() : cfg.kind === 'train' ? await train(cfg) : await forward(cfg);
+const peak = process.resourceUsage().maxRSS / 1024;
+console.log(JSON.stringify({ ...result, peak_rss_mb: +peak.toFixed(0) }));

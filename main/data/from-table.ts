@@ -1,0 +1,195 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { LanglabError } from '../errors.ts';
+import { assembleDataset, type Candidate } from './assemble.ts';
+import { parseCsv } from './csv.ts';
+import { sha256Hex } from './fingerprint.ts';
+import { DEFAULT_MAX_BYTES } from './from-folder.ts';
+import { requirePath } from './input-path.ts';
+import { minhashSignature } from './near-duplicates.ts';
+import { ProgressReporter } from './progress.ts';
+import { SkipLog } from './skip-log.ts';
+import { parseSplitName } from './split.ts';
+import { decodeText } from './text-check.ts';
+import type { CommonOptions, DatasetResult, Split } from './types.ts';
+
+export interface TableOptions extends CommonOptions {
+  /** Rows whose text is larger than this are skipped as 'oversize' (default 1 MB). */
+  maxBytes?: number;
+  /** Forces the format; otherwise '.jsonl'/'.ndjson' mean JSONL and anything else CSV. */
+  format?: 'csv' | 'jsonl';
+}
+
+/** One row as found in the file, before the common checks. */
+interface Row {
+  line: number;
+  text: Buffer | string;
+  label: string;
+  split?: Split;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A CSV (header with text and label, optional split) or JSONL file (one object per line with the
+ * same keys). Structural problems are errors naming the line; unusable rows are counted skips.
+ * The texts are kept in the result, since there are no files to read them back from.
+ */
+export async function datasetFromTable(file: string, options: TableOptions = {}): Promise<DatasetResult> {
+  const { abs } = await requirePath(file, 'file');
+  const format = options.format ?? (/\.(jsonl|ndjson)$/i.test(abs) ? 'jsonl' : 'csv');
+  const progress = new ProgressReporter(options);
+  const skips = new SkipLog(options.maxListedPerReason);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const base = path.basename(abs);
+  progress.setPhase('read');
+
+  const candidates: Candidate[] = [];
+  let withSplit = 0;
+  const rows = format === 'csv' ? csvRows(abs, base, skips) : jsonlRows(abs, base, skips);
+  for await (const row of rows) {
+    const where = `${base}:${row.line}`;
+    const bytes = typeof row.text === 'string' ? Buffer.from(row.text) : row.text;
+    progress.file(bytes.length, where);
+    if (bytes.length > maxBytes) {
+      skips.add('oversize', where);
+      continue;
+    }
+    const decoded = decodeText(bytes);
+    if ('skip' in decoded) {
+      skips.add(decoded.skip, where);
+      continue;
+    }
+    const candidate: Candidate = {
+      root: 0,
+      path: where,
+      label: row.label,
+      size: bytes.length,
+      sha256: sha256Hex(bytes),
+      text: decoded.text,
+      signature: minhashSignature(decoded.text),
+    };
+    if (row.split) {
+      candidate.split = row.split;
+      withSplit++;
+    }
+    candidates.push(candidate);
+  }
+  if (withSplit > 0 && withSplit < candidates.length) {
+    throw new LanglabError('INVALID_ARGUMENT', `${abs}: some rows name a split and others do not. Give every row a split, or none.`);
+  }
+
+  return assembleDataset({
+    kind: format,
+    name: options.name ?? base.replace(/\.[^.]+$/, ''),
+    roots: [abs],
+    candidates,
+    skips,
+    progress,
+    options,
+    recordedOptions: { maxBytes, format },
+    describe: `The table ${abs}`,
+  });
+}
+
+async function* csvRows(abs: string, base: string, skips: SkipLog): AsyncGenerator<Row> {
+  let columns: { text: number; label: number; split: number; count: number } | null = null;
+  for await (const record of parseCsv(createReadStream(abs), base)) {
+    if (!columns) {
+      const names = record.fields.map((f) => f.toString('utf8').replace(/^\uFEFF/, '').trim().toLowerCase());
+      const text = names.indexOf('text');
+      const label = names.indexOf('label');
+      if (text < 0 || label < 0) {
+        const missing = [text < 0 ? 'text' : '', label < 0 ? 'label' : ''].filter(Boolean).join(' and ');
+        throw new LanglabError(
+          'INVALID_ARGUMENT',
+          `${base}, line ${record.line}: the header has no ${missing} column (found: ${names.join(', ') || 'nothing'}). ` +
+            'The first line must name the columns, e.g. text,label,split.',
+        );
+      }
+      columns = { text, label, split: names.indexOf('split'), count: names.length };
+      continue;
+    }
+    if (record.fields.length !== columns.count) {
+      throw new LanglabError(
+        'INVALID_ARGUMENT',
+        `${base}, line ${record.line}: the row has ${record.fields.length} fields but the header has ${columns.count}. ` +
+          'Quote fields that contain commas or line breaks ("...").',
+      );
+    }
+    let label: string;
+    let splitValue = '';
+    try {
+      label = utf8.decode(record.fields[columns.label]).trim();
+      if (columns.split >= 0) splitValue = utf8.decode(record.fields[columns.split]);
+    } catch {
+      skips.add('not-utf8', `${base}:${record.line}`);
+      continue;
+    }
+    yield makeRow(base, record.line, record.fields[columns.text], label, columns.split >= 0 ? splitValue : undefined);
+  }
+  if (!columns) throw new LanglabError('INVALID_ARGUMENT', `${base} is empty: a header line with text,label columns was expected.`);
+}
+
+async function* jsonlRows(abs: string, base: string, skips: SkipLog): AsyncGenerator<Row> {
+  let line = 0;
+  let rest: Buffer = Buffer.alloc(0);
+  const handle = function* (bytes: Buffer): Generator<Row> {
+    line++;
+    let source: string;
+    try {
+      source = utf8.decode(bytes);
+    } catch {
+      skips.add('not-utf8', `${base}:${line}`);
+      return;
+    }
+    if (source.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(source);
+    } catch (err) {
+      throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: not valid JSON (${(err as Error).message}). Each line must be one JSON object.`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: expected a JSON object with "text" and "label".`);
+    }
+    const obj = value as Record<string, unknown>;
+    for (const key of ['text', 'label'] as const) {
+      if (typeof obj[key] !== 'string') {
+        throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the "${key}" field is missing or not a string.`);
+      }
+    }
+    if (obj.split !== undefined && typeof obj.split !== 'string') {
+      throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the "split" field must be a string.`);
+    }
+    yield makeRow(base, line, obj.text as string, (obj.label as string).trim(), obj.split as string | undefined);
+  };
+  for await (const chunk of createReadStream(abs) as AsyncIterable<Buffer>) {
+    let data: Buffer = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let nl: number;
+    while ((nl = data.indexOf(0x0a)) !== -1) {
+      yield* handle(data.subarray(0, nl));
+      data = data.subarray(nl + 1);
+    }
+    rest = Buffer.from(data);
+  }
+  if (rest.length > 0) yield* handle(rest);
+}
+
+function makeRow(base: string, line: number, text: Buffer | string, label: string, split: string | undefined): Row {
+  if (label === '') {
+    throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the label is empty. Every row needs a label.`);
+  }
+  const row: Row = { line, text, label };
+  if (split !== undefined && split.trim() !== '') {
+    const parsed = parseSplitName(split);
+    if (!parsed) {
+      throw new LanglabError(
+        'INVALID_ARGUMENT',
+        `${base}, line ${line}: the split '${split}' is not one of train, validation (val, valid, dev) or test.`,
+      );
+    }
+    row.split = parsed;
+  }
+  return row;
+}

@@ -1,0 +1,102 @@
+import * as linguist from 'linguist-languages';
+
+// Labels come from GitHub Linguist's language table (the linguist-languages package). Linguist
+// settles extensions shared by several languages with content heuristics this package does not
+// carry, so an extension is used only when the table alone names one language:
+//   1. exact file names (Makefile, .clang-format) with a single language;
+//   2. the longest matching extension with a single language;
+//   3. else the one candidate whose name or alias is the extension (.yml -> YAML, .tsx -> TSX)
+//      wins unless another non-dialect candidate has it as primary extension (dialects are
+//      languages with a group, e.g. OASv2-json); with no such name, the one non-dialect candidate,
+//      or the one whose primary extension it is, wins;
+//   4. else the extension is ambiguous (.h: C, C++, Objective-C; .yaml: MiniYAML, YAML; .m) and
+//      the file is left out, unless an override names its language.
+
+export type LanguageVerdict = { language: string } | { ambiguous: string[] } | null;
+
+interface Tables {
+  byFilename: Map<string, string[]>;
+  byExtension: Map<string, string[]>;
+  info: Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean }>;
+  maxDots: number;
+}
+
+let tables: Tables | null = null;
+
+function load(): Tables {
+  if (tables) return tables;
+  const byFilename = new Map<string, string[]>();
+  const byExtension = new Map<string, string[]>();
+  const info = new Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean }>();
+  let maxDots = 1;
+  const add = (map: Map<string, string[]>, key: string, name: string) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [name]);
+    else if (!list.includes(name)) list.push(name);
+  };
+  for (const lang of Object.values(linguist) as linguist.Language[]) {
+    info.set(lang.name, {
+      aliases: [lang.name.toLowerCase(), ...(lang.aliases ?? []).map((a) => a.toLowerCase())],
+      primary: lang.extensions?.[0]?.toLowerCase(),
+      dialect: lang.group !== undefined,
+    });
+    for (const f of lang.filenames ?? []) add(byFilename, f, lang.name);
+    for (const e of lang.extensions ?? []) {
+      const ext = e.toLowerCase();
+      add(byExtension, ext, lang.name);
+      maxDots = Math.max(maxDots, ext.split('.').length - 1);
+    }
+  }
+  tables = { byFilename, byExtension, info, maxDots };
+  return tables;
+}
+
+/** Every Linguist language name, for validating user overrides. */
+export function isLinguistLanguage(name: string): boolean {
+  return load().info.has(name);
+}
+
+/**
+ * The language a file name means in Linguist's table. `overrides` maps an extension ('.h') or a
+ * file name to a language, or to null to leave it out; it is consulted first.
+ */
+export function languageForFileName(fileName: string, overrides?: ReadonlyMap<string, string | null>): LanguageVerdict {
+  const t = load();
+  const lower = fileName.toLowerCase();
+  const exts = extensionsOf(lower, t.maxDots);
+  if (overrides) {
+    for (const key of [fileName, lower, ...exts]) {
+      if (overrides.has(key)) {
+        const v = overrides.get(key)!;
+        return v === null ? null : { language: v };
+      }
+    }
+  }
+  const named = t.byFilename.get(fileName);
+  if (named && named.length === 1) return { language: named[0] };
+  for (const ext of exts) {
+    const candidates = t.byExtension.get(ext);
+    if (!candidates) continue;
+    if (candidates.length === 1) return { language: candidates[0] };
+    const main = candidates.filter((c) => !t.info.get(c)!.dialect);
+    const pool = main.length > 0 ? main : candidates;
+    const bare = ext.slice(1);
+    const byAlias = candidates.filter((c) => t.info.get(c)!.aliases.includes(bare));
+    const byPrimary = pool.filter((c) => t.info.get(c)!.primary === ext);
+    if (byAlias.length === 1 && byPrimary.every((c) => c === byAlias[0])) return { language: byAlias[0] };
+    if (byAlias.length === 0 && pool.length === 1) return { language: pool[0] };
+    if (byAlias.length === 0 && byPrimary.length === 1) return { language: byPrimary[0] };
+    return { ambiguous: [...candidates].sort() };
+  }
+  if (named && named.length > 1) return { ambiguous: [...named].sort() };
+  return null;
+}
+
+/** '.tar.gz' style suffixes, longest first; a leading dot of a hidden file is not an extension. */
+function extensionsOf(lowerName: string, maxDots: number): string[] {
+  const out: string[] = [];
+  const parts = lowerName.split('.');
+  const first = lowerName.startsWith('.') ? 2 : 1;
+  for (let i = Math.max(first, parts.length - maxDots); i < parts.length; i++) out.push('.' + parts.slice(i).join('.'));
+  return out;
+}

@@ -1,0 +1,87 @@
+// Loads an export folder and classifies texts: folder -> predict(texts) -> ranked (label, probability)
+// lists. This is what batch classification and `predict(text)` use; it needs only onnxruntime.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { ByteTokenizer } from '../tokenize/bytes.ts';
+import type { TextTokenizer } from '../tokenize/encoded.ts';
+import { HfTokenizer } from '../tokenize/hf-tokenizer.ts';
+import { EXPORT_FILES, type ExportManifest } from './manifest.ts';
+
+/** One ranked prediction. */
+export interface LabelScore {
+  label: string;
+  probability: number;
+}
+
+/** Session settings: intra-op threads (default: onnxruntime's choice) and execution providers. */
+export interface ClassifierOptions {
+  intraOpNumThreads?: number;
+  executionProviders?: string[];
+}
+
+/** A loaded classifier; call close() to release the session. */
+export class Classifier {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly manifest: ExportManifest,
+    readonly tokenizer: TextTokenizer,
+  ) {}
+
+  get labels(): string[] {
+    return this.manifest.labels;
+  }
+
+  /** Reads an export folder written by exportClassifier. */
+  static async load(dir: string, o: ClassifierOptions = {}): Promise<Classifier> {
+    const mFile = path.join(dir, EXPORT_FILES.manifest);
+    if (!fs.existsSync(mFile)) throw new Error(`${mFile} is missing: ${dir} is not an exported Langlab model folder`);
+    const manifest = JSON.parse(fs.readFileSync(mFile, 'utf8')) as ExportManifest;
+    if (manifest.format !== 'langlab-classifier' || manifest.version !== 1) {
+      throw new Error(`${mFile}: unsupported format ${manifest.format} version ${manifest.version}`);
+    }
+    const t = manifest.tokenizer;
+    const tokenizer: TextTokenizer = t.type === 'bytes'
+      ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens })
+      : HfTokenizer.load(dir, { max_length: t.max_length, truncate: t.truncate });
+    const modelFile = path.join(dir, EXPORT_FILES.model);
+    if (!fs.existsSync(modelFile)) throw new Error(`${modelFile} is missing: export the model again`);
+    const session = await ort.InferenceSession.create(modelFile, {
+      intraOpNumThreads: o.intraOpNumThreads,
+      executionProviders: o.executionProviders ?? ['cpu'],
+      graphOptimizationLevel: 'all',
+    });
+    return new Classifier(session, manifest, tokenizer);
+  }
+
+  /** Class probabilities [texts.length][labels] in label order. */
+  async probabilities(texts: string[], batchSize = 16): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += batchSize) {
+      // Padding to the batch's longest row keeps short files cheap; results do not depend on it.
+      const enc = this.tokenizer.encode(texts.slice(i, i + batchSize), 'longest');
+      const dims = [enc.batch, enc.seqLen];
+      const r = await this.session.run({
+        input_ids: new ort.Tensor('int64', enc.inputIds, dims),
+        attention_mask: new ort.Tensor('int64', enc.attentionMask, dims),
+      }, ['probabilities']);
+      const p = r.probabilities.data as Float32Array;
+      const n = this.labels.length;
+      for (let b = 0; b < enc.batch; b++) out.push(p.slice(b * n, (b + 1) * n));
+    }
+    return out;
+  }
+
+  /** Ranked (label, probability) lists, best first, `topK` long (default: every label). */
+  async predict(texts: string[], o: { topK?: number; batchSize?: number } = {}): Promise<LabelScore[][]> {
+    const probs = await this.probabilities(texts, o.batchSize);
+    return probs.map((p) =>
+      Array.from(p, (probability, i) => ({ label: this.labels[i], probability }))
+        .sort((a, b) => b.probability - a.probability)
+        .slice(0, o.topK ?? this.labels.length));
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,30 @@
+// The description stored next to an exported model.onnx: which tokenizer settings reproduce the
+// training inputs, and what the output columns mean. Anything that loads an export reads this first.
+import type { TruncateSide } from '../tokenize/encoded.ts';
+
+/** File names inside an export folder. */
+export const EXPORT_FILES = {
+  manifest: 'langlab-model.json',
+  model: 'model.onnx',
+  labels: 'labels.json',
+  tokenizer: 'tokenizer.json',
+  tokenizerConfig: 'tokenizer_config.json',
+} as const;
+
+/** How texts are tokenized for this model. */
+export type TokenizerSpec =
+  | { type: 'hf'; max_length: number; truncate: TruncateSide }
+  | { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean };
+
+/** langlab-model.json. */
+export interface ExportManifest {
+  format: 'langlab-classifier';
+  version: 1;
+  family: 'roberta' | 'scratch';
+  labels: string[];
+  tokenizer: TokenizerSpec;
+  /** ONNX graph input names (int64 [batch, seq]) and output names ([batch, labels]). */
+  inputs: ['input_ids', 'attention_mask'];
+  outputs: ['probabilities', 'logits'];
+  created_at: string;
+}

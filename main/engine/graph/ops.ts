@@ -1,0 +1,20 @@
+/**
+ * The closed set of ONNX ops the engine emits. Autodiff's rule table is a mapped type over this union,
+ * so adding an op here without a gradient rule is a compile error.
+ */
+export const OP_TYPES = [
+  'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Pow', 'Sqrt', 'Exp', 'Log', 'Tanh', 'Erf', 'Relu', 'Sigmoid', 'Gelu',
+  'Abs', 'Max', 'Min', 'MatMul', 'Gemm', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'Gather',
+  'GatherND', 'ScatterND', 'Reshape', 'Transpose', 'ReduceMean', 'ReduceSum', 'Concat', 'Slice', 'Pad',
+  'Cast', 'Equal', 'Less', 'Greater', 'Not', 'And', 'Where', 'Expand', 'Unsqueeze', 'Squeeze', 'Shape',
+  'Identity', 'CumSum',
+] as const;
+
+export type OpType = (typeof OP_TYPES)[number];
+
+/** Attribute values as ONNX stores them; which numbers are floats is decided by FLOAT_ATTRS. */
+export type AttrValue = number | string | readonly number[];
+export type Attrs = Readonly<Record<string, AttrValue>>;
+
+/** Attribute names that ONNX types as float (every other numeric attribute is an int). */
+export const FLOAT_ATTRS: ReadonlySet<string> = new Set(['epsilon', 'alpha', 'beta']);

@@ -1,0 +1,79 @@
+import { type AnyTypedArray, type DType, ONNX_DTYPE_CODE } from './dtype.ts';
+import type { Graph } from './graph.ts';
+import { FLOAT_ATTRS, type AttrValue } from './ops.ts';
+import { onnxTypes } from './onnx-schema.ts';
+import type { Shape } from './shape.ts';
+import type { Value } from './value.ts';
+
+/** Opset and IR version written into every model: opset 21 needs IR 10, which onnxruntime 1.30 reads. */
+export const OPSET = 21;
+export const IR_VERSION = 10;
+
+/** Ops the WebGPU provider lacks; the builder never emits them, and serialisation double-checks. */
+const WEBGPU_MISSING = new Set(['Dropout', 'SoftmaxCrossEntropyLoss', 'ConstantOfShape', 'Loop']);
+
+export interface SerializeOptions {
+  /** Extra key/value metadata stored in the model (e.g. label map). */
+  metadata?: Record<string, string>;
+  docString?: string;
+}
+
+function bytesOf(data: AnyTypedArray): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function tensorProto(name: string, dtype: DType, dims: readonly number[], data: AnyTypedArray): object {
+  return { name, dataType: ONNX_DTYPE_CODE[dtype], dims: [...dims], rawData: bytesOf(data) };
+}
+
+function valueInfo(v: Value): object {
+  const shape: Shape | null = v.shape;
+  return {
+    name: v.name,
+    type: {
+      tensorType: {
+        elemType: ONNX_DTYPE_CODE[v.dtype],
+        ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } : {}),
+      },
+    },
+  };
+}
+
+function attribute(name: string, v: AttrValue): object {
+  if (typeof v === 'string') return { name, type: 3, s: new TextEncoder().encode(v) };
+  if (Array.isArray(v)) return FLOAT_ATTRS.has(name) ? { name, type: 6, floats: v } : { name, type: 7, ints: v };
+  return FLOAT_ATTRS.has(name) ? { name, type: 1, f: v } : { name, type: 2, i: v };
+}
+
+/** Serialises a built graph into ONNX ModelProto bytes that onnxruntime's InferenceSession.create accepts. */
+export function toOnnx(g: Graph, options: SerializeOptions = {}): Uint8Array {
+  if (g.outputs.length === 0) throw new Error(`graph ${g.name} has no outputs; mark them with g.output(value, name)`);
+  if (g.target === 'webgpu') {
+    const bad = g.nodes.find((n) => WEBGPU_MISSING.has(n.op));
+    if (bad) throw new Error(`node ${bad.name} uses ${bad.op}, which the WebGPU provider lacks`);
+  }
+  const graph = {
+    name: g.name,
+    node: g.nodes.map((n) => ({
+      name: n.name,
+      opType: n.op,
+      input: n.inputs.map((i) => (i ? i.name : '')),
+      output: n.outputs.map((o) => o.name),
+      attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v)),
+    })),
+    initializer: g.initializers.map((i) => tensorProto(i.value.name, i.value.dtype, i.dims, i.data)),
+    input: g.inputs.map(valueInfo),
+    output: g.outputs.map(valueInfo),
+  };
+  const model = {
+    irVersion: IR_VERSION,
+    producerName: 'langlab',
+    producerVersion: '0.1.0',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph,
+    docString: options.docString ?? '',
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+  };
+  const { model: type } = onnxTypes();
+  return type.encode(type.fromObject(model)).finish();
+}

@@ -1,0 +1,169 @@
+// Model family A: a RoBERTa encoder with a sequence-classification head, built as an ONNX graph
+// from Hugging Face weights. Matches transformers' RobertaForSequenceClassification (post-LN, erf
+// GELU, position ids from the attention mask, dense -> tanh -> out_proj on the first token).
+import type { Graph } from '../graph/graph.ts';
+import type { Value } from '../graph/value.ts';
+import type { RobertaConfig } from '../io/roberta-config.ts';
+import { robertaHeadShapes } from '../io/roberta-config.ts';
+import { type DropoutFn, type ModelInputs, attend, attentionBias, noDropout, param, transpose2d } from './common.ts';
+import { Rng, normalInit } from './init.ts';
+
+/** Which parameters train: the reference freezes the base and unfreezes its last N layers. */
+export interface RobertaTraining {
+  freeze_base_model: boolean;
+  unfreeze_last_n_layers: number;
+}
+
+/** Everything needed to build the classifier graph. */
+export interface RobertaModelSpec {
+  config: RobertaConfig;
+  /** Encoder weights under prefix-free HF names, HF layout ([out, in] for Linear weights). */
+  encoder: Map<string, Float32Array>;
+  /** classifier.* weights; used only when present and sized for `labels`. */
+  head: Map<string, Float32Array> | null;
+  labels: string[];
+  training: RobertaTraining;
+  /** Seed for a freshly initialised head. */
+  seed?: number;
+  /** Build for inference: every parameter becomes a constant stored in the model (export, evaluation). */
+  inference?: boolean;
+}
+
+/** What the builder returns: logits [batch, labels] and which layers train. */
+export interface RobertaOutputs {
+  logits: Value;
+  /** True for layers whose weights are trainable (embeddings are index -1 in `embeddingsTrainable`). */
+  layerTrainable: boolean[];
+  embeddingsTrainable: boolean;
+  /** Whether the head came from the checkpoint (false: freshly initialised). */
+  headLoaded: boolean;
+}
+
+/** Names of Linear weights, which the graph stores transposed ([in, out]) so MatMul needs no Transpose. */
+export function isLinearWeight(name: string): boolean {
+  return /(query|key|value|dense|out_proj)\.weight$/.test(name);
+}
+
+/** A fresh classifier head for `numLabels` classes, initialised as transformers does (N(0, 0.02), zero bias). */
+export function freshRobertaHead(c: RobertaConfig, numLabels: number, seed: number): Map<string, Float32Array> {
+  const rng = new Rng(seed);
+  const out = new Map<string, Float32Array>();
+  for (const [name, shape] of robertaHeadShapes(c, numLabels)) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    out.set(name, name.endsWith('.bias') ? new Float32Array(n) : normalInit(rng, n, 0.02));
+  }
+  return out;
+}
+
+/** Builds the forward graph up to the logits. Parameters are registered with HF names. */
+export function buildRoberta(g: Graph, inputs: ModelInputs, spec: RobertaModelSpec, dropout: DropoutFn = noDropout): RobertaOutputs {
+  const c = spec.config;
+  const H = c.hidden_size;
+  const L = c.num_hidden_layers;
+  const t = spec.training;
+  const firstTrainable = t.freeze_base_model ? Math.max(0, L - Math.max(0, t.unfreeze_last_n_layers)) : 0;
+  const inf = spec.inference ?? false;
+  const layerTrainable = Array.from({ length: L }, (_, i) => !inf && i >= firstTrainable);
+  const embeddingsTrainable = !inf && !t.freeze_base_model;
+  const pH = c.hidden_dropout_prob;
+
+  // Parameters are registered before any scope is entered, so their graph names are exactly the
+  // HF checkpoint names (`roberta.encoder.layer.0.attention.self.query.weight`).
+  const values = new Map<string, Value>();
+  const register = (name: string, trainable: boolean): void => {
+    const data = spec.encoder.get(name);
+    if (!data) throw new Error(`RoBERTa weights lack "${name}"`);
+    const full = `roberta.${name}`;
+    if (isLinearWeight(name)) {
+      // HF stores [out, in]; only the FFN matrices are not square.
+      const out = name.endsWith('intermediate.dense.weight') ? c.intermediate_size : H;
+      const inn = data.length / out;
+      values.set(name, param(g, full, transpose2d(data, out, inn), [inn, out], trainable));
+    } else {
+      const shape = name.endsWith('embeddings.weight') ? [data.length / H, H] : [data.length];
+      values.set(name, param(g, full, data, shape, trainable));
+    }
+  };
+  for (const name of spec.encoder.keys()) {
+    const layer = /^encoder\.layer\.(\d+)\./.exec(name);
+    if (layer && Number(layer[1]) >= L) continue;
+    register(name, layer ? layerTrainable[Number(layer[1])] : embeddingsTrainable);
+  }
+  const w = (name: string): Value => values.get(name)!;
+
+  const hidden = g.scope('roberta', () => {
+    const emb = g.scope('embeddings', () => {
+      const words = g.Gather(w('embeddings.word_embeddings.weight'), inputs.inputIds, { axis: 0 });
+      // RoBERTa numbers real tokens from padding_idx + 1 and gives padding the padding_idx position.
+      const pos = g.Add(g.Mul(g.CumSum(inputs.attentionMask, 1), inputs.attentionMask), c.pad_token_id);
+      const positions = g.Gather(w('embeddings.position_embeddings.weight'), pos, { axis: 0 });
+      const typeRow = g.Gather(w('embeddings.token_type_embeddings.weight'), g.constant(0, 'int64', []), { axis: 0 });
+      const sum = g.Add(g.Add(words, positions), typeRow);
+      const ln = g.LayerNormalization(sum, w('embeddings.LayerNorm.weight'), w('embeddings.LayerNorm.bias'), { epsilon: c.layer_norm_eps });
+      return dropout(g, ln, pH, 'embeddings');
+    });
+    const bias = attentionBias(g, inputs.attentionMask);
+    let x = emb;
+    for (let i = 0; i < L; i++) {
+      const p = `encoder.layer.${i}.`;
+      x = g.scope(`encoder.layer.${i}`, () => {
+        const lin = (inp: Value, name: string) => g.Add(g.MatMul(inp, w(`${p}${name}.weight`)), w(`${p}${name}.bias`));
+        const ctx = g.scope('attention', () =>
+          attend(g, lin(x, 'attention.self.query'), lin(x, 'attention.self.key'), lin(x, 'attention.self.value'), bias,
+            c.num_attention_heads, H, c.attention_probs_dropout_prob, dropout));
+        const attnOut = dropout(g, lin(ctx, 'attention.output.dense'), pH, 'attention_output');
+        const h1 = g.LayerNormalization(g.Add(attnOut, x), w(`${p}attention.output.LayerNorm.weight`),
+          w(`${p}attention.output.LayerNorm.bias`), { epsilon: c.layer_norm_eps });
+        const inter = g.Gelu(lin(h1, 'intermediate.dense'), { approximate: 'none' });
+        const ffn = dropout(g, lin(inter, 'output.dense'), pH, 'output');
+        return g.LayerNormalization(g.Add(ffn, h1), w(`${p}output.LayerNorm.weight`), w(`${p}output.LayerNorm.bias`),
+          { epsilon: c.layer_norm_eps });
+      });
+    }
+    return x;
+  });
+
+  const n = spec.labels.length;
+  const loaded = spec.head !== null && spec.head.get('classifier.out_proj.weight')?.length === n * H;
+  const head = loaded ? spec.head! : freshRobertaHead(c, n, spec.seed ?? 42);
+  const hv = new Map<string, Value>();
+  for (const name of ['dense.weight', 'dense.bias', 'out_proj.weight', 'out_proj.bias']) {
+    const full = `classifier.${name}`;
+    const data = head.get(full)!;
+    const out = name.startsWith('dense') ? H : n;
+    hv.set(name, name.endsWith('.bias') ? param(g, full, data, [data.length], !inf) : param(g, full, transpose2d(data, out, H), [H, out], !inf));
+  }
+  const logits = g.scope('classifier', () => {
+    const first = g.Squeeze(g.Slice(hidden, { starts: [0], ends: [1], axes: [1] }), { axes: [1] });
+    const d = g.Tanh(g.Add(g.MatMul(dropout(g, first, pH, 'classifier_in'), hv.get('dense.weight')!), hv.get('dense.bias')!));
+    return g.Add(g.MatMul(dropout(g, d, pH, 'classifier_hidden'), hv.get('out_proj.weight')!), hv.get('out_proj.bias')!);
+  });
+  return { logits, layerTrainable, embeddingsTrainable, headLoaded: loaded };
+}
+
+/**
+ * Converts trained graph parameters (graph names and layout, as the runner holds them) back to HF
+ * layout: the encoder map `buildRoberta` takes and the classifier head, for checkpoints and export.
+ */
+export function robertaWeightsFromParams(params: ReadonlyMap<string, Float32Array>, c: RobertaConfig, numLabels: number,
+  base?: ReadonlyMap<string, Float32Array>): { encoder: Map<string, Float32Array>; head: Map<string, Float32Array> } {
+  const H = c.hidden_size;
+  const encoder = new Map<string, Float32Array>();
+  const head = new Map<string, Float32Array>();
+  const names = new Set<string>([...params.keys(), ...[...(base?.keys() ?? [])].map((k) => `roberta.${k}`)]);
+  for (const full of names) {
+    const isHead = full.startsWith('classifier.');
+    const bare = full.startsWith('roberta.') ? full.slice('roberta.'.length) : full;
+    // Frozen tensors are not runner state; they come unchanged from the loaded checkpoint.
+    const trained = params.get(full);
+    const data = trained ?? base?.get(bare);
+    if (!data) continue;
+    let hf = data;
+    if (trained && isLinearWeight(full)) {
+      const out = full.endsWith('intermediate.dense.weight') ? c.intermediate_size : full.endsWith('out_proj.weight') ? numLabels : H;
+      hf = transpose2d(data, data.length / out, out);
+    }
+    (isHead ? head : encoder).set(isHead ? full : bare, hf);
+  }
+  return { encoder, head };
+}

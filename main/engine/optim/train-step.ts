@@ -1,0 +1,161 @@
+import { gradients } from '../autodiff/gradients.ts';
+import type { Graph, Param } from '../graph/graph.ts';
+import { type SerializeOptions, toOnnx } from '../graph/serialize.ts';
+import type { Value } from '../graph/value.ts';
+import { type AdamWConfig, DEFAULT_ADAMW } from './adamw.ts';
+
+export interface TrainStepOptions {
+  loss: Value;
+  /** Extra forward values to return every step (logits), keyed by output name. */
+  outputs?: Record<string, Value>;
+  adamw?: Partial<AdamWConfig>;
+  /** Global-norm clipping threshold (max_grad_norm); 0 or Infinity disables clipping. */
+  maxGradNorm?: number;
+  /** Build gradient accumulator inputs/outputs (gradient_accumulation_steps > 1). */
+  accumulation?: boolean;
+  /** Parameters with at least this many elements are updated outside the graph (plain TS AdamW). */
+  outsideThreshold?: number;
+  serialize?: SerializeOptions;
+}
+
+/** Graph-side names of one trainable parameter's tensors. */
+export interface ParamSlot {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly decay: boolean;
+  readonly init: Float32Array | Float64Array;
+  /** false: the graph outputs the gradient (`gradOut`) and the runner applies AdamW in TS. */
+  readonly inGraph: boolean;
+  readonly mIn: string | null;
+  readonly vIn: string | null;
+  readonly accIn: string | null;
+  readonly paramOut: string | null;
+  readonly mOut: string | null;
+  readonly vOut: string | null;
+  readonly accOut: string | null;
+  readonly gradOut: string | null;
+}
+
+/** Everything a runner needs to drive one-run-per-optimizer-step training. */
+export interface TrainStep {
+  readonly onnx: Uint8Array;
+  readonly dtype: 'float32' | 'float64';
+  readonly slots: readonly ParamSlot[];
+  /** Graph inputs that are neither parameters nor optimizer state: the batch, labels, masks. */
+  readonly batchInputs: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[];
+  readonly stepInput: string;
+  readonly lrInput: string;
+  readonly gradScaleInput: string | null;
+  readonly lossOutput: string;
+  readonly gradNormOutput: string;
+  readonly clipScaleOutput: string;
+  readonly extraOutputs: readonly string[];
+  readonly adamw: AdamWConfig;
+  readonly maxGradNorm: number;
+}
+
+/** Default size above which a tensor is updated in TS (DESIGN.md: ~15M elements is faster as a loop). */
+export const DEFAULT_OUTSIDE_THRESHOLD = 8_000_000;
+
+/**
+ * Appends backward, global-norm clipping and the AdamW update to a finished forward graph and
+ * serialises it: one session.run is one optimizer step. Inputs: trainable parameters (their own
+ * names), `optim.m.<p>`, `optim.v.<p>`, `optim.step` (1-based), `optim.lr`, the batch; outputs
+ * `optim.new.<p>`, `optim.new_m.<p>`, `optim.new_v.<p>`, `loss`, `optim.grad_norm` and the extras.
+ * With accumulation, `optim.acc.<p>` inputs and `optim.new_acc.<p>` outputs (acc + grad) are added,
+ * and the update uses (acc + grad) * `optim.grad_scale`.
+ */
+export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
+  const adamw: AdamWConfig = { ...DEFAULT_ADAMW, ...options.adamw };
+  const maxGradNorm = options.maxGradNorm ?? 1.0;
+  const threshold = options.outsideThreshold ?? DEFAULT_OUTSIDE_THRESHOLD;
+  const trainable = g.params.filter((p) => p.trainable);
+  if (trainable.length === 0) throw new Error('buildTrainStep: the model has no trainable parameters');
+  const paramNames = new Set(trainable.map((p) => p.name));
+  const batchInputs = g.inputs.filter((v) => !paramNames.has(v.name)).map((v) => ({ name: v.name, dtype: v.dtype, shape: v.knownShape }));
+
+  const grads = gradients(g, options.loss, trainable.map((p) => p.value));
+  const dt = g.dtype;
+  return g.scope('optim', () => {
+    const step = g.input('optim.step', dt, []);
+    const lr = g.input('optim.lr', dt, []);
+    const gradScale = options.accumulation ? g.input('optim.grad_scale', dt, []) : null;
+
+    type Work = { p: Param; grad: Value; acc: Value | null };
+    const work: Work[] = trainable.map((p) => {
+      let grad = grads.get(p.value)!;
+      let acc: Value | null = null;
+      if (options.accumulation) {
+        acc = g.input(`optim.acc.${p.name}`, dt, p.shape);
+        g.output(g.Add(acc, grad), `optim.new_acc.${p.name}`);
+        grad = g.Mul(g.Add(acc, grad), gradScale!);
+      }
+      return { p, grad, acc };
+    });
+
+    // Global L2 norm over every trainable gradient, as torch.nn.utils.clip_grad_norm_.
+    let sq: Value | null = null;
+    for (const w of work) {
+      const s = g.ReduceSum(g.Mul(w.grad, w.grad), { axes: w.p.shape.map((_, i) => i), keepdims: 0 });
+      sq = sq ? g.Add(sq, s) : s;
+    }
+    const norm = g.Sqrt(sq!);
+    g.output(norm, 'optim.grad_norm');
+    const clip = maxGradNorm > 0 && Number.isFinite(maxGradNorm) ? g.Min(g.Div(g.constant(maxGradNorm, dt), g.Add(norm, 1e-6)), 1) : g.Identity(g.constant(1, dt));
+    g.output(clip, 'optim.clip_scale');
+
+    // Scalars shared by all updates: lr/bc1 and sqrt(bc2).
+    const stepSize = g.Div(lr, g.Sub(1, g.Pow(g.constant(adamw.beta1, dt), step)));
+    const sqrtBc2 = g.Sqrt(g.Sub(1, g.Pow(g.constant(adamw.beta2, dt), step)));
+    const decayFactor = g.Sub(1, g.Mul(lr, adamw.weightDecay));
+
+    const slots: ParamSlot[] = work.map(({ p, grad }) => {
+      const size = p.shape.reduce((a, b) => a * b, 1);
+      const base = {
+        name: p.name, shape: p.shape, decay: p.decay, init: p.data,
+        accIn: options.accumulation ? `optim.acc.${p.name}` : null,
+        accOut: options.accumulation ? `optim.new_acc.${p.name}` : null,
+      };
+      if (size >= threshold) {
+        g.output(grad, `optim.grad.${p.name}`);
+        return { ...base, inGraph: false, mIn: null, vIn: null, paramOut: null, mOut: null, vOut: null, gradOut: `optim.grad.${p.name}` };
+      }
+      return g.scope(p.name, () => {
+        const m = g.input(`optim.m.${p.name}`, dt, p.shape);
+        const v = g.input(`optim.v.${p.name}`, dt, p.shape);
+        const gc = g.Mul(grad, clip);
+        const m2 = g.Add(g.Mul(m, adamw.beta1), g.Mul(gc, 1 - adamw.beta1));
+        const v2 = g.Add(g.Mul(v, adamw.beta2), g.Mul(g.Mul(gc, gc), 1 - adamw.beta2));
+        const denom = g.Add(g.Div(g.Sqrt(v2), sqrtBc2), adamw.eps);
+        const decayed = p.decay && adamw.weightDecay !== 0 ? g.Mul(p.value, decayFactor) : p.value;
+        const p2 = g.Sub(decayed, g.Mul(stepSize, g.Div(m2, denom)));
+        g.output(p2, `optim.new.${p.name}`);
+        g.output(m2, `optim.new_m.${p.name}`);
+        g.output(v2, `optim.new_v.${p.name}`);
+        return {
+          ...base, inGraph: true, mIn: m.name, vIn: v.name, paramOut: `optim.new.${p.name}`,
+          mOut: `optim.new_m.${p.name}`, vOut: `optim.new_v.${p.name}`, gradOut: null,
+        };
+      });
+    });
+
+    const outputOnce = (v: Value, name: string): string => (g.outputs.some((o) => o.name === name) ? name : g.output(v, name).name);
+    outputOnce(options.loss, 'loss');
+    const extraOutputs = Object.entries(options.outputs ?? {}).map(([name, v]) => outputOnce(v, name));
+    return {
+      onnx: toOnnx(g, options.serialize),
+      dtype: dt === 'float64' ? 'float64' : 'float32',
+      slots,
+      batchInputs,
+      stepInput: step.name,
+      lrInput: lr.name,
+      gradScaleInput: gradScale ? gradScale.name : null,
+      lossOutput: 'loss',
+      gradNormOutput: 'optim.grad_norm',
+      clipScaleOutput: 'optim.clip_scale',
+      extraOutputs,
+      adamw,
+      maxGradNorm,
+    };
+  });
+}

@@ -1,0 +1,54 @@
+import * as ort from 'onnxruntime-node';
+import { type ProviderName, listProviders, providerLabel } from './providers.ts';
+
+export interface SessionConfig {
+  /** Preferred execution provider; falls back to CPU with a message when it cannot be used. */
+  provider?: ProviderName;
+  /** Threads for one op (intra-op); default: onnxruntime's choice (all cores). */
+  intraOpNumThreads?: number;
+  /** Extra onnxruntime session options (advanced). */
+  extra?: ort.InferenceSession.SessionOptions;
+}
+
+export interface CreatedSession {
+  session: ort.InferenceSession;
+  /** The provider actually used. */
+  provider: ProviderName;
+  /** Why the requested provider was not used (null when it was). */
+  fallbackReason: string | null;
+}
+
+function options(provider: ProviderName, config: SessionConfig): ort.InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: 'all',
+    ...(config.intraOpNumThreads ? { intraOpNumThreads: config.intraOpNumThreads, interOpNumThreads: 1 } : {}),
+    ...config.extra,
+    executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
+  };
+}
+
+/**
+ * Creates an InferenceSession from model bytes on the chosen provider. A provider that this
+ * onnxruntime-node build does not offer, or that fails to start (missing CUDA libraries, no GPU),
+ * falls back to CPU; the reason is returned so the UI can say it.
+ */
+export async function createSession(model: Uint8Array, config: SessionConfig = {}): Promise<CreatedSession> {
+  const wanted = config.provider ?? 'cpu';
+  if (wanted !== 'cpu') {
+    const available = listProviders().some((p) => p.name === wanted);
+    if (!available) {
+      const offered = listProviders().map((p) => providerLabel(p.name)).join(', ');
+      const reason = `${providerLabel(wanted)} is not offered by onnxruntime-node on this machine (available: ${offered}); using CPU.`;
+      return { session: await ort.InferenceSession.create(model, options('cpu', config)), provider: 'cpu', fallbackReason: reason };
+    }
+    try {
+      return { session: await ort.InferenceSession.create(model, options(wanted, config)), provider: wanted, fallbackReason: null };
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      const hint = wanted === 'cuda' ? ' Run `npm run setup:cuda` to install the CUDA libraries onnxruntime-node needs.' : '';
+      const reason = `${providerLabel(wanted)} could not start (${msg.split('\n')[0]}); using CPU.${hint}`;
+      return { session: await ort.InferenceSession.create(model, options('cpu', config)), provider: 'cpu', fallbackReason: reason };
+    }
+  }
+  return { session: await ort.InferenceSession.create(model, options('cpu', config)), provider: 'cpu', fallbackReason: null };
+}

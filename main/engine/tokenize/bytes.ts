@@ -1,0 +1,60 @@
+// Byte-level tokenizer for the from-scratch model: every UTF-8 byte is a token, so there is no
+// vocabulary to learn or ship and any file (any language, any encoding) tokenizes the same way.
+import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide, packRows, pickWindow } from './encoded.ts';
+
+/** Special ids sit after the 256 byte values. */
+export const BYTE_PAD = 256;
+export const BYTE_CLS = 257;
+export const BYTE_SEP = 258;
+export const BYTE_UNK = 259;
+/** Vocabulary size of the byte tokenizer (256 bytes + PAD, CLS, SEP, UNK). */
+export const BYTE_VOCAB_SIZE = 260;
+
+/** Settings stored with a trained model so inference tokenizes exactly as training did. */
+export interface ByteTokenizerOptions {
+  max_length: number;
+  /** Which part of a long file is read. */
+  truncate?: TruncateSide;
+  /** Prepend CLS and append SEP (the scratch model pools over all tokens, so off by default). */
+  add_special_tokens?: boolean;
+}
+
+/** Encodes texts to byte ids; stateless apart from its options. */
+export class ByteTokenizer implements TextTokenizer {
+  readonly maxLength: number;
+  readonly padId = BYTE_PAD;
+  readonly truncate: TruncateSide;
+  readonly addSpecial: boolean;
+  private readonly encoder = new TextEncoder();
+
+  constructor(o: ByteTokenizerOptions) {
+    if (!Number.isInteger(o.max_length) || o.max_length < (o.add_special_tokens ? 3 : 1)) {
+      throw new Error(`byte tokenizer: max_length must be a positive integer, got ${o.max_length}`);
+    }
+    this.maxLength = o.max_length;
+    this.truncate = o.truncate ?? 'head';
+    this.addSpecial = o.add_special_tokens ?? false;
+  }
+
+  /** Token ids of one text, truncated to the window. */
+  ids(text: string): number[] {
+    const room = this.maxLength - (this.addSpecial ? 2 : 0);
+    const bytes = this.encoder.encode(text);
+    const parts = pickWindow(bytes, room, this.truncate);
+    const out: number[] = [];
+    if (this.addSpecial) out.push(BYTE_CLS);
+    // head_tail joins the two ends directly: the model sees one continuous window.
+    for (const p of parts) for (const b of p) out.push(b);
+    if (this.addSpecial) out.push(BYTE_SEP);
+    return out;
+  }
+
+  encode(texts: string[], pad: PadMode = 'max_length'): EncodedBatch {
+    return packRows(texts.map((t) => this.ids(t)), this.maxLength, this.padId, pad);
+  }
+
+  /** The JSON stored next to an exported model. */
+  toJSON(): { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean } {
+    return { type: 'bytes', max_length: this.maxLength, truncate: this.truncate, add_special_tokens: this.addSpecial };
+  }
+}

@@ -1,0 +1,243 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { LanglabError } from '../errors.ts';
+import { sha256Hex } from '../data/fingerprint.ts';
+import type {
+  ClassSummary,
+  Conflict,
+  DatasetKind,
+  DatasetResult,
+  DuplicateGroup,
+  NearDuplicatePair,
+  SkippedGroup,
+  SkipReason,
+  Split,
+  SplitCounts,
+} from '../data/types.ts';
+
+/** A saved dataset with everything a report or the Datasets page shows, but not its file list. */
+export interface DatasetReport {
+  id: number;
+  name: string;
+  kind: DatasetKind;
+  roots: string[];
+  fingerprint: string;
+  createdAt: number;
+  classes: ClassSummary[];
+  splits: SplitCounts;
+  skipped: SkippedGroup[];
+  duplicates: DuplicateGroup[];
+  conflicts: Conflict[];
+  nearDuplicates: NearDuplicatePair[];
+  nearDuplicatesTruncated: boolean;
+  options: Record<string, unknown>;
+}
+
+/** One row of a dataset's file list, as a paged browser shows it. */
+export interface DatasetFileRow {
+  index: number;
+  root: number;
+  path: string;
+  label: string;
+  split: Split;
+  size: number;
+  sha256: string;
+}
+
+export interface DatasetFilesPage {
+  total: number;
+  files: DatasetFileRow[];
+}
+
+interface DatasetRow {
+  id: number;
+  name: string;
+  source_kind: DatasetKind;
+  source: string;
+  fingerprint: string;
+  class_counts: string;
+  split_counts: string;
+  created_at: number;
+  options: string;
+  near_duplicates_truncated: number;
+}
+
+/**
+ * Saves a scanned dataset and all its rows in ONE transaction: a failure part-way leaves no trace,
+ * so no half-built dataset is ever listed as complete. Returns the new id.
+ */
+export function saveDataset(db: Database.Database, result: DatasetResult, now = Date.now()): number {
+  const source = JSON.stringify(result.roots.length === 1 ? { path: result.roots[0], roots: result.roots } : { paths: result.roots, roots: result.roots });
+  const insertDataset = db.prepare(
+    `INSERT INTO datasets (name, source_kind, source, fingerprint, class_counts, split_counts, created_at, options, near_duplicates_truncated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertFile = db.prepare(
+    'INSERT INTO dataset_files (dataset_id, idx, root, path, path_bytes, label, split, size, sha256, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertSkip = db.prepare('INSERT INTO dataset_skips (dataset_id, reason, count) VALUES (?, ?, ?)');
+  const insertSkipped = db.prepare('INSERT INTO dataset_skipped_files (dataset_id, reason, path) VALUES (?, ?, ?)');
+  const insertDuplicate = db.prepare('INSERT INTO dataset_duplicates (dataset_id, sha256, label, kept, dropped) VALUES (?, ?, ?, ?, ?)');
+  const insertConflict = db.prepare('INSERT INTO dataset_conflicts (dataset_id, sha256, files) VALUES (?, ?, ?)');
+  const insertNear = db.prepare(
+    'INSERT INTO dataset_near_duplicates (dataset_id, a, a_split, b, b_split, label, similarity) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  return db.transaction(() => {
+    const id = Number(
+      insertDataset.run(
+        result.name,
+        result.kind,
+        source,
+        result.fingerprint,
+        JSON.stringify(result.classes),
+        JSON.stringify(result.splits),
+        now,
+        JSON.stringify(result.options),
+        result.nearDuplicatesTruncated ? 1 : 0,
+      ).lastInsertRowid,
+    );
+    result.files.forEach((f, i) => {
+      insertFile.run(id, i, f.root, f.path, f.pathBytes ? Buffer.from(f.pathBytes) : null, f.label, f.split, f.size, f.sha256, f.text ?? null);
+    });
+    for (const g of result.skipped) {
+      insertSkip.run(id, g.reason, g.count);
+      for (const p of g.files) insertSkipped.run(id, g.reason, p);
+    }
+    for (const d of result.duplicates) insertDuplicate.run(id, d.sha256, d.label, d.kept, JSON.stringify(d.dropped));
+    for (const c of result.conflicts) insertConflict.run(id, c.sha256, JSON.stringify(c.files));
+    for (const n of result.nearDuplicates) insertNear.run(id, n.a, n.aSplit, n.b, n.bSplit, n.label, n.similarity);
+    return id;
+  })();
+}
+
+/** The full report of one dataset, or null when there is no such id. */
+export function getDataset(db: Database.Database, id: number): DatasetReport | null {
+  const row = db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+  if (!row) return null;
+  const skipped = (db.prepare('SELECT reason, count FROM dataset_skips WHERE dataset_id = ? ORDER BY reason').all(id) as { reason: SkipReason; count: number }[]).map(
+    (s) => ({
+      reason: s.reason,
+      count: s.count,
+      files: (db.prepare('SELECT path FROM dataset_skipped_files WHERE dataset_id = ? AND reason = ? ORDER BY rowid').pluck().all(id, s.reason) as string[]),
+    }),
+  );
+  const duplicates = (db.prepare('SELECT sha256, label, kept, dropped FROM dataset_duplicates WHERE dataset_id = ? ORDER BY rowid').all(id) as {
+    sha256: string;
+    label: string;
+    kept: string;
+    dropped: string;
+  }[]).map((d) => ({ ...d, dropped: JSON.parse(d.dropped) as string[] }));
+  const conflicts = (db.prepare('SELECT sha256, files FROM dataset_conflicts WHERE dataset_id = ? ORDER BY rowid').all(id) as { sha256: string; files: string }[]).map(
+    (c) => ({ sha256: c.sha256, files: JSON.parse(c.files) as Conflict['files'] }),
+  );
+  const nearDuplicates = (db
+    .prepare('SELECT a, a_split, b, b_split, label, similarity FROM dataset_near_duplicates WHERE dataset_id = ? ORDER BY rowid')
+    .all(id) as { a: string; a_split: Split; b: string; b_split: Split; label: string | null; similarity: number }[]).map((n) => ({
+    a: n.a,
+    aSplit: n.a_split,
+    b: n.b,
+    bSplit: n.b_split,
+    label: n.label,
+    similarity: n.similarity,
+  }));
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.source_kind,
+    roots: rootsOf(row.source),
+    fingerprint: row.fingerprint,
+    createdAt: row.created_at,
+    classes: JSON.parse(row.class_counts) as ClassSummary[],
+    splits: JSON.parse(row.split_counts) as SplitCounts,
+    skipped,
+    duplicates,
+    conflicts,
+    nearDuplicates,
+    nearDuplicatesTruncated: row.near_duplicates_truncated === 1,
+    options: JSON.parse(row.options) as Record<string, unknown>,
+  };
+}
+
+/** Every dataset's report header, newest first (no skip lists: cheap enough for a list view). */
+export function listDatasets(db: Database.Database): Omit<DatasetReport, 'skipped' | 'duplicates' | 'conflicts' | 'nearDuplicates'>[] {
+  const rows = db.prepare('SELECT * FROM datasets ORDER BY created_at DESC, id DESC').all() as DatasetRow[];
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    kind: row.source_kind,
+    roots: rootsOf(row.source),
+    fingerprint: row.fingerprint,
+    createdAt: row.created_at,
+    classes: JSON.parse(row.class_counts) as ClassSummary[],
+    splits: JSON.parse(row.split_counts) as SplitCounts,
+    nearDuplicatesTruncated: row.near_duplicates_truncated === 1,
+    options: JSON.parse(row.options) as Record<string, unknown>,
+  }));
+}
+
+/** Deletes a dataset and its rows (runs that used it keep a NULL dataset id). */
+export function deleteDataset(db: Database.Database, id: number): boolean {
+  return db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+}
+
+/** One page of a dataset's files, optionally of one class and/or split, in dataset order. */
+export function listDatasetFiles(
+  db: Database.Database,
+  id: number,
+  query: { label?: string; split?: Split; offset?: number; limit?: number } = {},
+): DatasetFilesPage {
+  const where = ['dataset_id = ?'];
+  const params: (string | number)[] = [id];
+  if (query.label !== undefined) {
+    where.push('label = ?');
+    params.push(query.label);
+  }
+  if (query.split !== undefined) {
+    where.push('split = ?');
+    params.push(query.split);
+  }
+  const clause = where.join(' AND ');
+  const total = db.prepare(`SELECT count(*) FROM dataset_files WHERE ${clause}`).pluck().get(...params) as number;
+  const limit = Math.max(0, Math.min(query.limit ?? 100, 1000));
+  const offset = Math.max(0, query.offset ?? 0);
+  const files = (db
+    .prepare(`SELECT idx, root, path, label, split, size, sha256 FROM dataset_files WHERE ${clause} ORDER BY idx LIMIT ? OFFSET ?`)
+    .all(...params, limit, offset) as { idx: number; root: number; path: string; label: string; split: Split; size: number; sha256: string }[]).map(
+    ({ idx, ...rest }) => ({ index: idx, ...rest }),
+  );
+  return { total, files };
+}
+
+/**
+ * The text of one file of a dataset: stored text for table rows, else read from its folder and
+ * checked against the saved hash, so training never silently uses a file that has changed.
+ */
+export async function readDatasetFileText(db: Database.Database, id: number, index: number): Promise<string> {
+  const row = db
+    .prepare('SELECT d.source, f.root, f.path, f.path_bytes, f.sha256, f.text FROM dataset_files f JOIN datasets d ON d.id = f.dataset_id WHERE f.dataset_id = ? AND f.idx = ?')
+    .get(id, index) as { source: string; root: number; path: string; path_bytes: Buffer | null; sha256: string; text: string | null } | undefined;
+  if (!row) throw new LanglabError('NOT_FOUND', `Dataset ${id} has no file number ${index}.`);
+  if (row.text !== null) return row.text;
+  const root = rootsOf(row.source)[row.root];
+  const abs = row.path_bytes ? Buffer.concat([Buffer.from(root + '/'), row.path_bytes]) : path.join(root, row.path);
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(abs);
+  } catch (err) {
+    throw new LanglabError('NOT_FOUND', `The file ${path.join(root, row.path)} of dataset ${id} cannot be read (${(err as NodeJS.ErrnoException).code}). Was it moved or deleted?`);
+  }
+  if (sha256Hex(bytes) !== row.sha256) {
+    throw new LanglabError('INVALID_ARGUMENT', `The file ${path.join(root, row.path)} changed since dataset ${id} was made. Add the dataset again to use the new contents.`);
+  }
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+function rootsOf(source: string): string[] {
+  try {
+    const parsed = JSON.parse(source) as { roots?: string[]; path?: string; paths?: string[] };
+    return parsed.roots ?? parsed.paths ?? (parsed.path ? [parsed.path] : []);
+  } catch {
+    return [source];
+  }
+}

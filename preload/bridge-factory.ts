@@ -1,0 +1,93 @@
+// Builds the renderer's Bridge on top of Electron IPC. Kept apart from preload.ts (which only
+// exposes it) so tests can build the very same object from a fake ipcRenderer.
+import {
+  EVENT_CHANNEL,
+  EVENT_NAMES,
+  REQUEST_CHANNEL_PREFIX,
+  REQUEST_NAMES,
+  type Bridge,
+  type Envelope,
+  type EventName,
+  type Events,
+} from './contract.ts';
+import type { EventMessage } from './event-message.ts';
+
+/** The two ipcRenderer functions the bridge uses; the real ipcRenderer never leaves the preload. */
+export interface IpcRendererLike {
+  invoke(channel: string, args: unknown): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, message: unknown) => void): unknown;
+}
+
+/** A failed request as the renderer sees it: the service's message, plus its error code. */
+export class BridgeRequestError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'BridgeRequestError';
+    this.code = code;
+  }
+}
+
+function isEnvelope(value: unknown): value is Envelope<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+function isEventMessage(value: unknown): value is EventMessage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    (EVENT_NAMES as string[]).includes((value as { name: string }).name)
+  );
+}
+
+/** Unwraps an envelope into its result, or throws its error with code and message. */
+export function unwrapEnvelope(name: string, value: unknown): unknown {
+  if (!isEnvelope(value)) throw new BridgeRequestError('INTERNAL', `Request "${name}" got a malformed answer from the app.`);
+  if (value.ok) return value.result;
+  throw new BridgeRequestError(value.error.code, value.error.message);
+}
+
+/**
+ * The Electron transport's renderer side: one named function per contract request and per event
+ * stream. A single IPC listener fans events out to subscribers; each subscription returns its
+ * unsubscribe function.
+ */
+export function createIpcBridge(ipc: IpcRendererLike): Bridge {
+  const listeners = new Map<EventName, Set<(payload: never) => void>>(EVENT_NAMES.map((name) => [name, new Set()]));
+  ipc.on(EVENT_CHANNEL, (_event, message) => {
+    if (!isEventMessage(message)) return;
+    for (const listener of [...(listeners.get(message.name) ?? [])]) {
+      try {
+        (listener as (payload: unknown) => void)(message.payload);
+      } catch (err) {
+        // A throwing subscriber must not stop the others hearing the event.
+        console.error(`langlab: a "${message.name}" listener failed:`, err);
+      }
+    }
+  });
+
+  const request = Object.fromEntries(
+    REQUEST_NAMES.map((name) => [
+      name,
+      async (args: unknown) => unwrapEnvelope(name, await ipc.invoke(REQUEST_CHANNEL_PREFIX + name, args ?? {})),
+    ]),
+  ) as Bridge['request'];
+
+  const events = Object.fromEntries(
+    EVENT_NAMES.map((name) => [
+      name,
+      <K extends EventName>(listener: (payload: Events[K]) => void) => {
+        const set = listeners.get(name)!;
+        // Wrapped so the same function subscribed twice gets two independent subscriptions.
+        const entry = (payload: never) => listener(payload);
+        set.add(entry);
+        return () => {
+          set.delete(entry);
+        };
+      },
+    ]),
+  ) as Bridge['events'];
+
+  return Object.freeze({ transport: 'electron' as const, request: Object.freeze(request), events: Object.freeze(events) });
+}

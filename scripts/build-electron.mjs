@@ -1,0 +1,57 @@
+// Bundles the Electron side with esbuild: main/app/main.ts -> out/electron/main.mjs (ESM, every npm
+// package left external so native modules load from node_modules), preload/preload.ts ->
+// out/electron/preload.cjs (one CommonJS file: sandboxed preloads can require only 'electron'),
+// and the store's migrations beside the bundle, where main/store/migrate.ts looks for them.
+// Usage: node scripts/build-electron.mjs [--out-dir <dir>]
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(import.meta.dirname, '..');
+// Electron 39 ships Node 22 and Chromium 142.
+const NODE_TARGET = 'node22';
+const CHROME_TARGET = 'chrome140';
+
+/** Writes the bundle into outDir (default out/electron); tests build into a temporary folder. */
+export async function buildElectron(outDir = path.join(root, 'out', 'electron')) {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const common = { absWorkingDir: root, bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+  await build({
+    ...common,
+    entryPoints: [path.join(root, 'main', 'app', 'main.ts')],
+    outfile: path.join(outDir, 'main.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    packages: 'external',
+    external: ['electron'],
+  });
+  await build({
+    ...common,
+    entryPoints: [path.join(root, 'preload', 'preload.ts')],
+    outfile: path.join(outDir, 'preload.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: [NODE_TARGET, CHROME_TARGET],
+    external: ['electron'],
+  });
+  const migrations = path.join(root, 'main', 'store', 'migrations');
+  mkdirSync(path.join(outDir, 'migrations'));
+  for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) {
+    cpSync(path.join(migrations, file), path.join(outDir, 'migrations', file));
+  }
+  return outDir;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } });
+  buildElectron(values['out-dir'] ? path.resolve(values['out-dir']) : undefined).then(
+    (dir) => console.log(`langlab: Electron bundle written to ${path.relative(process.cwd(), dir) || dir}`),
+    (err) => {
+      console.error(`langlab: building the Electron bundle failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

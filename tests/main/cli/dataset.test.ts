@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jsSource, makeTree, pySource } from '../data/helpers.ts';
+
+// Runs the command in a child process, as a user would, against a temp store.
+function langlab(args: string[], storeFile: string): { status: number; stdout: string; stderr: string } {
+  const script = `import { datasetCommand } from ${JSON.stringify(path.resolve('main/cli/dataset.ts'))};
+process.exitCode = await datasetCommand.run(process.argv.slice(1), { storePath: ${JSON.stringify(storeFile)} });`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('dataset add, show and list print the JSON the interface promises', () => {
+  const files: Record<string, string> = { 'python/empty.py': '' };
+  for (let i = 0; i < 10; i++) {
+    files[`python/f${i}.py`] = pySource(i);
+    files[`javascript/f${i}.js`] = jsSource(i);
+  }
+  const root = makeTree(files);
+  const storeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-cli-')), 'db.sqlite');
+  const add = langlab(['add', root, '--name', 'demo', '--json'], storeFile);
+  assert.equal(add.status, 0, add.stderr);
+  const report = JSON.parse(add.stdout);
+  assert.equal(report.name, 'demo');
+  assert.deepEqual(report.classes.map((c: { label: string; files: number }) => [c.label, c.files]), [['javascript', 10], ['python', 10]]);
+  assert.deepEqual(report.splits, { train: 14, validation: 2, test: 4 });
+  assert.deepEqual(report.skipped, [{ reason: 'empty', count: 1, files: ['python/empty.py'] }]);
+  for (const key of ['id', 'duplicates', 'conflicts', 'nearDuplicates', 'fingerprint']) assert.ok(key in report, key);
+
+  const show = JSON.parse(langlab(['show', String(report.id), '--json'], storeFile).stdout);
+  assert.equal(show.fingerprint, report.fingerprint);
+  const list = JSON.parse(langlab(['list', '--json'], storeFile).stdout);
+  assert.deepEqual(list.map((d: { id: number }) => d.id), [report.id]);
+});
+
+test('bad input exits non-zero with a readable message and saves nothing', () => {
+  const storeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-cli-')), 'db.sqlite');
+  const missing = langlab(['add', '/nonexistent/folder'], storeFile);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /does not exist/);
+  const single = langlab(['add', makeTree({ 'python/a.py': pySource(1) })], storeFile);
+  assert.match(single.stderr, /single class sub-folder/);
+  const usage = langlab(['build', '--cap', 'many', '/tmp'], storeFile);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--cap must be a whole number/);
+  assert.deepEqual(JSON.parse(langlab(['list', '--json'], storeFile).stdout), []);
+});

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Graph, toOnnx } from '../../../main/engine/graph/index.ts';
+import { loadHfRoberta } from '../../../main/engine/io/hf-folder.ts';
+import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
+import { buildRoberta, robertaWeightsFromParams } from '../../../main/engine/models/roberta.ts';
+import { buildScratch, initScratchWeights, scratchConfig, scratchWeightsFromParams } from '../../../main/engine/models/scratch.ts';
+import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
+import { Classifier } from '../../../main/engine/export/classifier.ts';
+import { ByteTokenizer } from '../../../main/engine/tokenize/bytes.ts';
+import type { EncodedBatch, TextTokenizer } from '../../../main/engine/tokenize/encoded.ts';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-export-'));
+const TEXTS = ['def main():\n    print("hi")\n', 'public class A { }', '{"a": [1, 2, 3]}', 'x'];
+
+/** Runs a training-mode forward graph (trainable parameters fed as inputs) and returns its logits. */
+async function trainingForward(g: Graph, logitsName: string, enc: EncodedBatch): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(toOnnx(g));
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', enc.inputIds, [enc.batch, enc.seqLen]),
+    attention_mask: new ort.Tensor('int64', enc.attentionMask, [enc.batch, enc.seqLen]),
+  };
+  for (const p of g.params) if (p.trainable) feeds[p.name] = new ort.Tensor('float32', p.data as Float32Array, [...p.shape]);
+  const out = await session.run(feeds);
+  return out[logitsName].data as Float32Array;
+}
+
+function softmaxRows(x: Float32Array, n: number): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < x.length; i += n) {
+    const r = [...x.slice(i, i + n)];
+    const m = Math.max(...r);
+    const e = r.map((v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    rows.push(e.map((v) => v / s));
+  }
+  return rows;
+}
+
+async function checkExport(dir: string, tokenizer: TextTokenizer, trainLogits: Float32Array, labels: string[]) {
+  // Any ONNX Runtime can use model.onnx with nothing but ids and mask.
+  const raw = await ort.InferenceSession.create(path.join(dir, 'model.onnx'));
+  const enc = tokenizer.encode(TEXTS, 'max_length');
+  const out = await raw.run({
+    input_ids: new ort.Tensor('int64', enc.inputIds, [enc.batch, enc.seqLen]),
+    attention_mask: new ort.Tensor('int64', enc.attentionMask, [enc.batch, enc.seqLen]),
+  });
+  const logits = out.logits.data as Float32Array;
+  for (let i = 0; i < logits.length; i++) assert.ok(Math.abs(logits[i] - trainLogits[i]) <= 1e-5 * Math.max(1, Math.abs(trainLogits[i])), `logit ${i}`);
+  const clf = await Classifier.load(dir, { intraOpNumThreads: 1 });
+  try {
+    assert.deepEqual(clf.labels, labels);
+    const probs = await clf.probabilities(TEXTS, 3);
+    const want = softmaxRows(trainLogits, labels.length);
+    for (let i = 0; i < TEXTS.length; i++) for (let j = 0; j < labels.length; j++) assert.ok(Math.abs(probs[i][j] - want[i][j]) < 1e-5, `${i},${j}: ${probs[i]} vs ${want[i]}`);
+    const ranked = await clf.predict(TEXTS, { topK: 2 });
+    assert.equal(ranked[0].length, 2);
+    assert.ok(ranked[0][0].probability >= ranked[0][1].probability);
+    assert.equal(ranked[0][0].probability, Math.max(...probs[0]));
+  } finally {
+    await clf.close();
+  }
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')).id2label, Object.fromEntries(labels.map((l, i) => [String(i), l])));
+}
+
+test('RoBERTa export: probabilities equal the training graph forward, and the folder is self-contained', async () => {
+  const src = tmp();
+  const labels = ['python', 'java', 'json'];
+  writeTinyRoberta(src, { labels: null, max_length: 24, randomize_all: true, init_std: 0.2 });
+  const m = loadHfRoberta(src);
+  const g = new Graph();
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+  const out = buildRoberta(g, { inputIds, attentionMask }, {
+    config: m.config, encoder: m.encoder, head: null, labels, training: { freeze_base_model: true, unfreeze_last_n_layers: 1 }, seed: 3,
+  });
+  assert.equal(out.headLoaded, false);
+  g.output(out.logits, 'logits');
+  const enc = m.tokenizer.encode(TEXTS, 'max_length');
+  const trainLogits = await trainingForward(g, 'logits', enc);
+
+  const params = new Map(g.params.filter((p) => p.trainable).map((p) => [p.name, p.data as Float32Array]));
+  const { encoder, head } = robertaWeightsFromParams(params, m.config, labels.length, m.encoder);
+  const dir = path.join(tmp(), 'export');
+  exportClassifier(dir, { family: 'roberta', config: m.config, encoder, head, labels, tokenizerDir: src, max_length: m.tokenizer.maxLength });
+  assert.ok(fs.existsSync(path.join(dir, 'tokenizer.json')));
+  await checkExport(dir, m.tokenizer, trainLogits, labels);
+});
+
+test('from-scratch export: probabilities equal the training graph forward', async () => {
+  const labels = ['c', 'go'];
+  const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, max_length: 32 });
+  const g = new Graph();
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+  g.output(buildScratch(g, { inputIds, attentionMask }, { config, weights: initScratchWeights(config, 5) }), 'logits');
+  const tokenizer = new ByteTokenizer({ max_length: config.max_length });
+  const trainLogits = await trainingForward(g, 'logits', tokenizer.encode(TEXTS));
+  const params = new Map(g.params.filter((p) => p.trainable).map((p) => [p.name, p.data as Float32Array]));
+  const dir = path.join(tmp(), 'export');
+  exportClassifier(dir, { family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels });
+  await checkExport(dir, tokenizer, trainLogits, labels);
+});
+
+test('loading a folder that is not an export names the missing manifest', async () => {
+  const dir = tmp();
+  await assert.rejects(Classifier.load(dir), /langlab-model\.json is missing/);
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createRun, getMetricSeries, getRun, listRuns, logMetrics, setRunNote, setRunStatus, setRunTags, allTags } from '../../../main/store/runs.ts';
+import { openStore } from '../../../main/store/store.ts';
+import { seedDataset, seedFinishedRun } from '../../helpers/seed.ts';
+import { tempDir } from '../../helpers/temp.ts';
+
+function freshStore() {
+  return openStore({ file: path.join(tempDir(), 'langlab.db') });
+}
+
+test('runs list newest first with dataset name, key params, tags and latest metrics', () => {
+  const { db } = freshStore();
+  const ds = seedDataset(db, 'ref');
+  const a = seedFinishedRun(db, ds, 'alpha', 1e-4, ['baseline']);
+  const b = createRun(db, { name: 'beta', datasetId: ds, modelKind: 'pretrained', modelSource: '/models/codeberta', params: { learning_rate: 2e-5, batch_size: 8 }, startTime: Date.now() });
+  const page = listRuns(db);
+  assert.equal(page.total, 2);
+  assert.deepEqual(page.runs.map((r) => r.id), [b, a]);
+  const alpha = page.runs[1];
+  assert.equal(alpha.datasetName, 'ref');
+  assert.equal(alpha.status, 'FINISHED');
+  assert.deepEqual(alpha.tags, ['baseline']);
+  assert.equal(alpha.keyParams.learning_rate, 1e-4);
+  assert.equal(alpha.keyParams.batch_size, 16);
+  assert.ok(alpha.latest.val_accuracy !== undefined && alpha.latest.val_accuracy! > 0.9);
+  assert.equal(page.runs[0].status, 'RUNNING');
+});
+
+test('runs filter by text (name, dataset, note, tag), by tag and by status', () => {
+  const { db } = freshStore();
+  const ds = seedDataset(db, 'github-mix');
+  const a = seedFinishedRun(db, ds, 'small-lr', 1e-5, ['sweep']);
+  const b = seedFinishedRun(db, ds, 'big-lr', 1e-3);
+  setRunNote(db, b, 'diverged after epoch 2');
+  const c = createRun(db, { name: 'other', datasetId: null, modelKind: 'scratch', params: {} });
+  assert.deepEqual(listRuns(db, { text: 'small' }).runs.map((r) => r.id), [a]);
+  assert.deepEqual(listRuns(db, { text: 'diverged' }).runs.map((r) => r.id), [b]);
+  assert.deepEqual(listRuns(db, { text: 'github' }).runs.map((r) => r.id).sort(), [a, b].sort());
+  assert.deepEqual(listRuns(db, { text: 'swe' }).runs.map((r) => r.id), [a]);
+  assert.deepEqual(listRuns(db, { tag: 'sweep' }).runs.map((r) => r.id), [a]);
+  assert.deepEqual(listRuns(db, { status: 'RUNNING' }).runs.map((r) => r.id), [c]);
+  // LIKE wildcards typed by a user are literal characters.
+  assert.equal(listRuns(db, { text: '%' }).total, 0);
+});
+
+test('latest metrics follow the highest step even when points arrive out of order; NaN is kept as a gap', () => {
+  const { db } = freshStore();
+  const id = createRun(db, { name: 'r', datasetId: null, modelKind: 'scratch', params: {} });
+  logMetrics(db, id, [
+    { key: 'train_loss', step: 20, value: 0.5 },
+    { key: 'train_loss', step: 10, value: 0.9 },
+    { key: 'train_loss', step: 30, value: Number.NaN },
+  ]);
+  const run = getRun(db, id);
+  assert.equal(run.latest.train_loss, null);
+  const [series] = getMetricSeries(db, [id], ['train_loss']);
+  assert.deepEqual(series.points.map((p) => [p.step, p.value]), [[10, 0.9], [20, 0.5], [30, null]]);
+});
+
+test('run detail carries params, evaluation with label order, and status changes', () => {
+  const { db } = freshStore();
+  const ds = seedDataset(db);
+  const id = seedFinishedRun(db, ds, 'eval-run');
+  const run = getRun(db, id);
+  assert.equal(run.params.seed, 42);
+  assert.equal(run.evaluations.length, 1);
+  assert.deepEqual(run.evaluations[0].labels, ['java', 'json', 'python']);
+  assert.deepEqual(run.evaluations[0].confusion[0], [9, 1, 0]);
+  setRunStatus(db, id, 'FAILED', 'Loss became NaN at step 120.');
+  assert.equal(getRun(db, id).error, 'Loss became NaN at step 120.');
+  assert.throws(() => getRun(db, 9999), /no run 9999/);
+});
+
+test('tags are trimmed and de-duplicated; the tag list is global', () => {
+  const { db } = freshStore();
+  const a = createRun(db, { name: 'a', datasetId: null, modelKind: 'scratch', params: {} });
+  setRunTags(db, a, [' best ', 'best', 'cpu', '']);
+  assert.deepEqual(getRun(db, a).tags, ['best', 'cpu']);
+  assert.deepEqual(allTags(db), ['best', 'cpu']);
+  setRunTags(db, a, []);
+  assert.deepEqual(allTags(db), []);
+});
+
+test('listing stays correct with 1,000 runs and pages through them', () => {
+  const { db } = freshStore();
+  db.transaction(() => {
+    for (let i = 0; i < 1000; i++) createRun(db, { name: `run-${i}`, datasetId: null, modelKind: 'scratch', params: { learning_rate: i }, startTime: i });
+  })();
+  const page = listRuns(db, { limit: 50, offset: 100 });
+  assert.equal(page.total, 1000);
+  assert.equal(page.runs.length, 50);
+  assert.equal(page.runs[0].name, 'run-899');
+});
