@@ -2,11 +2,12 @@
 import { pathToFileURL } from 'node:url';
 import { LanglabError } from '../errors.ts';
 import type { CliCommand } from './command.ts';
+import { datasetCommand } from './dataset.ts';
 import { infoCommand } from './info.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 
-const COMMANDS: CliCommand[] = [infoCommand, runsCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, infoCommand, runsCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

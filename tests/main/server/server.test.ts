@@ -13,13 +13,17 @@ let backend: Backend;
 let server: RunningServer;
 let staticDir: string;
 
+// Made at top level: temp folders registered inside a hook would be removed when the hook ends.
+const homeDir = tempDir();
+const uiDir = tempDir();
+
 before(async () => {
-  staticDir = tempDir();
+  staticDir = uiDir;
   mkdirSync(path.join(staticDir, 'assets'));
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Langlab</title>');
   writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(path.dirname(staticDir), 'secret.txt'), 'outside');
-  backend = startBackend({ runtime: 'browser', dataDir: tempDir() });
+  backend = startBackend({ runtime: 'browser', dataDir: homeDir });
   server = await startServer({ dispatch: backend.dispatch, events: backend.events, staticDir, port: 0 });
 });
 

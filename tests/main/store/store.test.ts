@@ -83,7 +83,7 @@ test('migrations run in one transaction: a failing one leaves the schema as it w
   const db = new Database(':memory:');
   assert.throws(() => migrate(db, loadMigrations(dir), ':memory:'), /no such table: missing/);
   assert.equal(db.pragma('user_version', { simple: true }), 0);
-  assert.equal(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('a', 'b')").get().n, 0);
+  assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('a', 'b')").get() as { n: number }).n, 0);
 });
 
 test('migration files out of sequence are rejected', () => {
