@@ -138,7 +138,7 @@ async function scan(kind: 'add' | 'build', p: Parsed, signal: AbortSignal, onPro
   return datasetFromRepositories(p.positional, options);
 }
 
-async function run(argv: string[], ctx: { storePath?: string }): Promise<number> {
+async function run(argv: string[], ctx: { storePath?: string } = {}): Promise<number> {
   const [sub, ...rest] = argv;
   let p: Parsed;
   try {
