@@ -39,17 +39,10 @@ export interface DatasetFile {
   text?: string;
 }
 
-export interface ClassSummary {
-  label: string;
-  files: number;
-  bytes: number;
-}
-
-export interface SplitCounts {
-  train: number;
-  validation: number;
-  test: number;
-}
+/** Per-class counts and split sizes are the contract's shapes, so the UI shows them as they are. */
+import type { ClassCount, SplitCounts } from '../../preload/contract.ts';
+export type { SplitCounts };
+export type ClassSummary = ClassCount;
 
 export interface SkippedGroup {
   reason: SkipReason;
