@@ -24,6 +24,21 @@ function usage(): string {
   ].join('\n');
 }
 
+/**
+ * `--home <dir>` means exactly what LANGLAB_HOME means, for every command: it is taken out of the
+ * arguments here and set in the environment the store opener reads.
+ */
+function applyHomeFlag(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--home' && i + 1 < argv.length) process.env.LANGLAB_HOME = argv[++i];
+    else if (arg.startsWith('--home=')) process.env.LANGLAB_HOME = arg.slice('--home='.length);
+    else out.push(arg);
+  }
+  return out;
+}
+
 /** Runs one command line and returns the exit code; exported for tests. */
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -42,7 +57,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await command.run(applyHomeFlag(rest));
   } catch (err) {
     const message = err instanceof LanglabError || err instanceof TypeError ? err.message : err instanceof Error ? err.stack ?? err.message : String(err);
     console.error(`langlab ${name}: ${message}`);
