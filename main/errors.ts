@@ -11,6 +11,9 @@ export type ErrorCode =
   | 'STORE_READONLY'
   | 'PORT_BUSY'
   | 'CANCELLED'
+  | 'NOT_IMPLEMENTED'
+  | 'BUSY'
+  | 'TRAINING_FAILED'
   | 'INTERNAL';
 
 /** An error meant for a person: says what was wrong, with which file or value, and what to do. */

@@ -3,6 +3,13 @@
 // type themselves from this file, so a renamed field fails `npm run typecheck` everywhere at once.
 // Only types and the two name lists live here; the renderer imports types only.
 
+import { datasetEventNames, datasetRequestNames, type DatasetEvents, type DatasetRequests } from './contract-datasets.ts';
+import { trainingEventNames, trainingRequestNames, type TrainingEvents, type TrainingRequests } from './contract-training.ts';
+
+export type * from './contract-datasets.ts';
+export type * from './contract-training.ts';
+export type * from './hyperparameters.ts';
+
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'INTERRUPTED';
 export type ModelKind = 'pretrained' | 'scratch';
 export type DatasetSourceKind = 'folder' | 'csv' | 'jsonl' | 'repositories';
@@ -152,7 +159,8 @@ export interface ClassificationJobSummary {
   endedAt: number | null;
 }
 
-export interface Requests {
+/** Requests of the foundation: app info, listing, run notes and tags, metric series. */
+export interface CoreRequests {
   'app.info': { args: NoArgs; result: AppInfo };
   'datasets.list': { args: NoArgs; result: DatasetSummary[] };
   'runs.list': { args: RunsQuery; result: RunsPage };
@@ -164,12 +172,16 @@ export interface Requests {
   'classify.jobs': { args: NoArgs; result: ClassificationJobSummary[] };
 }
 
-export interface Events {
+export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests {}
+
+export interface CoreEvents {
   /** Something in the store changed; views showing that kind of thing reload. */
   'store.changed': { what: 'runs' | 'datasets' | 'jobs'; id?: number };
   /** A line for the log pane. */
   'app.log': { level: 'info' | 'warn' | 'error'; message: string; time: number };
 }
+
+export interface Events extends CoreEvents, DatasetEvents, TrainingEvents {}
 
 export type RequestName = keyof Requests;
 export type EventName = keyof Events;
@@ -188,7 +200,7 @@ export interface Bridge {
 }
 
 // Runtime name lists, typed so that a request or event missing here is a compile error.
-const requestNameSet: { [K in RequestName]: true } = {
+const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'app.info': true,
   'datasets.list': true,
   'runs.list': true,
@@ -199,7 +211,9 @@ const requestNameSet: { [K in RequestName]: true } = {
   'runs.metrics': true,
   'classify.jobs': true,
 };
-const eventNameSet: { [K in EventName]: true } = { 'store.changed': true, 'app.log': true };
+const coreEventNames: { [K in keyof CoreEvents]: true } = { 'store.changed': true, 'app.log': true };
+const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames };
+const eventNameSet: { [K in EventName]: true } = { ...coreEventNames, ...datasetEventNames, ...trainingEventNames };
 
 export const REQUEST_NAMES = Object.keys(requestNameSet) as RequestName[];
 export const EVENT_NAMES = Object.keys(eventNameSet) as EventName[];

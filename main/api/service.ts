@@ -1,56 +1,12 @@
-import path from 'node:path';
-import packageJson from '../../package.json' with { type: 'json' };
-import type { AppInfo } from '../../preload/contract.ts';
-import { listDatasetSummaries } from '../store/dataset-summaries.ts';
-import { listJobs } from '../store/jobs.ts';
-import { allTags, getMetricSeries, getRun, listRuns, setRunNote, setRunTags } from '../store/runs.ts';
-import type { Store } from '../store/store.ts';
 import type { Handlers } from './dispatch.ts';
-import type { EventHub } from './events.ts';
-import { listExecutionProviders, onnxruntimeVersion } from './providers.ts';
+import { coreHandlers } from './handlers/core.ts';
+import { datasetHandlers } from './handlers/datasets.ts';
+import { trainingHandlers } from './handlers/training.ts';
+import type { ServiceContext } from './service-context.ts';
 
-/** The application version, from package.json (a JSON import, so the Electron bundle inlines it). */
-export const APP_VERSION: string = packageJson.version;
+export { APP_VERSION, type ServiceContext } from './service-context.ts';
 
-export interface ServiceContext {
-  store: Store;
-  dataDir: string;
-  events: EventHub;
-  runtime: AppInfo['runtime'];
-}
-
-/** The one service behind the bridge; both transports dispatch to it. */
+/** The one service behind the bridge; both transports dispatch to it. One handler file per part of the contract. */
 export function createService(ctx: ServiceContext): Handlers {
-  const { db } = ctx.store;
-  return {
-    'app.info': async () => ({
-      version: APP_VERSION,
-      runtime: ctx.runtime,
-      platform: process.platform,
-      arch: process.arch,
-      nodeVersion: process.versions.node,
-      electronVersion: process.versions.electron ?? null,
-      dataDir: ctx.dataDir,
-      storePath: path.resolve(ctx.store.file),
-      schemaVersion: ctx.store.schemaVersion,
-      onnxruntimeVersion: onnxruntimeVersion(),
-      providers: await listExecutionProviders(),
-    }),
-    'datasets.list': async () => listDatasetSummaries(db),
-    'runs.list': async (query) => listRuns(db, query),
-    'runs.get': async ({ id }) => getRun(db, id),
-    'runs.setNote': async ({ id, note }) => {
-      setRunNote(db, id, note);
-      ctx.events.emit('store.changed', { what: 'runs', id });
-      return getRun(db, id);
-    },
-    'runs.setTags': async ({ id, tags }) => {
-      setRunTags(db, id, tags);
-      ctx.events.emit('store.changed', { what: 'runs', id });
-      return getRun(db, id);
-    },
-    'runs.tags': async () => allTags(db),
-    'runs.metrics': async ({ runIds, keys }) => getMetricSeries(db, runIds, keys),
-    'classify.jobs': async () => listJobs(db),
-  };
+  return { ...coreHandlers(ctx), ...datasetHandlers(ctx), ...trainingHandlers(ctx) };
 }

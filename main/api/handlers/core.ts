@@ -1,0 +1,43 @@
+import path from 'node:path';
+import type { CoreRequests } from '../../../preload/contract.ts';
+import { listDatasetSummaries } from '../../store/dataset-summaries.ts';
+import { listJobs } from '../../store/jobs.ts';
+import { allTags, getMetricSeries, getRun, listRuns, setRunNote, setRunTags } from '../../store/runs.ts';
+import { listExecutionProviders, onnxruntimeVersion } from '../providers.ts';
+import { APP_VERSION, type HandlersFor, type ServiceContext } from '../service-context.ts';
+
+/** The foundation's requests: app info, listings, run notes and tags, metric series. */
+export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
+  const { db } = ctx.store;
+  return {
+    'app.info': async () => ({
+      version: APP_VERSION,
+      runtime: ctx.runtime,
+      platform: process.platform,
+      arch: process.arch,
+      nodeVersion: process.versions.node,
+      electronVersion: process.versions.electron ?? null,
+      dataDir: ctx.dataDir,
+      storePath: path.resolve(ctx.store.file),
+      schemaVersion: ctx.store.schemaVersion,
+      onnxruntimeVersion: onnxruntimeVersion(),
+      providers: await listExecutionProviders(),
+    }),
+    'datasets.list': async () => listDatasetSummaries(db),
+    'runs.list': async (query) => listRuns(db, query),
+    'runs.get': async ({ id }) => getRun(db, id),
+    'runs.setNote': async ({ id, note }) => {
+      setRunNote(db, id, note);
+      ctx.events.emit('store.changed', { what: 'runs', id });
+      return getRun(db, id);
+    },
+    'runs.setTags': async ({ id, tags }) => {
+      setRunTags(db, id, tags);
+      ctx.events.emit('store.changed', { what: 'runs', id });
+      return getRun(db, id);
+    },
+    'runs.tags': async () => allTags(db),
+    'runs.metrics': async ({ runIds, keys }) => getMetricSeries(db, runIds, keys),
+    'classify.jobs': async () => listJobs(db),
+  };
+}

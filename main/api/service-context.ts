@@ -1,0 +1,20 @@
+import packageJson from '../../package.json' with { type: 'json' };
+import type { AppInfo } from '../../preload/contract.ts';
+import type { Store } from '../store/store.ts';
+import type { EventHub } from './events.ts';
+
+/** The application version, from package.json (a JSON import, so the Electron bundle inlines it). */
+export const APP_VERSION: string = packageJson.version;
+
+/** What every handler file gets: the open store, the data folder, the event hub. */
+export interface ServiceContext {
+  store: Store;
+  dataDir: string;
+  events: EventHub;
+  runtime: AppInfo['runtime'];
+}
+
+/** The handlers of one part of the contract. */
+export type HandlersFor<R> = {
+  [K in keyof R]: R[K] extends { args: infer A; result: infer T } ? (args: A) => Promise<T> : never;
+};

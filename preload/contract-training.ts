@@ -1,0 +1,151 @@
+// The part of the bridge contract that starts, watches and uses training runs: the New Run form,
+// the live dashboard, the evaluation view and the Try it box. Merged into `Requests`/`Events` by
+// contract.ts. Types only (plus the compile-checked name lists).
+
+import type { ModelKind, NoArgs, RunSummary } from './contract.ts';
+import type { Hyperparameters } from './hyperparameters.ts';
+
+/** Which model a run trains: the from-scratch transformer or a local Hugging Face folder. */
+export type ModelSpec = { kind: 'scratch' } | { kind: 'pretrained'; path: string };
+
+/** What checking a pretrained model folder found (a bad folder is an error naming the file). */
+export interface ModelCheck {
+  path: string;
+  architecture: string;
+  numLayers: number;
+  hiddenSize: number;
+  numHeads: number;
+  vocabSize: number;
+  /** Usable positions (max_position_embeddings less RoBERTa's padding offset). */
+  maxPositions: number;
+  totalParams: number;
+  /** Labels of the classifier head in the checkpoint, or null when it has none. */
+  checkpointLabels: number | null;
+}
+
+/** Shown on the form before a run starts. */
+export interface RunEstimate {
+  trainableParams: number;
+  totalParams: number;
+  /** Peak memory the engine process is expected to need. */
+  memoryBytes: number;
+  trainFiles: number;
+  stepsPerEpoch: number;
+  /** From a measured step on this machine when available; null when it could not be measured. */
+  secondsPerEpoch: number | null;
+}
+
+export interface RunStartArgs {
+  name?: string;
+  datasetId: number;
+  model: ModelSpec;
+  /** Missing keys take the model kind's defaults. */
+  hyperparameters: Partial<Hyperparameters>;
+  /** onnxruntime execution provider name (cpu, cuda, dml, coreml, webgpu); falls back to cpu with a log line. */
+  provider: string;
+}
+
+export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'finished';
+
+/** One progress update of a run in progress, sent at a bounded rate (a few per second at most). */
+export interface RunProgress {
+  runId: number;
+  phase: RunPhase;
+  epoch: number;
+  epochs: number;
+  /** Optimizer steps done so far, and in all. */
+  step: number;
+  totalSteps: number;
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  learningRate: number | null;
+  samplesPerSecond: number | null;
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+}
+
+export interface RunLogLine {
+  runId: number;
+  /** Increases by one per line of a run, so a reconnecting view asks for what it missed. */
+  seq: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  time: number;
+}
+
+export interface RankedLabel {
+  label: string;
+  probability: number;
+}
+
+/** One test file's prediction, stored at the end of a run. */
+export interface PredictionRow {
+  /** The file's index in the run's dataset (datasets file APIs take it). */
+  fileIndex: number;
+  path: string;
+  trueLabel: string;
+  predictedLabel: string;
+  /** The top probabilities, highest first. */
+  top: RankedLabel[];
+}
+
+export interface PredictionsQuery {
+  id: number;
+  trueLabel?: string;
+  predictedLabel?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface Preset {
+  id: number;
+  name: string;
+  modelKind: ModelKind;
+  hyperparameters: Partial<Hyperparameters>;
+  createdAt: number;
+}
+
+export interface TrainingRequests {
+  'models.check': { args: { path: string }; result: ModelCheck };
+  'runs.estimate': { args: { datasetId: number; model: ModelSpec; hyperparameters: Partial<Hyperparameters> }; result: RunEstimate };
+  'runs.start': { args: RunStartArgs; result: { runId: number } };
+  /** Ends the run KILLED; its last checkpoint stays. */
+  'runs.cancel': { args: { id: number }; result: RunSummary };
+  /** Continues a KILLED, FAILED or INTERRUPTED run from its last checkpoint, under the same id. */
+  'runs.resume': { args: { id: number }; result: { runId: number } };
+  /** Deletes the run, its metrics and its files (checkpoints, exported model). */
+  'runs.delete': { args: { id: number }; result: { id: number } };
+  /** Latest progress of every run in progress, so a reloaded page reconnects. */
+  'runs.active': { args: NoArgs; result: RunProgress[] };
+  'runs.log': { args: { id: number; afterSeq?: number }; result: RunLogLine[] };
+  'runs.predictions': { args: PredictionsQuery; result: { rows: PredictionRow[]; total: number } };
+  /** Ranked labels for pasted text, with the run's best checkpoint. */
+  'runs.predict': { args: { id: number; text: string }; result: RankedLabel[] };
+  'presets.list': { args: NoArgs; result: Preset[] };
+  'presets.save': { args: { name: string; modelKind: ModelKind; hyperparameters: Partial<Hyperparameters> }; result: Preset };
+  'presets.delete': { args: { id: number }; result: { id: number } };
+}
+
+export interface TrainingEvents {
+  'run.progress': RunProgress;
+  'run.log': RunLogLine;
+}
+
+export const trainingRequestNames: { [K in keyof TrainingRequests]: true } = {
+  'models.check': true,
+  'runs.estimate': true,
+  'runs.start': true,
+  'runs.cancel': true,
+  'runs.resume': true,
+  'runs.delete': true,
+  'runs.active': true,
+  'runs.log': true,
+  'runs.predictions': true,
+  'runs.predict': true,
+  'presets.list': true,
+  'presets.save': true,
+  'presets.delete': true,
+};
+export const trainingEventNames: { [K in keyof TrainingEvents]: true } = { 'run.progress': true, 'run.log': true };

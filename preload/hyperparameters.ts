@@ -1,0 +1,142 @@
+// Every hyperparameter a run takes: its default per model kind, its allowed range and a one-line
+// help text. The renderer's New Run form, the CLI's flags and the main process's validation all read
+// this one table, so a range shown to the user is the range that is enforced. Pure data and pure
+// functions: the renderer imports it.
+
+import type { ModelKind } from './contract.ts';
+
+export interface Hyperparameters {
+  max_length: number;
+  batch_size: number;
+  epochs: number;
+  learning_rate: number;
+  warmup_ratio: number;
+  max_grad_norm: number;
+  early_stopping_patience: number;
+  validation_split: number;
+  freeze_base_model: boolean;
+  unfreeze_last_n_layers: number;
+  weight_decay: number;
+  dropout: number;
+  gradient_accumulation_steps: number;
+  seed: number;
+  /** Validate every K optimizer steps as well as at each epoch's end; 0 = only at epoch ends. */
+  eval_every_steps: number;
+  // From-scratch model sizes (ignored for pretrained models).
+  d_model: number;
+  num_layers: number;
+  num_heads: number;
+  dim_feedforward: number;
+}
+
+export type HyperparameterKey = keyof Hyperparameters;
+
+export interface HyperparameterSpec {
+  key: HyperparameterKey;
+  label: string;
+  help: string;
+  type: 'int' | 'float' | 'bool';
+  /** Inclusive bounds; `exclusiveMin` makes the lower bound strict (a learning rate of 0 is refused). */
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  /** Which model kinds the field applies to. */
+  appliesTo: readonly ModelKind[];
+  group: 'training' | 'optimizer' | 'regularisation' | 'model';
+  defaults: Record<ModelKind, number | boolean>;
+}
+
+const both: readonly ModelKind[] = ['pretrained', 'scratch'];
+
+/** In form order. Pretrained defaults are the reference script's ModelConfig. */
+export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
+  { key: 'max_length', label: 'Max length', help: 'Tokens read from each file; longer files are cut.', type: 'int', min: 8, max: 4096, appliesTo: both, group: 'training', defaults: { pretrained: 512, scratch: 256 } },
+  { key: 'batch_size', label: 'Batch size', help: 'Files per micro-batch.', type: 'int', min: 1, max: 1024, appliesTo: both, group: 'training', defaults: { pretrained: 16, scratch: 16 } },
+  { key: 'epochs', label: 'Epochs', help: 'Passes over the training split.', type: 'int', min: 1, max: 1000, appliesTo: both, group: 'training', defaults: { pretrained: 3, scratch: 3 } },
+  { key: 'learning_rate', label: 'Learning rate', help: 'Peak AdamW learning rate, reached after warm-up.', type: 'float', min: 0, max: 1, exclusiveMin: true, appliesTo: both, group: 'optimizer', defaults: { pretrained: 2e-5, scratch: 5e-4 } },
+  { key: 'warmup_ratio', label: 'Warm-up ratio', help: 'Share of all steps spent warming the learning rate up linearly.', type: 'float', min: 0, max: 1, appliesTo: both, group: 'optimizer', defaults: { pretrained: 0.1, scratch: 0.1 } },
+  { key: 'max_grad_norm', label: 'Max gradient norm', help: 'Global-norm clipping threshold; 0 turns clipping off.', type: 'float', min: 0, max: 1000, appliesTo: both, group: 'optimizer', defaults: { pretrained: 1.0, scratch: 1.0 } },
+  { key: 'weight_decay', label: 'Weight decay', help: 'Decoupled AdamW decay; biases and LayerNorm weights are never decayed.', type: 'float', min: 0, max: 1, appliesTo: both, group: 'optimizer', defaults: { pretrained: 0.01, scratch: 0.01 } },
+  { key: 'gradient_accumulation_steps', label: 'Gradient accumulation', help: 'Micro-batches summed into one optimizer step.', type: 'int', min: 1, max: 1024, appliesTo: both, group: 'optimizer', defaults: { pretrained: 1, scratch: 1 } },
+  { key: 'early_stopping_patience', label: 'Early-stopping patience', help: 'Validations without a lower validation loss before training stops; 0 never stops early.', type: 'int', min: 0, max: 1000, appliesTo: both, group: 'training', defaults: { pretrained: 3, scratch: 3 } },
+  { key: 'eval_every_steps', label: 'Validate every K steps', help: 'Also validate every K optimizer steps; 0 validates only at the end of each epoch.', type: 'int', min: 0, max: 1_000_000, appliesTo: both, group: 'training', defaults: { pretrained: 0, scratch: 0 } },
+  { key: 'validation_split', label: 'Validation split', help: 'Share of the training files held out for validation when the dataset has no validation split.', type: 'float', min: 0, max: 0.9, exclusiveMin: true, appliesTo: both, group: 'training', defaults: { pretrained: 0.1, scratch: 0.1 } },
+  { key: 'dropout', label: 'Dropout', help: 'Dropout on hidden states and attention probabilities.', type: 'float', min: 0, max: 0.9, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0.1, scratch: 0.1 } },
+  { key: 'freeze_base_model', label: 'Freeze base model', help: 'Train only the classifier head and the last unfrozen layers.', type: 'bool', appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: true, scratch: false } },
+  { key: 'unfreeze_last_n_layers', label: 'Unfreeze last N layers', help: 'Encoder layers that still train when the base model is frozen.', type: 'int', min: 0, max: 128, appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: 2, scratch: 0 } },
+  { key: 'd_model', label: 'Model width', help: 'Hidden size of the from-scratch transformer; a multiple of the head count.', type: 'int', min: 8, max: 2048, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 768, scratch: 256 } },
+  { key: 'num_layers', label: 'Layers', help: 'Encoder layers of the from-scratch transformer.', type: 'int', min: 1, max: 48, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 6, scratch: 4 } },
+  { key: 'num_heads', label: 'Attention heads', help: 'Heads per attention layer; must divide the model width.', type: 'int', min: 1, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 12, scratch: 4 } },
+  { key: 'dim_feedforward', label: 'Feed-forward width', help: 'Inner width of each feed-forward block (4x the model width is usual).', type: 'int', min: 8, max: 16384, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 3072, scratch: 1024 } },
+  { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated exactly.', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
+];
+
+const specByKey = new Map(HYPERPARAMETERS.map((s) => [s.key, s]));
+
+/** The spec of one key (every key of Hyperparameters has one). */
+export function hyperparameterSpec(key: HyperparameterKey): HyperparameterSpec {
+  return specByKey.get(key)!;
+}
+
+/** The full default set for a model kind. */
+export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
+  const out: Record<string, number | boolean> = {};
+  for (const s of HYPERPARAMETERS) out[s.key] = s.defaults[kind];
+  return out as unknown as Hyperparameters;
+}
+
+/** What the model itself limits; known once a model folder is checked. */
+export interface ModelLimits {
+  maxPositions?: number;
+  numLayers?: number;
+}
+
+export interface HyperparameterError {
+  key: HyperparameterKey;
+  message: string;
+}
+
+/** The range text shown next to a field and in error messages: "1 to 1024", "above 0 up to 1". */
+export function rangeText(spec: HyperparameterSpec): string {
+  if (spec.type === 'bool') return 'on or off';
+  const lo = spec.min === undefined ? null : `${spec.exclusiveMin ? 'above ' : ''}${spec.min}`;
+  const hi = spec.max === undefined ? null : `${spec.max}`;
+  if (lo && hi) return spec.exclusiveMin ? `${lo}, up to ${hi}` : `${lo} to ${hi}`;
+  return lo ? `at least ${lo}` : hi ? `at most ${hi}` : 'any number';
+}
+
+/**
+ * Every problem with a set of hyperparameters for a model kind, each naming the value and the
+ * allowed range. An empty list means the run may start.
+ */
+export function validateHyperparameters(hp: Hyperparameters, kind: ModelKind, limits: ModelLimits = {}): HyperparameterError[] {
+  const errors: HyperparameterError[] = [];
+  for (const s of HYPERPARAMETERS) {
+    if (!s.appliesTo.includes(kind)) continue;
+    const v = hp[s.key];
+    if (s.type === 'bool') {
+      if (typeof v !== 'boolean') errors.push({ key: s.key, message: `${s.label} (${s.key}) must be true or false, got ${String(v)}.` });
+      continue;
+    }
+    const bad =
+      typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      (s.type === 'int' && !Number.isInteger(v)) ||
+      (s.min !== undefined && (s.exclusiveMin ? v <= s.min : v < s.min)) ||
+      (s.max !== undefined && v > s.max);
+    if (bad) {
+      const what = s.type === 'int' ? 'a whole number' : 'a number';
+      errors.push({ key: s.key, message: `${s.label} (${s.key}) must be ${what} ${rangeText(s)}, got ${String(v)}.` });
+    }
+  }
+  if (kind === 'scratch' && Number.isInteger(hp.d_model) && Number.isInteger(hp.num_heads) && hp.num_heads > 0 && hp.d_model % hp.num_heads !== 0) {
+    errors.push({ key: 'num_heads', message: `Attention heads (num_heads) must divide the model width ${hp.d_model}, got ${hp.num_heads}.` });
+  }
+  if (limits.maxPositions !== undefined && hp.max_length > limits.maxPositions) {
+    errors.push({ key: 'max_length', message: `Max length (max_length) must be at most ${limits.maxPositions}, the positions this model has, got ${hp.max_length}.` });
+  }
+  if (kind === 'pretrained' && limits.numLayers !== undefined && hp.unfreeze_last_n_layers > limits.numLayers) {
+    errors.push({ key: 'unfreeze_last_n_layers', message: `Unfreeze last N layers (unfreeze_last_n_layers) must be at most ${limits.numLayers}, the layers this model has, got ${hp.unfreeze_last_n_layers}.` });
+  }
+  return errors;
+}
