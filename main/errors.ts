@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'NOT_IMPLEMENTED'
   | 'BUSY'
   | 'TRAINING_FAILED'
+  | 'NOT_AVAILABLE'
   | 'INTERNAL';
 
 /** An error meant for a person: says what was wrong, with which file or value, and what to do. */

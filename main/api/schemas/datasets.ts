@@ -1,5 +1,39 @@
+import { z } from 'zod';
 import type { DatasetRequests } from '../../../preload/contract.ts';
-import type { SchemasFor } from './common.ts';
+import { id, noArgs, userPath, type SchemasFor } from './common.ts';
+
+const split = z.enum(['train', 'validation', 'test']);
+const fraction = z.number().min(0).max(0.9);
+const common = {
+  name: z.string().trim().min(1).max(200).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  testFraction: fraction.optional(),
+  validationFraction: fraction.optional(),
+  maxBytes: z.number().int().min(1).max(1024 ** 3).optional(),
+};
 
 /** Schemas of the Datasets section's requests. */
-export const datasetSchemas: SchemasFor<DatasetRequests> = {};
+export const datasetSchemas: SchemasFor<DatasetRequests> = {
+  'datasets.get': z.strictObject({ id }),
+  'datasets.files': z.strictObject({
+    id,
+    label: z.string().min(1).max(200).optional(),
+    split: split.optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
+  'datasets.fileText': z.strictObject({ id, index: z.number().int().min(0) }),
+  'datasets.add': z.strictObject({ ...common, kind: z.enum(['folder', 'csv', 'jsonl']), path: userPath }),
+  'datasets.build': z.strictObject({
+    ...common,
+    roots: z.array(userPath).min(1).max(100),
+    top: z.number().int().min(1).max(1000).optional(),
+    minFiles: z.number().int().min(1).max(1_000_000).optional(),
+    cap: z.number().int().min(1).max(10_000_000).optional(),
+    overrides: z.record(z.string().regex(/^\.[^/\\]{1,32}$/), z.string().min(1).max(100).nullable()).optional(),
+  }),
+  'datasets.delete': z.strictObject({ id }),
+  'tasks.list': noArgs,
+  'tasks.cancel': z.strictObject({ taskId: z.string().min(1).max(100) }),
+  'system.pickPath': z.strictObject({ kind: z.enum(['folder', 'folders', 'file']), title: z.string().max(200).optional() }),
+};
