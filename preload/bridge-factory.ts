@@ -1,12 +1,11 @@
-// Builds the renderer's Bridge on top of Electron IPC. Kept apart from preload.ts (which only
+// Builds the object the preload exposes on top of Electron IPC. Kept apart from preload.ts (which only
 // exposes it) so tests can build the very same object from a fake ipcRenderer.
 import {
   EVENT_CHANNEL,
   EVENT_NAMES,
   REQUEST_CHANNEL_PREFIX,
   REQUEST_NAMES,
-  type Bridge,
-  type Envelope,
+  type IpcBridge,
   type EventName,
   type Events,
 } from './contract.ts';
@@ -18,20 +17,6 @@ export interface IpcRendererLike {
   on(channel: string, listener: (event: unknown, message: unknown) => void): unknown;
 }
 
-/** A failed request as the renderer sees it: the service's message, plus its error code. */
-export class BridgeRequestError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'BridgeRequestError';
-    this.code = code;
-  }
-}
-
-function isEnvelope(value: unknown): value is Envelope<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
-}
-
 function isEventMessage(value: unknown): value is EventMessage {
   return (
     typeof value === 'object' &&
@@ -41,19 +26,12 @@ function isEventMessage(value: unknown): value is EventMessage {
   );
 }
 
-/** Unwraps an envelope into its result, or throws its error with code and message. */
-export function unwrapEnvelope(name: string, value: unknown): unknown {
-  if (!isEnvelope(value)) throw new BridgeRequestError('INTERNAL', `Request "${name}" got a malformed answer from the app.`);
-  if (value.ok) return value.result;
-  throw new BridgeRequestError(value.error.code, value.error.message);
-}
-
 /**
- * The Electron transport's renderer side: one named function per contract request and per event
- * stream. A single IPC listener fans events out to subscribers; each subscription returns its
+ * The Electron transport's preload side: one named function per contract request (resolving to the
+ * main process's envelope, unwrapped in the renderer) and per event stream. A single IPC listener fans events out to subscribers; each subscription returns its
  * unsubscribe function.
  */
-export function createIpcBridge(ipc: IpcRendererLike): Bridge {
+export function createIpcBridge(ipc: IpcRendererLike): IpcBridge {
   const listeners = new Map<EventName, Set<(payload: never) => void>>(EVENT_NAMES.map((name) => [name, new Set()]));
   ipc.on(EVENT_CHANNEL, (_event, message) => {
     if (!isEventMessage(message)) return;
@@ -70,9 +48,9 @@ export function createIpcBridge(ipc: IpcRendererLike): Bridge {
   const request = Object.fromEntries(
     REQUEST_NAMES.map((name) => [
       name,
-      async (args: unknown) => unwrapEnvelope(name, await ipc.invoke(REQUEST_CHANNEL_PREFIX + name, args ?? {})),
+      async (args: unknown) => ipc.invoke(REQUEST_CHANNEL_PREFIX + name, args ?? {}),
     ]),
-  ) as Bridge['request'];
+  ) as IpcBridge['request'];
 
   const events = Object.fromEntries(
     EVENT_NAMES.map((name) => [
@@ -87,7 +65,7 @@ export function createIpcBridge(ipc: IpcRendererLike): Bridge {
         };
       },
     ]),
-  ) as Bridge['events'];
+  ) as IpcBridge['events'];
 
   return Object.freeze({ transport: 'electron' as const, request: Object.freeze(request), events: Object.freeze(events) });
 }

@@ -199,6 +199,17 @@ export interface Bridge {
   readonly events: { [K in EventName]: (listener: (payload: Events[K]) => void) => () => void };
 }
 
+/**
+ * What the Electron preload exposes (as window.langlabIpc): each request resolves to its envelope
+ * instead of rejecting, because Electron's contextBridge keeps only the message of a rejected Error
+ * and the renderer needs the error code too. The renderer unwraps it into a Bridge.
+ */
+export interface IpcBridge {
+  readonly transport: 'electron';
+  readonly request: { [K in RequestName]: (args: RequestArgs<K>) => Promise<Envelope<RequestResult<K>>> };
+  readonly events: Bridge['events'];
+}
+
 // Runtime name lists, typed so that a request or event missing here is a compile error.
 const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'app.info': true,

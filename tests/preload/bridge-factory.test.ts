@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EVENT_CHANNEL, EVENT_NAMES, REQUEST_CHANNEL_PREFIX, REQUEST_NAMES, type Envelope } from '../../preload/contract.ts';
 import { createIpcBridge, type IpcRendererLike } from '../../preload/bridge-factory.ts';
+import { BridgeError } from '../../renderer/src/lib/bridge-error.ts';
+import { bridgeFromIpc } from '../../renderer/src/lib/electron-transport.ts';
 
 /** A stand-in for ipcRenderer: records invokes, answers from a table, lets the test emit events. */
 function fakeIpc(answer: (channel: string, args: unknown) => unknown = () => ({ ok: true, result: null })) {
@@ -33,27 +35,28 @@ test('every contract request and event has a function, and nothing else is expos
   assert.ok(Object.isFrozen(bridge) && Object.isFrozen(bridge.request) && Object.isFrozen(bridge.events));
 });
 
-test('a request invokes its own channel with the arguments and unwraps the result', async () => {
+test('a request invokes its own channel with the arguments and resolves to the envelope', async () => {
   const { ipc, invokes } = fakeIpc((channel) => ({ ok: true, result: { page: channel } }) satisfies Envelope<unknown>);
   const bridge = createIpcBridge(ipc);
   const page = await bridge.request['runs.list']({ text: 'bert', limit: 5 });
-  assert.deepEqual(page, { page: `${REQUEST_CHANNEL_PREFIX}runs.list` });
+  assert.deepEqual(page, { ok: true, result: { page: `${REQUEST_CHANNEL_PREFIX}runs.list` } });
   assert.deepEqual(invokes, [{ channel: 'langlab:runs.list', args: { text: 'bert', limit: 5 } }]);
 });
 
-test('a failed request throws an Error with the service message and code', async () => {
+test('a failed request resolves to its error envelope, and the renderer unwraps it with the code kept', async () => {
   const { ipc } = fakeIpc(() => ({ ok: false, error: { code: 'NOT_FOUND', message: 'Run 42 does not exist.' } }));
-  const bridge = createIpcBridge(ipc);
+  const bridge = bridgeFromIpc(createIpcBridge(ipc));
+  assert.equal(bridge.transport, 'electron');
   await assert.rejects(bridge.request['runs.get']({ id: 42 }), (err: unknown) => {
-    assert.ok(err instanceof Error);
+    assert.ok(err instanceof BridgeError);
     assert.equal(err.message, 'Run 42 does not exist.');
-    assert.equal((err as Error & { code: string }).code, 'NOT_FOUND');
+    assert.equal(err.code, 'NOT_FOUND');
     return true;
   });
 });
 
-test('a malformed answer from main is an error, not a silent undefined', async () => {
-  const bridge = createIpcBridge(fakeIpc(() => 'nonsense').ipc);
+test('a malformed answer from main is an error in the renderer, not a silent undefined', async () => {
+  const bridge = bridgeFromIpc(createIpcBridge(fakeIpc(() => 'nonsense').ipc));
   await assert.rejects(bridge.request['app.info']({}), /malformed answer/);
 });
 

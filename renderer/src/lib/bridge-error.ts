@@ -1,3 +1,5 @@
+import type { Envelope } from '../../../preload/contract.ts';
+
 /** A failed request, with the service's error code and its person-readable message. */
 export class BridgeError extends Error {
   readonly code: string;
@@ -11,4 +13,14 @@ export class BridgeError extends Error {
 /** The message to show for anything a request threw. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Unwraps a request's envelope into its result, or throws its error with code and message. */
+export function unwrapEnvelope(name: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || typeof (value as { ok?: unknown }).ok !== 'boolean') {
+    throw new BridgeError('INTERNAL', `Request "${name}" got a malformed answer from the app.`);
+  }
+  const envelope = value as Envelope<unknown>;
+  if (envelope.ok) return envelope.result;
+  throw new BridgeError(envelope.error.code, envelope.error.message);
 }

@@ -1,12 +1,13 @@
-import type { Bridge } from '../../../preload/contract.ts';
+import type { Bridge, IpcBridge } from '../../../preload/contract.ts';
 import { createBrowserBridge } from './browser-transport.ts';
+import { bridgeFromIpc } from './electron-transport.ts';
 
 declare global {
   interface Window {
     /** Set by the Electron preload; absent in browser mode. */
-    langlab?: Bridge;
+    langlabIpc?: IpcBridge;
   }
 }
 
 /** The bridge for this window: Electron's preload when present, else HTTP/WebSocket on loopback. */
-export const bridge: Bridge = window.langlab ?? createBrowserBridge(window.location);
+export const bridge: Bridge = window.langlabIpc ? bridgeFromIpc(window.langlabIpc) : createBrowserBridge(window.location);

@@ -1,5 +1,5 @@
 import type { Bridge, Envelope, EventName, Events } from '../../../preload/contract.ts';
-import { BridgeError } from './bridge-error.ts';
+import { BridgeError, unwrapEnvelope } from './bridge-error.ts';
 
 const TOKEN_KEY = 'langlab.token';
 
@@ -31,8 +31,7 @@ export function createBrowserBridge(location: Location): Bridge {
     }
     const envelope = (await response.json().catch(() => null)) as Envelope<unknown> | null;
     if (!envelope) throw new BridgeError('INTERNAL', `The server answered ${response.status} without a result.`);
-    if (!envelope.ok) throw new BridgeError(envelope.error.code, envelope.error.message);
-    return envelope.result;
+    return unwrapEnvelope(name, envelope);
   }
 
   const listeners = new Map<string, Set<(payload: unknown) => void>>();

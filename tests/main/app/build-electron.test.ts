@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import vm from 'node:vm';
-import { REQUEST_NAMES, type Bridge } from '../../../preload/contract.ts';
+import { REQUEST_NAMES, type IpcBridge } from '../../../preload/contract.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-build-electron-')), 'electron');
@@ -68,12 +68,12 @@ test('run as a sandboxed preload, the bundle exposes exactly one typed bridge an
   };
   vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console });
   assert.equal(exposed.length, 1);
-  assert.equal(exposed[0].key, 'langlab');
-  const bridge = exposed[0].value as Bridge;
+  assert.equal(exposed[0].key, 'langlabIpc');
+  const bridge = exposed[0].value as IpcBridge;
   assert.equal(bridge.transport, 'electron');
   assert.deepEqual(Object.keys(bridge.request).sort(), [...REQUEST_NAMES].sort());
   assert.ok(!JSON.stringify(Object.keys(bridge)).includes('ipc'));
-  assert.equal(await bridge.request['runs.tags']({}), 'fine');
+  assert.deepEqual(await bridge.request['runs.tags']({}), { ok: true, result: 'fine' });
   assert.deepEqual(invokes, ['langlab:runs.tags']);
 });
 
