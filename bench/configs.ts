@@ -14,7 +14,7 @@ export interface BenchConfig {
   /** RoBERTa freeze setting (the reference's default: freeze base, last 2 layers trainable). */
   unfreeze_last_n_layers?: number;
   num_labels?: number;
-  /** onnxruntime's CPU memory arena: faster for small models, but it holds freed blocks (higher peak RSS). */
+  /** Forces onnxruntime's CPU memory arena on or off (default: the engine's choice by model size). */
   arena?: boolean;
 }
 
@@ -29,7 +29,7 @@ export const SCRATCH_SHAPE = { d_model: 256, num_layers: 4, num_heads: 4, dim_fe
 export const CONFIGS: BenchConfig[] = [
   { id: 'gemm_fp32', kind: 'gemm' },
   { id: 'scratch_train_seq256_batch16', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8 },
-  { id: 'scratch_train_seq256_batch16_arena', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8, arena: true },
+  { id: 'scratch_train_seq256_batch16_no_arena', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8, arena: false },
   { id: 'roberta_freeze2_train_seq256_batch16', kind: 'train', family: 'roberta', seq: 256, batch: 16, steps: 3, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8 },
   { id: 'roberta_freeze2_train_seq512_batch16', kind: 'train', family: 'roberta', seq: 512, batch: 16, steps: 2, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8 },
   { id: 'scratch_forward_seq256_batch16', kind: 'forward', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 1, num_labels: 8 },

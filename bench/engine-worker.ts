@@ -14,6 +14,7 @@ import { Rng } from '../main/engine/models/init.ts';
 import { buildTrainStep } from '../main/engine/optim/train-step.ts';
 import { MaskGenerator } from '../main/engine/optim/dropout-mask.ts';
 import { TrainStepRunner } from '../main/engine/runtime/train-step-runner.ts';
+import { createSession } from '../main/engine/runtime/session.ts';
 import { CODEBERTA_SHAPE, CONFIGS, type BenchConfig, SCRATCH_SHAPE } from './configs.ts';
 
 const [id, threadsArg] = process.argv.slice(2);
@@ -93,9 +94,9 @@ async function gemm(): Promise<Record<string, unknown>> {
   return { gemm_gflops: +best.toFixed(1), note: 'onnxruntime MatMul, float32, best of 1024^3 and 2048^3' };
 }
 
-// Arena off by default: with it, freed 200 MB attention tensors stay reserved and peak RSS grows
-// (RoBERTa seq 512: 7.0 GB vs 4.6 GB); the `_arena` configuration shows the other side of the trade.
-const SESSION_EXTRA = { enableCpuMemArena: cfg.arena ?? false };
+// The engine's own arena choice (by model size, runtime/session.ts) unless a configuration forces
+// it; the `_no_arena` configuration shows the other side of the trade for the small model.
+const SESSION_EXTRA: ort.InferenceSession.SessionOptions = cfg.arena === undefined ? {} : { enableCpuMemArena: cfg.arena };
 
 /** Frees what only graph building needed, so the measured peak is the training process's own. */
 function collect(): void {
@@ -105,18 +106,21 @@ function collect(): void {
 async function train(c: BenchConfig): Promise<Record<string, unknown>> {
   const dims = { batch: c.batch!, seq: c.seq! };
   const t0 = performance.now();
-  // Built in a closure so the graph and the source weights are garbage once the runner exists.
-  const built = (() => {
-    const g = new Graph();
-    const drop = new DropoutInputs();
-    const { logits, vocab, first } = buildModel(c, g, drop);
-    const labels = g.input('labels', 'int64', ['batch']);
-    const step = buildTrainStep(g, { loss: softmaxCrossEntropy(g, logits, labels), maxGradNorm: 1.0 });
-    return { step, drop, vocab, first, mm: matmulFlops(g, dims), nodes: g.nodes.length };
+  // Built in a closure so the graph, the source weights and the serialized model are garbage once
+  // the runner exists (the runner keeps neither the model bytes nor the initial values).
+  const { runner, drop, vocab, first, mm, nodes, trainableParams } = await (async () => {
+    const built = (() => {
+      const g = new Graph();
+      const drop = new DropoutInputs();
+      const { logits, vocab, first } = buildModel(c, g, drop);
+      const labels = g.input('labels', 'int64', ['batch']);
+      const step = buildTrainStep(g, { loss: softmaxCrossEntropy(g, logits, labels), maxGradNorm: 1.0 });
+      return { step, drop, vocab, first, mm: matmulFlops(g, dims), nodes: g.nodes.length };
+    })();
+    const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
+    const trainableParams = built.step.slots.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
+    return { runner, drop: built.drop, vocab: built.vocab, first: built.first, mm: built.mm, nodes: built.nodes, trainableParams };
   })();
-  const { drop, vocab, first, mm } = built;
-  const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
-  const trainableParams = built.step.slots.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
   const setupS = (performance.now() - t0) / 1000;
   collect();
   const rng = new Rng(11);
@@ -131,7 +135,7 @@ async function train(c: BenchConfig): Promise<Record<string, unknown>> {
   const stepS = timed / 1000 / c.steps!;
   return {
     samples_per_s: +(c.batch! / stepS).toFixed(2), step_s: +stepS.toFixed(3), setup_s: +setupS.toFixed(2),
-    graph_nodes: built.nodes, matmul_gflop_per_step: +(mm.flops / 1e9).toFixed(2), matmuls_without_shape: mm.unknown,
+    graph_nodes: nodes, matmul_gflop_per_step: +(mm.flops / 1e9).toFixed(2), matmuls_without_shape: mm.unknown,
     trainable_params: trainableParams,
   };
 }
@@ -144,9 +148,7 @@ async function forward(c: BenchConfig): Promise<Record<string, unknown>> {
     g.output(g.Softmax(logits, { axis: -1 }), 'probabilities');
     return { onnx: toOnnx(g), vocab, first, mm: matmulFlops(g, dims) };
   })();
-  const session = await ort.InferenceSession.create(built.onnx, {
-    intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...SESSION_EXTRA,
-  });
+  const { session } = await createSession(built.onnx, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
   const { vocab, first, mm } = built;
   built.onnx = new Uint8Array(0);
   collect();

@@ -18,9 +18,18 @@ export interface CreatedSession {
   fallbackReason: string | null;
 }
 
-function options(provider: ProviderName, config: SessionConfig): ort.InferenceSession.SessionOptions {
+/**
+ * Models at least this large run without onnxruntime's CPU memory arena. Measured on the engine
+ * benchmark: the arena makes the small from-scratch model ~30% faster (17.5 vs 13.6 samples/s), but
+ * for a RoBERTa of CodeBERTa's size at sequence 512 it raises peak memory from 4.6 to 7.0 GB at the
+ * same step time, because the arena keeps every size of activation buffer it ever allocated.
+ */
+export const ARENA_MAX_MODEL_BYTES = 64 * 1024 * 1024;
+
+function options(provider: ProviderName, config: SessionConfig, modelBytes: number): ort.InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: 'all',
+    enableCpuMemArena: modelBytes < ARENA_MAX_MODEL_BYTES,
     ...(config.intraOpNumThreads ? { intraOpNumThreads: config.intraOpNumThreads, interOpNumThreads: 1 } : {}),
     ...config.extra,
     executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
@@ -39,16 +48,16 @@ export async function createSession(model: Uint8Array, config: SessionConfig = {
     if (!available) {
       const offered = listProviders().map((p) => providerLabel(p.name)).join(', ');
       const reason = `${providerLabel(wanted)} is not offered by onnxruntime-node on this machine (available: ${offered}); using CPU.`;
-      return { session: await ort.InferenceSession.create(model, options('cpu', config)), provider: 'cpu', fallbackReason: reason };
+      return { session: await ort.InferenceSession.create(model, options('cpu', config, model.byteLength)), provider: 'cpu', fallbackReason: reason };
     }
     try {
-      return { session: await ort.InferenceSession.create(model, options(wanted, config)), provider: wanted, fallbackReason: null };
+      return { session: await ort.InferenceSession.create(model, options(wanted, config, model.byteLength)), provider: wanted, fallbackReason: null };
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       const hint = wanted === 'cuda' ? ' Run `npm run setup:cuda` to install the CUDA libraries onnxruntime-node needs.' : '';
       const reason = `${providerLabel(wanted)} could not start (${msg.split('\n')[0]}); using CPU.${hint}`;
-      return { session: await ort.InferenceSession.create(model, options('cpu', config)), provider: 'cpu', fallbackReason: reason };
+      return { session: await ort.InferenceSession.create(model, options('cpu', config, model.byteLength)), provider: 'cpu', fallbackReason: reason };
     }
   }
-  return { session: await ort.InferenceSession.create(model, options('cpu', config)), provider: 'cpu', fallbackReason: null };
+  return { session: await ort.InferenceSession.create(model, options('cpu', config, model.byteLength)), provider: 'cpu', fallbackReason: null };
 }

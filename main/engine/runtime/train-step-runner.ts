@@ -38,19 +38,28 @@ export class TrainStepRunner {
   private micro = 0;
   private t = 0;
 
+  /** The step's description without its model bytes and initial values (see `create`). */
+  readonly spec: TrainStep;
+
   private constructor(
-    readonly spec: TrainStep,
+    spec: TrainStep,
     private readonly session: ort.InferenceSession,
     /** The provider in use and, when it differs from the one asked for, why. */
     readonly provider: ProviderName,
     readonly fallbackReason: string | null,
   ) {
+    this.spec = spec;
     for (const s of spec.slots) {
       this.params.set(s.name, s.init.slice());
       this.m.set(s.name, this.zeros(s));
       this.v.set(s.name, this.zeros(s));
       if (s.accIn) this.acc.set(s.name, this.zeros(s));
     }
+    // The session has its own copy of the model, so the runner keeps neither the serialized bytes
+    // (about 330 MB for a RoBERTa of CodeBERTa's size, frozen weights included) nor the initial
+    // parameter values: a caller that drops its TrainStep gets that memory back.
+    const empty = spec.dtype === 'float64' ? new Float64Array(0) : new Float32Array(0);
+    this.spec = { ...spec, onnx: new Uint8Array(0), slots: spec.slots.map((s) => ({ ...s, init: empty })) };
   }
 
   static async create(spec: TrainStep, config: SessionConfig = {}): Promise<TrainStepRunner> {
