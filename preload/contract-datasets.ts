@@ -1,21 +1,67 @@
 // The part of the bridge contract behind the Datasets section: adding a dataset three ways with
 // progress and cancel, its report, and paging through its files. Merged into `Requests`/`Events`
-// by contract.ts. Types only (plus the compile-checked name lists).
+// by contract.ts. Types only (plus the compile-checked name lists). The report's shapes are
+// defined here once; main/data's scan result reuses them.
 
 import type { DatasetSummary, NoArgs } from './contract.ts';
 
 export type DatasetSplit = 'train' | 'validation' | 'test';
 
-/** A dataset's full report: what it holds and everything that was left out, and why. */
+/** Files left out for one reason: the count is exact, the list may be capped. */
+export interface SkippedGroupInfo {
+  reason: string;
+  count: number;
+  /** A folder skipped as a whole ends with '/'. */
+  files: string[];
+}
+
+/** Identical contents under one label: the first path (in sorted order) is kept. */
+export interface DuplicateGroupInfo {
+  sha256: string;
+  label: string;
+  kept: string;
+  dropped: string[];
+}
+
+/** Identical contents under different labels: every copy is dropped, since no label can be trusted. */
+export interface ConflictInfo {
+  sha256: string;
+  files: { path: string; label: string }[];
+}
+
+/** Two kept files in different splits whose token shingles are nearly the same. */
+export interface NearDuplicatePairInfo {
+  a: string;
+  aSplit: DatasetSplit;
+  b: string;
+  bSplit: DatasetSplit;
+  label: string | null;
+  similarity: number;
+}
+
+/** File sizes per class on shared bin edges (bytes, log-spaced): counts[label][i] is files in [edges[i], edges[i+1]). */
+export interface LengthHistogram {
+  edges: number[];
+  counts: Record<string, number[]>;
+}
+
+/**
+ * A dataset's full report: what it holds and everything that was left out, and why. The two
+ * lists that can run to thousands (skipped paths, near-duplicate pairs) come as a first page; the
+ * rest is paged with `datasets.skippedFiles` and `datasets.nearDuplicates`.
+ */
 export interface DatasetReportInfo extends DatasetSummary {
   roots: string[];
-  skipped: { reason: string; count: number; files: string[] }[];
-  duplicates: { sha256: string; label: string; kept: string; dropped: string[] }[];
-  conflicts: { sha256: string; files: { path: string; label: string }[] }[];
-  nearDuplicates: { a: string; aSplit: DatasetSplit; b: string; bSplit: DatasetSplit; label: string | null; similarity: number }[];
+  /** `listed`: how many paths are stored for the reason (`count` may be larger; `files` is the first page). */
+  skipped: (SkippedGroupInfo & { listed: number })[];
+  duplicates: DuplicateGroupInfo[];
+  conflicts: ConflictInfo[];
+  nearDuplicates: NearDuplicatePairInfo[];
+  /** How many pairs are stored; `nearDuplicates` is the first page. */
+  nearDuplicatesListed: number;
+  /** True when the scan found more pairs than it kept. */
   nearDuplicatesTruncated: boolean;
-  /** File sizes per class on shared bin edges (bytes, log-spaced): counts[label][i] is files in [edges[i], edges[i+1]). */
-  lengthHistogram: { edges: number[]; counts: Record<string, number[]> };
+  lengthHistogram: LengthHistogram;
   options: Record<string, unknown>;
 }
 
@@ -49,17 +95,21 @@ export interface DatasetCommonOptions {
 
 export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
+/** Where a scan is: starting the worker, the scan's own phases, then saving to the store. */
+export type TaskPhase = 'start' | 'walk' | 'read' | 'select' | 'near-duplicates' | 'save' | 'done';
+
 /** A long operation (a dataset scan), its progress and its end. */
 export interface TaskInfo {
   taskId: string;
   kind: 'dataset.add' | 'dataset.build';
   title: string;
   status: TaskStatus;
-  phase: string;
+  phase: TaskPhase;
   filesSeen: number;
   bytesSeen: number;
   current: string | null;
   startedAt: number;
+  endedAt: number | null;
   error: string | null;
   /** The dataset made, once done. */
   resultId: number | null;
@@ -72,6 +122,8 @@ export interface DatasetRequests {
     result: { total: number; files: DatasetFileInfo[] };
   };
   'datasets.fileText': { args: { id: number; index: number }; result: DatasetFileText };
+  'datasets.skippedFiles': { args: { id: number; reason: string; offset?: number; limit?: number }; result: { total: number; files: string[] } };
+  'datasets.nearDuplicates': { args: { id: number; offset?: number; limit?: number }; result: { total: number; pairs: NearDuplicatePairInfo[] } };
   /** Starts scanning a folder (one sub-folder per class) or a CSV/JSONL file; progress arrives as task.progress. */
   'datasets.add': { args: DatasetCommonOptions & { kind: 'folder' | 'csv' | 'jsonl'; path: string }; result: TaskInfo };
   /** Starts building a dataset from folders of real code, labelled by GitHub Linguist. */
@@ -80,6 +132,7 @@ export interface DatasetRequests {
     result: TaskInfo;
   };
   'datasets.delete': { args: { id: number }; result: { id: number } };
+  /** Running tasks and the last finished ones, so a reloaded page picks up where it was. */
   'tasks.list': { args: NoArgs; result: TaskInfo[] };
   'tasks.cancel': { args: { taskId: string }; result: TaskInfo };
   /** Opens the native picker (desktop app only; browser mode answers NOT_AVAILABLE and the page shows a path field). */
@@ -94,6 +147,8 @@ export const datasetRequestNames: { [K in keyof DatasetRequests]: true } = {
   'datasets.get': true,
   'datasets.files': true,
   'datasets.fileText': true,
+  'datasets.skippedFiles': true,
+  'datasets.nearDuplicates': true,
   'datasets.add': true,
   'datasets.build': true,
   'datasets.delete': true,

@@ -12,6 +12,7 @@ export interface ServiceContext {
   dataDir: string;
   events: EventHub;
   runtime: AppInfo['runtime'];
+  pickPath?: (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>; // the native dialog; desktop app only
 }
 
 /** The handlers of one part of the contract. */

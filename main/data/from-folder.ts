@@ -31,6 +31,48 @@ export async function datasetFromFolder(folder: string, options: FolderOptions =
 
   const rootBytes = Buffer.from(abs);
   const rootId = inode(await fsp.stat(rootBytes));
+  const classes = await classFolders(abs, skips);
+
+  const candidates: Candidate[] = [];
+  const ctx = { skips, progress, concurrency: options.concurrency ?? 8, withSignature: true };
+  for (const cls of classes) {
+    const label = displayPath(cls.name);
+    let batch: Located[] = [];
+    const walk = walkFiles(cls.abs, cls.name, {
+      progress,
+      skip: (reason, rel) => skips.add(reason, rel),
+      checkFile: (_rel, size) => (size > maxBytes ? 'oversize' : null),
+    }, [rootId]);
+    for await (const entry of walk) {
+      batch.push({ entry, root: 0, label });
+      if (batch.length >= BATCH) {
+        candidates.push(...(await readCandidates(batch, ctx)));
+        batch = [];
+      }
+    }
+    candidates.push(...(await readCandidates(batch, ctx)));
+  }
+
+  return assembleDataset({
+    kind: 'folder',
+    name: options.name ?? path.basename(abs),
+    roots: [abs],
+    candidates,
+    skips,
+    progress,
+    options,
+    recordedOptions: { maxBytes },
+    describe: `The folder ${abs}`,
+  });
+}
+
+/**
+ * The class sub-folders of a dataset folder, in byte order; entries that are not class folders go
+ * to `skips`. Throws the person-readable error when there are fewer than two classes, so a scan
+ * can be refused before it starts.
+ */
+export async function classFolders(abs: string, skips: SkipLog = new SkipLog()): Promise<{ name: Buffer; abs: Buffer }[]> {
+  const rootBytes = Buffer.from(abs);
   let names: Buffer[];
   try {
     names = (await fsp.readdir(rootBytes, { encoding: 'buffer' })).sort(Buffer.compare);
@@ -66,36 +108,5 @@ export async function datasetFromFolder(folder: string, options: FolderOptions =
         'Add a sub-folder for another class.',
     );
   }
-
-  const candidates: Candidate[] = [];
-  const ctx = { skips, progress, concurrency: options.concurrency ?? 8, withSignature: true };
-  for (const cls of classes) {
-    const label = displayPath(cls.name);
-    let batch: Located[] = [];
-    const walk = walkFiles(cls.abs, cls.name, {
-      progress,
-      skip: (reason, rel) => skips.add(reason, rel),
-      checkFile: (_rel, size) => (size > maxBytes ? 'oversize' : null),
-    }, [rootId]);
-    for await (const entry of walk) {
-      batch.push({ entry, root: 0, label });
-      if (batch.length >= BATCH) {
-        candidates.push(...(await readCandidates(batch, ctx)));
-        batch = [];
-      }
-    }
-    candidates.push(...(await readCandidates(batch, ctx)));
-  }
-
-  return assembleDataset({
-    kind: 'folder',
-    name: options.name ?? path.basename(abs),
-    roots: [abs],
-    candidates,
-    skips,
-    progress,
-    options,
-    recordedOptions: { maxBytes },
-    describe: `The folder ${abs}`,
-  });
+  return classes;
 }

@@ -19,7 +19,7 @@ export async function requirePath(given: string, expect: 'folder' | 'file'): Pro
     throw new LanglabError(
       'INVALID_ARGUMENT',
       `${abs} is a file, but a folder was expected: a dataset folder holds one sub-folder per class. ` +
-        'For a CSV or JSONL table use `dataset add` with the file.',
+        'A CSV or JSONL table is added as a file of its own.',
     );
   }
   if (expect === 'file' && !stat.isFile()) {

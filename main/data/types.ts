@@ -1,7 +1,19 @@
 // The one result shape every way into a dataset produces, so the store, the CLI and the UI
 // handle a folder, a CSV/JSONL table and a repository build alike.
 
-export type Split = 'train' | 'validation' | 'test';
+import type {
+  ClassCount,
+  ConflictInfo,
+  DatasetSourceKind,
+  DatasetSplit,
+  DuplicateGroupInfo,
+  NearDuplicatePairInfo,
+  SkippedGroupInfo,
+  SplitCounts,
+  TaskPhase,
+} from '../../preload/contract.ts';
+
+export type Split = DatasetSplit;
 
 /** Why a file was left out; each reason keeps its own file list. */
 export type SkipReason =
@@ -39,43 +51,18 @@ export interface DatasetFile {
   text?: string;
 }
 
-/** Per-class counts and split sizes are the contract's shapes, so the UI shows them as they are. */
-import type { ClassCount, SplitCounts } from '../../preload/contract.ts';
+/** The report's shapes are the contract's, so the store, the CLI and the UI pass them on as they are. */
 export type { SplitCounts };
 export type ClassSummary = ClassCount;
+export type DuplicateGroup = DuplicateGroupInfo;
+export type Conflict = ConflictInfo;
+export type NearDuplicatePair = NearDuplicatePairInfo;
 
-export interface SkippedGroup {
+export interface SkippedGroup extends SkippedGroupInfo {
   reason: SkipReason;
-  count: number;
-  /** At most `maxListedPerReason` entries; a folder skipped as a whole ends with '/'. */
-  files: string[];
 }
 
-/** Identical contents under one label: the first path (in sorted order) is kept. */
-export interface DuplicateGroup {
-  sha256: string;
-  label: string;
-  kept: string;
-  dropped: string[];
-}
-
-/** Identical contents under different labels: every copy is dropped, since no label can be trusted. */
-export interface Conflict {
-  sha256: string;
-  files: { path: string; label: string }[];
-}
-
-/** Two kept files in different splits whose token shingles are nearly the same. */
-export interface NearDuplicatePair {
-  a: string;
-  aSplit: Split;
-  b: string;
-  bSplit: Split;
-  label: string | null;
-  similarity: number;
-}
-
-export type DatasetKind = 'folder' | 'csv' | 'jsonl' | 'repositories';
+export type DatasetKind = DatasetSourceKind;
 
 export interface DatasetResult {
   kind: DatasetKind;
@@ -97,7 +84,8 @@ export interface DatasetResult {
   options: Record<string, unknown>;
 }
 
-export type ScanPhase = 'walk' | 'read' | 'select' | 'near-duplicates' | 'done';
+/** The phases a scan itself reports; a task adds its own start and save around them. */
+export type ScanPhase = Exclude<TaskPhase, 'start' | 'save'>;
 
 export interface ScanProgress {
   phase: ScanPhase;

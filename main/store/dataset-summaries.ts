@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ClassCount, DatasetSourceKind, DatasetSummary, SplitCounts } from '../../preload/contract.ts';
 
-interface DatasetRow {
+/** One row of the `datasets` table, as SQLite returns it. */
+export interface DatasetRow {
   id: number;
   name: string;
   source_kind: DatasetSourceKind;
@@ -10,6 +11,8 @@ interface DatasetRow {
   class_counts: string;
   split_counts: string;
   created_at: number;
+  options: string;
+  near_duplicates_truncated: number;
 }
 
 /** Every saved dataset, newest first, in the shape list views need. */
@@ -18,12 +21,18 @@ export function listDatasetSummaries(db: Database.Database): DatasetSummary[] {
   return rows.map(toSummary);
 }
 
-export function toSummary(row: DatasetRow): DatasetSummary {
+/** The summary of one dataset, or null when there is no such id. */
+export function getDatasetSummary(db: Database.Database, id: number): DatasetSummary | null {
+  const row = db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+  return row ? toSummary(row) : null;
+}
+
+export function toSummary(row: Omit<DatasetRow, 'options' | 'near_duplicates_truncated'>): DatasetSummary {
   return {
     id: row.id,
     name: row.name,
     sourceKind: row.source_kind,
-    source: describeSource(row.source),
+    source: rootsOf(row.source).join(', ') || row.source,
     fingerprint: row.fingerprint,
     classes: JSON.parse(row.class_counts) as ClassCount[],
     splits: JSON.parse(row.split_counts) as SplitCounts,
@@ -31,14 +40,14 @@ export function toSummary(row: DatasetRow): DatasetSummary {
   };
 }
 
-function describeSource(source: string): string {
+/** The folders (or table file) a dataset's file paths are relative to, from its `source` column. */
+export function rootsOf(source: string): string[] {
   try {
-    const parsed = JSON.parse(source) as { path?: string; paths?: string[] } | string;
-    if (typeof parsed === 'string') return parsed;
-    if (parsed.paths) return parsed.paths.join(', ');
-    if (parsed.path) return parsed.path;
+    const parsed = JSON.parse(source) as { roots?: string[]; path?: string; paths?: string[] } | string;
+    if (typeof parsed === 'string') return [parsed];
+    return parsed.roots ?? parsed.paths ?? (parsed.path ? [parsed.path] : []);
   } catch {
-    // Not JSON: show it as it is.
+    // Not JSON: an older or hand-made row holding the path itself.
+    return [source];
   }
-  return source;
 }

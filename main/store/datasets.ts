@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { DatasetFileInfo } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import { sha256Hex } from '../data/fingerprint.ts';
 import type {
@@ -15,6 +16,7 @@ import type {
   Split,
   SplitCounts,
 } from '../data/types.ts';
+import { rootsOf, type DatasetRow } from './dataset-summaries.ts';
 
 /** A saved dataset with everything a report or the Datasets page shows, but not its file list. */
 export interface DatasetReport {
@@ -34,33 +36,14 @@ export interface DatasetReport {
   options: Record<string, unknown>;
 }
 
-/** One row of a dataset's file list, as a paged browser shows it. */
-export interface DatasetFileRow {
-  index: number;
+/** One row of a dataset's file list, as a paged browser shows it, plus which root it is under. */
+export interface DatasetFileRow extends DatasetFileInfo {
   root: number;
-  path: string;
-  label: string;
-  split: Split;
-  size: number;
-  sha256: string;
 }
 
 export interface DatasetFilesPage {
   total: number;
   files: DatasetFileRow[];
-}
-
-interface DatasetRow {
-  id: number;
-  name: string;
-  source_kind: DatasetKind;
-  source: string;
-  fingerprint: string;
-  class_counts: string;
-  split_counts: string;
-  created_at: number;
-  options: string;
-  near_duplicates_truncated: number;
 }
 
 /**
@@ -111,6 +94,36 @@ export function saveDataset(db: Database.Database, result: DatasetResult, now = 
   })();
 }
 
+interface NearDuplicateRow {
+  a: string;
+  a_split: Split;
+  b: string;
+  b_split: Split;
+  label: string | null;
+  similarity: number;
+}
+
+function toNearDuplicate(n: NearDuplicateRow): NearDuplicatePair {
+  return { a: n.a, aSplit: n.a_split, b: n.b, bSplit: n.b_split, label: n.label, similarity: n.similarity };
+}
+
+type DatasetHeader = Omit<DatasetReport, 'skipped' | 'duplicates' | 'conflicts' | 'nearDuplicates'>;
+
+function header(row: DatasetRow): DatasetHeader {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.source_kind,
+    roots: rootsOf(row.source),
+    fingerprint: row.fingerprint,
+    createdAt: row.created_at,
+    classes: JSON.parse(row.class_counts) as ClassSummary[],
+    splits: JSON.parse(row.split_counts) as SplitCounts,
+    nearDuplicatesTruncated: row.near_duplicates_truncated === 1,
+    options: JSON.parse(row.options) as Record<string, unknown>,
+  };
+}
+
 /** The full report of one dataset, or null when there is no such id. */
 export function getDataset(db: Database.Database, id: number): DatasetReport | null {
   const row = db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
@@ -131,49 +144,17 @@ export function getDataset(db: Database.Database, id: number): DatasetReport | n
   const conflicts = (db.prepare('SELECT sha256, files FROM dataset_conflicts WHERE dataset_id = ? ORDER BY rowid').all(id) as { sha256: string; files: string }[]).map(
     (c) => ({ sha256: c.sha256, files: JSON.parse(c.files) as Conflict['files'] }),
   );
-  const nearDuplicates = (db
-    .prepare('SELECT a, a_split, b, b_split, label, similarity FROM dataset_near_duplicates WHERE dataset_id = ? ORDER BY rowid')
-    .all(id) as { a: string; a_split: Split; b: string; b_split: Split; label: string | null; similarity: number }[]).map((n) => ({
-    a: n.a,
-    aSplit: n.a_split,
-    b: n.b,
-    bSplit: n.b_split,
-    label: n.label,
-    similarity: n.similarity,
-  }));
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.source_kind,
-    roots: rootsOf(row.source),
-    fingerprint: row.fingerprint,
-    createdAt: row.created_at,
-    classes: JSON.parse(row.class_counts) as ClassSummary[],
-    splits: JSON.parse(row.split_counts) as SplitCounts,
-    skipped,
-    duplicates,
-    conflicts,
-    nearDuplicates,
-    nearDuplicatesTruncated: row.near_duplicates_truncated === 1,
-    options: JSON.parse(row.options) as Record<string, unknown>,
-  };
+  const nearDuplicates = (
+    db.prepare('SELECT a, a_split, b, b_split, label, similarity FROM dataset_near_duplicates WHERE dataset_id = ? ORDER BY rowid').all(id) as NearDuplicateRow[]
+  ).map(toNearDuplicate);
+  const { nearDuplicatesTruncated, ...head } = header(row);
+  return { ...head, skipped, duplicates, conflicts, nearDuplicates, nearDuplicatesTruncated };
 }
 
 /** Every dataset's report header, newest first (no skip lists: cheap enough for a list view). */
-export function listDatasets(db: Database.Database): Omit<DatasetReport, 'skipped' | 'duplicates' | 'conflicts' | 'nearDuplicates'>[] {
+export function listDatasets(db: Database.Database): DatasetHeader[] {
   const rows = db.prepare('SELECT * FROM datasets ORDER BY created_at DESC, id DESC').all() as DatasetRow[];
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    kind: row.source_kind,
-    roots: rootsOf(row.source),
-    fingerprint: row.fingerprint,
-    createdAt: row.created_at,
-    classes: JSON.parse(row.class_counts) as ClassSummary[],
-    splits: JSON.parse(row.split_counts) as SplitCounts,
-    nearDuplicatesTruncated: row.near_duplicates_truncated === 1,
-    options: JSON.parse(row.options) as Record<string, unknown>,
-  }));
+  return rows.map(header);
 }
 
 /** Deletes a dataset and its rows (runs that used it keep a NULL dataset id). */
@@ -199,7 +180,7 @@ export function listDatasetFiles(
   }
   const clause = where.join(' AND ');
   const total = db.prepare(`SELECT count(*) FROM dataset_files WHERE ${clause}`).pluck().get(...params) as number;
-  const limit = Math.max(0, Math.min(query.limit ?? 100, 1000));
+  const limit = clampLimit(query.limit);
   const offset = Math.max(0, query.offset ?? 0);
   const files = (db
     .prepare(`SELECT idx, root, path, label, split, size, sha256 FROM dataset_files WHERE ${clause} ORDER BY idx LIMIT ? OFFSET ?`)
@@ -207,6 +188,44 @@ export function listDatasetFiles(
     ({ idx, ...rest }) => ({ index: idx, ...rest }),
   );
   return { total, files };
+}
+
+/** One page of the paths skipped for one reason, in the order they were met. */
+export function listSkippedFiles(db: Database.Database, id: number, reason: string, page: { offset?: number; limit?: number } = {}): { total: number; files: string[] } {
+  const total = db.prepare('SELECT count(*) FROM dataset_skipped_files WHERE dataset_id = ? AND reason = ?').pluck().get(id, reason) as number;
+  const files = db
+    .prepare('SELECT path FROM dataset_skipped_files WHERE dataset_id = ? AND reason = ? ORDER BY rowid LIMIT ? OFFSET ?')
+    .pluck()
+    .all(id, reason, clampLimit(page.limit), Math.max(0, page.offset ?? 0)) as string[];
+  return { total, files };
+}
+
+/** One page of the near-duplicate pairs across splits, most similar first. */
+export function listNearDuplicates(db: Database.Database, id: number, page: { offset?: number; limit?: number } = {}): { total: number; pairs: NearDuplicatePair[] } {
+  const total = db.prepare('SELECT count(*) FROM dataset_near_duplicates WHERE dataset_id = ?').pluck().get(id) as number;
+  const rows = db
+    .prepare('SELECT a, a_split, b, b_split, label, similarity FROM dataset_near_duplicates WHERE dataset_id = ? ORDER BY rowid LIMIT ? OFFSET ?')
+    .all(id, clampLimit(page.limit), Math.max(0, page.offset ?? 0)) as NearDuplicateRow[];
+  return { total, pairs: rows.map(toNearDuplicate) };
+}
+
+function clampLimit(limit: number | undefined): number {
+  return Math.max(0, Math.min(limit ?? 100, 1000));
+}
+
+/** One file of a dataset by its index, or null when the dataset has no such file. */
+export function getDatasetFile(db: Database.Database, id: number, index: number): DatasetFileRow | null {
+  const row = db.prepare('SELECT idx, root, path, label, split, size, sha256 FROM dataset_files WHERE dataset_id = ? AND idx = ?').get(id, index) as
+    | (Omit<DatasetFileRow, 'index'> & { idx: number })
+    | undefined;
+  if (!row) return null;
+  const { idx, ...rest } = row;
+  return { index: idx, ...rest };
+}
+
+/** Every file's label and size, streamed, for statistics such as the length histogram. */
+export function* datasetFileSizes(db: Database.Database, id: number): Generator<{ label: string; size: number }> {
+  yield* db.prepare('SELECT label, size FROM dataset_files WHERE dataset_id = ?').iterate(id) as Iterable<{ label: string; size: number }>;
 }
 
 /**
@@ -231,13 +250,4 @@ export async function readDatasetFileText(db: Database.Database, id: number, ind
     throw new LanglabError('INVALID_ARGUMENT', `The file ${path.join(root, row.path)} changed since dataset ${id} was made. Add the dataset again to use the new contents.`);
   }
   return new TextDecoder('utf-8').decode(bytes);
-}
-
-function rootsOf(source: string): string[] {
-  try {
-    const parsed = JSON.parse(source) as { roots?: string[]; path?: string; paths?: string[] };
-    return parsed.roots ?? parsed.paths ?? (parsed.path ? [parsed.path] : []);
-  } catch {
-    return [source];
-  }
 }

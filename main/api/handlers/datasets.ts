@@ -1,22 +1,137 @@
-import type { DatasetRequests } from '../../../preload/contract.ts';
+import path from 'node:path';
+import type { DatasetCommonOptions, DatasetRequests, DatasetReportInfo, TaskInfo } from '../../../preload/contract.ts';
+import { checkScanJob } from '../../data/check-scan-job.ts';
+import { highlightLanguage } from '../../data/highlight-language.ts';
+import { lengthHistogram } from '../../data/length-histogram.ts';
+import { cancelled } from '../../data/progress.ts';
+import type { ScanJob } from '../../data/worker/scan-job.ts';
+import { scanInWorker } from '../../data/worker/scan-in-worker.ts';
 import { LanglabError } from '../../errors.ts';
+import { getDatasetSummary } from '../../store/dataset-summaries.ts';
+import {
+  datasetFileSizes,
+  deleteDataset,
+  getDataset,
+  getDatasetFile,
+  listDatasetFiles,
+  listNearDuplicates,
+  listSkippedFiles,
+  readDatasetFileText,
+  saveDataset,
+} from '../../store/datasets.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
+import { TaskRegistry, type TaskControl } from '../tasks.ts';
 
-const notYet = async (): Promise<never> => {
-  throw new LanglabError('NOT_IMPLEMENTED', 'This dataset action is not available in this build yet.');
-};
+/** A scan reports at most this often; the task registry bounds the events it sends the same way. */
+const PROGRESS_INTERVAL_MS = 200;
+/** Entries of the long lists (skipped paths per reason, near-duplicate pairs) sent with a report; the rest is paged. */
+const REPORT_PREVIEW = 100;
 
-/** The Datasets section's requests. */
-export function datasetHandlers(_ctx: ServiceContext): HandlersFor<DatasetRequests> {
+function noDataset(id: number): LanglabError {
+  return new LanglabError('NOT_FOUND', `There is no dataset ${id}. It may have been deleted; pick one from the Datasets list.`);
+}
+
+function common(args: DatasetCommonOptions): DatasetCommonOptions & { progressIntervalMs: number } {
+  const { name, seed, testFraction, validationFraction, maxBytes } = args;
+  const out: DatasetCommonOptions & { progressIntervalMs: number } = { progressIntervalMs: PROGRESS_INTERVAL_MS };
+  if (name !== undefined) out.name = name;
+  if (seed !== undefined) out.seed = seed;
+  if (testFraction !== undefined) out.testFraction = testFraction;
+  if (validationFraction !== undefined) out.validationFraction = validationFraction;
+  if (maxBytes !== undefined) out.maxBytes = maxBytes;
+  if ((out.testFraction ?? 0.2) + (out.validationFraction ?? 0.1) >= 1) {
+    throw new LanglabError('INVALID_ARGUMENT', 'The test and validation fractions together must leave some files for training; lower one of them.');
+  }
+  return out;
+}
+
+/** The Datasets section's requests: scans run as tasks in a worker thread, reports and files come from the store. */
+export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequests> {
+  const { db } = ctx.store;
+  const tasks = new TaskRegistry((info) => ctx.events.emit('task.progress', info), { intervalMs: PROGRESS_INTERVAL_MS });
+
+  /** Scans in a worker, then saves in one transaction here: a cancelled or failed scan saves nothing. */
+  const scanAndSave = async (job: ScanJob, control: TaskControl): Promise<number> => {
+    const result = await scanInWorker(job, {
+      signal: control.signal,
+      onProgress: (p) => control.progress({ phase: p.phase, filesSeen: p.filesSeen, bytesSeen: p.bytesSeen, current: p.current ?? null }),
+    });
+    if (control.signal.aborted) throw cancelled();
+    control.progress({ phase: 'save', current: null });
+    const id = saveDataset(db, result);
+    ctx.events.emit('store.changed', { what: 'datasets', id });
+    return id;
+  };
+
+  const startScan = async (kind: TaskInfo['kind'], title: (job: ScanJob) => string, job: ScanJob): Promise<TaskInfo> => {
+    const checked = await checkScanJob(job);
+    return tasks.start(kind, title(checked), (control) => scanAndSave(checked, control));
+  };
+
   return {
-    'datasets.get': notYet,
-    'datasets.files': notYet,
-    'datasets.fileText': notYet,
-    'datasets.add': notYet,
-    'datasets.build': notYet,
-    'datasets.delete': notYet,
-    'tasks.list': notYet,
-    'tasks.cancel': notYet,
-    'system.pickPath': notYet,
+    'datasets.get': async ({ id }) => {
+      const summary = getDatasetSummary(db, id);
+      const report = getDataset(db, id);
+      if (!summary || !report) throw noDataset(id);
+      const histogram = lengthHistogram(datasetFileSizes(db, id));
+      for (const c of summary.classes) histogram.counts[c.label] ??= new Array<number>(Math.max(0, histogram.edges.length - 1)).fill(0);
+      const info: DatasetReportInfo = {
+        ...summary,
+        roots: report.roots,
+        skipped: report.skipped.map((g) => ({ ...g, files: g.files.slice(0, REPORT_PREVIEW), listed: g.files.length })),
+        duplicates: report.duplicates,
+        conflicts: report.conflicts,
+        nearDuplicates: report.nearDuplicates.slice(0, REPORT_PREVIEW),
+        nearDuplicatesListed: report.nearDuplicates.length,
+        nearDuplicatesTruncated: report.nearDuplicatesTruncated,
+        lengthHistogram: histogram,
+        options: report.options,
+      };
+      return info;
+    },
+    'datasets.files': async ({ id, ...query }) => {
+      if (!getDatasetSummary(db, id)) throw noDataset(id);
+      const page = listDatasetFiles(db, id, query);
+      return { total: page.total, files: page.files.map(({ root: _root, ...file }) => file) };
+    },
+    // Only files of a saved dataset, by id and index: the page never names a path to read.
+    'datasets.fileText': async ({ id, index }) => {
+      if (!getDatasetSummary(db, id)) throw noDataset(id);
+      const file = getDatasetFile(db, id, index);
+      if (!file) throw new LanglabError('NOT_FOUND', `Dataset ${id} has no file number ${index}.`);
+      const text = await readDatasetFileText(db, id, index);
+      return { index, path: file.path, label: file.label, split: file.split, text, highlight: highlightLanguage(file.label, file.path) };
+    },
+    'datasets.skippedFiles': async ({ id, reason, offset, limit }) => {
+      if (!getDatasetSummary(db, id)) throw noDataset(id);
+      return listSkippedFiles(db, id, reason, { offset, limit });
+    },
+    'datasets.nearDuplicates': async ({ id, offset, limit }) => {
+      if (!getDatasetSummary(db, id)) throw noDataset(id);
+      return listNearDuplicates(db, id, { offset, limit });
+    },
+    'datasets.add': async ({ kind, path: given, ...options }) =>
+      startScan('dataset.add', (job) => `Adding ${'path' in job ? path.basename(job.path) : kind}`, { kind, path: given, ...common(options) }),
+    'datasets.build': async ({ roots, top, minFiles, cap, overrides, ...options }) => {
+      const job: ScanJob = { kind: 'repositories', roots, ...common(options) };
+      if (top !== undefined) job.top = top;
+      if (minFiles !== undefined) job.minFiles = minFiles;
+      if (cap !== undefined) job.cap = cap;
+      if (overrides !== undefined) job.overrides = overrides;
+      return startScan('dataset.build', () => `Building from ${roots.length === 1 ? path.basename(roots[0]) : `${roots.length} folders`}`, job);
+    },
+    'datasets.delete': async ({ id }) => {
+      if (!deleteDataset(db, id)) throw noDataset(id);
+      ctx.events.emit('store.changed', { what: 'datasets', id });
+      return { id };
+    },
+    'tasks.list': async () => tasks.list(),
+    'tasks.cancel': async ({ taskId }) => tasks.cancel(taskId),
+    'system.pickPath': async ({ kind, title }) => {
+      if (!ctx.pickPath) {
+        throw new LanglabError('NOT_AVAILABLE', 'There is no native file dialog in browser mode: type the path into the field instead.');
+      }
+      return { paths: await ctx.pickPath(kind, title) };
+    },
   };
 }

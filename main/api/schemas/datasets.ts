@@ -12,6 +12,8 @@ const common = {
   maxBytes: z.number().int().min(1).max(1024 ** 3).optional(),
 };
 
+const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() };
+
 /** Schemas of the Datasets section's requests. */
 export const datasetSchemas: SchemasFor<DatasetRequests> = {
   'datasets.get': z.strictObject({ id }),
@@ -19,10 +21,11 @@ export const datasetSchemas: SchemasFor<DatasetRequests> = {
     id,
     label: z.string().min(1).max(200).optional(),
     split: split.optional(),
-    offset: z.number().int().min(0).optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
+    ...page,
   }),
   'datasets.fileText': z.strictObject({ id, index: z.number().int().min(0) }),
+  'datasets.skippedFiles': z.strictObject({ id, reason: z.string().min(1).max(100), ...page }),
+  'datasets.nearDuplicates': z.strictObject({ id, ...page }),
   'datasets.add': z.strictObject({ ...common, kind: z.enum(['folder', 'csv', 'jsonl']), path: userPath }),
   'datasets.build': z.strictObject({
     ...common,

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../../main/store/store.ts';
-import { deleteDataset, getDataset, listDatasetFiles, listDatasets, readDatasetFileText, saveDataset } from '../../../main/store/datasets.ts';
+import { datasetFileSizes, deleteDataset, getDataset, getDatasetFile, listDatasetFiles, listDatasets, readDatasetFileText, saveDataset } from '../../../main/store/datasets.ts';
+import { getDatasetSummary, listDatasetSummaries } from '../../../main/store/dataset-summaries.ts';
 import { datasetFromFolder } from '../../../main/data/from-folder.ts';
 import { datasetFromTable } from '../../../main/data/from-table.ts';
 import { jsSource, makeTree, pySource } from '../data/helpers.ts';
@@ -35,6 +36,16 @@ test('a saved dataset reads back with its report, paged files and file texts', a
   assert.equal(page.total, 13);
   assert.equal(page.files.length, 4);
   assert.ok(page.files.every((f) => f.label === 'python'));
+  const fifth = getDatasetFile(s.db, id, 5)!;
+  assert.deepEqual(fifth, { index: 5, root: 0, path: result.files[5].path, label: result.files[5].label, split: result.files[5].split, size: result.files[5].size, sha256: result.files[5].sha256 });
+  assert.equal(getDatasetFile(s.db, id, result.files.length), null);
+  const sizes = [...datasetFileSizes(s.db, id)];
+  assert.equal(sizes.length, result.files.length);
+  assert.equal(sizes.reduce((n, f) => n + f.size, 0), result.classes.reduce((n, c) => n + c.bytes, 0));
+  const summary = getDatasetSummary(s.db, id)!;
+  assert.deepEqual(summary, listDatasetSummaries(s.db)[0]);
+  assert.equal(summary.source, root);
+  assert.equal(summary.sourceKind, 'folder');
   const oddIndex = result.files.findIndex((f) => f.pathBytes);
   assert.equal(await readDatasetFileText(s.db, id, oddIndex), pySource(77));
 

@@ -1,0 +1,33 @@
+// The native file and folder picker behind `system.pickPath`: in the desktop app the user chooses
+// paths in the system dialog; browser mode has no such dialog and shows a path field instead.
+import type { OpenDialogOptions } from 'electron';
+import type { WindowLike } from './electron-like.ts';
+
+/** What the service calls to let the user pick; resolves to [] when the dialog is dismissed. */
+export type PathPicker = (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>;
+
+/** Electron's `dialog.showOpenDialog`, as far as the picker needs it. */
+export interface OpenDialogLike {
+  showOpenDialog(window: WindowLike, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+}
+
+const FILE_FILTERS = [
+  { name: 'Tables (CSV, JSONL)', extensions: ['csv', 'jsonl', 'ndjson'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+/** A picker that opens the system dialog as a sheet of the app window. */
+export function createPathPicker(dialog: OpenDialogLike, window: () => WindowLike | undefined): PathPicker {
+  return async (kind, title) => {
+    const parent = window();
+    if (!parent) return [];
+    const properties: OpenDialogOptions['properties'] =
+      kind === 'file' ? ['openFile'] : kind === 'folders' ? ['openDirectory', 'multiSelections'] : ['openDirectory'];
+    const result = await dialog.showOpenDialog(parent, {
+      title: title ?? (kind === 'file' ? 'Choose a file' : 'Choose a folder'),
+      properties,
+      filters: kind === 'file' ? FILE_FILTERS : undefined,
+    });
+    return result.canceled ? [] : result.filePaths;
+  };
+}

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startBackend, type Backend } from '../../main/api/backend.ts';
+import { RENDERER_DIST } from '../../main/server/browser-mode.ts';
+import { startServer, type RunningServer } from '../../main/server/server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+const skip = !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (apt-get install chromium)' : false;
+
+let browser: Browser;
+const servers: { backend: Backend; server: RunningServer }[] = [];
+const temps: string[] = [];
+
+// Made here rather than with tests/helpers/temp.ts, whose clean-up inside a `before` hook runs too early.
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+function write(root: string, rel: string, content: string | Buffer): void {
+  const abs = path.join(root, rel);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  writeFileSync(abs, content);
+}
+
+/** Three languages (python has more than a page of files), an empty file, a binary one and a copy. */
+function smallDataset(): string {
+  const root = tempDir('langlab-e2e-ds-');
+  for (let i = 0; i < 60; i++) {
+    write(root, `python/mod${String(i).padStart(2, '0')}.py`, `import os\n\n\ndef handler_${i}(path):\n    """Reads ${i} lines."""\n    with open(path) as f:\n        return [line for line in f][:${i}]\n${'# filler\n'.repeat(i * 3)}`);
+  }
+  for (let i = 0; i < 20; i++) {
+    write(root, `javascript/app${i}.js`, `export function render${i}(items) {\n  return items.map((x) => x * ${i}).filter(Boolean);\n}\n`);
+    write(root, `java/Main${i}.java`, `public class Main${i} {\n  public static void main(String[] args) {\n    System.out.println(${i});\n  }\n}\n`);
+  }
+  // Near-copies (one identifier renamed) that the seeded split is likely to put on both sides.
+  for (let i = 0; i < 6; i++) {
+    const body = (name: string) => `export function summarise${i}(${name}) {\n  const total = ${name}.reduce((sum, item) => sum + item.price * item.count, 0);\n  const names = ${name}.map((item) => item.name.trim().toLowerCase());\n  return { total, names, size: ${name}.length, first: names[0] ?? null };\n}\n`;
+    write(root, `javascript/near${i}a.js`, body('orders'));
+    write(root, `javascript/near${i}b.js`, body('order_list'));
+  }
+  write(root, 'python/empty.py', '');
+  write(root, 'java/blob.class', Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0x34]));
+  write(root, 'javascript/copy.js', `export function render3(items) {\n  return items.map((x) => x * 3).filter(Boolean);\n}\n`);
+  return root;
+}
+
+/** Enough files that a scan is still running when the Cancel button is pressed. */
+function largeDataset(): string {
+  const root = tempDir('langlab-e2e-big-');
+  for (const c of ['python', 'javascript', 'java']) {
+    mkdirSync(path.join(root, c, 'src'), { recursive: true });
+    for (let i = 0; i < 6000; i++) writeFileSync(path.join(root, c, 'src', `f${i}.txt`), `${c} file ${i}\nvalue = ${i * 7}\n`);
+  }
+  return root;
+}
+
+let small: string;
+let large: string;
+
+before(async () => {
+  if (skip) return;
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package`);
+  mkdirSync(SHOTS, { recursive: true });
+  small = smallDataset();
+  large = largeDataset();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  for (const { backend, server } of servers) {
+    await server.close();
+    backend.close();
+  }
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve() {
+  const backend = startBackend({ runtime: 'browser', dataDir: tempDir('langlab-e2e-home-') });
+  const server = await startServer({ dispatch: backend.dispatch, events: backend.events, staticDir: RENDERER_DIST, port: 0 });
+  servers.push({ backend, server });
+  return { backend, server };
+}
+
+async function addFolder(page: Page, folder: string): Promise<void> {
+  await page.getByTestId('add-dataset-form').waitFor();
+  await page.getByLabel('Dataset folder').fill(folder);
+  await page.getByTestId('add-dataset-submit').click();
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`add a folder dataset, read its report, browse its files, cancel a large scan, delete (${scheme})`, { skip }, async () => {
+    const { backend, server } = await serve();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(SHOTS, `datasets-${name}-${scheme}.png`), fullPage });
+
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();
+    await page.getByRole('link', { name: 'Add dataset' }).click();
+    await page.getByText('Build from repositories').click();
+    await page.getByLabel('Folder of code 1').waitFor();
+    await shot('build-form');
+    await page.getByText('Folder per language').click();
+
+    // A path that does not exist is refused by the server before anything starts.
+    await addFolder(page, path.join(small, 'missing'));
+    await page.getByRole('alert').waitFor();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /missing does not exist/);
+    await shot('add-error');
+
+    await addFolder(page, small);
+    await page.getByTestId('dataset-facts').waitFor();
+    assert.match(page.url(), /#\/datasets\/\d+$/);
+    assert.match((await page.getByTestId('dataset-facts').textContent()) ?? '', /3\s*classes.*112\s*files/s);
+    const classes = (await page.getByTestId('dataset-classes').textContent()) ?? '';
+    for (const label of ['python', 'javascript', 'java']) assert.match(classes, new RegExp(label));
+    assert.match((await page.getByTestId('split-sizes').textContent()) ?? '', /train.*validation.*test/s);
+    await page.getByTestId('length-histogram').locator('canvas').waitFor();
+    const skipped = page.getByTestId('skipped-list');
+    assert.match((await skipped.textContent()) ?? '', /empty or whitespace only.*NUL bytes/s);
+    await skipped.getByText('empty or whitespace only').click();
+    await skipped.getByText('python/empty.py').waitFor();
+    const issues = (await page.getByTestId('data-issues').textContent()) ?? '';
+    assert.match(issues, /1\s*duplicate copy dropped/);
+    assert.match(issues, /[1-9]\d*\s*near-duplicate pairs? across splits/);
+    await page.getByTestId('near-duplicates').getByText('javascript/near1a.js').first().waitFor();
+    await shot('report', true);
+
+    // The file browser pages through python (60 files, 50 a page) and opens one highlighted.
+    const browserPanel = page.getByTestId('file-browser');
+    await browserPanel.getByTestId('browse-class').selectOption('python');
+    await browserPanel.getByTestId('browse-range').filter({ hasText: '1–50 of 60' }).waitFor();
+    await browserPanel.getByRole('button', { name: 'Next page' }).click();
+    await browserPanel.getByTestId('browse-range').filter({ hasText: '51–60 of 60' }).waitFor();
+    await browserPanel.getByTestId('browse-files').getByRole('button').first().click();
+    const code = browserPanel.getByTestId('code-view');
+    await code.waitFor();
+    assert.equal(await code.getAttribute('data-language'), 'python');
+    assert.ok((await code.locator('.hljs-keyword').count()) > 0, 'python keywords are highlighted');
+    await browserPanel.scrollIntoViewIfNeeded();
+    await shot('file');
+
+    // A scan of 18,000 files shows its progress and stops on Cancel, saving nothing.
+    await page.goto(server.url + '#/datasets/new');
+    await addFolder(page, large);
+    const progress = page.getByTestId('task-progress');
+    await progress.waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="task-files"]')?.textContent?.replace(/\D/g, '')) > 0);
+    await shot('progress');
+    await progress.getByTestId('task-cancel').click();
+    await page.locator('[data-testid="task-progress"][data-status="cancelled"]').waitFor();
+    assert.match((await progress.getByTestId('task-phase').textContent()) ?? '', /nothing was saved/);
+    await shot('cancelled');
+    assert.equal((backend.store.db.prepare('SELECT count(*) FROM datasets').pluck().get() as number), 1);
+
+    await page.goto(server.url + '#/datasets');
+    await page.getByTestId('dataset-card').waitFor();
+    assert.equal(await page.getByTestId('dataset-card').count(), 1);
+    await shot('list');
+
+    await page.getByTestId('dataset-card').getByRole('link').click();
+    await page.getByTestId('dataset-delete').click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete dataset' }).click();
+    await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
