@@ -42,12 +42,13 @@ export class Classifier {
     }
     const t = manifest.tokenizer;
     const tokenizer: TextTokenizer = t.type === 'bytes'
-      ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens })
+      ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens, skip_leading_comments: t.skip_leading_comments })
       : HfTokenizer.load(dir, { max_length: t.max_length, truncate: t.truncate });
     const modelFile = path.join(dir, EXPORT_FILES.model);
     if (!fs.existsSync(modelFile)) throw new Error(`${modelFile} is missing: export the model again`);
     const session = await ort.InferenceSession.create(modelFile, {
-      intraOpNumThreads: o.intraOpNumThreads,
+      // onnxruntime-node rejects an intraOpNumThreads key whose value is undefined.
+      ...(o.intraOpNumThreads ? { intraOpNumThreads: o.intraOpNumThreads } : {}),
       executionProviders: o.executionProviders ?? ['cpu'],
       graphOptimizationLevel: 'all',
     });

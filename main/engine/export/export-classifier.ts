@@ -31,6 +31,8 @@ export type ExportSpec =
       weights: ScratchWeights;
       labels: string[];
       truncate?: TruncateSide;
+      /** The byte tokenizer's skip_leading_comments setting the model was trained with. */
+      skip_leading_comments?: boolean;
     };
 
 /** Builds the inference graph for a spec (exported so tests can compare it with the training graph). */
@@ -57,7 +59,7 @@ export function exportClassifier(dir: string, spec: ExportSpec): ExportManifest 
   fs.mkdirSync(dir, { recursive: true });
   const tokenizer: TokenizerSpec = spec.family === 'roberta'
     ? { type: 'hf', max_length: spec.max_length, truncate: spec.truncate ?? 'head' }
-    : { type: 'bytes', max_length: spec.config.max_length, truncate: spec.truncate ?? 'head', add_special_tokens: false };
+    : { type: 'bytes', max_length: spec.config.max_length, truncate: spec.truncate ?? 'head', add_special_tokens: false, skip_leading_comments: spec.skip_leading_comments ?? false };
   const manifest: ExportManifest = {
     format: 'langlab-classifier', version: 1, family: spec.family, labels: spec.labels, tokenizer,
     inputs: ['input_ids', 'attention_mask'], outputs: ['probabilities', 'logits'], created_at: new Date().toISOString(),

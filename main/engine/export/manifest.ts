@@ -14,7 +14,7 @@ export const EXPORT_FILES = {
 /** How texts are tokenized for this model. */
 export type TokenizerSpec =
   | { type: 'hf'; max_length: number; truncate: TruncateSide }
-  | { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean };
+  | { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean; skip_leading_comments?: boolean };
 
 /** langlab-model.json. */
 export interface ExportManifest {

@@ -1,6 +1,7 @@
 // Byte-level tokenizer for the from-scratch model: every UTF-8 byte is a token, so there is no
 // vocabulary to learn or ship and any file (any language, any encoding) tokenizes the same way.
 import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide, packRows, pickWindow } from './encoded.ts';
+import { leadingCommentEnd } from './leading-comments.ts';
 
 /** Special ids sit after the 256 byte values. */
 export const BYTE_PAD = 256;
@@ -17,6 +18,8 @@ export interface ByteTokenizerOptions {
   truncate?: TruncateSide;
   /** Prepend CLS and append SEP (the scratch model pools over all tokens, so off by default). */
   add_special_tokens?: boolean;
+  /** Start the window after the file's leading comment blocks (licence headers); see leading-comments.ts. */
+  skip_leading_comments?: boolean;
 }
 
 /** Encodes texts to byte ids; stateless apart from its options. */
@@ -25,6 +28,7 @@ export class ByteTokenizer implements TextTokenizer {
   readonly padId = BYTE_PAD;
   readonly truncate: TruncateSide;
   readonly addSpecial: boolean;
+  readonly skipLeadingComments: boolean;
   private readonly encoder = new TextEncoder();
 
   constructor(o: ByteTokenizerOptions) {
@@ -34,12 +38,14 @@ export class ByteTokenizer implements TextTokenizer {
     this.maxLength = o.max_length;
     this.truncate = o.truncate ?? 'head';
     this.addSpecial = o.add_special_tokens ?? false;
+    this.skipLeadingComments = o.skip_leading_comments ?? false;
   }
 
   /** Token ids of one text, truncated to the window. */
   ids(text: string): number[] {
     const room = this.maxLength - (this.addSpecial ? 2 : 0);
-    const bytes = this.encoder.encode(text);
+    const all = this.encoder.encode(text);
+    const bytes = this.skipLeadingComments ? all.subarray(leadingCommentEnd(all)) : all;
     const parts = pickWindow(bytes, room, this.truncate);
     const out: number[] = [];
     if (this.addSpecial) out.push(BYTE_CLS);
@@ -54,7 +60,7 @@ export class ByteTokenizer implements TextTokenizer {
   }
 
   /** The JSON stored next to an exported model. */
-  toJSON(): { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean } {
-    return { type: 'bytes', max_length: this.maxLength, truncate: this.truncate, add_special_tokens: this.addSpecial };
+  toJSON(): { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean; skip_leading_comments: boolean } {
+    return { type: 'bytes', max_length: this.maxLength, truncate: this.truncate, add_special_tokens: this.addSpecial, skip_leading_comments: this.skipLeadingComments };
   }
 }

@@ -1,0 +1,70 @@
+// How an epoch is cut into batches: shuffled with the run's seeded generator, then bucketed by
+// length inside pools of 50 batches, each batch padded only to its own longest file. Padding every
+// batch to max_length would spend most of a step on padding when files are short; bucketing inside
+// a shuffled pool keeps batches of similar length while the order across the epoch stays random.
+import * as ort from 'onnxruntime-node';
+import type { MaskGenerator } from '../engine/optim/dropout-mask.ts';
+
+/** Batches per length-sorted pool: large enough to group lengths, small enough to stay random. */
+export const POOL_BATCHES = 50;
+
+/** Fisher-Yates with the seeded generator (the same draws for the same generator state). */
+export function shuffleInPlace<T>(xs: T[], rng: MaskGenerator): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t;
+  }
+  return xs;
+}
+
+/**
+ * One epoch's batches (positions into `lengths`): a seeded permutation, cut into pools of
+ * `batchSize * POOL_BATCHES`, each pool sorted by length and cut into batches, then the batch
+ * order shuffled. Only the last batch of the epoch can be smaller than `batchSize`.
+ */
+export function epochBatches(lengths: readonly number[], batchSize: number, rng: MaskGenerator): number[][] {
+  const order = shuffleInPlace([...lengths.keys()], rng);
+  const pool = batchSize * POOL_BATCHES;
+  const batches: number[][] = [];
+  for (let start = 0; start < order.length; start += pool) {
+    const chunk = order.slice(start, start + pool);
+    // Stable on ties, so the result depends only on the permutation.
+    chunk.sort((a, b) => lengths[a] - lengths[b]);
+    for (let b = 0; b < chunk.length; b += batchSize) batches.push(chunk.slice(b, b + batchSize));
+  }
+  // The smaller remainder batch stays last, so every optimizer step but the last sees a full batch.
+  const last = batches.length > 0 && batches[batches.length - 1].length < batchSize ? batches.pop()! : null;
+  shuffleInPlace(batches, rng);
+  if (last) batches.push(last);
+  return batches;
+}
+
+/** Evaluation batches: sorted by length (least padding), in a fixed order. */
+export function sortedBatches(lengths: readonly number[], batchSize: number): number[][] {
+  const order = [...lengths.keys()].sort((a, b) => lengths[a] - lengths[b] || a - b);
+  const out: number[][] = [];
+  for (let b = 0; b < order.length; b += batchSize) out.push(order.slice(b, b + batchSize));
+  return out;
+}
+
+/** int64 input_ids and attention_mask [rows, longest row], padded with `padId`. */
+export function padBatch(rows: readonly ArrayLike<number>[], padId: number): { inputIds: ort.Tensor; attentionMask: ort.Tensor; seq: number } {
+  const seq = Math.max(1, ...rows.map((r) => r.length));
+  const ids = new BigInt64Array(rows.length * seq).fill(BigInt(padId));
+  const mask = new BigInt64Array(rows.length * seq);
+  rows.forEach((r, b) => {
+    for (let t = 0; t < r.length; t++) {
+      ids[b * seq + t] = BigInt(r[t]);
+      mask[b * seq + t] = 1n;
+    }
+  });
+  const dims = [rows.length, seq];
+  return { inputIds: new ort.Tensor('int64', ids, dims), attentionMask: new ort.Tensor('int64', mask, dims), seq };
+}
+
+/** int64 labels [rows]. */
+export function labelTensor(labels: readonly number[]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(labels, (l) => BigInt(l)), [labels.length]);
+}

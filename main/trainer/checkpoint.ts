@@ -1,0 +1,103 @@
+// Checkpoints of a run: runDir/checkpoints/last (written at every epoch end and on cancel) and
+// runDir/checkpoints/best (written when validation loss improves). Each holds the trainable weights
+// and the AdamW moments as safetensors plus state.json with everything else a resume needs. A
+// checkpoint is written to a temporary folder and renamed into place, so a crash mid-write leaves
+// the previous one whole.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ModelSpec } from '../../preload/contract-training.ts';
+import type { Hyperparameters } from '../../preload/hyperparameters.ts';
+import { type SafeTensor, readSafetensors, toFloat32, writeSafetensors } from '../engine/io/safetensors.ts';
+import type { MaskState } from '../engine/optim/dropout-mask.ts';
+import type { RunnerState } from '../engine/runtime/train-step-runner.ts';
+import { LanglabError } from '../errors.ts';
+
+/** Everything but the tensors. */
+export interface CheckpointState {
+  version: 1;
+  /** Optimizer steps taken. */
+  step: number;
+  /** Epochs fully done (0-based index of the epoch in progress). */
+  epoch: number;
+  /** Micro-batches of the current epoch already consumed. */
+  batchInEpoch: number;
+  /** Shuffle generator state at the start of the current epoch (its batch order is redrawn from it). */
+  shuffleState: MaskState;
+  /** Dropout mask generator state after the last step. */
+  maskState: MaskState;
+  bestValLoss: number | null;
+  bestValAccuracy: number | null;
+  /** Validations in a row without a lower validation loss. */
+  patienceCounter: number;
+  /** Training is over (all epochs, or early stop); only the test evaluation and export remain. */
+  trainingDone: boolean;
+  /** Training seconds spent so far, and when the best checkpoint was reached. */
+  elapsedSeconds: number;
+  secondsToBest: number | null;
+  hyperparameters: Hyperparameters;
+  model: ModelSpec;
+  labels: string[];
+}
+
+export const WEIGHTS_FILE = 'weights.safetensors';
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+export const STATE_FILE = 'state.json';
+
+/** runDir/checkpoints/<which>. */
+export function checkpointDir(runDir: string, which: 'last' | 'best'): string {
+  return path.join(runDir, 'checkpoints', which);
+}
+
+function f32(data: Float32Array | Float64Array, shape: number[]): SafeTensor {
+  return { dtype: 'F32', shape, data: data instanceof Float32Array ? data : Float32Array.from(data) };
+}
+
+/** Writes a checkpoint atomically (temporary folder, then rename over the old one). */
+export function writeCheckpoint(dir: string, runner: RunnerState, state: CheckpointState, shapes?: ReadonlyMap<string, readonly number[]>): void {
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}-writing-`));
+  const weights: Record<string, SafeTensor> = {};
+  const moments: Record<string, SafeTensor> = {};
+  for (const [name, data] of Object.entries(runner.params)) {
+    const shape = [...(shapes?.get(name) ?? [data.length])];
+    weights[name] = f32(data, shape);
+    moments[`m.${name}`] = f32(runner.m[name], shape);
+    moments[`v.${name}`] = f32(runner.v[name], shape);
+  }
+  writeSafetensors(path.join(tmp, WEIGHTS_FILE), weights, { layout: 'langlab-graph', step: String(runner.step) });
+  writeSafetensors(path.join(tmp, OPTIMIZER_FILE), moments, { optimizer: 'adamw', step: String(runner.step) });
+  fs.writeFileSync(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
+  // The old copy is moved aside before the new one takes its name; readCheckpoint falls back to it.
+  const old = `${dir}.old`;
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(dir)) fs.renameSync(dir, old);
+  fs.renameSync(tmp, dir);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** Whether a readable checkpoint exists at `dir` (or its moved-aside copy). */
+export function hasCheckpoint(dir: string): boolean {
+  return fs.existsSync(path.join(dir, STATE_FILE)) || fs.existsSync(path.join(`${dir}.old`, STATE_FILE));
+}
+
+/** Reads a checkpoint written by writeCheckpoint; weights are flat arrays by graph parameter name. */
+export function readCheckpoint(dir: string): { runner: RunnerState; state: CheckpointState } {
+  const at = fs.existsSync(path.join(dir, STATE_FILE)) ? dir : `${dir}.old`;
+  const stateFile = path.join(at, STATE_FILE);
+  if (!fs.existsSync(stateFile)) throw new LanglabError('NOT_FOUND', `No checkpoint at ${dir} (${STATE_FILE} is missing); the run cannot be resumed from it.`);
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as CheckpointState;
+  if (state.version !== 1) throw new LanglabError('INVALID_ARGUMENT', `${stateFile}: unsupported checkpoint version ${String(state.version)}.`);
+  const weights = readSafetensors(path.join(at, WEIGHTS_FILE));
+  const moments = readSafetensors(path.join(at, OPTIMIZER_FILE));
+  const runner: RunnerState = { step: state.step, params: {}, m: {}, v: {} };
+  for (const [name, t] of weights.tensors) {
+    runner.params[name] = toFloat32(t, name).slice();
+    const m = moments.tensors.get(`m.${name}`);
+    const v = moments.tensors.get(`v.${name}`);
+    if (!m || !v) throw new LanglabError('INVALID_ARGUMENT', `${path.join(at, OPTIMIZER_FILE)} lacks the moments of "${name}"; the checkpoint is damaged.`);
+    runner.m[name] = toFloat32(m, name).slice();
+    runner.v[name] = toFloat32(v, name).slice();
+  }
+  return { runner, state };
+}

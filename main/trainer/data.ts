@@ -1,0 +1,93 @@
+// Reads a run's dataset from the store (read-only: the host process is the store's writer),
+// tokenizes every file once, and holds out a validation split when the dataset has none.
+import Database from 'better-sqlite3';
+import { LanglabError } from '../errors.ts';
+import { stratifiedSplit } from '../data/split.ts';
+import type { Split } from '../data/types.ts';
+import { type DatasetFileRow, listDatasetFiles, readDatasetFileText } from '../store/datasets.ts';
+
+/** One tokenized file. */
+export interface Example {
+  fileIndex: number;
+  path: string;
+  label: number;
+  ids: Int32Array;
+}
+
+/** The three splits of a run, over one label order (sorted label names). */
+export interface RunData {
+  labels: string[];
+  train: Example[];
+  validation: Example[];
+  test: Example[];
+  /** True when the validation split was held out of train (the dataset had none). */
+  heldOut: boolean;
+}
+
+export interface LoadOptions {
+  storeFile: string;
+  datasetId: number;
+  tokenize: (text: string) => number[];
+  validationSplit: number;
+  seed: number;
+  signal?: AbortSignal;
+  nativeBinding?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const PAGE = 1000;
+const READ_CONCURRENCY = 8;
+
+/** Loads, tokenizes and splits the dataset; bad data is an INVALID_ARGUMENT naming the problem. */
+export async function loadRunData(o: LoadOptions): Promise<RunData> {
+  const db = new Database(o.storeFile, { readonly: true, fileMustExist: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) });
+  try {
+    const files: DatasetFileRow[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = listDatasetFiles(db, o.datasetId, { offset, limit: PAGE });
+      files.push(...page.files);
+      if (page.files.length < PAGE || files.length >= page.total) break;
+    }
+    if (files.length === 0) throw new LanglabError('INVALID_ARGUMENT', `Dataset ${o.datasetId} has no files (or does not exist); add files to it or pick another dataset.`);
+    const labels = [...new Set(files.map((f) => f.label))].sort();
+    if (labels.length < 2) {
+      throw new LanglabError('INVALID_ARGUMENT', `Dataset ${o.datasetId} has only one class (${labels[0]}); a classifier needs at least two.`);
+    }
+    const labelId = new Map(labels.map((l, i) => [l, i]));
+    const ids = new Array<Int32Array>(files.length);
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        if (o.signal?.aborted) return;
+        const i = next++;
+        ids[i] = Int32Array.from(o.tokenize(await readDatasetFileText(db, o.datasetId, files[i].index)));
+        done++;
+        if (done % 200 === 0) o.onProgress?.(done, files.length);
+      }
+    };
+    await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+    const bySplit: Record<Split, Example[]> = { train: [], validation: [], test: [] };
+    if (o.signal?.aborted) return { labels, ...bySplit, heldOut: false };
+    files.forEach((f, i) => bySplit[f.split].push({ fileIndex: f.index, path: f.path, label: labelId.get(f.label)!, ids: ids[i] }));
+
+    if (bySplit.train.length === 0) throw new LanglabError('INVALID_ARGUMENT', `Dataset ${o.datasetId} has an empty train split; training needs files in it.`);
+    if (bySplit.test.length === 0) throw new LanglabError('INVALID_ARGUMENT', `Dataset ${o.datasetId} has an empty test split; the final evaluation needs files in it.`);
+    let heldOut = false;
+    if (bySplit.validation.length === 0) {
+      const trainRows = files.filter((f) => f.split === 'train');
+      const assigned = stratifiedSplit(trainRows.map((f) => ({ label: f.label, sha256: f.sha256 })), o.seed, 0, o.validationSplit);
+      const train = bySplit.train;
+      bySplit.train = train.filter((_, i) => assigned[i] !== 'validation');
+      bySplit.validation = train.filter((_, i) => assigned[i] === 'validation');
+      heldOut = true;
+      if (bySplit.validation.length === 0 || bySplit.train.length === 0) {
+        throw new LanglabError('INVALID_ARGUMENT',
+          `Dataset ${o.datasetId} has no validation split and its ${train.length} training files are too few to hold out ${o.validationSplit} of them (validation_split); add files or a validation split.`);
+      }
+    }
+    return { labels, ...bySplit, heldOut };
+  } finally {
+    db.close();
+  }
+}

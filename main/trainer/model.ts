@@ -1,0 +1,129 @@
+// Turns a run's model choice into what the loop drives: a tokenizer, the training-step graph (with
+// dropout masks as inputs), a dropout-free evaluation graph that takes the trainable weights as
+// inputs (so validation reuses one session whatever the weights), and the export of any weights.
+import type { ModelSpec } from '../../preload/contract-training.ts';
+import type { Hyperparameters } from '../../preload/hyperparameters.ts';
+import type { ExportSpec } from '../engine/export/export-classifier.ts';
+import { Graph } from '../engine/graph/graph.ts';
+import { softmaxCrossEntropy } from '../engine/graph/nn.ts';
+import { toOnnx } from '../engine/graph/serialize.ts';
+import type { Value } from '../engine/graph/value.ts';
+import { type HfRobertaFolder, loadHfRoberta } from '../engine/io/hf-folder.ts';
+import type { RobertaConfig } from '../engine/io/roberta-config.ts';
+import type { DropoutFn } from '../engine/models/common.ts';
+import { DropoutInputs } from '../engine/models/dropout-inputs.ts';
+import { buildRoberta, robertaWeightsFromParams } from '../engine/models/roberta.ts';
+import { type ScratchConfig, buildScratch, initScratchWeights, scratchConfig, scratchWeightsFromParams } from '../engine/models/scratch.ts';
+import { type TrainStep, buildTrainStep } from '../engine/optim/train-step.ts';
+import { ByteTokenizer } from '../engine/tokenize/bytes.ts';
+import type { TruncateSide } from '../engine/tokenize/encoded.ts';
+
+/**
+ * Which bytes of a long file the from-scratch model reads: the first and the last half-window.
+ * Headers (licence comments, imports) and endings (closing tags, module exports) are each telling,
+ * and together they rarely look alike across languages (README: "Scratch defaults").
+ */
+export const SCRATCH_TRUNCATE: TruncateSide = 'head_tail';
+/**
+ * The from-scratch model's window starts after the file's leading comment blocks: most Java and
+ * Groovy files of the benchmark open with the same ~800-byte Apache licence, longer than the window.
+ */
+export const SCRATCH_SKIP_LEADING_COMMENTS = true;
+/** The pretrained family reads the head, as the reference script's tokenizer call did. */
+export const PRETRAINED_TRUNCATE: TruncateSide = 'head';
+
+/** A tokenizer reduced to what the trainer needs. */
+export interface RunTokenizer {
+  tokenize(text: string): number[];
+  padId: number;
+  maxLength: number;
+  truncate: TruncateSide;
+}
+
+/** Everything the training loop needs from a model family. */
+export interface TrainableModel {
+  family: 'scratch' | 'roberta';
+  trainStep: TrainStep;
+  dropout: DropoutInputs;
+  /** Forward graph without dropout: inputs input_ids, attention_mask and every trainable parameter; output logits. */
+  evalOnnx: Uint8Array;
+  evalParams: { name: string; shape: number[] }[];
+  trainableParams: number;
+  totalParams: number;
+  /** The export spec for trained parameters (runner layout, by graph name). */
+  exportSpec(params: ReadonlyMap<string, Float32Array>): ExportSpec;
+}
+
+/** A model choice with its tokenizer loaded; `build` needs the label list, known after reading the data. */
+export interface PreparedModel {
+  tokenizer: RunTokenizer;
+  build(labels: string[]): TrainableModel;
+}
+
+/** Loads the tokenizer (and, for a pretrained folder, its weights) for a model spec. */
+export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedModel {
+  if (spec.kind === 'scratch') {
+    const tok = new ByteTokenizer({ max_length: hp.max_length, truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS });
+    return {
+      tokenizer: { tokenize: (t) => tok.ids(t), padId: tok.padId, maxLength: tok.maxLength, truncate: tok.truncate },
+      build: (labels) => buildScratchModel(hp, labels),
+    };
+  }
+  const folder = loadHfRoberta(spec.path, { max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE });
+  const tok = folder.tokenizer;
+  return {
+    tokenizer: { tokenize: (t) => tok.ids(t), padId: tok.padId, maxLength: tok.maxLength, truncate: tok.truncate },
+    build: (labels) => buildRobertaModel(folder, spec.path, hp, labels),
+  };
+}
+
+type Forward = (g: Graph, inputIds: Value, attentionMask: Value, dropout?: DropoutFn) => Value;
+
+function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperparameters,
+  exportSpec: TrainableModel['exportSpec']): TrainableModel {
+  const g = new Graph({ name: `langlab-${family}-train` });
+  const drop = new DropoutInputs();
+  const logits = forward(g, g.input('input_ids', 'int64', ['batch', 'seq']), g.input('attention_mask', 'int64', ['batch', 'seq']), drop.fn);
+  const loss = softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch']));
+  const trainableParams = g.params.filter((p) => p.trainable).reduce((n, p) => n + p.data.length, 0);
+  const totalParams = g.params.reduce((n, p) => n + p.data.length, 0);
+  const trainStep = buildTrainStep(g, {
+    loss, outputs: { logits },
+    adamw: { weightDecay: hp.weight_decay },
+    maxGradNorm: hp.max_grad_norm,
+    accumulation: hp.gradient_accumulation_steps > 1,
+  });
+
+  const e = new Graph({ name: `langlab-${family}-eval` });
+  e.output(forward(e, e.input('input_ids', 'int64', ['batch', 'seq']), e.input('attention_mask', 'int64', ['batch', 'seq'])), 'logits');
+  const evalParams = e.params.filter((p) => p.trainable).map((p) => ({ name: p.name, shape: [...p.shape] }));
+  return { family, trainStep, dropout: drop, evalOnnx: toOnnx(e), evalParams, trainableParams, totalParams, exportSpec };
+}
+
+/** The from-scratch model's config for a run's hyperparameters. */
+export function scratchConfigFor(hp: Hyperparameters, numLabels: number): ScratchConfig {
+  return scratchConfig(numLabels, {
+    d_model: hp.d_model, num_layers: hp.num_layers, num_heads: hp.num_heads,
+    dim_feedforward: hp.dim_feedforward, dropout: hp.dropout, max_length: hp.max_length,
+  });
+}
+
+function buildScratchModel(hp: Hyperparameters, labels: string[]): TrainableModel {
+  const config = scratchConfigFor(hp, labels.length);
+  const weights = initScratchWeights(config, hp.seed);
+  return assemble('scratch', (g, inputIds, attentionMask, dropout) => buildScratch(g, { inputIds, attentionMask }, { config, weights }, dropout), hp,
+    (params) => ({ family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels, truncate: SCRATCH_TRUNCATE,
+      skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS }));
+}
+
+function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparameters, labels: string[]): TrainableModel {
+  // The run's dropout replaces the checkpoint's, as the reference's `dropout` setting did.
+  const config: RobertaConfig = { ...folder.config, hidden_dropout_prob: hp.dropout, attention_probs_dropout_prob: hp.dropout };
+  const training = { freeze_base_model: hp.freeze_base_model, unfreeze_last_n_layers: hp.unfreeze_last_n_layers };
+  return assemble('roberta', (g, inputIds, attentionMask, dropout) => buildRoberta(g, { inputIds, attentionMask }, {
+    config, encoder: folder.encoder, head: folder.head, labels, training, seed: hp.seed,
+  }, dropout).logits, hp, (params) => {
+    const { encoder, head } = robertaWeightsFromParams(params, config, labels.length, folder.encoder);
+    return { family: 'roberta', config, encoder, head, labels, tokenizerDir: dir, max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE };
+  });
+}

@@ -1,0 +1,13 @@
+// predict(text) of the reference: ranked (label, probability) lists from an exported model folder.
+import type { RankedLabel } from '../../preload/contract-training.ts';
+import { Classifier } from '../engine/export/classifier.ts';
+
+/** Ranked labels for each text (best first, `topK` long; default every label), from runDir/model or any export folder. */
+export async function predictTexts(modelDir: string, texts: string[], topK?: number): Promise<RankedLabel[][]> {
+  const clf = await Classifier.load(modelDir);
+  try {
+    return await clf.predict(texts, { topK });
+  } finally {
+    await clf.close();
+  }
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { RunnerState } from '../../../main/engine/runtime/train-step-runner.ts';
+import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from '../../../main/trainer/checkpoint.ts';
+import { tempDir } from '../../helpers/temp.ts';
+import { tinyHyperparameters } from './tiny-run.ts';
+
+function state(step: number): { runner: RunnerState; state: CheckpointState } {
+  return {
+    runner: { step, params: { 'w': Float32Array.of(step, 2, 3, 4) }, m: { 'w': Float32Array.of(0.1, 0.2, 0.3, 0.4) }, v: { 'w': Float32Array.of(1, 1, 1, 1) } },
+    state: {
+      version: 1, step, epoch: 1, batchInEpoch: 3, shuffleState: [1, 2, 3, 4], maskState: [5, 6, 7, 8], bestValLoss: 0.5, bestValAccuracy: 0.9,
+      patienceCounter: 1, trainingDone: false, elapsedSeconds: 12, secondsToBest: 10, hyperparameters: tinyHyperparameters(),
+      model: { kind: 'scratch' }, labels: ['a', 'b'],
+    },
+  };
+}
+
+test('a checkpoint round-trips weights (with shapes), moments and state', () => {
+  const dir = checkpointDir(tempDir('langlab-ckpt-'), 'last');
+  const s = state(7);
+  writeCheckpoint(dir, s.runner, s.state, new Map([['w', [2, 2]]]));
+  const back = readCheckpoint(dir);
+  assert.deepEqual(back.state, s.state);
+  assert.deepEqual(back.runner, s.runner);
+  assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['last'], 'no temporary folder is left');
+});
+
+test('a crash between moving the old checkpoint aside and renaming the new one still leaves a readable one', () => {
+  const dir = checkpointDir(tempDir('langlab-ckpt-'), 'last');
+  const s = state(3);
+  writeCheckpoint(dir, s.runner, s.state);
+  // What the writer leaves when it dies right after moving the old copy aside.
+  fs.renameSync(dir, `${dir}.old`);
+  assert.ok(hasCheckpoint(dir));
+  assert.equal(readCheckpoint(dir).state.step, 3);
+  writeCheckpoint(dir, state(4).runner, state(4).state);
+  assert.equal(readCheckpoint(dir).state.step, 4);
+  assert.ok(!fs.existsSync(`${dir}.old`));
+});
+
+test('a missing checkpoint is a NOT_FOUND naming the folder', () => {
+  const dir = checkpointDir(tempDir('langlab-ckpt-'), 'best');
+  assert.equal(hasCheckpoint(dir), false);
+  assert.throws(() => readCheckpoint(dir), (e: Error & { code?: string }) => e.code === 'NOT_FOUND' && e.message.includes(dir));
+});

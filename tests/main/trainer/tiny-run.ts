@@ -1,0 +1,66 @@
+// Test helpers: a tiny labelled folder saved as a dataset in a temp store, and tiny
+// from-scratch hyperparameters that train in a second or two on one thread.
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultHyperparameters, type Hyperparameters } from '../../../preload/hyperparameters.ts';
+import { datasetFromFolder } from '../../../main/data/from-folder.ts';
+import type { CommonOptions } from '../../../main/data/types.ts';
+import { saveDataset } from '../../../main/store/datasets.ts';
+import { openStore } from '../../../main/store/store.ts';
+import type { RunProgress } from '../../../preload/contract-training.ts';
+import type { MetricWrite, TrainSink } from '../../../main/trainer/train.ts';
+
+/** Three easy "languages" (each file unique, so none is dropped as a duplicate). */
+const CLASSES: Record<string, (i: number) => string> = {
+  curly: (i) => `function f${i}() {\n  return { a: ${i}, b: [${i}, ${i + 1}] };\n}\n`.repeat(1 + (i % 3)),
+  hash: (i) => `# note ${i}\nvalue_${i} = ${i * 7}\nprint(value_${i})\n`.repeat(1 + (i % 2)),
+  angle: (i) => `<item id="${i}">\n  <name>n${i}</name>\n</item>\n`.repeat(1 + (i % 4)),
+};
+
+/** Saves a dataset of `perClass` files per class (or the given labels only) and returns the store file and id. */
+export async function tinyDataset(dir: string, o: { perClass?: number; labels?: string[] } & Pick<CommonOptions, 'testFraction' | 'validationFraction'> = {}): Promise<{ storeFile: string; datasetId: number }> {
+  const root = path.join(dir, 'data');
+  for (const label of o.labels ?? Object.keys(CLASSES)) {
+    fs.mkdirSync(path.join(root, label), { recursive: true });
+    for (let i = 0; i < (o.perClass ?? 16); i++) fs.writeFileSync(path.join(root, label, `f${i}.txt`), CLASSES[label](i));
+  }
+  const result = await datasetFromFolder(root, { testFraction: o.testFraction, validationFraction: o.validationFraction });
+  const storeFile = path.join(dir, 'store.db');
+  const store = openStore({ file: storeFile });
+  try {
+    return { storeFile, datasetId: saveDataset(store.db, result) };
+  } finally {
+    store.close();
+  }
+}
+
+/** A from-scratch model small enough for tests. */
+export function tinyHyperparameters(o: Partial<Hyperparameters> = {}): Hyperparameters {
+  return {
+    ...defaultHyperparameters('scratch'),
+    d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 48,
+    batch_size: 4, epochs: 8, learning_rate: 5e-3, warmup_ratio: 0.1, seed: 7, early_stopping_patience: 0,
+    ...o,
+  };
+}
+
+/** A sink that records everything, with an optional hook on each progress call. */
+export class RecordingSink implements TrainSink {
+  readonly points: MetricWrite[] = [];
+  readonly lines: { level: string; message: string }[] = [];
+  readonly updates: Omit<RunProgress, 'runId'>[] = [];
+  constructor(private readonly onProgress?: (p: Omit<RunProgress, 'runId'>) => void) {}
+  progress(p: Omit<RunProgress, 'runId'>): void {
+    this.updates.push(p);
+    this.onProgress?.(p);
+  }
+  metrics(points: MetricWrite[]): void {
+    this.points.push(...points);
+  }
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.lines.push({ level, message });
+  }
+  keys(): Set<string> {
+    return new Set(this.points.map((p) => p.key));
+  }
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { LanglabError } from '../../../main/errors.ts';
+import { openStore } from '../../../main/store/store.ts';
+import { classificationReport } from '../../../main/trainer/metrics.ts';
+import { type TrainRequest, predictTexts, train } from '../../../main/trainer/train.ts';
+import { tempDir } from '../../helpers/temp.ts';
+import { RecordingSink, tinyDataset, tinyHyperparameters } from './tiny-run.ts';
+
+const never = new AbortController().signal;
+
+function request(storeFile: string, datasetId: number, runDir: string, o: Partial<TrainRequest> = {}): TrainRequest {
+  return {
+    runId: 1, storeFile, datasetId, model: { kind: 'scratch' }, hyperparameters: tinyHyperparameters(),
+    provider: 'cpu', runDir, resume: false, threads: 1, logEverySteps: 2, ...o,
+  };
+}
+
+test('a tiny run trains, evaluates the test split with the best checkpoint and exports it', async () => {
+  const dir = tempDir('langlab-train-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  const sink = new RecordingSink();
+  const runDir = path.join(dir, 'run');
+  const out = await train(request(storeFile, datasetId, runDir), sink, never);
+
+  assert.equal(out.status, 'FINISHED');
+  assert.equal(out.epochsCompleted, 8);
+  assert.deepEqual(out.labels, ['angle', 'curly', 'hash']);
+  const ev = out.evaluation!;
+  assert.ok(ev.accuracy > 0.9, `test accuracy ${ev.accuracy}`);
+  assert.equal(out.predictions.length, ev.rows.reduce((n, r) => n + r.support, 0));
+  // The stored report is what the stored predictions give.
+  const again = classificationReport(ev.labels, out.predictions.map((p) => ev.labels.indexOf(p.trueLabel)), out.predictions.map((p) => ev.labels.indexOf(p.predictedLabel)));
+  assert.deepEqual(again.confusion, ev.confusion);
+  assert.equal(again.accuracy, ev.accuracy);
+  for (const p of out.predictions) {
+    assert.equal(p.top[0].label, p.predictedLabel);
+    assert.ok(p.top.length === 3 && p.top[0].probability >= p.top[1].probability);
+  }
+  for (const k of ['train_loss', 'train_accuracy', 'learning_rate', 'samples_per_s', 'grad_norm', 'val_loss', 'val_accuracy', 'test_accuracy']) {
+    assert.ok(sink.keys().has(k), `metric ${k} was written`);
+  }
+  assert.equal(sink.points.filter((p) => p.key === 'val_loss').length, 8, 'one validation per epoch');
+  assert.ok(['preparing', 'training', 'validating', 'testing', 'finished'].every((ph) => sink.updates.some((u) => u.phase === ph)));
+  for (const which of ['last', 'best']) {
+    for (const f of ['weights.safetensors', 'optimizer.safetensors', 'state.json']) assert.ok(fs.existsSync(path.join(runDir, 'checkpoints', which, f)), `${which}/${f}`);
+  }
+  // The export classifies like the evaluation did.
+  const ranked = await predictTexts(out.exportDir!, ['<item id="99">\n  <name>x</name>\n</item>\n', '# note 99\nvalue_99 = 3\n'], 2);
+  assert.deepEqual(ranked.map((r) => r[0].label), ['angle', 'hash']);
+  assert.equal(ranked[0].length, 2);
+});
+
+test('a run cancelled mid-epoch and resumed ends exactly as an uninterrupted run', async () => {
+  const dir = tempDir('langlab-resume-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  const hp = tinyHyperparameters({ gradient_accumulation_steps: 2, eval_every_steps: 3, epochs: 2 });
+  const whole = await train(request(storeFile, datasetId, path.join(dir, 'a'), { hyperparameters: hp }), new RecordingSink(), never);
+
+  const ctl = new AbortController();
+  const cut = new RecordingSink((p) => { if (p.phase === 'training' && p.step === 4) ctl.abort(); });
+  const runDir = path.join(dir, 'b');
+  const first = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp }), cut, ctl.signal);
+  assert.equal(first.status, 'KILLED');
+  assert.equal(first.steps, 4);
+  assert.equal(first.evaluation, null);
+  const state = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoints/last/state.json'), 'utf8')) as { step: number; batchInEpoch: number };
+  assert.equal(state.step, 4);
+  assert.ok(state.batchInEpoch > 0, 'cancelled inside an epoch');
+
+  const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
+  assert.equal(resumed.status, 'FINISHED');
+  assert.equal(resumed.steps, whole.steps);
+  assert.equal(resumed.bestValLoss, whole.bestValLoss);
+  assert.deepEqual(resumed.evaluation, whole.evaluation);
+  assert.deepEqual(resumed.predictions, whole.predictions);
+  const weights = (d: string) => fs.readFileSync(path.join(d, 'checkpoints/last/weights.safetensors'));
+  assert.ok(weights(runDir).equals(weights(path.join(dir, 'a'))), 'same final weights');
+});
+
+test('a loss that overflows stops the run with the step it happened at', async () => {
+  const dir = tempDir('langlab-nan-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  await assert.rejects(
+    train(request(storeFile, datasetId, path.join(dir, 'run'), { hyperparameters: tinyHyperparameters({ learning_rate: 1e30, max_grad_norm: 0, warmup_ratio: 0 }) }), new RecordingSink(), never),
+    (e: unknown) => e instanceof LanglabError && e.code === 'TRAINING_FAILED' && /Loss became (NaN|infinite) at step \d+ \(epoch \d+\)/.test(e.message),
+  );
+});
+
+test('bad data is refused naming the problem', async () => {
+  const one = tempDir('langlab-one-');
+  // The importers refuse one class; a store edited by hand (or an older build) still could have it.
+  const a = await tinyDataset(one, { labels: ['curly', 'hash'] });
+  const store = openStore({ file: a.storeFile });
+  store.db.prepare(`UPDATE dataset_files SET label = 'curly'`).run();
+  store.close();
+  await assert.rejects(train(request(a.storeFile, a.datasetId, path.join(one, 'run')), new RecordingSink(), never),
+    (e: unknown) => e instanceof LanglabError && e.code === 'INVALID_ARGUMENT' && /only one class \(curly\)/.test(e.message));
+  const noTest = tempDir('langlab-notest-');
+  const b = await tinyDataset(noTest, { testFraction: 0 });
+  await assert.rejects(train(request(b.storeFile, b.datasetId, path.join(noTest, 'run')), new RecordingSink(), never),
+    (e: unknown) => e instanceof LanglabError && e.code === 'INVALID_ARGUMENT' && /empty test split/.test(e.message));
+});
+
+test('without a validation split, one is held out of train (seeded, stratified)', async () => {
+  const dir = tempDir('langlab-holdout-');
+  const { storeFile, datasetId } = await tinyDataset(dir, { validationFraction: 0 });
+  const sink = new RecordingSink();
+  const out = await train(request(storeFile, datasetId, path.join(dir, 'run'), { hyperparameters: tinyHyperparameters({ epochs: 1, validation_split: 0.25 }) }), sink, never);
+  assert.equal(out.status, 'FINISHED');
+  assert.ok(sink.lines.some((l) => /held out of train, validation_split 0.25/.test(l.message)), sink.lines.map((l) => l.message).join('\n'));
+  assert.ok(out.bestValLoss !== null);
+});
+
+test('early stopping ends training after `patience` validations without a lower loss', async () => {
+  const dir = tempDir('langlab-early-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  // A learning rate far below float32 resolution leaves the weights, hence the validation loss, unchanged.
+  const hp = tinyHyperparameters({ learning_rate: 1e-30, eval_every_steps: 1, early_stopping_patience: 2, epochs: 3 });
+  const sink = new RecordingSink();
+  const out = await train(request(storeFile, datasetId, path.join(dir, 'run'), { hyperparameters: hp }), sink, never);
+  assert.equal(out.status, 'FINISHED');
+  assert.equal(out.steps, 3, 'best at step 1, no improvement at steps 2 and 3');
+  assert.equal(sink.points.filter((p) => p.key === 'val_loss').length, 3);
+  assert.ok(sink.lines.some((l) => /Early stopping/.test(l.message)));
+  assert.ok(out.evaluation !== null && out.exportDir !== null);
+});
