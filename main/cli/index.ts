@@ -3,11 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { LanglabError } from '../errors.ts';
 import type { CliCommand } from './command.ts';
 import { datasetCommand } from './dataset.ts';
+import { evalCommand } from './eval.ts';
 import { infoCommand } from './info.ts';
+import { predictCommand } from './predict.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
+import { trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, infoCommand, runsCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, evalCommand, predictCommand, runsCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,26 +1,43 @@
 import type { TrainingRequests } from '../../../preload/contract.ts';
 import { LanglabError } from '../../errors.ts';
+import { deletePreset, listPresets, savePreset } from '../../store/presets.ts';
+import { listPredictions } from '../../store/run-predictions.ts';
+import { runOwnership } from '../../store/run-ownership.ts';
+import { estimateRun } from '../../trainer/host/estimate.ts';
+import { measuredSamplesPerSecond } from '../../trainer/host/measured-rate.ts';
+import { checkModelFolder } from '../../trainer/host/model-check.ts';
+import { exportedModelDir } from '../../trainer/host/run-model.ts';
+import { planRun } from '../../trainer/host/run-plan.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
-const notYet = async (): Promise<never> => {
-  throw new LanglabError('NOT_IMPLEMENTED', 'Training from the app is not available in this build yet.');
-};
-
 /** Starting, watching and using training runs. */
-export function trainingHandlers(_ctx: ServiceContext): HandlersFor<TrainingRequests> {
+export function trainingHandlers(ctx: ServiceContext): HandlersFor<TrainingRequests> {
+  const { db } = ctx.store;
   return {
-    'models.check': notYet,
-    'runs.estimate': notYet,
-    'runs.start': notYet,
-    'runs.cancel': notYet,
-    'runs.resume': notYet,
-    'runs.delete': notYet,
-    'runs.active': notYet,
-    'runs.log': notYet,
-    'runs.predictions': notYet,
-    'runs.predict': notYet,
-    'presets.list': notYet,
-    'presets.save': notYet,
-    'presets.delete': notYet,
+    'models.check': async ({ path: dir }) => checkModelFolder(dir).check,
+    'runs.estimate': async (args) => {
+      const plan = planRun(db, { ...args, provider: 'cpu' });
+      return estimateRun(plan, measuredSamplesPerSecond(db, plan));
+    },
+    'runs.start': (args) => ctx.runs.start(args),
+    'runs.cancel': ({ id }) => ctx.runs.cancel(id),
+    'runs.resume': ({ id }) => ctx.runs.resume(id),
+    'runs.delete': ({ id }) => ctx.runs.delete(id),
+    'runs.active': async () => ctx.runs.active(),
+    'runs.log': async ({ id, afterSeq }) => ctx.runs.log(id, afterSeq),
+    'runs.predictions': async (query) => {
+      if (!runOwnership(db, query.id)) throw new LanglabError('NOT_FOUND', `There is no run ${query.id} in the store.`);
+      return listPredictions(db, query);
+    },
+    'runs.predict': async ({ id, text }) => {
+      const [ranked] = await ctx.runs.predictor.predict(exportedModelDir(db, ctx.dataDir, id), [text]);
+      return ranked;
+    },
+    'presets.list': async () => listPresets(db),
+    'presets.save': async (preset) => savePreset(db, preset),
+    'presets.delete': async ({ id }) => {
+      deletePreset(db, id);
+      return { id };
+    },
   };
 }

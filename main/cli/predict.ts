@@ -1,0 +1,83 @@
+// `langlab predict <run|folder> <file>...`: classifies many files in one process, in batches, one
+// line per file. Uses the exported model folder (any ONNX Runtime can run it); no store is needed
+// when a folder is given.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { EXPORT_FILES } from '../engine/export/manifest.ts';
+import { LanglabError } from '../errors.ts';
+import { exportedModelDir } from '../trainer/host/run-model.ts';
+import { type CliCommand, openCliStore, parseCommandArgs, resolveHome } from './command.ts';
+
+const USAGE = 'Usage: langlab predict <run_id|exported-model-folder> <file>... [--top K] [--batch-size N] [--json]';
+/** Files read and classified together; bounds memory whatever the number of files. */
+const CHUNK = 256;
+
+function positiveInt(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new LanglabError('INVALID_ARGUMENT', `--${flag} must be a positive whole number, got '${raw}'.\n${USAGE}`);
+  return n;
+}
+
+/** The model folder a `predict` target names: an export folder, or a finished run's export. */
+export function resolveModelDir(target: string, home: string | undefined): string {
+  if (fs.existsSync(path.join(target, EXPORT_FILES.manifest))) return path.resolve(target);
+  if (/^\d+$/.test(target)) {
+    const store = openCliStore(home);
+    try {
+      return exportedModelDir(store.db, resolveHome(home), Number(target));
+    } finally {
+      store.close();
+    }
+  }
+  throw new LanglabError('INVALID_ARGUMENT', `${target} is neither a run id nor an exported model folder (one holding ${EXPORT_FILES.manifest}).`);
+}
+
+/** The `langlab predict` command. */
+export const predictCommand: CliCommand = {
+  name: 'predict',
+  summary: "classify files with a run's model or an exported model folder",
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs('predict', argv, { top: { type: 'string' }, 'batch-size': { type: 'string' } });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (positionals.length < 2) throw new LanglabError('INVALID_ARGUMENT', `predict takes a run id or model folder, then at least one file.\n${USAGE}`);
+    const [target, ...files] = positionals;
+    const topK = positiveInt(values.top, 'top', 3);
+    const batchSize = positiveInt(values['batch-size'], 'batch-size', 16);
+    // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
+    const { Classifier } = await import('../engine/export/classifier.ts');
+    const classifier = await Classifier.load(resolveModelDir(target, values.home));
+    let failed = 0;
+    try {
+      for (let i = 0; i < files.length; i += CHUNK) {
+        const chunk = files.slice(i, i + CHUNK);
+        const texts: string[] = [];
+        const readable: string[] = [];
+        for (const file of chunk) {
+          try {
+            texts.push(new TextDecoder('utf-8').decode(fs.readFileSync(file)));
+            readable.push(file);
+          } catch (err) {
+            failed++;
+            const message = `${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`;
+            if (values.json) console.log(JSON.stringify({ path: file, error: message }));
+            else console.error(message);
+          }
+        }
+        const ranked = await classifier.predict(texts, { topK, batchSize });
+        readable.forEach((file, k) => {
+          const top = ranked[k].map((r) => ({ label: r.label, probability: r.probability }));
+          if (values.json) console.log(JSON.stringify({ path: file, label: top[0].label, top }));
+          else console.log(`${file}\t${top[0].label}\t${(100 * top[0].probability).toFixed(1)}%\t${top.slice(1).map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}`);
+        });
+      }
+    } finally {
+      await classifier.close();
+    }
+    return failed > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,41 @@
+// The worker behind the Try it box: keeps the last few exported classifiers loaded and answers
+// ranked predictions, so neither loading a model nor running it ever blocks the main thread.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { Classifier } from '../../engine/export/classifier.ts';
+import { EXPORT_FILES } from '../../engine/export/manifest.ts';
+import type { PredictReply, PredictRequest } from './predictor.ts';
+
+const KEEP = 2;
+const cache = new Map<string, Promise<Classifier>>();
+
+async function classifier(dir: string): Promise<Classifier> {
+  // A resumed run exports again into the same folder: the model file's time tells them apart.
+  const key = `${dir}\n${fs.statSync(path.join(dir, EXPORT_FILES.model)).mtimeMs}`;
+  let loaded = cache.get(key);
+  if (!loaded) {
+    loaded = Classifier.load(dir, { intraOpNumThreads: 1 });
+    cache.set(key, loaded);
+    loaded.catch(() => cache.delete(key));
+    while (cache.size > KEEP) {
+      const [oldest, old] = cache.entries().next().value!;
+      cache.delete(oldest);
+      void old.then((c) => c.close(), () => undefined);
+    }
+  } else {
+    cache.delete(key);
+    cache.set(key, loaded);
+  }
+  return loaded;
+}
+
+parentPort!.on('message', (req: PredictRequest) => {
+  const reply = (r: PredictReply) => parentPort!.postMessage(r);
+  classifier(req.modelDir)
+    .then((c) => c.predict(req.texts, { topK: req.topK }))
+    .then(
+      (results) => reply({ id: req.id, results }),
+      (err: unknown) => reply({ id: req.id, error: err instanceof Error ? err.message : String(err) }),
+    );
+});

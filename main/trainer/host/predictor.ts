@@ -1,0 +1,67 @@
+// Ranked predictions from exported models, computed in a worker thread that keeps recently used
+// models loaded (the Try it box asks again and again with the same run).
+
+import type { Worker } from 'node:worker_threads';
+import type { RankedLabel } from '../../../preload/contract.ts';
+import { LanglabError } from '../../errors.ts';
+import { startWorker } from '../../worker/start-worker.ts';
+
+export interface PredictRequest {
+  id: number;
+  modelDir: string;
+  texts: string[];
+  topK?: number;
+}
+
+export type PredictReply = { id: number; results: RankedLabel[][] } | { id: number; error: string };
+
+const ENTRY = new URL('./predict-entry.ts', import.meta.url);
+
+/** Sends prediction requests to one lazily started worker. */
+export class Predictor {
+  #worker: Worker | null = null;
+  #next = 1;
+  readonly #pending = new Map<number, { resolve: (r: RankedLabel[][]) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly entry: string | URL = ENTRY) {}
+
+  predict(modelDir: string, texts: string[], topK?: number): Promise<RankedLabel[][]> {
+    const worker = this.#start();
+    // Keep the process alive while an answer is due, and only then.
+    worker.ref();
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}) } satisfies PredictRequest);
+    });
+  }
+
+  close(): void {
+    const w = this.#worker;
+    this.#worker = null;
+    if (w) void w.terminate();
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = startWorker(this.entry);
+    worker.unref();
+    worker.on('message', (r: PredictReply) => {
+      const p = this.#pending.get(r.id);
+      if (!p) return;
+      this.#pending.delete(r.id);
+      if (this.#pending.size === 0) worker.unref();
+      if ('error' in r) p.reject(new LanglabError('INVALID_ARGUMENT', r.error));
+      else p.resolve(r.results);
+    });
+    const failAll = (why: string) => {
+      if (this.#worker === worker) this.#worker = null;
+      for (const [, p] of this.#pending) p.reject(new LanglabError('INTERNAL', `The prediction worker stopped (${why}); try again.`));
+      this.#pending.clear();
+    };
+    worker.on('error', (err) => failAll(err.message));
+    worker.on('exit', (code) => failAll(`exit code ${code}`));
+    this.#worker = worker;
+    return worker;
+  }
+}

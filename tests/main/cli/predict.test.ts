@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
+import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
+import { storePath } from '../../../main/store/paths.ts';
+import { openStore } from '../../../main/store/store.ts';
+import { seedDataset, seedFinishedRun } from '../../helpers/seed.ts';
+import { tempDir } from '../../helpers/temp.ts';
+
+function langlab(args: string[], home: string) {
+  const r = spawnSync(process.execPath, [path.resolve('bin/langlab.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LANGLAB_HOME: home } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('predict classifies many files from an exported folder, one JSON line each', () => {
+  const dir = tempDir();
+  const model = path.join(dir, 'model');
+  const labels = ['javascript', 'python'];
+  const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 32 });
+  exportClassifier(model, { family: 'scratch', config, weights: initScratchWeights(config, 3), labels });
+  const files = ['a.py', 'b.js', 'c.py'].map((f, i) => {
+    const p = path.join(dir, f);
+    fs.writeFileSync(p, i === 1 ? 'const x = () => 1;\n' : `def f${i}():\n    return ${i}\n`);
+    return p;
+  });
+  const r = langlab(['predict', model, ...files, '--top', '2', '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.path), files);
+  for (const l of lines) {
+    assert.equal(l.top.length, 2);
+    assert.equal(l.label, l.top[0].label);
+    assert.ok(l.top[0].probability >= l.top[1].probability);
+    assert.ok(labels.includes(l.label));
+  }
+
+  const missing = langlab(['predict', model, files[0], path.join(dir, 'nope.py'), '--json'], dir);
+  assert.equal(missing.status, 1);
+  const out = missing.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.match(out.find((l) => l.error)!.error, /nope\.py cannot be read \(ENOENT\)/);
+  assert.equal(out.filter((l) => l.label).length, 1, 'the readable file is still classified');
+});
+
+test('predict with a run that has no exported model says why', () => {
+  const home = tempDir();
+  const store = openStore({ file: storePath(home) });
+  const runId = seedFinishedRun(store.db, seedDataset(store.db), 'seeded');
+  store.close();
+  const r = langlab(['predict', String(runId), import.meta.filename], home);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`Run ${runId} has no exported model`));
+  assert.match(langlab(['predict', '/no/such/folder', 'x.py'], home).stderr, /neither a run id nor an exported model folder/);
+});

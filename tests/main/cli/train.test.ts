@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { storePath } from '../../../main/store/paths.ts';
+import { openStore } from '../../../main/store/store.ts';
+import { progressLine } from '../../../main/cli/train.ts';
+import { seedDataset } from '../../helpers/seed.ts';
+import { tempDir } from '../../helpers/temp.ts';
+
+const FAKE = new URL('../trainer/host/fake-engine.ts', import.meta.url).href;
+// The command as a user runs it, in a child process, with the fake engine in place of the trainer.
+const SCRIPT = `import { runTrain } from ${JSON.stringify(path.resolve('main/cli/train.ts'))};
+process.exitCode = await runTrain(process.argv.slice(1), { engineEntry: process.env.FAKE_ENGINE });`;
+
+function home(): { dir: string; datasetId: number } {
+  const dir = tempDir();
+  const store = openStore({ file: storePath(dir) });
+  const datasetId = seedDataset(store.db);
+  store.close();
+  return { dir, datasetId };
+}
+
+function train(args: string[], dir: string, mode = 'finish') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LANGLAB_HOME: dir, FAKE_ENGINE: `${FAKE}?mode=${mode}` },
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function langlab(args: string[], dir: string) {
+  const r = spawnSync(process.execPath, [path.resolve('bin/langlab.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LANGLAB_HOME: dir } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('train --json prints one final line with the outcome, and eval prints the stored report', () => {
+  const { dir, datasetId } = home();
+  const r = train(['--dataset', String(datasetId), '--model', 'scratch', '--batch-size', '8', '--learning-rate', '0.001', '--name', 'cli', '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'stdout holds only the result line');
+  const result = JSON.parse(lines[0]);
+  assert.deepEqual(Object.keys(result), ['run_id', 'status', 'epochs', 'best_val_loss', 'best_val_accuracy', 'test_accuracy', 'macro_f1', 'wall_seconds']);
+  assert.equal(result.status, 'FINISHED');
+  assert.equal(result.epochs, 3);
+  assert.equal(result.best_val_loss, 0.25);
+  assert.equal(result.test_accuracy, 2 / 3);
+  assert.equal(result.macro_f1, 5 / 9);
+  assert.match(r.stderr, /fake trained with batch size 8/, 'log lines go to stderr');
+
+  const ev = langlab(['eval', String(result.run_id), '--json'], dir);
+  assert.equal(ev.status, 0, ev.stderr);
+  const report = JSON.parse(ev.stdout);
+  assert.deepEqual(report.labels, ['java', 'json', 'python']);
+  assert.deepEqual(report.confusion_matrix, [[1, 0, 0], [0, 0, 1], [0, 0, 1]]);
+  assert.equal(report.accuracy, 2 / 3);
+  const text = langlab(['eval', String(result.run_id)], dir);
+  assert.match(text.stdout, /precision\s+recall\s+f1-score\s+support/);
+  assert.match(text.stdout, /macro avg\s+0\.5000\s+0\.6667\s+0\.5556\s+3/);
+  const runs = JSON.parse(langlab(['runs', '--json'], dir).stdout);
+  assert.equal(runs.runs[0].name, 'cli');
+  assert.equal(runs.runs[0].keyParams.batch_size, 8);
+});
+
+test('bad flags and values are refused before a run exists, naming the value', () => {
+  const { dir, datasetId } = home();
+  const cases: [string[], RegExp][] = [
+    [['--batch-size', '0'], /batch_size\) must be a whole number 1 to 1024, got 0/],
+    [['--learning-rate', '-1'], /learning_rate\) must be a number above 0, up to 1, got -1/],
+    [['--epochs', 'lots'], /--epochs takes a number .*got 'lots'/],
+    [['--warp', '9'], /Unknown option --warp/],
+    [['--provider', 'tpu'], /Execution provider "tpu" is unknown/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = train(['--dataset', String(datasetId), '--model', 'scratch', ...extra], dir);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr + r.stdout, message);
+  }
+  assert.match(train(['--dataset', '77', '--model', 'scratch'], dir).stderr + '', /no dataset 77/);
+  assert.deepEqual(JSON.parse(langlab(['runs', '--json'], dir).stdout).total, 0);
+});
+
+test('Ctrl-C cancels the run: it ends KILLED and the command says so', async () => {
+  const { dir, datasetId } = home();
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', '--dataset', String(datasetId), '--model', 'scratch', '--json'], {
+    env: { ...process.env, LANGLAB_HOME: dir, FAKE_ENGINE: `${FAKE}?mode=cancel` },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (/fake waiting for cancel/.test(stderr) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 130, stderr);
+  const result = JSON.parse(stdout.trim());
+  assert.equal(result.status, 'KILLED');
+  assert.match(stderr, /Cancelling/);
+});
+
+test('the progress line shows the bar, epoch, step, losses and ETA', () => {
+  const line = progressLine({ runId: 1, phase: 'training', epoch: 1, epochs: 3, step: 50, totalSteps: 100, trainLoss: 0.12345, trainAccuracy: 0.9,
+    valLoss: null, valAccuracy: null, learningRate: 1e-4, samplesPerSecond: 30, etaSeconds: 75, elapsedSeconds: 60 }, 120);
+  assert.match(line, /^\[#+-+\]  50% training\s+epoch 2\/3  step 50\/100  loss 0\.1235  acc 90\.0%  eta 1m15s$/);
+});

@@ -1,0 +1,62 @@
+// The real engine entry (the trainer in a worker thread) behind the RunManager, on a tiny model:
+// a run finishes with its report, export and Try it answers; a cancelled one resumes and finishes.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import type { RunLogLine } from '../../../../preload/contract.ts';
+import { EventHub } from '../../../../main/api/events.ts';
+import { getRun } from '../../../../main/store/runs.ts';
+import { openStore, type Store } from '../../../../main/store/store.ts';
+import { RunManager } from '../../../../main/trainer/host/run-manager.ts';
+import { exportedModelDir } from '../../../../main/trainer/host/run-model.ts';
+import { tempDir } from '../../../helpers/temp.ts';
+import { tinyDataset, tinyHyperparameters } from '../tiny-run.ts';
+
+const open: { store: Store; manager: RunManager }[] = [];
+after(() => open.forEach(({ store, manager }) => (manager.close(), store.close())));
+
+async function setup() {
+  const dir = tempDir();
+  const { storeFile, datasetId } = await tinyDataset(dir, { perClass: 12 });
+  const store = openStore({ file: storeFile });
+  const events = new EventHub();
+  const manager = new RunManager({ store, dataDir: dir, events, threads: 1 });
+  open.push({ store, manager });
+  const { d_model, num_layers, num_heads, dim_feedforward, max_length, batch_size, learning_rate, seed, early_stopping_patience } = tinyHyperparameters();
+  const hyperparameters = { d_model, num_layers, num_heads, dim_feedforward, max_length, batch_size, learning_rate, seed, early_stopping_patience };
+  return { dir, store, events, manager, datasetId, hyperparameters };
+}
+
+test('a tiny run trains in the engine worker and ends FINISHED with its report and model', async () => {
+  const { dir, store, manager, datasetId, hyperparameters } = await setup();
+  const { runId } = await manager.start({ datasetId, model: { kind: 'scratch' }, hyperparameters: { ...hyperparameters, epochs: 3 }, provider: 'cpu' });
+  const summary = await manager.waitFor(runId);
+  assert.equal(summary.status, 'FINISHED', summary.error ?? '');
+  const run = getRun(store.db, runId);
+  assert.equal(run.evaluations[0].labels.length, 3);
+  assert.ok(typeof run.latest.train_loss === 'number');
+  assert.ok(typeof run.latest.val_loss === 'number');
+  const modelDir = exportedModelDir(store.db, dir, runId);
+  const [ranked] = await manager.predictor.predict(modelDir, ['<item id="1">\n  <name>n1</name>\n</item>\n']);
+  assert.equal(ranked.length, 3);
+  const total = store.db.prepare('SELECT count(*) FROM run_predictions WHERE run_id = ?').pluck().get(runId) as number;
+  assert.equal(total, run.evaluations[0].macro.support);
+  assert.ok(fs.existsSync(path.join(path.dirname(modelDir), 'checkpoints', 'best')));
+});
+
+test('a real run cancelled mid-way ends KILLED with a checkpoint, and resumes to FINISHED', async () => {
+  const { store, events, manager, datasetId, hyperparameters } = await setup();
+  const trainingStarted = new Promise<void>((resolve) => events.subscribe((name, p) => {
+    if (name === 'run.log' && /Validation at step/.test((p as RunLogLine).message)) resolve();
+  }));
+  const { runId } = await manager.start({ datasetId, model: { kind: 'scratch' }, hyperparameters: { ...hyperparameters, epochs: 25 }, provider: 'cpu' });
+  await trainingStarted;
+  const killed = await manager.cancel(runId);
+  assert.equal(killed.status, 'KILLED', killed.error ?? '');
+  assert.ok(getRun(store.db, runId).artifacts.some((a) => a.kind === 'checkpoint'));
+  await manager.resume(runId);
+  const done = await manager.waitFor(runId);
+  assert.equal(done.status, 'FINISHED', done.error ?? '');
+  assert.ok(manager.log(runId).some((l) => /Resumed from the last checkpoint/.test(l.message)));
+});
