@@ -1,0 +1,71 @@
+import type { HyperparameterKey, Hyperparameters, HyperparameterSpec, ModelKind, ModelLimits } from '../../../preload/contract.ts';
+import { defaultHyperparameters, HYPERPARAMETERS, rangeText, validateHyperparameters } from '../../../preload/hyperparameters.ts';
+
+/** What the form holds: numbers as the text typed (so "2e-5" and half-typed values survive), switches as booleans. */
+export type FormValues = Record<HyperparameterKey, string | boolean>;
+
+/** The fields of one model kind, grouped in table order for the form's sections. */
+export function groupedSpecs(kind: ModelKind): { group: HyperparameterSpec['group']; title: string; specs: HyperparameterSpec[] }[] {
+  const titles: Record<HyperparameterSpec['group'], string> = {
+    training: 'Training',
+    optimizer: 'Optimizer',
+    regularisation: 'Regularisation',
+    model: kind === 'scratch' ? 'Model size' : 'Fine-tuning',
+  };
+  const order: HyperparameterSpec['group'][] = ['model', 'training', 'optimizer', 'regularisation'];
+  return order
+    .map((group) => ({ group, title: titles[group], specs: HYPERPARAMETERS.filter((s) => s.group === group && s.appliesTo.includes(kind)) }))
+    .filter((g) => g.specs.length > 0);
+}
+
+/** Form values for a model kind: its defaults, overridden by any known values (a preset or the run being re-run). */
+export function formValues(kind: ModelKind, from: Record<string, unknown> = {}): FormValues {
+  const base = defaultHyperparameters(kind);
+  const out = {} as FormValues;
+  for (const s of HYPERPARAMETERS) {
+    const given = from[s.key];
+    const value = s.type === 'bool' ? (typeof given === 'boolean' ? given : base[s.key]) : typeof given === 'number' && Number.isFinite(given) ? given : base[s.key];
+    out[s.key] = typeof value === 'boolean' ? value : String(value);
+  }
+  return out;
+}
+
+function parseNumber(text: string): number {
+  const t = text.trim();
+  return t === '' ? Number.NaN : Number(t);
+}
+
+/** The hyperparameters the form describes; unparsable text becomes NaN (and an error from `formErrors`). */
+export function toHyperparameters(values: FormValues): Hyperparameters {
+  const out: Record<string, number | boolean> = {};
+  for (const s of HYPERPARAMETERS) {
+    const v = values[s.key];
+    out[s.key] = s.type === 'bool' ? Boolean(v) : parseNumber(String(v));
+  }
+  return out as unknown as Hyperparameters;
+}
+
+/** Only the keys a model kind uses, for runs.start, runs.estimate and presets. */
+export function relevantHyperparameters(hp: Hyperparameters, kind: ModelKind): Partial<Hyperparameters> {
+  const out: Record<string, number | boolean> = {};
+  for (const s of HYPERPARAMETERS) if (s.appliesTo.includes(kind)) out[s.key] = hp[s.key];
+  return out as Partial<Hyperparameters>;
+}
+
+/**
+ * One message per field that stops the run from starting, naming the allowed range: the shared
+ * validation (ranges, heads dividing the width, the checked model's limits) plus text that is not
+ * a number at all.
+ */
+export function formErrors(values: FormValues, kind: ModelKind, limits: ModelLimits = {}): Partial<Record<HyperparameterKey, string>> {
+  const errors: Partial<Record<HyperparameterKey, string>> = {};
+  for (const e of validateHyperparameters(toHyperparameters(values), kind, limits)) {
+    if (errors[e.key]) continue;
+    const spec = HYPERPARAMETERS.find((s) => s.key === e.key)!;
+    const text = String(values[e.key]).trim();
+    if (spec.type !== 'bool' && text === '') errors[e.key] = `${spec.label} is empty; enter a number ${rangeText(spec)}.`;
+    else if (spec.type !== 'bool' && Number.isNaN(Number(text))) errors[e.key] = `"${text}" is not a number; ${spec.label} must be ${rangeText(spec)}.`;
+    else errors[e.key] = e.message;
+  }
+  return errors;
+}

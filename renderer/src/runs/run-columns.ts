@@ -1,0 +1,77 @@
+import type { MetricSeries, RunSummary } from '../../../preload/contract.ts';
+import type { SortValue } from '../lib/table-sort.ts';
+
+/** Best validation results per run, when known (from the metric history). */
+export interface BestMetrics {
+  valLoss: number | null;
+  valAccuracy: number | null;
+}
+
+export type RunColumnKey =
+  | 'name'
+  | 'status'
+  | 'dataset'
+  | 'model'
+  | 'learning_rate'
+  | 'batch_size'
+  | 'epochs'
+  | 'best_val_accuracy'
+  | 'best_val_loss'
+  | 'val_accuracy'
+  | 'val_loss'
+  | 'started'
+  | 'duration';
+
+/** The runs list's columns: header text, whether numeric, and the value it sorts by. */
+export interface RunColumn {
+  key: RunColumnKey;
+  title: string;
+  numeric: boolean;
+  /** The first click sorts best-first for metrics (accuracy high, loss low), newest first for time. */
+  initial: 'asc' | 'desc';
+  /** Columns of the validation metrics sit under one "Validation" heading. */
+  validation?: boolean;
+  value: (run: RunSummary, best: BestMetrics | undefined, now: number) => SortValue;
+}
+
+/** A short model name for the list: the folder's last segment, or "from scratch". */
+export function modelName(run: Pick<RunSummary, 'modelKind' | 'modelSource'>): string {
+  return run.modelKind === 'scratch' ? 'from scratch' : (run.modelSource.split(/[\\/]/).filter(Boolean).pop() ?? run.modelSource);
+}
+
+const param = (run: RunSummary, key: string): SortValue => {
+  const v = run.keyParams[key];
+  return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : null;
+};
+
+export const RUN_COLUMNS: readonly RunColumn[] = [
+  { key: 'name', title: 'Run', numeric: false, initial: 'asc', value: (r) => r.name },
+  { key: 'status', title: 'Status', numeric: false, initial: 'asc', value: (r) => r.status },
+  { key: 'dataset', title: 'Dataset', numeric: false, initial: 'asc', value: (r) => r.datasetName },
+  { key: 'model', title: 'Model', numeric: false, initial: 'asc', value: (r) => modelName(r) },
+  { key: 'learning_rate', title: 'LR', numeric: true, initial: 'asc', value: (r) => param(r, 'learning_rate') },
+  { key: 'batch_size', title: 'Batch', numeric: true, initial: 'asc', value: (r) => param(r, 'batch_size') },
+  { key: 'epochs', title: 'Epochs', numeric: true, initial: 'asc', value: (r) => param(r, 'epochs') },
+  { key: 'best_val_accuracy', title: 'Best acc', validation: true, numeric: true, initial: 'desc', value: (r, b) => b?.valAccuracy ?? r.latest.best_val_accuracy ?? null },
+  { key: 'best_val_loss', title: 'Best loss', validation: true, numeric: true, initial: 'asc', value: (r, b) => b?.valLoss ?? r.latest.best_val_loss ?? null },
+  { key: 'val_accuracy', title: 'Last acc', validation: true, numeric: true, initial: 'desc', value: (r) => r.latest.val_accuracy ?? null },
+  { key: 'val_loss', title: 'Last loss', validation: true, numeric: true, initial: 'asc', value: (r) => r.latest.val_loss ?? null },
+  { key: 'started', title: 'Started', numeric: false, initial: 'desc', value: (r) => r.startTime },
+  { key: 'duration', title: 'Duration', numeric: true, initial: 'desc', value: (r, _b, now) => (r.endTime ?? now) - r.startTime },
+];
+
+/** Best validation loss (lowest) and accuracy (highest) per run, from their metric histories. */
+export function bestMetrics(series: readonly MetricSeries[]): Map<number, BestMetrics> {
+  const out = new Map<number, BestMetrics>();
+  for (const s of series) {
+    if (s.key !== 'val_loss' && s.key !== 'val_accuracy') continue;
+    const best = out.get(s.runId) ?? { valLoss: null, valAccuracy: null };
+    for (const p of s.points) {
+      if (p.value === null) continue;
+      if (s.key === 'val_loss' && (best.valLoss === null || p.value < best.valLoss)) best.valLoss = p.value;
+      if (s.key === 'val_accuracy' && (best.valAccuracy === null || p.value > best.valAccuracy)) best.valAccuracy = p.value;
+    }
+    out.set(s.runId, best);
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunProgress } from '../../preload/contract.ts';
+import { createRun, getRun, logMetrics, setRunStatus, type MetricRecord } from '../../main/store/runs.ts';
+import { seedDataset } from '../helpers/seed.ts';
+import { at, collectErrors, shot, skip, stub, useBrowser } from './runs-ui-helpers.ts';
+
+const { browser, serve } = useBrowser();
+
+function progress(runId: number, step: number, extra: Partial<RunProgress> = {}): RunProgress {
+  return {
+    runId,
+    phase: 'training',
+    epoch: Math.floor(step / 400) + 1,
+    epochs: 3,
+    step,
+    totalSteps: 1200,
+    trainLoss: 2.2 * Math.exp(-step / 300) + 0.1,
+    trainAccuracy: 1 - 0.85 * Math.exp(-step / 250),
+    valLoss: null,
+    valAccuracy: null,
+    learningRate: step < 120 ? (5e-4 * step) / 120 : 5e-4 * (1 - (step - 120) / 1080),
+    samplesPerSecond: 38 + (step % 7),
+    etaSeconds: (1200 - step) * 0.4,
+    elapsedSeconds: step * 0.4,
+    ...extra,
+  };
+}
+
+test('a running run streams into its dashboard, reconnects after a reload and can be cancelled', { skip }, async () => {
+  const served = await serve();
+  const db = served.backend.store.db;
+  const ds = seedDataset(db, 'reference-8');
+  const id = createRun(db, { name: 'live-run', datasetId: ds, modelKind: 'scratch', params: { learning_rate: 5e-4, batch_size: 16, epochs: 3 } });
+  const history: MetricRecord[] = [];
+  for (let step = 10; step <= 100; step += 10) {
+    const p = progress(id, step);
+    history.push({ key: 'train_loss', step, value: p.trainLoss! }, { key: 'learning_rate', step, value: p.learningRate! });
+  }
+  logMetrics(db, id, history);
+  let active = progress(id, 100);
+  const cancelled: number[] = [];
+
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser().newPage({ viewport: { width: 1360, height: 900 }, colorScheme: scheme });
+    const errors = collectErrors(page);
+    await stub(page, 'runs.active', () => [active]);
+    await stub(page, 'runs.log', () => [
+      { runId: id, seq: 1, level: 'info', message: 'Tokenising 194 training files', time: Date.now() },
+      { runId: id, seq: 2, level: 'warn', message: 'webgpu is not available here; training on cpu', time: Date.now() },
+    ]);
+    await stub(page, 'runs.cancel', (args) => {
+      cancelled.push(args.id);
+      setRunStatus(db, id, 'KILLED');
+      served.backend.events.emit('store.changed', { what: 'runs', id });
+      return getRun(db, id);
+    });
+    await page.goto(at(served, `/runs/${id}`));
+    const bar = page.getByTestId('run-progress');
+    await bar.getByText(`step ${active.step} of 1,200`).waitFor();
+    const points = (chart: string) => page.getByTestId(chart).getAttribute('data-points').then(Number);
+    await page.getByTestId('chart-loss').locator('canvas').waitFor();
+    // The stored points, plus where a reconnecting page finds the run.
+    const before = scheme === 'light' ? 10 : 12;
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points')) === n, before);
+
+    // Progress events extend every curve, the bar and the log.
+    const from = active.step;
+    for (let step = from + 10; step <= from + 200; step += 10) {
+      active = progress(id, step, step >= from + 100 ? { valLoss: 0.9, valAccuracy: 0.7, phase: 'training' } : {});
+      served.backend.events.emit('run.progress', active);
+    }
+    served.backend.events.emit('run.log', { runId: id, seq: 3, level: 'info', message: `Validation at step ${from + 100}: loss 0.9000`, time: Date.now() });
+    await bar.getByText(`step ${active.step} of 1,200`).waitFor();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points')) >= n, before + 20);
+    assert.ok((await points('chart-lr')) >= 30);
+    assert.ok((await points('chart-gap')) >= 1);
+    await page.getByTestId('run-log').getByText(/Validation at step/).waitFor();
+    await page.getByTestId('run-log').getByText(/webgpu is not available/).waitFor();
+    await shot(page, `run-live-${scheme}`);
+
+    if (scheme === 'light') {
+      // A reload reconnects: the stored history plus where the run is now.
+      await page.reload();
+      await bar.getByText(`step ${active.step} of 1,200`).waitFor();
+      errors.check();
+      await page.close();
+      continue;
+    }
+
+    // Cancel asks first, then the run shows KILLED.
+    await page.getByTestId('cancel-run').click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Cancel run' }).click();
+    await page.locator('.badge.killed').waitFor();
+    assert.deepEqual(cancelled, [id]);
+    await bar.waitFor({ state: 'detached' });
+    errors.check();
+    await page.close();
+  }
+});
+
+test('100,000 stored points draw as a decimated curve', { skip }, async () => {
+  const served = await serve();
+  const db = served.backend.store.db;
+  const ds = seedDataset(db, 'big');
+  const id = createRun(db, { name: 'long-run', datasetId: ds, modelKind: 'scratch', params: {} });
+  const points: MetricRecord[] = [];
+  for (let step = 1; step <= 100_000; step++) points.push({ key: 'train_loss', step, value: 2 * Math.exp(-step / 20_000) + 0.05 * Math.sin(step / 7) });
+  logMetrics(db, id, points);
+  setRunStatus(db, id, 'FINISHED');
+  const page = await browser().newPage({ viewport: { width: 1360, height: 900 } });
+  const errors = collectErrors(page);
+  await stub(page, 'runs.log', () => []);
+  await page.goto(at(served, `/runs/${id}`));
+  await page.getByTestId('chart-loss').locator('canvas').waitFor();
+  assert.equal(await page.getByTestId('chart-loss').getAttribute('data-points'), '100000');
+  const drawn = Number(await page.getByTestId('chart-loss').locator('[data-drawn]').getAttribute('data-drawn'));
+  assert.ok(drawn > 600 && drawn <= 2400, `chart.js was given ${drawn} points`);
+  await shot(page, 'run-100k-points');
+  errors.check();
+  await page.close();
+});

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formErrors, formValues, groupedSpecs, relevantHyperparameters, toHyperparameters } from '../../../renderer/src/newrun/form-values.ts';
+
+test('the form starts at the reference defaults and round-trips to hyperparameters', () => {
+  const values = formValues('pretrained');
+  assert.equal(values.learning_rate, '0.00002');
+  assert.equal(values.freeze_base_model, true);
+  const hp = toHyperparameters(values);
+  assert.equal(hp.learning_rate, 2e-5);
+  assert.equal(hp.batch_size, 16);
+  assert.deepEqual(formErrors(values, 'pretrained'), {});
+});
+
+test('a re-run takes the stored values it knows and ignores the rest', () => {
+  const values = formValues('scratch', { learning_rate: 0.001, d_model: 128, model: 'scratch', dropout: 'x' });
+  assert.equal(values.learning_rate, '0.001');
+  assert.equal(values.d_model, '128');
+  assert.equal(values.dropout, '0.1');
+});
+
+test('out-of-range, empty and non-numeric values each say the allowed range', () => {
+  const values = { ...formValues('scratch'), batch_size: '0', learning_rate: '', dropout: 'lots' };
+  const errors = formErrors(values, 'scratch');
+  assert.match(errors.batch_size ?? '', /1 to 1024, got 0/);
+  assert.match(errors.learning_rate ?? '', /empty.*above 0, up to 1/);
+  assert.match(errors.dropout ?? '', /"lots" is not a number.*0 to 0\.9/);
+});
+
+test("the checked model's limits apply to a pretrained run", () => {
+  const values = { ...formValues('pretrained'), max_length: '1024', unfreeze_last_n_layers: '9' };
+  const errors = formErrors(values, 'pretrained', { maxPositions: 512, numLayers: 6 });
+  assert.match(errors.max_length ?? '', /at most 512/);
+  assert.match(errors.unfreeze_last_n_layers ?? '', /at most 6/);
+});
+
+test('groups list only the fields of the model kind, and the request carries only those', () => {
+  const scratchKeys = groupedSpecs('scratch').flatMap((g) => g.specs.map((s) => s.key));
+  assert.ok(scratchKeys.includes('d_model') && !scratchKeys.includes('freeze_base_model'));
+  const sent = relevantHyperparameters(toHyperparameters(formValues('pretrained')), 'pretrained');
+  assert.ok('freeze_base_model' in sent && !('d_model' in sent));
+});

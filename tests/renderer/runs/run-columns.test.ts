@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunSummary } from '../../../preload/contract.ts';
+import { bestMetrics, modelName, RUN_COLUMNS } from '../../../renderer/src/runs/run-columns.ts';
+
+const run = (over: Partial<RunSummary>): RunSummary => ({
+  id: 1,
+  name: 'r',
+  status: 'FINISHED',
+  datasetId: 1,
+  datasetName: 'd',
+  modelKind: 'scratch',
+  modelSource: '',
+  provider: 'cpu',
+  startTime: 1000,
+  endTime: 61_000,
+  error: null,
+  note: '',
+  tags: [],
+  keyParams: { learning_rate: 2e-5 },
+  latest: {},
+  ...over,
+});
+
+test('best validation values are the lowest loss and the highest accuracy, gaps ignored', () => {
+  const points = (values: (number | null)[]) => values.map((value, step) => ({ step, epoch: null, timestamp: 0, value }));
+  const best = bestMetrics([
+    { runId: 3, key: 'val_loss', points: points([1.2, 0.7, null, 0.9]) },
+    { runId: 3, key: 'val_accuracy', points: points([0.5, 0.8, 0.75]) },
+    { runId: 4, key: 'train_loss', points: points([0.1]) },
+  ]);
+  assert.deepEqual(best.get(3), { valLoss: 0.7, valAccuracy: 0.8 });
+  assert.equal(best.has(4), false);
+});
+
+test('columns read what the list shows: the folder name of a pretrained model, stored bests, durations of running runs', () => {
+  assert.equal(modelName(run({ modelKind: 'pretrained', modelSource: '/models/CodeBERTa-small-v1/' })), 'CodeBERTa-small-v1');
+  assert.equal(modelName(run({})), 'from scratch');
+  const column = (key: string) => RUN_COLUMNS.find((c) => c.key === key)!;
+  assert.equal(column('best_val_accuracy').value(run({ latest: { best_val_accuracy: 0.9 } }), undefined, 0), 0.9);
+  assert.equal(column('best_val_accuracy').value(run({}), { valLoss: 1, valAccuracy: 0.6 }, 0), 0.6);
+  assert.equal(column('duration').value(run({ endTime: null }), undefined, 11_000), 10_000);
+});
