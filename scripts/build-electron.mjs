@@ -1,7 +1,7 @@
 // Bundles the Electron side with esbuild: main/app/main.ts -> out/electron/main.mjs (ESM, every npm
 // package left external so native modules load from node_modules), preload/preload.ts ->
 // out/electron/preload.cjs (one CommonJS file: sandboxed preloads can require only 'electron'),
-// and the store's migrations beside the bundle, where main/store/migrate.ts looks for them.
+// the worker and engine entries (scan-worker.mjs, engine.mjs, predict.mjs), and the store's migrations beside the bundle, where main/store/migrate.ts looks for them.
 // Usage: node scripts/build-electron.mjs [--out-dir <dir>]
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -37,6 +37,16 @@ export async function buildElectron(outDir = path.join(root, 'out', 'electron'))
     target: [NODE_TARGET, CHROME_TARGET],
     external: ['electron'],
   });
+  // Worker and engine entries: each started by path at run time (a worker thread or a
+  // utilityProcess), so each is its own bundle beside main.mjs.
+  const workers = {
+    'scan-worker.mjs': path.join(root, 'main', 'data', 'worker', 'scan-worker.ts'),
+    'engine.mjs': path.join(root, 'main', 'trainer', 'host', 'engine-entry.ts'),
+    'predict.mjs': path.join(root, 'main', 'trainer', 'host', 'predict-entry.ts'),
+  };
+  for (const [file, entry] of Object.entries(workers)) {
+    await build({ ...common, entryPoints: [entry], outfile: path.join(outDir, file), platform: 'node', format: 'esm', target: NODE_TARGET, packages: 'external', external: ['electron'] });
+  }
   const migrations = path.join(root, 'main', 'store', 'migrations');
   mkdirSync(path.join(outDir, 'migrations'));
   for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) {

@@ -2,8 +2,12 @@ import type { AppInfo } from '../../preload/contract.ts';
 import { acquireInstanceLock } from '../store/lock.ts';
 import { dataDirectory, storePath } from '../store/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
+import type { EngineSpawner } from '../trainer/host/engine-port.ts';
+import { RunManager } from '../trainer/host/run-manager.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
+import { TaskRegistry } from './tasks.ts';
+import type { PathPicker } from '../app/pick-path.ts';
 import { createService } from './service.ts';
 
 /** Everything a transport needs: the dispatcher, the event hub, and a way to shut down. */
@@ -12,6 +16,8 @@ export interface Backend {
   readonly events: EventHub;
   readonly store: Store;
   readonly dataDir: string;
+  readonly runs: RunManager;
+  /** Stops training runs (they end INTERRUPTED, resumable), then closes the store and the lock. */
   close(): void;
 }
 
@@ -20,6 +26,14 @@ export interface BackendOptions {
   /** Defaults to LANGLAB_HOME or the platform's user-data folder. */
   dataDir?: string;
   nativeBinding?: string;
+  /** How engine processes start (Electron: utilityProcess); worker threads by default. */
+  spawnEngine?: EngineSpawner;
+  /** The engine module those processes run; the TypeScript entry next to the run manager by default. */
+  engineEntry?: string;
+  /** The prediction worker's module; the TypeScript entry by default. */
+  predictEntry?: string;
+  /** The native file dialog (desktop app only; browser mode shows a path field). */
+  pickPath?: PathPicker;
 }
 
 /**
@@ -37,13 +51,27 @@ export function startBackend(options: BackendOptions): Backend {
     throw err;
   }
   const events = new EventHub();
-  const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime }));
+  const runs = new RunManager({
+    store,
+    dataDir,
+    events,
+    ...(options.spawnEngine ? { spawn: options.spawnEngine } : {}),
+    ...(options.engineEntry ? { engineEntry: options.engineEntry } : {}),
+    ...(options.predictEntry ? { predictEntry: options.predictEntry } : {}),
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  const tasks = new TaskRegistry((info) => events.emit('task.progress', info));
+  const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, tasks, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
   return {
     dispatch,
     events,
     store,
     dataDir,
+    runs,
     close() {
+      // Scans and runs stop before the store closes, so none of them writes to a closed store.
+      tasks.cancelAll();
+      runs.close();
       store.close();
       lock.release();
     },

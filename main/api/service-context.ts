@@ -12,6 +12,8 @@ export interface ServiceContext {
   dataDir: string;
   events: EventHub;
   runtime: AppInfo['runtime'];
+  runs: import('../trainer/host/run-manager.ts').RunManager; // training runs off the main thread, one per backend
+  tasks: import('./tasks.ts').TaskRegistry; // long operations (dataset scans), one registry per backend
   pickPath?: (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>; // the native dialog; desktop app only
 }
 

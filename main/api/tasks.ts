@@ -14,6 +14,9 @@ interface Entry {
   lastEmit: number;
 }
 
+/** The least time between two progress events of one task (phase and status changes always go out). */
+export const TASK_EVENT_INTERVAL_MS = 200;
+
 /**
  * The long operations in flight (dataset scans) and the last few finished ones, so a reloaded
  * page can show what is running; every change goes out as a `task.progress` event, at most one
@@ -27,7 +30,7 @@ export class TaskRegistry {
 
   constructor(emit: (info: TaskInfo) => void, options: { intervalMs?: number; keepFinished?: number } = {}) {
     this.#emit = emit;
-    this.#intervalMs = options.intervalMs ?? 200;
+    this.#intervalMs = options.intervalMs ?? TASK_EVENT_INTERVAL_MS;
     this.#keepFinished = options.keepFinished ?? 20;
   }
 

@@ -9,6 +9,12 @@ import { dataDirectory } from '../store/paths.ts';
 import { APP_SCHEME, APP_START_URL } from './app-origin.ts';
 import { APP_SCHEME_PRIVILEGES, createAppRequestHandler } from './app-protocol.ts';
 import type { ElectronLike, WindowLike } from './electron-like.ts';
+import { utilityProcessSpawner } from './engine-process.ts';
+import { createPathPicker } from './pick-path.ts';
+
+/** Worker and engine entries bundled beside main.mjs by scripts/build-electron.mjs. */
+export const ENGINE_BUNDLE = 'engine.mjs';
+export const PREDICT_BUNDLE = 'predict.mjs';
 import { hardenWebContents } from './harden-contents.ts';
 import { registerIpc } from './ipc.ts';
 import { appMenuTemplate } from './menu.ts';
@@ -43,7 +49,7 @@ export interface DesktopApp {
  * for all renderers, the single-instance lock, the user-data folder) happens synchronously here.
  */
 export function startDesktopApp(electron: ElectronLike, paths: DesktopPaths): DesktopApp {
-  const { app, BrowserWindow, protocol, session, ipcMain, dialog, Menu, shell, nativeTheme } = electron;
+  const { app, BrowserWindow, protocol, session, ipcMain, dialog, Menu, shell, nativeTheme, utilityProcess } = electron;
   const env = paths.env ?? process.env;
   const platform = paths.platform ?? process.platform;
   const csp = contentSecurityPolicy();
@@ -115,7 +121,16 @@ export function startDesktopApp(electron: ElectronLike, paths: DesktopPaths): De
     }
     const nativeBinding = electronNativeBinding({ isPackaged: app.isPackaged, resourcesPath: paths.resourcesPath, appRoot: paths.appRoot });
     try {
-      backend = (paths.startBackend ?? startBackend)({ runtime: 'electron', dataDir, nativeBinding });
+      backend = (paths.startBackend ?? startBackend)({
+        runtime: 'electron',
+        dataDir,
+        nativeBinding,
+        pickPath: createPathPicker(dialog, () => (window && !window.isDestroyed() ? window : undefined)),
+        // Each run's engine is a utilityProcess: a crash there never takes the window down.
+        spawnEngine: utilityProcessSpawner(utilityProcess),
+        engineEntry: path.join(paths.bundleDir, ENGINE_BUNDLE),
+        predictEntry: path.join(paths.bundleDir, PREDICT_BUNDLE),
+      });
     } catch (err) {
       const text = startupErrorText(err, { isPackaged: app.isPackaged });
       fail(text.title, text.content);

@@ -6,6 +6,8 @@ import type { ContentsLike } from './harden-contents.ts';
 import type { IpcMainLike, WindowContentsLike } from './ipc.ts';
 import type { SessionLike } from './session-security.ts';
 import type { AppRequestHandler } from './app-protocol.ts';
+import type { UtilityProcessLike } from './engine-process.ts';
+import type { OpenDialogLike } from './pick-path.ts';
 
 /** A window's page: hardened, asked for IPC, sent events. */
 export type PageLike = ContentsLike & WindowContentsLike;
@@ -53,7 +55,9 @@ export interface ElectronLike {
   protocol: ProtocolLike;
   session: { readonly defaultSession: SessionLike };
   ipcMain: IpcMainLike;
-  dialog: { showErrorBox(title: string, content: string): void };
+  dialog: { showErrorBox(title: string, content: string): void } & OpenDialogLike;
+  /** Starts each training run's engine in its own process (engine-process.ts). */
+  utilityProcess: UtilityProcessLike;
   Menu: {
     buildFromTemplate(template: MenuItemConstructorOptions[]): unknown;
     setApplicationMenu(menu: unknown): void;

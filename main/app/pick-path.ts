@@ -8,7 +8,9 @@ export type PathPicker = (kind: 'folder' | 'folders' | 'file', title?: string) =
 
 /** Electron's `dialog.showOpenDialog`, as far as the picker needs it. */
 export interface OpenDialogLike {
-  showOpenDialog(window: WindowLike, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  // The window-less form: Electron's window-taking overload wants its own BaseWindow type, which the
+  // app's WindowLike slice is not; the dialog is still app-modal.
+  showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
 
 const FILE_FILTERS = [
@@ -16,14 +18,13 @@ const FILE_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
-/** A picker that opens the system dialog as a sheet of the app window. */
+/** A picker that opens the system dialog while the app window is open. */
 export function createPathPicker(dialog: OpenDialogLike, window: () => WindowLike | undefined): PathPicker {
   return async (kind, title) => {
-    const parent = window();
-    if (!parent) return [];
+    if (!window()) return [];
     const properties: OpenDialogOptions['properties'] =
       kind === 'file' ? ['openFile'] : kind === 'folders' ? ['openDirectory', 'multiSelections'] : ['openDirectory'];
-    const result = await dialog.showOpenDialog(parent, {
+    const result = await dialog.showOpenDialog({
       title: title ?? (kind === 'file' ? 'Choose a file' : 'Choose a folder'),
       properties,
       filters: kind === 'file' ? FILE_FILTERS : undefined,

@@ -20,10 +20,10 @@ import {
   saveDataset,
 } from '../../store/datasets.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
-import { TaskRegistry, type TaskControl } from '../tasks.ts';
+import { TASK_EVENT_INTERVAL_MS, type TaskControl } from '../tasks.ts';
 
 /** A scan reports at most this often; the task registry bounds the events it sends the same way. */
-const PROGRESS_INTERVAL_MS = 200;
+const PROGRESS_INTERVAL_MS = TASK_EVENT_INTERVAL_MS;
 /** Entries of the long lists (skipped paths per reason, near-duplicate pairs) sent with a report; the rest is paged. */
 const REPORT_PREVIEW = 100;
 
@@ -48,7 +48,7 @@ function common(args: DatasetCommonOptions): DatasetCommonOptions & { progressIn
 /** The Datasets section's requests: scans run as tasks in a worker thread, reports and files come from the store. */
 export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequests> {
   const { db } = ctx.store;
-  const tasks = new TaskRegistry((info) => ctx.events.emit('task.progress', info), { intervalMs: PROGRESS_INTERVAL_MS });
+  const { tasks } = ctx;
 
   /** Scans in a worker, then saves in one transaction here: a cancelled or failed scan saves nothing. */
   const scanAndSave = async (job: ScanJob, control: TaskControl): Promise<number> => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { LanglabError, type ErrorCode } from '../../errors.ts';
+import { startWorker } from '../../worker/start-worker.ts';
 import { cancelled } from '../progress.ts';
 import type { DatasetResult, ScanProgress } from '../types.ts';
 import type { FromScanWorker, ScanJob, ToScanWorker } from './scan-job.ts';
@@ -10,7 +10,6 @@ import type { FromScanWorker, ScanJob, ToScanWorker } from './scan-job.ts';
 // bootstrap; in the Electron bundle this code sits in main.mjs and the entry is bundled beside it.
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
 const ENTRY = new URL(FROM_SOURCES ? './scan-worker.ts' : './scan-worker.mjs', import.meta.url);
-const BOOTSTRAP = new URL('./ts-bootstrap.mjs', import.meta.url);
 /** How long a cancelled scan may take to notice its signal before its thread is stopped. */
 const CANCEL_GRACE_MS = 3000;
 
@@ -24,7 +23,7 @@ export function scanInWorker(job: ScanJob, options: { signal?: AbortSignal; onPr
   if (!existsSync(ENTRY)) {
     return Promise.reject(new LanglabError('INTERNAL', `The dataset scan worker ${fileURLToPath(ENTRY)} is missing. Rebuild the app (npm run build).`));
   }
-  const worker = FROM_SOURCES ? new Worker(BOOTSTRAP, { workerData: { entry: ENTRY.href } }) : new Worker(ENTRY);
+  const worker = startWorker(ENTRY);
   const send = (message: ToScanWorker) => worker.postMessage(message);
   return new Promise<DatasetResult>((resolve, reject) => {
     let settled = false;

@@ -1,4 +1,5 @@
 /** Small display helpers shared by every section. */
+import { formatCompactNumber } from './format-compact.ts';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -32,9 +33,10 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
   return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(2) : value.toFixed(digits);
 }
 
+/** A stored parameter of any type, as typed: 10 -> "10", 0.00002 -> "2e-5", true -> "true". */
 export function formatParam(value: unknown): string {
+  if (typeof value === 'number') return formatCompactNumber(value);
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'number') return formatNumber(value, 6).replace(/\.?0+$/, '') || '0';
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }

@@ -21,7 +21,7 @@ before(() => {
 test('package.json points Electron at the bundle the build writes', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
   assert.equal(pkg.main, 'out/electron/main.mjs');
-  for (const file of ['main.mjs', 'preload.cjs']) assert.ok(fs.statSync(path.join(out, file)).size > 0, file);
+  for (const file of ['main.mjs', 'preload.cjs', 'scan-worker.mjs', 'engine.mjs', 'predict.mjs']) assert.ok(fs.statSync(path.join(out, file)).size > 0, file);
 });
 
 test('the migrations sit beside the bundle, identical to the sources', () => {
@@ -88,8 +88,15 @@ export class BrowserWindow {
   constructor(options) { this.webContents = new Page(); this.preload = options.webPreferences.preload; app.created?.({}, this.webContents); }
   async loadURL(url) {
     const page = await globalThis.appProtocol(new Request(url));
-    const info = await handlers.get('langlab:app.info')({ sender: this.webContents, senderFrame: { url, parent: null } }, {});
-    console.log(JSON.stringify({ status: page.status, preload: this.preload, info }));
+    const event = { sender: this.webContents, senderFrame: { url, parent: null } };
+    const info = await handlers.get('langlab:app.info')(event, {});
+    // A dataset scan runs in the bundled worker (scan-worker.mjs): wait for its task to end.
+    let task = (await handlers.get('langlab:datasets.add')(event, { kind: 'folder', path: process.env.DATASET_DIR })).result;
+    for (let i = 0; i < 600 && task?.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      task = (await handlers.get('langlab:tasks.list')(event, {})).result.find((t) => t.taskId === task.taskId);
+    }
+    console.log(JSON.stringify({ status: page.status, preload: this.preload, info, task }));
     process.exit(0);
   }
   once() { return this; } on() { return this; } show() {} focus() {} restore() {} isMinimized() { return false; } isDestroyed() { return false; }
@@ -98,7 +105,8 @@ export const protocol = { registerSchemesAsPrivileged() {}, handle(scheme, handl
 export const session = { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, setDevicePermissionHandler() {},
   webRequest: { onBeforeRequest() {}, onHeadersReceived() {} } } };
 export const ipcMain = { handle(channel, listener) { handlers.set(channel, listener); }, removeHandler(channel) { handlers.delete(channel); } };
-export const dialog = { showErrorBox(title, content) { console.error(title + ': ' + content); } };
+export const dialog = { showErrorBox(title, content) { console.error(title + ': ' + content); }, showOpenDialog: async () => ({ canceled: true, filePaths: [] }) };
+export const utilityProcess = { fork() { throw new Error('no engine process in this test'); } };
 export const Menu = { buildFromTemplate: (t) => t, setApplicationMenu() {} };
 export const shell = { openExternal: async () => {}, openPath: async () => '' };
 export const nativeTheme = { shouldUseDarkColors: false };
@@ -116,17 +124,29 @@ test('the bundle starts: it opens the store from its own migrations folder and s
   const resolver = `export async function resolve(s, c, next) { return s === 'electron' ? { url: ${JSON.stringify(pathToFileURL(fake).href)}, shortCircuit: true } : next(s, c); }`;
   fs.writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolver)}));\n`);
   const home = path.join(base, 'home');
+  const dataset = path.join(base, 'dataset');
+  for (const [label, ext, line] of [['python', 'py', 'print(1)'], ['java', 'java', 'class A {}']] as const) {
+    fs.mkdirSync(path.join(dataset, label), { recursive: true });
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dataset, label, `f${i}.${ext}`), `${line} // ${i}\n`);
+  }
   const result = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, path.join(out, 'main.mjs')], {
     cwd: base,
     encoding: 'utf8',
-    env: { ...process.env, LANGLAB_HOME: home, APP_ROOT: base },
+    env: { ...process.env, LANGLAB_HOME: home, APP_ROOT: base, DATASET_DIR: dataset },
   });
   assert.equal(result.status, 0, result.stderr);
-  const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { status: number; preload: string; info: { ok: boolean; result: { runtime: string; dataDir: string; schemaVersion: number } } };
+  const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    status: number;
+    preload: string;
+    info: { ok: boolean; result: { runtime: string; dataDir: string; schemaVersion: number } };
+    task: { status: string; error: string | null; resultId: number | null };
+  };
   assert.equal(report.status, 200);
   assert.equal(report.preload, path.join(out, 'preload.cjs'));
   assert.equal(report.info.ok, true);
   assert.equal(report.info.result.runtime, 'electron');
   assert.equal(report.info.result.dataDir, home);
   assert.equal(report.info.result.schemaVersion, fs.readdirSync(path.join(out, 'migrations')).length);
+  assert.deepEqual({ status: report.task.status, error: report.task.error }, { status: 'done', error: null });
+  assert.equal(typeof report.task.resultId, 'number');
 });

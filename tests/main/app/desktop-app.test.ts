@@ -140,7 +140,15 @@ function fakeElectron(options: { singleInstance?: boolean } = {}) {
       handle: (channel, listener) => void handlers.set(channel, listener),
       removeHandler: (channel) => void handlers.delete(channel),
     },
-    dialog: { showErrorBox: (title, content) => void dialogs.push({ title, content }) },
+    dialog: {
+      showErrorBox: (title, content) => void dialogs.push({ title, content }),
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+    },
+    utilityProcess: {
+      fork: () => {
+        throw new Error('no engine process in these tests');
+      },
+    },
     Menu: {
       buildFromTemplate: (template) => template,
       setApplicationMenu: (m) => void (menu = m as MenuItemConstructorOptions[]),
