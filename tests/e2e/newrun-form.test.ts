@@ -51,7 +51,7 @@ test('the New Run form starts from the defaults, shows ranges, blocks bad values
     assert.equal(await startButton.isEnabled(), false);
     assert.match((await page.getByTestId('start-blockers').textContent()) ?? '', /fix 1 field/);
     await form.getByLabel('Attention heads').fill('3');
-    await page.getByTestId('field-num_heads').getByText(/must divide the model width 256/).waitFor();
+    await page.getByTestId('field-num_heads').getByText(new RegExp(`must divide the model width ${defaultHyperparameters('scratch').d_model}`)).waitFor();
     await shot(page, `newrun-invalid-${scheme}`);
     await form.getByLabel('Batch size').fill('8');
     await form.getByLabel('Attention heads').fill('4');
