@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startBackend, type Backend } from '../../main/api/backend.ts';
-import { RENDERER_DIST } from '../../main/server/browser-mode.ts';
-import { startServer, type RunningServer } from '../../main/server/server.ts';
+import type { Page } from 'playwright-core';
+import { SHOTS, skip, useBrowser } from './browser-helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (apt-get install chromium)' : false;
-
-let browser: Browser;
-const servers: { backend: Backend; server: RunningServer }[] = [];
+const { browser, serve: serveHome } = useBrowser();
 const temps: string[] = [];
 
 // Made here rather than with tests/helpers/temp.ts, whose clean-up inside a `before` hook runs too early.
@@ -64,33 +57,17 @@ function largeDataset(): string {
 let small: string;
 let large: string;
 
-before(async () => {
+before(() => {
   if (skip) return;
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package`);
-  mkdirSync(SHOTS, { recursive: true });
   small = smallDataset();
   large = largeDataset();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 });
 
-after(async () => {
-  await browser?.close();
-  for (const { backend, server } of servers) {
-    await server.close();
-    backend.close();
-  }
+after(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve() {
-  const backend = startBackend({ runtime: 'browser', dataDir: tempDir('langlab-e2e-home-') });
-  const server = await startServer({ dispatch: backend.dispatch, events: backend.events, staticDir: RENDERER_DIST, port: 0 });
-  servers.push({ backend, server });
-  return { backend, server };
-}
+const serve = () => serveHome(tempDir('langlab-e2e-home-'));
 
 async function addFolder(page: Page, folder: string): Promise<void> {
   await page.getByTestId('add-dataset-form').waitFor();
@@ -101,7 +78,7 @@ async function addFolder(page: Page, folder: string): Promise<void> {
 for (const scheme of ['light', 'dark'] as const) {
   test(`add a folder dataset, read its report, browse its files, cancel a large scan, delete (${scheme})`, { skip }, async () => {
     const { backend, server } = await serve();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(SHOTS, `datasets-${name}-${scheme}.png`), fullPage });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Preset, RunEstimate } from '../../preload/contract.ts';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
-import { at, collectErrors, shot, skip, stub, useBrowser } from './runs-ui-helpers.ts';
+import { at, collectErrors, shot, skip, stub, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
 

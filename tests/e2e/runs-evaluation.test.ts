@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { PredictionRow } from '../../preload/contract.ts';
 import { addArtifact } from '../../main/store/runs.ts';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
-import { at, collectErrors, shot, skip, stub, useBrowser } from './runs-ui-helpers.ts';
+import { at, collectErrors, shot, skip, stub, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
 

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { datasetFromFolder } from '../../main/data/from-folder.ts';
 import { saveDataset } from '../../main/store/datasets.ts';
 import { tempDir } from '../helpers/temp.ts';
-import { at, collectErrors, shot, skip, useBrowser } from './runs-ui-helpers.ts';
+import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
 

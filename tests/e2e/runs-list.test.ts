@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { RunStatus } from '../../preload/contract.ts';
 import { createRun, logMetrics, setRunStatus } from '../../main/store/runs.ts';
 import { seedDataset } from '../helpers/seed.ts';
-import { at, collectErrors, shot, skip, stub, useBrowser, type Served } from './runs-ui-helpers.ts';
+import { at, collectErrors, shot, skip, stub, useBrowser, type Served } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { RunProgress } from '../../preload/contract.ts';
 import { createRun, getRun, logMetrics, setRunStatus, type MetricRecord } from '../../main/store/runs.ts';
 import { seedDataset } from '../helpers/seed.ts';
-import { at, collectErrors, shot, skip, stub, useBrowser } from './runs-ui-helpers.ts';
+import { at, collectErrors, shot, skip, stub, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
 

@@ -1,52 +1,17 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { startBackend, type Backend } from '../../main/api/backend.ts';
-import { RENDERER_DIST } from '../../main/server/browser-mode.ts';
-import { startServer, type RunningServer } from '../../main/server/server.ts';
+import { test } from 'node:test';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-// In CI a missing browser fails the run; on a developer machine without it the file is skipped.
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (apt-get install chromium)' : false;
+import { SHOTS, skip, useBrowser } from './browser-helpers.ts';
 
 const emptyHome = tempDir();
 const fullHome = tempDir();
-let browser: Browser;
-const servers: { backend: Backend; server: RunningServer }[] = [];
-
-async function serve(home: string) {
-  const backend = startBackend({ runtime: 'browser', dataDir: home });
-  const server = await startServer({ dispatch: backend.dispatch, events: backend.events, staticDir: RENDERER_DIST, port: 0 });
-  servers.push({ backend, server });
-  return { backend, server };
-}
-
-before(async () => {
-  if (skip) return;
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package`);
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  for (const { backend, server } of servers) {
-    await server.close();
-    backend.close();
-  }
-});
+const { browser: currentBrowser, serve } = useBrowser();
 
 test('an empty store shows what to do next in every section', { skip }, async () => {
   const { server } = await serve(emptyHome);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await currentBrowser().newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url);
@@ -71,7 +36,7 @@ test('sections read real data from the store, in light and dark themes', { skip 
   seedFinishedRun(backend.store.db, ds, 'small-lr', 1e-5, ['sweep']);
   const second = seedFinishedRun(backend.store.db, ds, 'large-lr', 1e-4);
   for (const scheme of ['light', 'dark'] as const) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
+    const page = await currentBrowser().newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
     await page.goto(server.url);
     await page.getByTestId('dataset-card').waitFor();
     assert.match((await page.getByTestId('dataset-card').textContent()) ?? '', /reference-8.*python/s);

@@ -1,4 +1,4 @@
-// Shared by the runs UI end-to-end tests: a browser-mode server over a temporary store, Chromium,
+// Shared by the end-to-end tests: a browser-mode server over a temporary store, Chromium,
 // fixed answers for requests whose server side is tested elsewhere, and screenshots in both themes.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { RENDERER_DIST } from '../../main/server/browser-mode.ts';
 import { startServer, type RunningServer } from '../../main/server/server.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 /** In CI a missing browser fails the run; on a developer machine without it the file is skipped. */
 export const skip = !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (apt-get install chromium)' : false;
@@ -23,7 +23,7 @@ export interface Served {
 }
 
 /** Sets up Chromium once per file and returns a function that serves a fresh temporary store. */
-export function useBrowser(): { browser: () => Browser; serve: () => Promise<Served> } {
+export function useBrowser(): { browser: () => Browser; serve: (dataDir?: string) => Promise<Served> } {
   let browser: Browser | undefined;
   const servers: Served[] = [];
   before(async () => {
@@ -44,8 +44,8 @@ export function useBrowser(): { browser: () => Browser; serve: () => Promise<Ser
   });
   return {
     browser: () => browser!,
-    serve: async () => {
-      const backend = startBackend({ runtime: 'browser', dataDir: tempDir() });
+    serve: async (dataDir = tempDir()) => {
+      const backend = startBackend({ runtime: 'browser', dataDir });
       const server = await startServer({ dispatch: backend.dispatch, events: backend.events, staticDir: RENDERER_DIST, port: 0 });
       const served = { backend, server, url: server.url };
       servers.push(served);
