@@ -1,63 +1,67 @@
-// The whole point-and-click loop against the real service and trainer: start a tiny run from the
-// form, watch it train, read its evaluation down to a file's code, then cancel a second run.
+// The whole point-and-click loop against the real service and trainer: add the small benchmark
+// dataset, start a tiny run from the form, watch it train, read its evaluation down to a file's code, then cancel a second run.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { datasetFromFolder } from '../../main/data/from-folder.ts';
-import { saveDataset } from '../../main/store/datasets.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
 
-/** Three easy "languages", every file different so none is dropped as a duplicate. */
-function writeFolderDataset(root: string): void {
-  const kinds: Record<string, (i: number) => string> = {
-    braces: (i) => `function f${i}(x) {\n  return { a: x + ${i}, b: [${i}, ${i * 2}] };\n}\n`.repeat(1 + (i % 3)),
-    hashes: (i) => `# step ${i}\nvalue_${i} = ${i * 7}\nprint(value_${i})\n`.repeat(1 + (i % 2)),
-    angles: (i) => `<item id="${i}">\n  <name>n${i}</name>\n</item>\n`.repeat(1 + (i % 4)),
-  };
-  for (const [label, make] of Object.entries(kinds)) {
-    mkdirSync(path.join(root, label), { recursive: true });
-    for (let i = 0; i < 30; i++) writeFileSync(path.join(root, label, `file${i}.txt`), make(i));
-  }
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SOURCES = process.env.LANGLAB_BENCH_SRC ?? '/var/cache/langlab-bench/src';
+/** The recipe's Debian sources are installed by scripts/install-bench-deps.sh (CI runs it). */
+const noSources = !existsSync(SOURCES) && !process.env.CI ? `the benchmark sources are not installed (${SOURCES}); run scripts/install-bench-deps.sh` : false;
+
+/** The small benchmark dataset (about 40 files of each of the 8 reference languages), built by its recipe. */
+function buildSmallBenchmark(): string {
+  const out = path.join(tempDir(), 'bench-small');
+  const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-dataset.ts', '--out', out, '--small'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  return out;
 }
 
 async function fillTinyModel(page: Page, epochs: number): Promise<void> {
   const form = page.getByTestId('hyperparameters');
   const values: [string, string][] = [
-    ['Model width', '16'],
+    ['Model width', '32'],
     ['Layers', '1'],
     ['Attention heads', '2'],
-    ['Feed-forward width', '32'],
-    ['Max length', '48'],
-    ['Batch size', '4'],
+    ['Feed-forward width', '64'],
+    ['Max length', '96'],
+    ['Batch size', '8'],
     ['Epochs', String(epochs)],
     ['Learning rate', '0.005'],
     ['Early-stopping patience', '0'],
-    ['Validate every K steps', '10'],
+    ['Validate every K steps', '25'],
   ];
   for (const [label, value] of values) await form.getByLabel(label, { exact: true }).fill(value);
 }
 
 const badge = (page: Page, status: string) => page.locator(`.facts .badge.${status.toLowerCase()}`);
 
-test('train a tiny model from the form, watch it, open its confusion matrix down to a file, cancel a second run', { skip, timeout: 240_000 }, async (t) => {
+test('add the small benchmark dataset, train a tiny model from the form, watch it, open its confusion matrix down to a file, cancel a second run', { skip: skip || noSources, timeout: 300_000 }, async (t) => {
   const served = await serve();
-  const probe = await served.backend.dispatch('runs.active', {});
-  if (!probe.ok && probe.error.code === 'NOT_IMPLEMENTED') return t.skip('runs.start is not implemented in this build yet');
-  const root = path.join(tempDir(), 'langs');
-  writeFolderDataset(root);
-  saveDataset(served.backend.store.db, await datasetFromFolder(root, { name: 'three-kinds' }));
-
+  const benchmark = buildSmallBenchmark();
   const page = await browser().newPage({ viewport: { width: 1360, height: 900 } });
   const errors = collectErrors(page);
   page.setDefaultTimeout(60_000);
-  await page.goto(at(served, '/runs/new'));
+
+  // The small benchmark dataset, added through the Datasets section's path field.
+  await page.goto(at(served, '/datasets'));
+  await page.getByRole('link', { name: 'Add dataset' }).first().click();
+  await page.getByTestId('add-dataset-form').waitFor();
+  await page.getByLabel('Dataset folder').fill(benchmark);
+  await page.getByTestId('add-dataset-submit').click();
+  await page.getByTestId('dataset-facts').waitFor();
+  assert.match((await page.getByTestId('dataset-facts').textContent()) ?? '', /8\s*classes/);
+  await page.getByRole('link', { name: 'Train on it' }).click();
+  await page.waitForURL(/#\/runs\/new\?dataset=\d+$/);
   await page.getByTestId('dataset-select').waitFor();
-  await fillTinyModel(page, 40);
+  await fillTinyModel(page, 12);
   await page.getByLabel('Run name').fill('tiny from the form');
   // Saved as a preset through the real store, then listed.
   await page.getByLabel('Preset name').fill('tiny scratch');
@@ -81,12 +85,12 @@ test('train a tiny model from the form, watch it, open its confusion matrix down
   const matrix = page.getByTestId('confusion-matrix');
   await matrix.waitFor();
   const report = await page.getByTestId('classification-report').textContent();
-  assert.match(report ?? '', /braces.*hashes/s);
-  await matrix.locator('[data-row="hashes"][data-col="hashes"]').click();
+  assert.match(report ?? '', /cpp.*groovy.*java.*javascript.*json.*python.*xml.*yml/s);
+  await matrix.locator('[data-row="json"][data-col="json"]').click();
   const files = page.getByTestId('cell-files');
   await files.getByTestId('cell-file').first().waitFor();
   await files.getByTestId('cell-file').first().click();
-  await page.getByTestId('file-viewer').getByTestId('code-view').getByText(/print\(value_/).first().waitFor();
+  await page.getByTestId('file-viewer').getByTestId('code-view').getByText(/[{\[]/).first().waitFor();
   await shot(page, 'flow-finished');
 
   // A second run from Re-run, long enough to cancel while it trains.
