@@ -17,16 +17,9 @@ import type {
 } from './types.ts';
 
 /** A readable file with its label, before duplicates are removed and splits assigned. */
-export interface Candidate {
-  root: number;
-  path: string;
-  pathBytes?: Uint8Array;
-  label: string;
-  size: number;
-  sha256: string;
+export interface Candidate extends Omit<DatasetFile, 'split'> {
   /** From a table's split column. */
   split?: Split;
-  text?: string;
   /** null when the text is too short to compare. */
   signature?: Uint32Array | null;
   /** How reports name the file when `path` alone is not enough (several roots). */

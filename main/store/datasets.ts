@@ -7,11 +7,8 @@ import { sha256Hex } from '../data/fingerprint.ts';
 import type {
   ClassSummary,
   Conflict,
-  DatasetKind,
   DatasetResult,
-  DuplicateGroup,
   NearDuplicatePair,
-  SkippedGroup,
   SkipReason,
   Split,
   SplitCounts,
@@ -19,21 +16,9 @@ import type {
 import { rootsOf, type DatasetRow } from './dataset-summaries.ts';
 
 /** A saved dataset with everything a report or the Datasets page shows, but not its file list. */
-export interface DatasetReport {
+export interface DatasetReport extends Omit<DatasetResult, 'files'> {
   id: number;
-  name: string;
-  kind: DatasetKind;
-  roots: string[];
-  fingerprint: string;
   createdAt: number;
-  classes: ClassSummary[];
-  splits: SplitCounts;
-  skipped: SkippedGroup[];
-  duplicates: DuplicateGroup[];
-  conflicts: Conflict[];
-  nearDuplicates: NearDuplicatePair[];
-  nearDuplicatesTruncated: boolean;
-  options: Record<string, unknown>;
 }
 
 /** One row of a dataset's file list, as a paged browser shows it, plus which root it is under. */

@@ -2,27 +2,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { DatasetReportInfo, Envelope, Events, TaskInfo } from '../../../preload/contract.ts';
+import type { DatasetReportInfo, Events, TaskInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { seedDataset } from '../../helpers/seed.ts';
+import { failure, ok } from '../../helpers/dispatch.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { jsSource, makeTree, pySource } from '../data/helpers.ts';
 
 function backend(): Backend {
   const b = startBackend({ runtime: 'browser', dataDir: tempDir() });
   return b;
-}
-
-async function ok<T>(b: Backend, name: string, args: unknown): Promise<T> {
-  const answer = (await b.dispatch(name, args)) as Envelope<T>;
-  if (!answer.ok) assert.fail(`${name} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.result;
-}
-
-async function failure(b: Backend, name: string, args: unknown): Promise<{ code: string; message: string }> {
-  const answer = await b.dispatch(name, args);
-  assert.equal(answer.ok, false, `${name} should have failed`);
-  return answer.ok ? { code: '', message: '' } : answer.error;
 }
 
 /** Every event the backend sends, and a way to wait for one that matches. */

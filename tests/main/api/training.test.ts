@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { Envelope, ModelCheck, PredictionRow, Preset, RankedLabel, RunEstimate, RunLogLine, RunSummary } from '../../../preload/contract.ts';
+import type { ModelCheck, PredictionRow, Preset, RankedLabel, RunEstimate, RunLogLine, RunSummary } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
 import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
 import { runDirectory } from '../../../main/trainer/host/run-paths.ts';
 import { seedDataset } from '../../helpers/seed.ts';
+import { failure, ok } from '../../helpers/dispatch.ts';
 import { tempDir } from '../../helpers/temp.ts';
 
 const FAKE = new URL('../trainer/host/fake-engine.ts', import.meta.url).href;
@@ -19,18 +20,6 @@ function backend(mode = 'finish'): Backend {
   const b = startBackend({ runtime: 'browser', dataDir: tempDir(), engineEntry: `${FAKE}?mode=${mode}` });
   backends.push(b);
   return b;
-}
-
-async function ok<T>(b: Backend, name: string, args: unknown): Promise<T> {
-  const answer = (await b.dispatch(name, args)) as Envelope<T>;
-  if (!answer.ok) assert.fail(`${name} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.result;
-}
-
-async function failure(b: Backend, name: string, args: unknown): Promise<{ code: string; message: string }> {
-  const answer = await b.dispatch(name, args);
-  assert.equal(answer.ok, false, `${name} should have failed`);
-  return answer.ok ? { code: '', message: '' } : answer.error;
 }
 
 function tinyModel(): string {
