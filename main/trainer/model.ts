@@ -104,7 +104,7 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
 export function scratchConfigFor(hp: Hyperparameters, numLabels: number): ScratchConfig {
   return scratchConfig(numLabels, {
     d_model: hp.d_model, num_layers: hp.num_layers, num_heads: hp.num_heads,
-    dim_feedforward: hp.dim_feedforward, dropout: hp.dropout, max_length: hp.max_length,
+    dim_feedforward: hp.dim_feedforward, dropout: hp.dropout, attention_dropout: hp.attention_dropout, max_length: hp.max_length,
   });
 }
 
@@ -118,7 +118,7 @@ function buildScratchModel(hp: Hyperparameters, labels: string[]): TrainableMode
 
 function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparameters, labels: string[]): TrainableModel {
   // The run's dropout replaces the checkpoint's, as the reference's `dropout` setting did.
-  const config: RobertaConfig = { ...folder.config, hidden_dropout_prob: hp.dropout, attention_probs_dropout_prob: hp.dropout };
+  const config: RobertaConfig = { ...folder.config, hidden_dropout_prob: hp.dropout, attention_probs_dropout_prob: hp.attention_dropout };
   const training = { freeze_base_model: hp.freeze_base_model, unfreeze_last_n_layers: hp.unfreeze_last_n_layers };
   return assemble('roberta', (g, inputIds, attentionMask, dropout) => buildRoberta(g, { inputIds, attentionMask }, {
     config, encoder: folder.encoder, head: folder.head, labels, training, seed: hp.seed,

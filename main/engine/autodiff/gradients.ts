@@ -26,6 +26,11 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[]): Map<Val
     for (const i of n.inputs) if (i) reaches.add(i);
   }
 
+  // Readers of each value among the nodes on the loss path (for gradient hints).
+  const readerCount = new Map<Value, number>();
+  for (const n of onPath) for (const i of n.inputs) if (i) readerCount.set(i, (readerCount.get(i) ?? 0) + 1);
+  const readers = (v: Value) => readerCount.get(v) ?? 0;
+
   const grads = new Map<Value, Value>();
   const accumulate = (v: Value, d: Value) => {
     const prev = grads.get(v);
@@ -41,7 +46,9 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[]): Map<Val
     const needs = node.inputs.map((i) => i !== null && active.has(i) && isFloat(i.dtype));
     if (!needs.some(Boolean)) continue;
     const rule = GRAD_RULES[node.op];
-    const dx = g.scope('grad', () => g.scope(node.name, () => rule({ g, node, dy, needs })));
+    // Values computed after this node have all their readers processed: their gradients are complete.
+    const gradOf = (v: Value) => grads.get(v) ?? null;
+    const dx = g.scope('grad', () => g.scope(node.name, () => rule({ g, node, dy, needs, gradOf, readers })));
     node.inputs.forEach((input, i) => {
       const d = dx[i];
       if (input && needs[i] && d) accumulate(input, d);

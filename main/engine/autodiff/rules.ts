@@ -1,7 +1,7 @@
 import type { Graph } from '../graph/graph.ts';
 import type { OpType } from '../graph/ops.ts';
 import { normAxis } from '../graph/shape.ts';
-import type { Node, Value } from '../graph/value.ts';
+import { type Node, type Value, dependsOn } from '../graph/value.ts';
 import { isFloat } from '../graph/dtype.ts';
 import { shapeTensor, sumToShape, zerosLike } from './shape-helpers.ts';
 
@@ -13,12 +13,32 @@ export interface GradContext {
   readonly dy: readonly (Value | null)[];
   /** Which inputs need a gradient; rules skip building the others. */
   readonly needs: readonly boolean[];
+  /** The complete gradient of a value computed after this node (null if none flows to it). */
+  readonly gradOf: (v: Value) => Value | null;
+  /** How many nodes on the loss path read `v`. */
+  readonly readers: (v: Value) => number;
 }
 
 /** One gradient per forward input (null: none needed, or not differentiable). */
 export type GradRule = (ctx: GradContext) => (Value | null)[];
 
 const none: GradRule = ({ node }) => node.inputs.map(() => null);
+
+/** Whether y and each product between it and MatMul `out`'s left input have exactly one reader. */
+function onlyReadAlongChain(y: Value, out: Value, readers: (v: Value) => number): boolean {
+  let cur = out.producer?.inputs[0] ?? null;
+  while (cur) {
+    if (readers(cur) !== 1) return false;
+    if (cur === y) return true;
+    const p = cur.producer;
+    if (!p || p.op !== 'Mul') return false;
+    const [a, b] = p.inputs;
+    // The operand on y's side is the one whose chain continues; Graph.hintSoftmaxFeedsMatMul checked there is one.
+    cur = a && dependsOn(a, y) ? a : b && dependsOn(b, y) ? b : null;
+  }
+  return false;
+}
+
 
 function inp(node: Node, i: number): Value {
   const v = node.inputs[i];
@@ -271,12 +291,19 @@ export const GRAD_RULES: { readonly [K in OpType]: GradRule } = {
   },
   MatMul: matmulGrad,
   Gemm: gemmGrad,
-  Softmax: ({ g, node, dy, needs }) => {
+  Softmax: ({ g, node, dy, needs, gradOf, readers }) => {
     if (!needs[0]) return [null];
     const y = node.outputs[0];
     const d = dy[0]!;
     const axis = Number(node.attrs.axis ?? -1);
-    return [g.Mul(y, g.Sub(d, g.ReduceSum(g.Mul(d, y), { axes: [axis], keepdims: 1 })))];
+    // Attention (Graph.hintSoftmaxFeedsMatMul): Σ_j dy·y = Σ_k d(out)·out, a reduction over the
+    // head width instead of the sequence. Only while every value from y to the MatMul has one reader.
+    const out = node.gradHint?.softmaxFeedsMatMul;
+    const dOut = out && onlyReadAlongChain(y, out, readers) ? gradOf(out) : null;
+    const rowDot = dOut
+      ? g.ReduceSum(g.Mul(dOut, out!), { axes: [-1], keepdims: 1 })
+      : g.ReduceSum(g.Mul(d, y), { axes: [axis], keepdims: 1 });
+    return [g.Mul(y, g.Sub(d, rowDot))];
   },
   LogSoftmax: ({ g, node, dy, needs }) => {
     if (!needs[0]) return [null];

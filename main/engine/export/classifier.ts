@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ByteTokenizer } from '../tokenize/bytes.ts';
-import type { TextTokenizer } from '../tokenize/encoded.ts';
+import { type TextTokenizer, TRUNCATE_SIDES } from '../tokenize/encoded.ts';
 import { HfTokenizer } from '../tokenize/hf-tokenizer.ts';
 import { EXPORT_FILES, type ExportManifest } from './manifest.ts';
 
@@ -41,6 +41,9 @@ export class Classifier {
       throw new Error(`${mFile}: unsupported format ${manifest.format} version ${manifest.version}`);
     }
     const t = manifest.tokenizer;
+    if (!(TRUNCATE_SIDES as readonly string[]).includes(t?.truncate)) {
+      throw new Error(`${mFile}: the tokenizer's truncate setting "${String(t?.truncate)}" is unknown (expected one of ${TRUNCATE_SIDES.join(', ')}); export the model again with this version`);
+    }
     const tokenizer: TextTokenizer = t.type === 'bytes'
       ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens, skip_leading_comments: t.skip_leading_comments })
       : HfTokenizer.load(dir, { max_length: t.max_length, truncate: t.truncate });

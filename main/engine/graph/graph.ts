@@ -1,7 +1,7 @@
 import { type AnyTypedArray, type DType, type FloatDType, ONNX_DTYPE_CODE, arrayOf, dtypeOfArray, isFloat } from './dtype.ts';
 import type { AttrValue, Attrs, OpType } from './ops.ts';
 import { type Dim, type Shape, broadcastShapes, formatShape, normAxis, staticSize } from './shape.ts';
-import { type Node, Value } from './value.ts';
+import { type Node, Value, dependsOn } from './value.ts';
 
 /** Where a graph will run; 'webgpu' graphs must avoid ops that provider lacks (see DESIGN.md). */
 export type Target = 'cpu' | 'webgpu';
@@ -206,6 +206,32 @@ export class Graph {
     }
     this.outputs.push(out);
     return out;
+  }
+
+  /**
+   * Tells autodiff that `probs` (a Softmax over its last axis) reaches `out = MatMul(probs ⊙ m, v)`
+   * only through element-wise multiplications m that do not depend on it (attention with dropout).
+   * The softmax backward then reduces d(out)·out over v's width instead of dy·probs over the whole
+   * sequence: the same numbers, one fewer [.., seq, seq] product and reduction per layer. Checked here.
+   */
+  hintSoftmaxFeedsMatMul(probs: Value, out: Value): void {
+    const sm = probs.producer;
+    if (!sm || sm.op !== 'Softmax') throw new Error(`hintSoftmaxFeedsMatMul: ${probs.name} is not a Softmax output`);
+    const axis = Number(sm.attrs.axis ?? -1);
+    if (axis !== -1 && axis !== probs.rank - 1) throw new Error(`hintSoftmaxFeedsMatMul: ${sm.name} is not over the last axis`);
+    const mm = out.producer;
+    if (!mm || mm.op !== 'MatMul') throw new Error(`hintSoftmaxFeedsMatMul: ${out.name} is not a MatMul output`);
+    let cur = mm.inputs[0];
+    while (cur !== probs) {
+      const p = cur?.producer;
+      if (!cur || !p || p.op !== 'Mul') throw new Error(`hintSoftmaxFeedsMatMul: ${mm.name}'s left input is not ${probs.name} times element-wise factors`);
+      const [a, b] = p.inputs as [Value, Value];
+      const fromA = dependsOn(a, probs);
+      if (fromA === dependsOn(b, probs)) throw new Error(`hintSoftmaxFeedsMatMul: ${p.name} must have exactly one operand computed from ${probs.name}`);
+      if ((fromA ? a : b).knownShape.join(',') !== cur.knownShape.join(',')) throw new Error(`hintSoftmaxFeedsMatMul: ${p.name} broadcasts ${probs.name}`);
+      cur = fromA ? a : b;
+    }
+    sm.gradHint = { softmaxFeedsMatMul: out };
   }
 
   // ---- low level ---------------------------------------------------------------------------------

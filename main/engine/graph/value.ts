@@ -38,4 +38,30 @@ export interface Node {
   readonly inputs: readonly (Value | null)[];
   readonly outputs: Value[];
   readonly attrs: Attrs;
+  /** What the builder knows that lets autodiff emit a cheaper backward; never serialised. */
+  gradHint?: GradHint;
+}
+
+/** Whether `target` is `v` or one of the values `v` is computed from. */
+export function dependsOn(v: Value, target: Value): boolean {
+  const seen = new Set<Value>();
+  const stack = [v];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x === target) return true;
+    if (seen.has(x) || !x.producer) continue;
+    seen.add(x);
+    for (const i of x.producer.inputs) if (i) stack.push(i);
+  }
+  return false;
+}
+
+/** Builder knowledge the autodiff may use (see Graph.hintSoftmaxFeedsMatMul). */
+export interface GradHint {
+  /**
+   * The output of `MatMul(y ⊙ m, v)` where y is this Softmax's output, m any element-wise factors
+   * (dropout masks, scales), and nothing else reads y. Then the softmax backward's row sums
+   * Σ_j dy·y over the sequence equal Σ_k d(out)·out over v's width (FlashAttention's identity).
+   */
+  softmaxFeedsMatMul: Value;
 }

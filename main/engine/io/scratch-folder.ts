@@ -29,7 +29,9 @@ export function readScratchFolder(dir: string): { config: ScratchConfig; weights
   const labels = Array.from({ length: Object.keys(id2label).length }, (_, i) => id2label[String(i)]);
   const config: ScratchConfig = {
     vocab_size: raw.vocab_size, d_model: raw.d_model, num_layers: raw.num_layers, num_heads: raw.num_heads,
-    dim_feedforward: raw.dim_feedforward, dropout: raw.dropout, max_length: raw.max_length,
+    dim_feedforward: raw.dim_feedforward, dropout: raw.dropout,
+    // Folders written before attention_dropout existed used `dropout` there.
+    attention_dropout: typeof raw.attention_dropout === 'number' ? raw.attention_dropout : raw.dropout, max_length: raw.max_length,
     activation: raw.activation, layer_norm_eps: raw.layer_norm_eps, num_labels: raw.num_labels,
   };
   const file = path.join(dir, 'model.safetensors');

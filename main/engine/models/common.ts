@@ -56,7 +56,10 @@ export function attend(g: Graph, q: Value, k: Value, v: Value, bias: Value, head
   const kt = split(k, [0, 2, 3, 1]);
   const vh = split(v, [0, 2, 1, 3]);
   const scores = g.Add(g.MatMul(qh, kt), bias);
-  const probs = dropout(g, g.Softmax(scores, { axis: -1 }), dropP, 'attention_probs');
-  const ctx = g.Transpose(g.MatMul(probs, vh), { perm: [0, 2, 1, 3] });
+  const probs = g.Softmax(scores, { axis: -1 });
+  const perHead = g.MatMul(dropout(g, probs, dropP, 'attention_probs'), vh);
+  // The softmax backward may then reduce over the head width instead of the sequence.
+  g.hintSoftmaxFeedsMatMul(probs, perHead);
+  const ctx = g.Transpose(perHead, { perm: [0, 2, 1, 3] });
   return g.Reshape(ctx, [0, 0, hidden]);
 }

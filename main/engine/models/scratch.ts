@@ -17,6 +17,8 @@ export interface ScratchConfig {
   /** FFN width; the guide uses 4 x d_model. */
   dim_feedforward: number;
   dropout: number;
+  /** Dropout on attention probabilities (default: `dropout`, as PyTorch's encoder layer does). */
+  attention_dropout: number;
   max_length: number;
   activation: 'relu' | 'gelu';
   layer_norm_eps: number;
@@ -33,6 +35,7 @@ export function scratchConfig(numLabels: number, o: Partial<ScratchConfig> = {})
     num_heads: o.num_heads ?? 4,
     dim_feedforward: o.dim_feedforward ?? 4 * d,
     dropout: o.dropout ?? 0.1,
+    attention_dropout: o.attention_dropout ?? o.dropout ?? 0.1,
     max_length: o.max_length ?? 256,
     activation: o.activation ?? 'relu',
     layer_norm_eps: o.layer_norm_eps ?? 1e-5,
@@ -148,7 +151,7 @@ export function buildScratch(g: Graph, inputs: ModelInputs, spec: ScratchModelSp
     x = g.scope(`transformer_encoder.layers.${i}`, () => {
       const qkv = lin(x, `${p}self_attn.`, 'in_proj_weight', 'in_proj_bias');
       const part = (k: number) => g.Slice(qkv, { starts: [k * d], ends: [(k + 1) * d], axes: [2] });
-      const ctx = g.scope('self_attn', () => attend(g, part(0), part(1), part(2), bias, c.num_heads, d, c.dropout, dropout));
+      const ctx = g.scope('self_attn', () => attend(g, part(0), part(1), part(2), bias, c.num_heads, d, c.attention_dropout, dropout));
       const sa = dropout(g, lin(ctx, `${p}self_attn.out_proj.`), c.dropout, 'attention_output');
       const h1 = g.LayerNormalization(g.Add(x, sa), W(`${p}norm1.weight`), W(`${p}norm1.bias`), { epsilon: c.layer_norm_eps });
       const inner = lin(h1, `${p}linear1.`);

@@ -9,8 +9,12 @@ export interface EncodedBatch {
   seqLen: number;
 }
 
-/** Which part of a file longer than the model's window is read. */
-export type TruncateSide = 'head' | 'tail' | 'head_tail';
+/**
+ * Which part of a file longer than the model's window is read: its start, its end, the first and
+ * last halves of the window's size, or the first, middle and last thirds.
+ */
+export const TRUNCATE_SIDES = ['head', 'tail', 'head_tail', 'head_middle_tail'] as const;
+export type TruncateSide = (typeof TRUNCATE_SIDES)[number];
 
 /** How a batch is padded: to the fixed maximum (one graph shape) or to its longest row. */
 export type PadMode = 'max_length' | 'longest';
@@ -36,11 +40,22 @@ export function packRows(rows: number[][], maxLength: number, padId: number, pad
   return { inputIds: ids, attentionMask: mask, batch: rows.length, seqLen };
 }
 
-/** Picks `keep` items out of `n` by side; head_tail keeps the first half and the last half. */
+/**
+ * Picks `keep` items out of `xs` by side, as pieces in file order: head_tail keeps the first and the
+ * last half, head_middle_tail the first, the middle and the last third (the middle one centred).
+ */
 export function pickWindow<T extends { length: number; slice(a: number, b?: number): T }>(xs: T, keep: number, side: TruncateSide): T[] {
-  if (xs.length <= keep) return [xs];
+  const n = xs.length;
+  if (n <= keep) return [xs];
   if (side === 'head') return [xs.slice(0, keep)];
-  if (side === 'tail') return [xs.slice(xs.length - keep)];
-  const first = Math.ceil(keep / 2);
-  return [xs.slice(0, first), xs.slice(xs.length - (keep - first))];
+  if (side === 'tail') return [xs.slice(n - keep)];
+  if (side === 'head_tail') {
+    const first = Math.ceil(keep / 2);
+    return [xs.slice(0, first), xs.slice(n - (keep - first))];
+  }
+  const first = Math.ceil(keep / 3);
+  const last = Math.floor(keep / 3);
+  const middle = keep - first - last;
+  const from = Math.floor((n - middle) / 2);
+  return [xs.slice(0, first), xs.slice(from, from + middle), xs.slice(n - last)];
 }

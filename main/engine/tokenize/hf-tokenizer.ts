@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
-import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide, packRows } from './encoded.ts';
+import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide, packRows, pickWindow } from './encoded.ts';
 
 /** Thrown when tokenizer.json is missing or cannot be loaded; names the file. */
 export class TokenizerLoadError extends Error {
@@ -54,13 +54,8 @@ export class HfTokenizer implements TextTokenizer {
     const window = this.selectText(text);
     const row = this.tok(window, { add_special_tokens: true, return_tensor: false }).input_ids as number[];
     if (row.length <= this.maxLength) return row;
-    if (this.truncate === 'tail') return [row[0], ...row.slice(row.length - (this.maxLength - 1))];
-    if (this.truncate === 'head_tail') {
-      const inner = this.maxLength - 2;
-      const first = Math.ceil(inner / 2);
-      return [row[0], ...row.slice(1, 1 + first), ...row.slice(row.length - 1 - (inner - first))];
-    }
-    return [...row.slice(0, this.maxLength - 1), row[row.length - 1]];
+    const inner = pickWindow(row.slice(1, -1), this.maxLength - 2, this.truncate);
+    return [row[0], ...inner.flat(), row[row.length - 1]];
   }
 
   // Tokenizing a 1 MB file to keep 512 tokens is waste: each token covers at least one character
@@ -68,9 +63,7 @@ export class HfTokenizer implements TextTokenizer {
   private selectText(text: string): string {
     const chars = this.maxLength * 8;
     if (text.length <= chars) return text;
-    if (this.truncate === 'head') return text.slice(0, chars);
-    if (this.truncate === 'tail') return text.slice(text.length - chars);
-    return text.slice(0, chars / 2) + '\n' + text.slice(text.length - chars / 2);
+    return pickWindow(text, chars, this.truncate).join('\n');
   }
 
   encode(texts: string[], pad: PadMode = 'max_length'): EncodedBatch {

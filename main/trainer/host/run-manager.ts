@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } from '../../../preload/contract.ts';
+import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
 import { savePredictions } from '../../store/run-predictions.ts';
@@ -164,7 +165,7 @@ export class RunManager {
     }
     if (detail.datasetId === null) throw new LanglabError('NOT_FOUND', `The dataset run ${id} trained on has been deleted, so it cannot be resumed.`);
     const params = detail.params;
-    const given = completeHyperparameters(detail.modelKind, params as Partial<RunPlan['hyperparameters']>);
+    const given = completeHyperparameters(detail.modelKind, storedHyperparameters(params) as Partial<RunPlan['hyperparameters']>);
     const model = detail.modelKind === 'pretrained' ? { kind: 'pretrained' as const, path: detail.modelSource } : { kind: 'scratch' as const };
     const plan = planRun(this.#db, { datasetId: detail.datasetId, model, hyperparameters: given, provider: detail.provider });
     const fingerprint = params.dataset_fingerprint;

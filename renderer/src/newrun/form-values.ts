@@ -1,5 +1,5 @@
 import type { HyperparameterKey, Hyperparameters, HyperparameterSpec, ModelKind, ModelLimits } from '../../../preload/contract.ts';
-import { defaultHyperparameters, HYPERPARAMETERS, rangeText, validateHyperparameters } from '../../../preload/hyperparameters.ts';
+import { defaultHyperparameters, HYPERPARAMETERS, rangeText, storedHyperparameters, validateHyperparameters } from '../../../preload/hyperparameters.ts';
 
 /** What the form holds: numbers as the text typed (so "2e-5" and half-typed values survive), switches as booleans. */
 export type FormValues = Record<HyperparameterKey, string | boolean>;
@@ -19,8 +19,9 @@ export function groupedSpecs(kind: ModelKind): { group: HyperparameterSpec['grou
 }
 
 /** Form values for a model kind: its defaults, overridden by any known values (a preset or the run being re-run). */
-export function formValues(kind: ModelKind, from: Record<string, unknown> = {}): FormValues {
+export function formValues(kind: ModelKind, stored: Record<string, unknown> = {}): FormValues {
   const base = defaultHyperparameters(kind);
+  const from = storedHyperparameters(stored);
   const out = {} as FormValues;
   for (const s of HYPERPARAMETERS) {
     const given = from[s.key];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { Graph } from '../../../main/engine/graph/graph.ts';
+import { gradients } from '../../../main/engine/autodiff/index.ts';
+import { Graph } from '../../../main/engine/graph/graph.ts';
 import type { Value } from '../../../main/engine/graph/value.ts';
 import { type Build, type CheckInput, analytic, maxRelError, numeric, rand } from './gradcheck.ts';
 
@@ -92,4 +93,51 @@ test('a composite (linear, tanh-GELU, LayerNorm, softmax cross-entropy) matches 
     return g.ReduceMean(lp, { axes: [0], keepdims: 0 });
   };
   await check('composite MLP', build, [inp([3, 4]), inp([4, 3], undefined, 5), inp([3], undefined, 6), inp([3], pos(3, 7))]);
+});
+
+// Attention with the softmax hint (Graph.hintSoftmaxFeedsMatMul): softmax, an element-wise factor
+// (a dropout mask and its scale), then a product with v. The hinted backward reduces over v's width.
+const attention = (hint: boolean, extraReader = false): Build => (g: Graph, [s, m, v]: Value[]) => {
+  const probs = g.Softmax(s, { axis: -1 });
+  const out = g.MatMul(g.Mul(g.Mul(probs, m), 1.25), v);
+  if (hint) g.hintSoftmaxFeedsMatMul(probs, out);
+  return extraReader ? g.Add(out, g.ReduceSum(g.Mul(probs, probs), { axes: [-1], keepdims: 1 })) : out;
+};
+const attentionInputs = () => [inp([2, 3, 4]), inp([2, 3, 4], rand(24, 9).map((x) => (x < -0.6 ? 0 : 1))), inp([2, 4, 5], undefined, 5)];
+
+test('the hinted softmax backward (attention) matches finite differences and the plain backward', async () => {
+  await check('Softmax -> MatMul hinted', attention(true), attentionInputs());
+  const hinted = await analytic('float64', attention(true), attentionInputs());
+  const plain = await analytic('float64', attention(false), attentionInputs());
+  assert.deepEqual(hinted[1], plain[1], 'the mask and v gradients do not involve the hint');
+  for (let i = 0; i < plain[0].length; i++) assert.ok(Math.abs(hinted[0][i] - plain[0][i]) < 1e-12, `element ${i}`);
+});
+
+test('a softmax output read elsewhere too falls back to the plain backward', async () => {
+  await check('Softmax hinted, two readers', attention(true, true), attentionInputs());
+});
+
+test('the softmax hint refuses what it cannot vouch for', () => {
+  const g = new Graph({ dtype: 'float64' });
+  const s = g.input('s', 'float64', [2, 3]);
+  const v = g.input('v', 'float64', [3, 2]);
+  const probs = g.Softmax(s, { axis: -1 });
+  assert.throws(() => g.hintSoftmaxFeedsMatMul(g.Exp(s), g.MatMul(probs, v)), /not a Softmax output/);
+  assert.throws(() => g.hintSoftmaxFeedsMatMul(probs, g.Add(probs, 1)), /not a MatMul output/);
+  assert.throws(() => g.hintSoftmaxFeedsMatMul(probs, g.MatMul(g.Add(probs, 1), v)), /times element-wise factors/);
+  assert.throws(() => g.hintSoftmaxFeedsMatMul(probs, g.MatMul(g.Mul(probs, probs), v)), /exactly one operand/);
+  assert.throws(() => g.hintSoftmaxFeedsMatMul(g.Softmax(s, { axis: 0 }), g.MatMul(probs, v)), /last axis/);
+});
+
+test('the hinted softmax backward reduces over the head width, not the sequence', () => {
+  const widths = (hint: boolean) => {
+    const g = new Graph({ dtype: 'float64' });
+    const xs = [g.input('s', 'float64', [2, 3, 4]), g.input('m', 'float64', [2, 3, 4]), g.input('v', 'float64', [2, 4, 5])];
+    const loss = g.ReduceSum(attention(hint)(g, xs), { axes: [0, 1, 2], keepdims: 0 });
+    const before = g.nodes.length;
+    gradients(g, loss, [xs[0]]);
+    return g.nodes.slice(before).filter((n) => n.op === 'ReduceSum').map((n) => n.inputs[0]!.knownShape.at(-1));
+  };
+  assert.deepEqual(widths(false), [4]);
+  assert.deepEqual(widths(true), [5]);
 });

@@ -104,6 +104,11 @@ test('from-scratch export: probabilities equal the training graph forward', asyn
   const dir = path.join(tmp(), 'export');
   exportClassifier(dir, { family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels });
   await checkExport(dir, tokenizer, trainLogits, labels);
+  // A manifest whose window setting this version does not know is refused by name.
+  const mFile = path.join(dir, 'langlab-model.json');
+  const manifest = JSON.parse(fs.readFileSync(mFile, 'utf8'));
+  fs.writeFileSync(mFile, JSON.stringify({ ...manifest, tokenizer: { ...manifest.tokenizer, truncate: 'middle' } }));
+  await assert.rejects(Classifier.load(dir), /truncate setting "middle" is unknown/);
 });
 
 test('loading a folder that is not an export names the missing manifest', async () => {

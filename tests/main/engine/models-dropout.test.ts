@@ -52,3 +52,21 @@ test('a training graph with dropout sites: one mask input per site, shapes resol
   const c = (await evalSession.run({ input_ids: ids, attention_mask: mask })).logits.data as Float32Array;
   for (let i = 0; i < c.length; i++) assert.ok(Math.abs(b[i] - c[i]) < 1e-5, `${b[i]} vs ${c[i]}`);
 });
+
+test('attention dropout is its own rate: 0 leaves the attention probabilities without a mask', () => {
+  const sites = (o: { dropout: number; attention_dropout?: number }) => {
+    const config = scratchConfig(2, { d_model: 8, num_layers: 2, num_heads: 2, max_length: 8, ...o });
+    const g = new Graph();
+    const drop = new DropoutInputs();
+    buildScratch(g, { inputIds: g.input('input_ids', 'int64', ['batch', 'seq']), attentionMask: g.input('attention_mask', 'int64', ['batch', 'seq']) },
+      { config, weights: initScratchWeights(config, 1) }, drop.fn);
+    return drop.sites;
+  };
+  const attn = <T extends { name: string }>(s: T[]) => s.filter((x) => x.name.endsWith('attention_probs'));
+  // Unset, it follows `dropout` (PyTorch's encoder layer uses one rate for both).
+  assert.deepEqual(attn(sites({ dropout: 0.1 })).map((s) => s.p), [0.1, 0.1]);
+  assert.deepEqual(attn(sites({ dropout: 0.1, attention_dropout: 0.3 })).map((s) => s.p), [0.3, 0.3]);
+  const off = sites({ dropout: 0.1, attention_dropout: 0 });
+  assert.equal(attn(off).length, 0);
+  assert.equal(off.length, sites({ dropout: 0.1 }).length - 2, 'the hidden-state sites stay');
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BYTE_CLS, BYTE_PAD, BYTE_SEP, ByteTokenizer } from '../../../main/engine/tokenize/bytes.ts';
+import type { TruncateSide } from '../../../main/engine/tokenize/encoded.ts';
 
 test('every UTF-8 byte is one token; padding and mask follow', () => {
   const t = new ByteTokenizer({ max_length: 6 });
@@ -13,10 +14,15 @@ test('every UTF-8 byte is one token; padding and mask follow', () => {
 
 test('which part of a long file is read is configurable', () => {
   const text = 'abcdefghij';
-  const ids = (truncate: 'head' | 'tail' | 'head_tail') => new ByteTokenizer({ max_length: 4, truncate }).ids(text).map((i) => String.fromCharCode(i)).join('');
+  const ids = (truncate: TruncateSide, max_length = 4) => new ByteTokenizer({ max_length, truncate }).ids(text).map((i) => String.fromCharCode(i)).join('');
   assert.equal(ids('head'), 'abcd');
   assert.equal(ids('tail'), 'ghij');
   assert.equal(ids('head_tail'), 'abij');
+  // Thirds: the first, the centred middle and the last; a short file is read whole.
+  assert.equal(ids('head_middle_tail', 3), 'aej');
+  assert.equal(ids('head_middle_tail', 6), 'abefij');
+  assert.equal(ids('head_middle_tail', 7), 'abcefij');
+  assert.equal(ids('head_middle_tail', 10), text);
 });
 
 test('special tokens wrap the window when asked for', () => {

@@ -19,6 +19,13 @@ test('a re-run takes the stored values it knows and ignores the rest', () => {
   assert.equal(values.dropout, '0.1');
 });
 
+test('a run stored before attention_dropout existed re-runs with its dropout on attention too', () => {
+  assert.equal(formValues('scratch').attention_dropout, '0');
+  assert.equal(formValues('scratch', { dropout: 0.2 }).attention_dropout, '0.2');
+  assert.equal(formValues('scratch', { dropout: 0.2, attention_dropout: 0.05 }).attention_dropout, '0.05');
+  assert.equal(formValues('pretrained').attention_dropout, '0.1');
+});
+
 test('out-of-range, empty and non-numeric values each say the allowed range', () => {
   const values = { ...formValues('scratch'), batch_size: '0', learning_rate: '', dropout: 'lots' };
   const errors = formErrors(values, 'scratch');
