@@ -62,6 +62,8 @@ test('a finished run shows its curves, a sortable report and a confusion matrix 
     await cell.click();
     const files = page.getByTestId('cell-files');
     await files.getByText('java predicted as json').waitFor();
+    // The heading shows before the cell's page of files arrives.
+    await files.getByTestId('cell-file').first().waitFor();
     assert.equal(await files.getByTestId('cell-file').count(), 1);
     assert.match((await files.getByTestId('cell-file').textContent()) ?? '', /Config\.java.*json 61\.0%.*java 35\.0%/s);
     await files.getByTestId('cell-file').click();

@@ -9,11 +9,8 @@ export interface EncodedBatch {
   seqLen: number;
 }
 
-/**
- * Which part of a file longer than the model's window is read: its start, its end, the first and
- * last halves of the window's size, or the first, middle and last thirds.
- */
-export const TRUNCATE_SIDES = ['head', 'tail', 'head_tail', 'head_middle_tail'] as const;
+/** Which part of a file longer than the model's window is read: its start, its end, or both halves. */
+export const TRUNCATE_SIDES = ['head', 'tail', 'head_tail'] as const;
 export type TruncateSide = (typeof TRUNCATE_SIDES)[number];
 
 /** How a batch is padded: to the fixed maximum (one graph shape) or to its longest row. */
@@ -40,22 +37,12 @@ export function packRows(rows: number[][], maxLength: number, padId: number, pad
   return { inputIds: ids, attentionMask: mask, batch: rows.length, seqLen };
 }
 
-/**
- * Picks `keep` items out of `xs` by side, as pieces in file order: head_tail keeps the first and the
- * last half, head_middle_tail the first, the middle and the last third (the middle one centred).
- */
+/** Picks `keep` items out of `xs` by side, as pieces in file order; head_tail keeps the first and the last half. */
 export function pickWindow<T extends { length: number; slice(a: number, b?: number): T }>(xs: T, keep: number, side: TruncateSide): T[] {
   const n = xs.length;
   if (n <= keep) return [xs];
   if (side === 'head') return [xs.slice(0, keep)];
   if (side === 'tail') return [xs.slice(n - keep)];
-  if (side === 'head_tail') {
-    const first = Math.ceil(keep / 2);
-    return [xs.slice(0, first), xs.slice(n - (keep - first))];
-  }
-  const first = Math.ceil(keep / 3);
-  const last = Math.floor(keep / 3);
-  const middle = keep - first - last;
-  const from = Math.floor((n - middle) / 2);
-  return [xs.slice(0, first), xs.slice(from, from + middle), xs.slice(n - last)];
+  const first = Math.ceil(keep / 2);
+  return [xs.slice(0, first), xs.slice(n - (keep - first))];
 }

@@ -1,0 +1,61 @@
+// Time of one from-scratch training step at the run defaults, and what of it is spent drawing the
+// dropout masks in JavaScript, for a few hyperparameter variants side by side:
+//
+//   npm run bench:step [-- --variants "key=v+key=v,..." --steps N]
+//
+// Every variant trains on the same random full-length batch (batch_size x max_length bytes); a variant
+// is a '+'-joined list of key=value overrides of the defaults, 'defaults' for none.
+import * as ort from 'onnxruntime-node';
+import { type Hyperparameters, defaultHyperparameters } from '../preload/hyperparameters.ts';
+import { MaskGenerator } from '../main/engine/optim/dropout-mask.ts';
+import { TrainStepRunner } from '../main/engine/runtime/train-step-runner.ts';
+import { padBatch } from '../main/trainer/batches.ts';
+import { prepareModel } from '../main/trainer/model.ts';
+
+const LABELS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+
+function parse(argv: string[]): { variants: string[]; steps: number } {
+  let variants = ['defaults', 'dropout=0'];
+  let steps = 20;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--variants') variants = (argv[++i] ?? '').split(',');
+    else if (argv[i] === '--steps') steps = Number(argv[++i]);
+    else throw new Error(`scratch-step: unknown argument ${argv[i]}. Usage: [--variants "key=v+key=v,..."] [--steps N]`);
+  }
+  return { variants, steps };
+}
+
+async function timeVariant(variant: string, steps: number): Promise<void> {
+  const hp: Hyperparameters = { ...defaultHyperparameters('scratch') };
+  if (variant !== 'defaults') {
+    for (const kv of variant.split('+')) {
+      const [k, v] = kv.split('=');
+      if (!(k in hp)) throw new Error(`scratch-step: unknown hyperparameter ${k}`);
+      (hp as unknown as Record<string, number>)[k] = Number(v);
+    }
+  }
+  const model = prepareModel({ kind: 'scratch' }, hp).build(LABELS);
+  const runner = await TrainStepRunner.create(model.trainStep, { intraOpNumThreads: 2 });
+  const gen = new MaskGenerator(1);
+  const seq = hp.max_length;
+  const rows = Array.from({ length: hp.batch_size }, () => Array.from({ length: seq }, () => gen.nextUint32() % 256));
+  const { inputIds, attentionMask } = padBatch(rows, 0);
+  const labels = new ort.Tensor('int64', BigInt64Array.from(rows.map((_, i) => BigInt(i % LABELS.length))), [rows.length]);
+  let maskMs = 0;
+  const step = async () => {
+    const t = performance.now();
+    const masks = model.dropout.masks(gen, { batch: rows.length, seq });
+    maskMs += performance.now() - t;
+    await runner.step({ input_ids: inputIds, attention_mask: attentionMask, labels, ...masks }, 1e-3);
+  };
+  for (let i = 0; i < 3; i++) await step();
+  maskMs = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  const ms = (performance.now() - t0) / steps;
+  await runner.release();
+  console.log(JSON.stringify({ bench: 'scratch-step', variant, batch: hp.batch_size, seq, step_ms: +ms.toFixed(1), mask_ms: +(maskMs / steps).toFixed(1), dropout_sites: model.dropout.sites.length }));
+}
+
+const { variants, steps } = parse(process.argv.slice(2));
+for (const v of variants) await timeVariant(v, steps);
