@@ -39,7 +39,6 @@ function onlyReadAlongChain(y: Value, out: Value, readers: (v: Value) => number)
   return false;
 }
 
-
 function inp(node: Node, i: number): Value {
   const v = node.inputs[i];
   if (!v) throw new Error(`${node.name}: input ${i} is missing`);
