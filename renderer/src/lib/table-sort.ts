@@ -33,3 +33,8 @@ export function nextSort<K extends string>(current: SortState<K>, key: K, initia
   if (current.key === key) return { key, direction: current.direction === 'asc' ? 'desc' : 'asc' };
   return { key, direction: initial };
 }
+
+/** The aria-sort value of a column header under the current order. */
+export function ariaSort<K extends string>(sort: SortState<K>, key: K): 'ascending' | 'descending' | 'none' {
+  return sort.key === key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none';
+}
