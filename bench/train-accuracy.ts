@@ -63,6 +63,10 @@ async function main(): Promise<void> {
     const errors = validateHyperparameters(hp, 'scratch');
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join(' '));
     let lastLine = '';
+    // One row per validation: when it ran, and the training window's loss and accuracy just before.
+    const trainStart = performance.now();
+    const latest: Record<string, number> = {};
+    const validations: Record<string, number>[] = [];
     const out = await train({
       runId: 1, storeFile: path.join(work, 'store.db'), datasetId, model: { kind: 'scratch' }, hyperparameters: hp, provider: 'cpu',
       runDir: path.join(work, 'run'), resume: false, threads: args.threads,
@@ -72,7 +76,17 @@ async function main(): Promise<void> {
         const line = `\r\x1b[Kstep ${p.step}/${p.totalSteps} epoch ${p.epoch} loss ${p.trainLoss?.toFixed(4) ?? '-'} val ${p.valAccuracy?.toFixed(4) ?? '-'} ${p.samplesPerSecond?.toFixed(1) ?? '-'} samples/s`;
         if (line !== lastLine) process.stderr.write((lastLine = line));
       },
-      metrics: () => {},
+      metrics: (points) => {
+        for (const m of points) {
+          latest[m.key] = m.value;
+          if (m.key === 'val_accuracy') {
+            validations.push({
+              epoch: Math.round((m.epoch ?? 0) * 100) / 100, seconds: Math.round((performance.now() - trainStart) / 100) / 10,
+              train_loss: latest.train_loss, train_accuracy: latest.train_accuracy, val_loss: latest.val_loss, val_accuracy: m.value,
+            });
+          }
+        }
+      },
       log: (level, message) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}[${level}] ${message}\n`),
     }, new AbortController().signal);
     const ev = out.evaluation!;
@@ -97,6 +111,7 @@ async function main(): Promise<void> {
       test_accuracy: ev.accuracy,
       test_macro_f1: ev.macro.f1,
       test_errors: errorsByPair,
+      validations,
       target_met: ev.accuracy >= 0.995 && (out.secondsToBest ?? Infinity) <= 900,
     }) + '\n');
   } finally {

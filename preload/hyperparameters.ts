@@ -55,7 +55,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'max_length', label: 'Max length', help: 'Tokens read from each file; longer files are cut.', type: 'int', min: 8, max: 4096, appliesTo: both, group: 'training', defaults: { pretrained: 512, scratch: 384 } },
   { key: 'batch_size', label: 'Batch size', help: 'Files per micro-batch.', type: 'int', min: 1, max: 1024, appliesTo: both, group: 'training', defaults: { pretrained: 16, scratch: 16 } },
   { key: 'epochs', label: 'Epochs', help: 'Passes over the training split.', type: 'int', min: 1, max: 1000, appliesTo: both, group: 'training', defaults: { pretrained: 3, scratch: 3 } },
-  { key: 'learning_rate', label: 'Learning rate', help: 'Peak AdamW learning rate, reached after warm-up.', type: 'float', min: 0, max: 1, exclusiveMin: true, appliesTo: both, group: 'optimizer', defaults: { pretrained: 2e-5, scratch: 2e-3 } },
+  { key: 'learning_rate', label: 'Learning rate', help: 'Peak AdamW learning rate, reached after warm-up.', type: 'float', min: 0, max: 1, exclusiveMin: true, appliesTo: both, group: 'optimizer', defaults: { pretrained: 2e-5, scratch: 1e-3 } },
   { key: 'warmup_ratio', label: 'Warm-up ratio', help: 'Share of all steps spent warming the learning rate up linearly.', type: 'float', min: 0, max: 1, appliesTo: both, group: 'optimizer', defaults: { pretrained: 0.1, scratch: 0.1 } },
   { key: 'max_grad_norm', label: 'Max gradient norm', help: 'Global-norm clipping threshold; 0 turns clipping off.', type: 'float', min: 0, max: 1000, appliesTo: both, group: 'optimizer', defaults: { pretrained: 1.0, scratch: 1.0 } },
   { key: 'weight_decay', label: 'Weight decay', help: 'Decoupled AdamW decay; biases and LayerNorm weights are never decayed.', type: 'float', min: 0, max: 1, appliesTo: both, group: 'optimizer', defaults: { pretrained: 0.01, scratch: 0.01 } },
@@ -71,7 +71,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'num_layers', label: 'Layers', help: 'Encoder layers of the from-scratch transformer.', type: 'int', min: 1, max: 48, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 6, scratch: 2 } },
   { key: 'num_heads', label: 'Attention heads', help: 'Heads per attention layer; must divide the model width.', type: 'int', min: 1, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 12, scratch: 4 } },
   { key: 'dim_feedforward', label: 'Feed-forward width', help: 'Inner width of each feed-forward block (4x the model width is usual).', type: 'int', min: 8, max: 16384, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 3072, scratch: 512 } },
-  { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated exactly.', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
+  { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated (up to float rounding in multi-threaded kernels).', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
 ];
 
 const specByKey = new Map(HYPERPARAMETERS.map((s) => [s.key, s]));

@@ -155,3 +155,28 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.close();
   });
 }
+
+test('a report with more conflicts than one screenful reveals them 200 at a time', { skip }, async () => {
+  const root = tempDir('langlab-e2e-conflicts-');
+  for (let i = 0; i < 10; i++) {
+    write(root, `python/ok${i}.py`, `def f${i}(x):\n    return x + ${i}\n`);
+    write(root, `java/Ok${i}.java`, `class Ok${i} { int f() { return ${i}; } }\n`);
+  }
+  // The same text under two labels: every copy is a conflict and is dropped.
+  for (let i = 0; i < 205; i++) {
+    write(root, `python/c${i}.py`, `value_${i} = ${i}\n`);
+    write(root, `java/C${i}.java`, `value_${i} = ${i}\n`);
+  }
+  const { server } = await serve();
+  const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(server.url + '#/datasets/new');
+  await addFolder(page, root);
+  const issues = page.getByTestId('data-issues');
+  await issues.waitFor();
+  await issues.getByText(/205\s*conflicts/).click();
+  assert.equal(await issues.locator('ul.group').count(), 200);
+  await issues.getByRole('button', { name: 'Show 5 more of 5 conflicts' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="data-issues"] ul.group').length === 205);
+  assert.equal(await issues.getByRole('button', { name: /more of/ }).count(), 0);
+  await page.close();
+});

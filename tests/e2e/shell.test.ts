@@ -58,6 +58,11 @@ test('sections read real data from the store, in light and dark themes', { skip 
     assert.match((await page.getByTestId('param-diff').textContent()) ?? '', /learning_rate/);
     await page.locator('canvas').waitFor();
     await page.screenshot({ path: path.join(SHOTS, `compare-${scheme}.png`) });
+    // The picker lists every run (virtualised) and filters them by text.
+    assert.match((await page.getByTestId('compare-count').textContent()) ?? '', /runs?, 2 selected/);
+    await page.getByLabel('Filter runs to compare').fill('large-lr');
+    await page.getByTestId('compare-count').getByText(/^\s*1 run, 2 selected/).waitFor();
+    assert.equal(await page.getByTestId('compare-picker').locator('label').count(), 1);
     await page.close();
   }
 });
