@@ -175,6 +175,8 @@ test('a report with more conflicts than one screenful reveals them 200 at a time
   await issues.waitFor();
   await issues.getByText(/205\s*conflicts/).click();
   assert.equal(await issues.locator('ul.group').count(), 200);
+  await issues.getByRole('button', { name: 'Show 5 more of 5 conflicts' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'datasets-conflicts-more.png') });
   await issues.getByRole('button', { name: 'Show 5 more of 5 conflicts' }).click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="data-issues"] ul.group').length === 205);
   assert.equal(await issues.getByRole('button', { name: /more of/ }).count(), 0);
