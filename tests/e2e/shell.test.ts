@@ -63,6 +63,11 @@ test('sections read real data from the store, in light and dark themes', { skip 
     await page.getByLabel('Filter runs to compare').fill('large-lr');
     await page.getByTestId('compare-count').getByText(/^\s*1 run, 2 selected/).waitFor();
     assert.equal(await page.getByTestId('compare-picker').locator('label').count(), 1);
+    // A filter that matches nothing keeps the picker (and its filter box) on screen.
+    await page.getByLabel('Filter runs to compare').fill('no such run');
+    await page.getByTestId('compare-picker').getByText('No run matches “no such run”.').waitFor();
+    await page.getByLabel('Filter runs to compare').fill('');
+    await page.getByTestId('compare-count').getByText(/^\s*2 runs, 2 selected/).waitFor();
     await page.close();
   }
 });
