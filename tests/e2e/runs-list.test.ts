@@ -68,6 +68,9 @@ test('1,000 runs list fast: few rows in the DOM, sortable, filterable, with resu
     assert.equal(await firstCell(7), '89.6%');
     await page.getByRole('button', { name: /^Run/ }).click();
     assert.equal(await rows.first().locator('td.name a').textContent(), 'run-0000');
+    // A tagged, resumable row (two action buttons) still fits the page: no sideways scrolling.
+    const overflow = await page.getByTestId('runs-scroller').evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(overflow <= 0, `the runs table is ${overflow}px wider than its card`);
 
     // Filters by text and by tag.
     await page.getByPlaceholder(/Filter by name/).fill('run-09');
