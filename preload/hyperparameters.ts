@@ -29,6 +29,8 @@ export interface Hyperparameters {
   num_layers: number;
   num_heads: number;
   dim_feedforward: number;
+  /** Pool the masked maximum beside the mean; runs stored before it existed pooled the mean only. */
+  max_pooling: boolean;
 }
 
 export type HyperparameterKey = keyof Hyperparameters;
@@ -71,6 +73,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'num_layers', label: 'Layers', help: 'Encoder layers of the from-scratch transformer.', type: 'int', min: 1, max: 48, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 6, scratch: 2 } },
   { key: 'num_heads', label: 'Attention heads', help: 'Heads per attention layer; must divide the model width.', type: 'int', min: 1, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 12, scratch: 4 } },
   { key: 'dim_feedforward', label: 'Feed-forward width', help: 'Inner width of each feed-forward block (4x the model width is usual).', type: 'int', min: 8, max: 16384, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 3072, scratch: 512 } },
+  { key: 'max_pooling', label: 'Max pooling', help: 'Give the classifier the largest value of each feature over the file beside the mean, so a few telling bytes are not averaged away.', type: 'bool', appliesTo: ['scratch'], group: 'model', defaults: { pretrained: false, scratch: true } },
   { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated (up to float rounding in multi-threaded kernels).', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
 ];
 
@@ -91,11 +94,16 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
 /**
  * Hyperparameters as stored with a run or preset, read back for a resume or a re-run: a run stored
  * before `attention_dropout` existed applied `dropout` to attention probabilities too, so that is
- * what it gets (a resumed run must build the graph it was trained with).
+ * what it gets (a resumed run must build the graph it was trained with); one stored before
+ * `max_pooling` existed pooled the mean only.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
-  if (params.attention_dropout === undefined && typeof params.dropout === 'number') return { ...params, attention_dropout: params.dropout };
-  return params;
+  // A stored set (it has a dropout) lacking a key is older than that key.
+  if (typeof params.dropout !== 'number') return params;
+  let out = params;
+  if (out.attention_dropout === undefined) out = { ...out, attention_dropout: out.dropout };
+  if (out.max_pooling === undefined) out = { ...out, max_pooling: false };
+  return out;
 }
 
 /** What the model itself limits; known once a model folder is checked. */

@@ -105,6 +105,7 @@ export function scratchConfigFor(hp: Hyperparameters, numLabels: number): Scratc
   return scratchConfig(numLabels, {
     d_model: hp.d_model, num_layers: hp.num_layers, num_heads: hp.num_heads,
     dim_feedforward: hp.dim_feedforward, dropout: hp.dropout, attention_dropout: hp.attention_dropout, max_length: hp.max_length,
+    pooling: hp.max_pooling ? 'mean_max' : 'mean',
   });
 }
 

@@ -142,6 +142,18 @@ function reduceGrad(mean: boolean): GradRule {
   };
 }
 
+/** d/dx max(x) over axes: dy at the maxima, shared evenly among ties (torch.amax's rule). */
+const reduceMaxGrad: GradRule = ({ g, node, dy, needs }) => {
+  if (!needs[0]) return [null, null];
+  const x = inp(node, 0);
+  const axes = axesOf(g, node, 1).map((a) => normAxis(a, x.rank, node.name));
+  const keep = Number(node.attrs.keepdims ?? 1);
+  const y = keep ? node.outputs[0] : g.Unsqueeze(node.outputs[0], { axes });
+  const d = keep ? dy[0]! : g.Unsqueeze(dy[0]!, { axes });
+  const hit = g.Cast(g.Equal(x, y), { to: x.dtype });
+  return [g.Mul(hit, g.Div(d, g.ReduceSum(hit, { axes, keepdims: 1 }))), null];
+};
+
 function layerNormGrad({ g, node, dy, needs }: GradContext): (Value | null)[] {
   const x = inp(node, 0);
   const scale = inp(node, 1);
@@ -341,6 +353,7 @@ export const GRAD_RULES: { readonly [K in OpType]: GradRule } = {
   Expand: ({ g, node, dy, needs }) => [needs[0] ? sumToShape(g, dy[0]!, inp(node, 0)) : null, null],
   ReduceSum: reduceGrad(false),
   ReduceMean: reduceGrad(true),
+  ReduceMax: reduceMaxGrad,
   Concat: concatGrad,
   Slice: sliceGrad,
   Pad: padGrad,

@@ -553,7 +553,12 @@ export class Graph {
     return this.reduce('ReduceMean', x, attrs.axes, attrs.keepdims ?? 1);
   }
 
-  private reduce(op: 'ReduceSum' | 'ReduceMean', x: Value, axesIn: readonly number[], keepdims: 0 | 1): Value {
+  /** Maximum over `axes` (its gradient is shared evenly among tied maxima, as torch.amax's). */
+  ReduceMax(x: Value, attrs: { axes: readonly number[]; keepdims?: 0 | 1 }): Value {
+    return this.reduce('ReduceMax', x, attrs.axes, attrs.keepdims ?? 1);
+  }
+
+  private reduce(op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax', x: Value, axesIn: readonly number[], keepdims: 0 | 1): Value {
     let shape: Dim[] | null = null;
     let axes = [...axesIn];
     if (x.shape) {

@@ -5,7 +5,7 @@
 export const OP_TYPES = [
   'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Pow', 'Sqrt', 'Exp', 'Log', 'Tanh', 'Erf', 'Relu', 'Sigmoid', 'Gelu',
   'Abs', 'Max', 'Min', 'MatMul', 'Gemm', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'Gather',
-  'GatherND', 'ScatterND', 'Reshape', 'Transpose', 'ReduceMean', 'ReduceSum', 'Concat', 'Slice', 'Pad',
+  'GatherND', 'ScatterND', 'Reshape', 'Transpose', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'Concat', 'Slice', 'Pad',
   'Cast', 'Equal', 'Less', 'Greater', 'Not', 'And', 'Where', 'Expand', 'Unsqueeze', 'Squeeze', 'Shape',
   'Identity', 'CumSum',
 ] as const;

@@ -2,7 +2,7 @@
 // and layout), the same folder shape as a Hugging Face model so tools treat both alike.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type ScratchConfig, type ScratchWeights, scratchShapes } from '../models/scratch.ts';
+import { SCRATCH_POOLINGS, type ScratchConfig, type ScratchPooling, type ScratchWeights, scratchShapes } from '../models/scratch.ts';
 import { ModelFolderError } from './roberta-config.ts';
 import { readSafetensors, toFloat32, writeSafetensors } from './safetensors.ts';
 
@@ -27,12 +27,15 @@ export function readScratchFolder(dir: string): { config: ScratchConfig; weights
   if (arch !== SCRATCH_ARCHITECTURE) throw new ModelFolderError(`unknown architecture ${arch} in ${cfgFile} (expected ${SCRATCH_ARCHITECTURE})`);
   const id2label = (raw.id2label ?? {}) as Record<string, string>;
   const labels = Array.from({ length: Object.keys(id2label).length }, (_, i) => id2label[String(i)]);
+  // Folders written before pooling existed used the mean.
+  const pooling = (raw.pooling ?? 'mean') as ScratchPooling;
+  if (!SCRATCH_POOLINGS.includes(pooling)) throw new ModelFolderError(`unknown pooling "${String(raw.pooling)}" in ${cfgFile} (expected ${SCRATCH_POOLINGS.join(' or ')})`);
   const config: ScratchConfig = {
     vocab_size: raw.vocab_size, d_model: raw.d_model, num_layers: raw.num_layers, num_heads: raw.num_heads,
     dim_feedforward: raw.dim_feedforward, dropout: raw.dropout,
     // Folders written before attention_dropout existed used `dropout` there.
     attention_dropout: typeof raw.attention_dropout === 'number' ? raw.attention_dropout : raw.dropout, max_length: raw.max_length,
-    activation: raw.activation, layer_norm_eps: raw.layer_norm_eps, num_labels: raw.num_labels,
+    activation: raw.activation, layer_norm_eps: raw.layer_norm_eps, num_labels: raw.num_labels, pooling,
   };
   const file = path.join(dir, 'model.safetensors');
   if (!fs.existsSync(file)) throw new ModelFolderError(`${file} is missing: the model's weights were not saved`);

@@ -1,6 +1,6 @@
 // Model family B: the companion guide's TransformerClassifier trained from scratch on byte tokens.
 // Token embedding * sqrt(d_model) + sinusoidal positions, post-LN encoder layers (PyTorch's
-// nn.TransformerEncoderLayer), masked mean pooling, Linear -> ReLU -> Dropout -> Linear head.
+// nn.TransformerEncoderLayer), masked mean pooling (optionally with a masked max beside it), Linear -> ReLU -> Dropout -> Linear head.
 // Parameter names follow that PyTorch module's state_dict so checkpoints can be compared.
 import type { Graph } from '../graph/graph.ts';
 import type { Value } from '../graph/value.ts';
@@ -23,7 +23,16 @@ export interface ScratchConfig {
   activation: 'relu' | 'gelu';
   layer_norm_eps: number;
   num_labels: number;
+  /**
+   * How the encoder's outputs become one vector: 'mean' (the guide's masked mean) or 'mean_max' (the
+   * masked mean and the masked maximum of each feature, concatenated: a few telling bytes are not
+   * averaged away). Folders and runs from before it existed are 'mean'.
+   */
+  pooling: ScratchPooling;
 }
+
+export const SCRATCH_POOLINGS = ['mean', 'mean_max'] as const;
+export type ScratchPooling = (typeof SCRATCH_POOLINGS)[number];
 
 /** Defaults (d_model 256, 4 layers, 4 heads, FFN 4x, dropout 0.1, max_length 256). */
 export function scratchConfig(numLabels: number, o: Partial<ScratchConfig> = {}): ScratchConfig {
@@ -40,6 +49,7 @@ export function scratchConfig(numLabels: number, o: Partial<ScratchConfig> = {})
     activation: o.activation ?? 'relu',
     layer_norm_eps: o.layer_norm_eps ?? 1e-5,
     num_labels: numLabels,
+    pooling: o.pooling ?? 'mean',
   };
   if (c.d_model % c.num_heads !== 0) throw new Error(`d_model ${c.d_model} is not divisible by num_heads ${c.num_heads}`);
   if (c.d_model % 2 !== 0) throw new Error(`d_model ${c.d_model} must be even for sinusoidal positions`);
@@ -70,7 +80,7 @@ export function scratchShapes(c: ScratchConfig): Map<string, number[]> {
     m.set(`${p}norm2.bias`, [d]);
   }
   const hidden = Math.max(1, Math.floor(d / 2));
-  m.set('classifier.0.weight', [hidden, d]);
+  m.set('classifier.0.weight', [hidden, c.pooling === 'mean_max' ? 2 * d : d]);
   m.set('classifier.0.bias', [hidden]);
   m.set('classifier.3.weight', [c.num_labels, hidden]);
   m.set('classifier.3.bias', [c.num_labels]);
@@ -168,7 +178,11 @@ export function buildScratch(g: Graph, inputs: ModelInputs, spec: ScratchModelSp
     const m = g.Unsqueeze(g.Cast(inputs.attentionMask, { to: g.dtype }), { axes: [-1] });
     const summed = g.ReduceSum(g.Mul(x, m), { axes: [1], keepdims: 0 });
     const count = g.Max(g.ReduceSum(m, { axes: [1], keepdims: 0 }), 1e-9);
-    const pooled = g.Div(summed, count);
+    const mean = g.Div(summed, count);
+    // Padding is pushed far below any LayerNorm output before the maximum, so it never wins.
+    const pooled = c.pooling === 'mean_max'
+      ? g.Concat([mean, g.ReduceMax(g.Add(x, g.Mul(g.Sub(m, 1), 1e4)), { axes: [1], keepdims: 0 })], { axis: -1 })
+      : mean;
     const h = dropout(g, g.Relu(lin(pooled, 'classifier.0.')), c.dropout, 'classifier_hidden');
     return lin(h, 'classifier.3.');
   });

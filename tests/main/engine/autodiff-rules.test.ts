@@ -76,6 +76,8 @@ const cases: [string, Build, CheckInput[]][] = [
   ['ReduceSum', (g, [a]) => g.ReduceSum(a, { axes: [0, 2], keepdims: 0 }), [inp([2, 3, 2])]],
   ['ReduceMean keepdims', (g, [a]) => g.ReduceMean(a, { axes: [-1], keepdims: 1 }), [inp([2, 3])]],
   ['ReduceMean symbolic', (g, [a]) => g.ReduceMean(a, { axes: [1], keepdims: 0 }), [{ ...inp([2, 3, 2]), declared: [2, 'seq', 2] }]],
+  ['ReduceMax', (g, [a]) => g.ReduceMax(a, { axes: [1], keepdims: 0 }), [inp([2, 3, 2])]],
+  ['ReduceMax keepdims symbolic', (g, [a]) => g.ReduceMax(a, { axes: [1], keepdims: 1 }), [{ ...inp([2, 3, 2]), declared: ['batch', 'seq', 2] }]],
   ['Concat', (g, [a, b]) => g.Concat([a, b, a], { axis: 1 }), [inp([2, 2]), inp([2, 3], undefined, 5)]],
   ['Slice', (g, [a]) => g.Slice(a, { starts: [1, 0], ends: [3, -1], axes: [0, 1] }), [inp([4, 3])]],
   ['Slice first token symbolic', (g, [a]) => g.Slice(a, { starts: [0], ends: [1], axes: [1] }), [{ ...inp([2, 3, 2]), declared: ['batch', 'seq', 2] }]],
@@ -140,4 +142,12 @@ test('the hinted softmax backward reduces over the head width, not the sequence'
   };
   assert.deepEqual(widths(false), [4]);
   assert.deepEqual(widths(true), [5]);
+});
+
+test('the gradient of ReduceMax is shared evenly among tied maxima', async () => {
+  // The check loss weighs each output element; with [1, 1, 0] the two maxima split it.
+  const [grad] = await analytic('float64', (g, [a]) => g.ReduceMax(a, { axes: [1], keepdims: 0 }), [inp([1, 3], [1, 1, 0])]);
+  assert.equal(Math.abs(grad[2]), 0);
+  assert.equal(grad[0], grad[1]);
+  assert.ok(grad[0] !== 0);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { defaultHyperparameters } from '../../../preload/hyperparameters.ts';
 import { formErrors, formValues, groupedSpecs, relevantHyperparameters, toHyperparameters } from '../../../renderer/src/newrun/form-values.ts';
 
 test('the form starts at the reference defaults and round-trips to hyperparameters', () => {
@@ -24,6 +25,12 @@ test('a run stored before attention_dropout existed re-runs with its dropout on 
   assert.equal(formValues('scratch', { dropout: 0.2 }).attention_dropout, '0.2');
   assert.equal(formValues('scratch', { dropout: 0.2, attention_dropout: 0.05 }).attention_dropout, '0.05');
   assert.equal(formValues('pretrained').attention_dropout, '0.1');
+});
+
+test('a run stored before max_pooling existed re-runs with mean pooling only', () => {
+  assert.equal(formValues('scratch', { dropout: 0.1 }).max_pooling, false);
+  assert.equal(formValues('scratch', { dropout: 0.1, max_pooling: true }).max_pooling, true);
+  assert.equal(formValues('scratch').max_pooling, defaultHyperparameters('scratch').max_pooling);
 });
 
 test('out-of-range, empty and non-numeric values each say the allowed range', () => {

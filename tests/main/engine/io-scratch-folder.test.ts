@@ -1,0 +1,33 @@
+// The from-scratch model folder: the pooling setting round-trips, folders written before it existed
+// read as mean pooling, and an unknown one is refused naming config.json.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readScratchFolder, writeScratchFolder } from '../../../main/engine/io/scratch-folder.ts';
+import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
+
+function written(pooling: 'mean' | 'mean_max'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-scratch-folder-'));
+  const config = scratchConfig(2, { d_model: 8, num_layers: 1, num_heads: 2, max_length: 16, pooling });
+  writeScratchFolder(dir, config, initScratchWeights(config, 1), ['a', 'b']);
+  return dir;
+}
+
+test('mean and max pooling round-trips, with the wider first classifier layer', () => {
+  const { config, weights } = readScratchFolder(written('mean_max'));
+  assert.equal(config.pooling, 'mean_max');
+  assert.deepEqual(weights.get('classifier.0.weight')!.shape, [4, 16]);
+});
+
+test('a folder written before pooling existed reads as mean pooling; an unknown pooling is refused', () => {
+  const dir = written('mean');
+  const cfgFile = path.join(dir, 'config.json');
+  const raw = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  delete raw.pooling;
+  fs.writeFileSync(cfgFile, JSON.stringify(raw));
+  assert.equal(readScratchFolder(dir).config.pooling, 'mean');
+  fs.writeFileSync(cfgFile, JSON.stringify({ ...raw, pooling: 'attention' }));
+  assert.throws(() => readScratchFolder(dir), (e: Error) => e.message.includes('unknown pooling "attention"') && e.message.includes(cfgFile));
+});
