@@ -47,9 +47,11 @@ test('a tiny run trains, evaluates the test split with the best checkpoint and e
   for (const which of ['last', 'best']) {
     for (const f of ['weights.safetensors', 'optimizer.safetensors', 'state.json']) assert.ok(fs.existsSync(path.join(runDir, 'checkpoints', which, f)), `${which}/${f}`);
   }
-  // The export classifies like the evaluation did.
-  const ranked = await predictTexts(out.exportDir!, ['<item id="99">\n  <name>x</name>\n</item>\n', '# note 99\nvalue_99 = 3\n'], 2);
-  assert.deepEqual(ranked.map((r) => r[0].label), ['angle', 'hash']);
+  // The export classifies every test file as the evaluation did, with the same probabilities.
+  const texts = out.predictions.map((p) => fs.readFileSync(path.join(dir, 'data', p.path), 'utf8'));
+  const ranked = await predictTexts(out.exportDir!, texts, 2);
+  assert.deepEqual(ranked.map((r) => r[0].label), out.predictions.map((p) => p.predictedLabel));
+  ranked.forEach((r, i) => assert.ok(Math.abs(r[0].probability - out.predictions[i].top[0].probability) < 1e-5, `${out.predictions[i].path}: ${r[0].probability}`));
   assert.equal(ranked[0].length, 2);
 });
 
