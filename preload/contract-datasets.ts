@@ -108,6 +108,8 @@ export interface TaskInfo {
   filesSeen: number;
   bytesSeen: number;
   current: string | null;
+  /** How much of the phase is done, 0-1, when the phase knows its total (saving); null otherwise. */
+  fraction: number | null;
   startedAt: number;
   endedAt: number | null;
   error: string | null;

@@ -5,7 +5,7 @@ import { LanglabError } from '../errors.ts';
 /** What a task's work gets: the signal to stop on, and a way to say how far it is. */
 export interface TaskControl {
   readonly signal: AbortSignal;
-  progress(update: { phase?: TaskPhase; filesSeen?: number; bytesSeen?: number; current?: string | null }): void;
+  progress(update: { phase?: TaskPhase; filesSeen?: number; bytesSeen?: number; current?: string | null; fraction?: number | null }): void;
 }
 
 interface Entry {
@@ -45,6 +45,7 @@ export class TaskRegistry {
       filesSeen: 0,
       bytesSeen: 0,
       current: null,
+      fraction: null,
       startedAt: Date.now(),
       endedAt: null,
       error: null,
@@ -66,7 +67,7 @@ export class TaskRegistry {
     void Promise.resolve()
       .then(() => work(control))
       .then(
-        (resultId) => this.#end(entry, { status: 'done', phase: 'done', resultId, current: null }),
+        (resultId) => this.#end(entry, { status: 'done', phase: 'done', resultId, current: null, fraction: null }),
         (err: unknown) => {
           const wasCancelled = entry.controller.signal.aborted || (err instanceof LanglabError && err.code === 'CANCELLED');
           const message = err instanceof Error ? err.message : String(err);

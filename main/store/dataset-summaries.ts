@@ -13,17 +13,32 @@ export interface DatasetRow {
   created_at: number;
   options: string;
   near_duplicates_truncated: number;
+  /** The process writing the dataset's rows; null once they are all written. */
+  saving_pid: number | null;
+  saving_host: string | null;
+}
+
+/** Datasets whose every row is written; one still being saved (or cut short by a crash) is not. */
+const SAVED = 'saving_pid IS NULL';
+
+/** Every saved dataset's row, newest first. */
+export function savedDatasetRows(db: Database.Database): DatasetRow[] {
+  return db.prepare(`SELECT * FROM datasets WHERE ${SAVED} ORDER BY created_at DESC, id DESC`).all() as DatasetRow[];
+}
+
+/** One saved dataset's row, or undefined when there is no such id (or it is still being saved). */
+export function savedDatasetRow(db: Database.Database, id: number): DatasetRow | undefined {
+  return db.prepare(`SELECT * FROM datasets WHERE id = ? AND ${SAVED}`).get(id) as DatasetRow | undefined;
 }
 
 /** Every saved dataset, newest first, in the shape list views need. */
 export function listDatasetSummaries(db: Database.Database): DatasetSummary[] {
-  const rows = db.prepare('SELECT * FROM datasets ORDER BY created_at DESC, id DESC').all() as DatasetRow[];
-  return rows.map(toSummary);
+  return savedDatasetRows(db).map(toSummary);
 }
 
 /** The summary of one dataset, or null when there is no such id. */
 export function getDatasetSummary(db: Database.Database, id: number): DatasetSummary | null {
-  const row = db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+  const row = savedDatasetRow(db, id);
   return row ? toSummary(row) : null;
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LanglabError } from '../errors.ts';
+import { removeUnfinishedDatasets } from './datasets.ts';
 import { latestVersion, loadMigrations, migrate } from './migrate.ts';
 import { processAlive } from './lock.ts';
 
@@ -61,7 +62,10 @@ export function openStore(options: OpenStoreOptions): Store {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const schemaVersion = migrate(db, migrations, file);
-    if (options.recoverCrashed) markCrashedAsInterrupted(db);
+    if (options.recoverCrashed) {
+      markCrashedAsInterrupted(db);
+      removeUnfinishedDatasets(db);
+    }
     return { db, file, schemaVersion, close: () => db.close() };
   } catch (err) {
     db.close();

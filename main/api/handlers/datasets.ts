@@ -17,7 +17,7 @@ import {
   listNearDuplicates,
   listSkippedFiles,
   readDatasetFileText,
-  saveDataset,
+  saveDatasetInSteps,
 } from '../../store/datasets.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 import { TASK_EVENT_INTERVAL_MS, type TaskControl } from '../tasks.ts';
@@ -50,15 +50,21 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
   const { db } = ctx.store;
   const { tasks } = ctx;
 
-  /** Scans in a worker, then saves in one transaction here: a cancelled or failed scan saves nothing. */
+  /**
+   * Scans in a worker, then saves here in short steps that leave the event loop free between them;
+   * a cancelled or failed scan or save leaves nothing saved.
+   */
   const scanAndSave = async (job: ScanJob, control: TaskControl): Promise<number> => {
     const result = await scanInWorker(job, {
       signal: control.signal,
       onProgress: (p) => control.progress({ phase: p.phase, filesSeen: p.filesSeen, bytesSeen: p.bytesSeen, current: p.current ?? null }),
     });
     if (control.signal.aborted) throw cancelled();
-    control.progress({ phase: 'save', current: null });
-    const id = saveDataset(db, result);
+    control.progress({ phase: 'save', current: null, fraction: 0 });
+    const id = await saveDatasetInSteps(db, result, {
+      signal: control.signal,
+      onProgress: (written, total) => control.progress({ fraction: total > 0 ? written / total : 1 }),
+    });
     ctx.events.emit('store.changed', { what: 'datasets', id });
     return id;
   };

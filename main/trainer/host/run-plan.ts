@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { DatasetSummary, ModelKind, ModelSpec } from '../../../preload/contract.ts';
 import { defaultHyperparameters, HYPERPARAMETERS, validateHyperparameters, type Hyperparameters, type ModelLimits } from '../../../preload/hyperparameters.ts';
 import { LanglabError } from '../../errors.ts';
-import { toSummary } from '../../store/dataset-summaries.ts';
+import { savedDatasetRow, toSummary } from '../../store/dataset-summaries.ts';
 import { checkModelFolder, type CheckedModel } from './model-check.ts';
 
 /** onnxruntime execution providers a run may ask for; an unavailable one falls back to CPU when training starts. */
@@ -36,7 +36,7 @@ function invalid(message: string): LanglabError {
 
 /** The saved dataset, or a NOT_FOUND error naming the id. */
 export function datasetSummary(db: Database.Database, id: number): DatasetSummary {
-  const row = db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as Parameters<typeof toSummary>[0] | undefined;
+  const row = savedDatasetRow(db, id);
   if (!row) throw new LanglabError('NOT_FOUND', `There is no dataset ${id} in the store. Pick one from the Datasets page (or \`langlab dataset list\`).`);
   return toSummary(row);
 }

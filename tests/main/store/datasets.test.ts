@@ -4,7 +4,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../../main/store/store.ts';
-import { datasetFileSizes, deleteDataset, getDataset, getDatasetFile, listDatasetFiles, listDatasets, readDatasetFileText, saveDataset } from '../../../main/store/datasets.ts';
+import {
+  datasetFileSizes,
+  deleteDataset,
+  getDataset,
+  getDatasetFile,
+  listDatasetFiles,
+  listDatasets,
+  readDatasetFileText,
+  removeUnfinishedDatasets,
+  saveDataset,
+  saveDatasetInSteps,
+} from '../../../main/store/datasets.ts';
 import { getDatasetSummary, listDatasetSummaries } from '../../../main/store/dataset-summaries.ts';
 import { datasetFromFolder } from '../../../main/data/from-folder.ts';
 import { datasetFromTable } from '../../../main/data/from-table.ts';
@@ -68,4 +79,95 @@ test('table texts are stored; a failure while saving leaves no dataset behind', 
   assert.throws(() => saveDataset(s.db, broken));
   assert.equal(listDatasets(s.db).length, 1);
   s.close();
+});
+
+/** A table dataset of `n` rows, scanned for real. */
+async function tableDataset(n: number) {
+  const lines = ['text,label'];
+  for (let i = 0; i < n; i++) lines.push(i % 2 ? `"print(${i})",python` : `"console.log(${i})",javascript`);
+  return datasetFromTable(path.join(makeTree({ 'd.csv': lines.join('\n') + '\n' }), 'd.csv'));
+}
+
+function rowCounts(db: ReturnType<typeof store>['db']) {
+  return ['datasets', 'dataset_files', 'dataset_skips', 'dataset_duplicates'].map((t) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
+}
+
+test('a stepped save gives the event loop back between steps, hides the dataset until the end and stores what the one-transaction save does', async () => {
+  const result = await tableDataset(250);
+  const s = store();
+  const whole = saveDataset(s.db, result);
+  let turns = 0;
+  let seenMidway = false;
+  const progress: [number, number][] = [];
+  // Another task on the event loop: it runs once per turn of the loop, so only between steps.
+  let ticking = true;
+  const tick = () => {
+    turns++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const id = await saveDatasetInSteps(s.db, result, {
+    rowsPerStep: 40,
+    onProgress: (written, total) => {
+      progress.push([written, total]);
+      // Until the last row is written, no reader sees the new dataset.
+      if (written < total) seenMidway ||= listDatasets(s.db).length !== 1 || getDataset(s.db, whole + 1) !== null;
+    },
+  });
+  ticking = false;
+  assert.equal(seenMidway, false);
+  assert.ok(progress.length >= 6, `one progress call per step, got ${progress.length}`);
+  assert.ok(turns >= progress.length - 1, `the other task ran between steps (${turns} turns, ${progress.length} steps)`);
+  const total = progress.at(-1)![1];
+  assert.deepEqual(progress.at(-1), [total, total]);
+  assert.ok(progress.every(([w], i) => i === 0 || w > progress[i - 1][0]));
+
+  const { id: _a, createdAt: _b, ...a } = getDataset(s.db, whole)!;
+  const { id: _c, createdAt: _d, ...b } = getDataset(s.db, id)!;
+  assert.deepEqual(b, a);
+  assert.deepEqual(listDatasetFiles(s.db, id, { limit: 500 }).files, listDatasetFiles(s.db, whole, { limit: 500 }).files);
+  assert.deepEqual(listDatasets(s.db).map((d) => d.id), [id, whole]);
+  s.close();
+});
+
+test('a stepped save that is cancelled or fails part-way leaves nothing behind', async () => {
+  const result = await tableDataset(120);
+  const s = store();
+  const before = rowCounts(s.db);
+  const controller = new AbortController();
+  await assert.rejects(
+    saveDatasetInSteps(s.db, result, { rowsPerStep: 10, signal: controller.signal, onProgress: (w) => w >= 30 && controller.abort() }),
+    (err: Error & { code?: string }) => err.code === 'CANCELLED',
+  );
+  assert.deepEqual(rowCounts(s.db), before);
+  const broken = { ...result, files: [...result.files, { ...result.files[0], split: 'holdout' as never }] };
+  await assert.rejects(saveDatasetInSteps(s.db, broken, { rowsPerStep: 10 }), /CHECK constraint/);
+  assert.deepEqual(rowCounts(s.db), before);
+  s.close();
+});
+
+test('rows left by a save whose process died are removed when the app opens the store; a live saver keeps its own', async () => {
+  const result = await tableDataset(30);
+  const s = store();
+  const kept = saveDataset(s.db, result);
+  const deadPid = 2 ** 22 + 12345; // above Linux's pid_max default, so no such process
+  const partial = (pid: number, host: string) => {
+    const id = saveDataset(s.db, result);
+    s.db.prepare('UPDATE datasets SET saving_pid = ?, saving_host = ? WHERE id = ?').run(pid, host, id);
+    return id;
+  };
+  const crashed = partial(deadPid, os.hostname());
+  const live = partial(process.ppid, os.hostname());
+  // Hidden from readers while marked as being saved.
+  assert.equal(getDataset(s.db, crashed), null);
+  assert.deepEqual(listDatasets(s.db).map((d) => d.id), [kept]);
+  const file = s.file;
+  s.close();
+
+  const reopened = openStore({ file, recoverCrashed: true });
+  const ids = (reopened.db.prepare('SELECT id FROM datasets ORDER BY id').pluck().all() as number[]);
+  assert.deepEqual(ids, [kept, live]);
+  assert.equal(reopened.db.prepare('SELECT count(*) FROM dataset_files WHERE dataset_id = ?').pluck().get(crashed), 0);
+  assert.equal(removeUnfinishedDatasets(reopened.db), 0);
+  reopened.close();
 });
