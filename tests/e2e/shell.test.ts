@@ -55,7 +55,7 @@ test('sections read real data from the store, in light and dark themes', { skip 
 
     await page.goto(server.url + `#/compare?runs=1,${second}`);
     await page.getByTestId('param-diff').waitFor();
-    assert.match((await page.getByTestId('param-diff').textContent()) ?? '', /learning_rate/);
+    assert.match((await page.getByTestId('param-diff').textContent()) ?? '', /Learning rate/);
     await page.locator('canvas').waitFor();
     await page.screenshot({ path: path.join(SHOTS, `compare-${scheme}.png`) });
     // The picker lists every run (virtualised) and filters them by text.
