@@ -46,16 +46,23 @@ export interface LengthHistogram {
 }
 
 /**
- * A dataset's full report: what it holds and everything that was left out, and why. The two
- * lists that can run to thousands (skipped paths, near-duplicate pairs) come as a first page; the
- * rest is paged with `datasets.skippedFiles` and `datasets.nearDuplicates`.
+ * A dataset's full report: what it holds and everything that was left out, and why. The lists
+ * that can run to thousands (skipped paths, duplicate groups, conflicts, near-duplicate pairs) come
+ * as a first page with their totals; the rest is paged with `datasets.skippedFiles`,
+ * `datasets.duplicates`, `datasets.conflicts` and `datasets.nearDuplicates`.
  */
 export interface DatasetReportInfo extends DatasetSummary {
   roots: string[];
   /** `listed`: how many paths are stored for the reason (`count` may be larger; `files` is the first page). */
   skipped: (SkippedGroupInfo & { listed: number })[];
+  /** The first page of duplicate groups. */
   duplicates: DuplicateGroupInfo[];
+  /** How many groups are stored, and how many copies they dropped in all. */
+  duplicatesListed: number;
+  duplicatesDropped: number;
+  /** The first page of conflicts. */
   conflicts: ConflictInfo[];
+  conflictsListed: number;
   nearDuplicates: NearDuplicatePairInfo[];
   /** How many pairs are stored; `nearDuplicates` is the first page. */
   nearDuplicatesListed: number;
@@ -126,6 +133,8 @@ export interface DatasetRequests {
   'datasets.fileText': { args: { id: number; index: number }; result: DatasetFileText };
   'datasets.skippedFiles': { args: { id: number; reason: string; offset?: number; limit?: number }; result: { total: number; files: string[] } };
   'datasets.nearDuplicates': { args: { id: number; offset?: number; limit?: number }; result: { total: number; pairs: NearDuplicatePairInfo[] } };
+  'datasets.duplicates': { args: { id: number; offset?: number; limit?: number }; result: { total: number; groups: DuplicateGroupInfo[] } };
+  'datasets.conflicts': { args: { id: number; offset?: number; limit?: number }; result: { total: number; conflicts: ConflictInfo[] } };
   /** Starts scanning a folder (one sub-folder per class) or a CSV/JSONL file; progress arrives as task.progress. */
   'datasets.add': { args: DatasetCommonOptions & { kind: 'folder' | 'csv' | 'jsonl'; path: string }; result: TaskInfo };
   /** Starts building a dataset from folders of real code, labelled by GitHub Linguist. */
@@ -151,6 +160,8 @@ export const datasetRequestNames: { [K in keyof DatasetRequests]: true } = {
   'datasets.fileText': true,
   'datasets.skippedFiles': true,
   'datasets.nearDuplicates': true,
+  'datasets.duplicates': true,
+  'datasets.conflicts': true,
   'datasets.add': true,
   'datasets.build': true,
   'datasets.delete': true,

@@ -10,6 +10,7 @@ import type {
   ClassSummary,
   Conflict,
   DatasetResult,
+  DuplicateGroup,
   NearDuplicatePair,
   SkipReason,
   Split,
@@ -190,6 +191,29 @@ export function removeUnfinishedDatasets(db: Database.Database): number {
   return removed;
 }
 
+const DUPLICATES = 'SELECT sha256, label, kept, dropped FROM dataset_duplicates WHERE dataset_id = ?';
+const CONFLICTS = 'SELECT sha256, files FROM dataset_conflicts WHERE dataset_id = ?';
+
+interface DuplicateRow {
+  sha256: string;
+  label: string;
+  kept: string;
+  dropped: string;
+}
+
+interface ConflictRow {
+  sha256: string;
+  files: string;
+}
+
+function toDuplicate(d: DuplicateRow): DuplicateGroup {
+  return { ...d, dropped: JSON.parse(d.dropped) as string[] };
+}
+
+function toConflict(c: ConflictRow): Conflict {
+  return { sha256: c.sha256, files: JSON.parse(c.files) as Conflict['files'] };
+}
+
 interface NearDuplicateRow {
   a: string;
   a_split: Split;
@@ -203,7 +227,7 @@ function toNearDuplicate(n: NearDuplicateRow): NearDuplicatePair {
   return { a: n.a, aSplit: n.a_split, b: n.b, bSplit: n.b_split, label: n.label, similarity: n.similarity };
 }
 
-type DatasetHeader = Omit<DatasetReport, 'skipped' | 'duplicates' | 'conflicts' | 'nearDuplicates'>;
+export type DatasetHeader = Omit<DatasetReport, 'skipped' | 'duplicates' | 'conflicts' | 'nearDuplicates'>;
 
 function header(row: DatasetRow): DatasetHeader {
   return {
@@ -224,27 +248,31 @@ function header(row: DatasetRow): DatasetHeader {
 export function getDataset(db: Database.Database, id: number): DatasetReport | null {
   const row = savedDatasetRow(db, id);
   if (!row) return null;
-  const skipped = (db.prepare('SELECT reason, count FROM dataset_skips WHERE dataset_id = ? ORDER BY reason').all(id) as { reason: SkipReason; count: number }[]).map(
+  const skipped = listSkipReasons(db, id).map(
     (s) => ({
       reason: s.reason,
       count: s.count,
       files: (db.prepare('SELECT path FROM dataset_skipped_files WHERE dataset_id = ? AND reason = ? ORDER BY rowid').pluck().all(id, s.reason) as string[]),
     }),
   );
-  const duplicates = (db.prepare('SELECT sha256, label, kept, dropped FROM dataset_duplicates WHERE dataset_id = ? ORDER BY rowid').all(id) as {
-    sha256: string;
-    label: string;
-    kept: string;
-    dropped: string;
-  }[]).map((d) => ({ ...d, dropped: JSON.parse(d.dropped) as string[] }));
-  const conflicts = (db.prepare('SELECT sha256, files FROM dataset_conflicts WHERE dataset_id = ? ORDER BY rowid').all(id) as { sha256: string; files: string }[]).map(
-    (c) => ({ sha256: c.sha256, files: JSON.parse(c.files) as Conflict['files'] }),
-  );
+  const duplicates = (db.prepare(`${DUPLICATES} ORDER BY rowid`).all(id) as DuplicateRow[]).map(toDuplicate);
+  const conflicts = (db.prepare(`${CONFLICTS} ORDER BY rowid`).all(id) as ConflictRow[]).map(toConflict);
   const nearDuplicates = (
     db.prepare('SELECT a, a_split, b, b_split, label, similarity FROM dataset_near_duplicates WHERE dataset_id = ? ORDER BY rowid').all(id) as NearDuplicateRow[]
   ).map(toNearDuplicate);
   const { nearDuplicatesTruncated, ...head } = header(row);
   return { ...head, skipped, duplicates, conflicts, nearDuplicates, nearDuplicatesTruncated };
+}
+
+/** A saved dataset's report without its lists, or null when there is no such id. */
+export function getDatasetHeader(db: Database.Database, id: number): DatasetHeader | null {
+  const row = savedDatasetRow(db, id);
+  return row ? header(row) : null;
+}
+
+/** Why files were left out and how many for each reason (the paths are paged with `listSkippedFiles`). */
+export function listSkipReasons(db: Database.Database, id: number): { reason: SkipReason; count: number }[] {
+  return db.prepare('SELECT reason, count FROM dataset_skips WHERE dataset_id = ? ORDER BY reason').all(id) as { reason: SkipReason; count: number }[];
 }
 
 /** Every dataset's report header, newest first (no skip lists: cheap enough for a list view). */
@@ -293,6 +321,26 @@ export function listSkippedFiles(db: Database.Database, id: number, reason: stri
     .pluck()
     .all(id, reason, clampLimit(page.limit), Math.max(0, page.offset ?? 0)) as string[];
   return { total, files };
+}
+
+/** One page of the duplicate groups (in scan order), with how many groups and dropped copies there are in all. */
+export function listDuplicates(
+  db: Database.Database,
+  id: number,
+  page: { offset?: number; limit?: number } = {},
+): { total: number; dropped: number; groups: DuplicateGroup[] } {
+  const { total, dropped } = db
+    .prepare('SELECT count(*) AS total, coalesce(sum(json_array_length(dropped)), 0) AS dropped FROM dataset_duplicates WHERE dataset_id = ?')
+    .get(id) as { total: number; dropped: number };
+  const rows = db.prepare(`${DUPLICATES} ORDER BY rowid LIMIT ? OFFSET ?`).all(id, clampLimit(page.limit), Math.max(0, page.offset ?? 0)) as DuplicateRow[];
+  return { total, dropped, groups: rows.map(toDuplicate) };
+}
+
+/** One page of the conflicts (the same content under different labels), in scan order. */
+export function listConflicts(db: Database.Database, id: number, page: { offset?: number; limit?: number } = {}): { total: number; conflicts: Conflict[] } {
+  const total = db.prepare('SELECT count(*) FROM dataset_conflicts WHERE dataset_id = ?').pluck().get(id) as number;
+  const rows = db.prepare(`${CONFLICTS} ORDER BY rowid LIMIT ? OFFSET ?`).all(id, clampLimit(page.limit), Math.max(0, page.offset ?? 0)) as ConflictRow[];
+  return { total, conflicts: rows.map(toConflict) };
 }
 
 /** One page of the near-duplicate pairs across splits, most similar first. */

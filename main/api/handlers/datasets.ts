@@ -11,10 +11,13 @@ import { getDatasetSummary } from '../../store/dataset-summaries.ts';
 import {
   datasetFileSizes,
   deleteDataset,
-  getDataset,
   getDatasetFile,
+  getDatasetHeader,
+  listConflicts,
   listDatasetFiles,
+  listDuplicates,
   listNearDuplicates,
+  listSkipReasons,
   listSkippedFiles,
   readDatasetFileText,
   saveDatasetInSteps,
@@ -26,6 +29,8 @@ import { TASK_EVENT_INTERVAL_MS, type TaskControl } from '../tasks.ts';
 const PROGRESS_INTERVAL_MS = TASK_EVENT_INTERVAL_MS;
 /** Entries of the long lists (skipped paths per reason, near-duplicate pairs) sent with a report; the rest is paged. */
 const REPORT_PREVIEW = 100;
+/** Duplicate groups and conflicts sent with a report: the page shows this many before "Show more". */
+const ISSUES_PREVIEW = 200;
 
 function noDataset(id: number): LanglabError {
   return new LanglabError('NOT_FOUND', `There is no dataset ${id}. It may have been deleted; pick one from the Datasets list.`);
@@ -75,23 +80,34 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
   };
 
   return {
+    // The report's long lists come as first pages with their totals; the page asks for the rest.
     'datasets.get': async ({ id }) => {
       const summary = getDatasetSummary(db, id);
-      const report = getDataset(db, id);
-      if (!summary || !report) throw noDataset(id);
+      const head = getDatasetHeader(db, id);
+      if (!summary || !head) throw noDataset(id);
       const histogram = lengthHistogram(datasetFileSizes(db, id));
       for (const c of summary.classes) histogram.counts[c.label] ??= new Array<number>(Math.max(0, histogram.edges.length - 1)).fill(0);
+      const skipped = listSkipReasons(db, id).map((g) => {
+        const first = listSkippedFiles(db, id, g.reason, { limit: REPORT_PREVIEW });
+        return { ...g, files: first.files, listed: first.total };
+      });
+      const duplicates = listDuplicates(db, id, { limit: ISSUES_PREVIEW });
+      const conflicts = listConflicts(db, id, { limit: ISSUES_PREVIEW });
+      const near = listNearDuplicates(db, id, { limit: REPORT_PREVIEW });
       const info: DatasetReportInfo = {
         ...summary,
-        roots: report.roots,
-        skipped: report.skipped.map((g) => ({ ...g, files: g.files.slice(0, REPORT_PREVIEW), listed: g.files.length })),
-        duplicates: report.duplicates,
-        conflicts: report.conflicts,
-        nearDuplicates: report.nearDuplicates.slice(0, REPORT_PREVIEW),
-        nearDuplicatesListed: report.nearDuplicates.length,
-        nearDuplicatesTruncated: report.nearDuplicatesTruncated,
+        roots: head.roots,
+        skipped,
+        duplicates: duplicates.groups,
+        duplicatesListed: duplicates.total,
+        duplicatesDropped: duplicates.dropped,
+        conflicts: conflicts.conflicts,
+        conflictsListed: conflicts.total,
+        nearDuplicates: near.pairs,
+        nearDuplicatesListed: near.total,
+        nearDuplicatesTruncated: head.nearDuplicatesTruncated,
         lengthHistogram: histogram,
-        options: report.options,
+        options: head.options,
       };
       return info;
     },
@@ -115,6 +131,15 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
     'datasets.nearDuplicates': async ({ id, offset, limit }) => {
       if (!getDatasetSummary(db, id)) throw noDataset(id);
       return listNearDuplicates(db, id, { offset, limit });
+    },
+    'datasets.duplicates': async ({ id, offset, limit }) => {
+      if (!getDatasetSummary(db, id)) throw noDataset(id);
+      const { total, groups } = listDuplicates(db, id, { offset, limit });
+      return { total, groups };
+    },
+    'datasets.conflicts': async ({ id, offset, limit }) => {
+      if (!getDatasetSummary(db, id)) throw noDataset(id);
+      return listConflicts(db, id, { offset, limit });
     },
     'datasets.add': async ({ kind, path: given, ...options }) =>
       startScan('dataset.add', (job) => `Adding ${'path' in job ? path.basename(job.path) : kind}`, { kind, path: given, ...common(options) }),

@@ -26,6 +26,8 @@ export const datasetSchemas: SchemasFor<DatasetRequests> = {
   'datasets.fileText': z.strictObject({ id, index: z.number().int().min(0) }),
   'datasets.skippedFiles': z.strictObject({ id, reason: z.string().min(1).max(100), ...page }),
   'datasets.nearDuplicates': z.strictObject({ id, ...page }),
+  'datasets.duplicates': z.strictObject({ id, ...page }),
+  'datasets.conflicts': z.strictObject({ id, ...page }),
   'datasets.add': z.strictObject({ ...common, kind: z.enum(['folder', 'csv', 'jsonl']), path: userPath }),
   'datasets.build': z.strictObject({
     ...common,

@@ -231,3 +231,46 @@ test('long lists come as a first page with the report, and the rest is paged', a
     b.close();
   }
 });
+
+test('duplicate groups and conflicts beyond the first 200 come in pages, with their totals in the report', async () => {
+  const b = backend();
+  const events = recorder(b);
+  try {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) {
+      files[`python/ok${i}.py`] = pySource(i);
+      files[`javascript/ok${i}.js`] = jsSource(i);
+    }
+    // 205 groups of copies (every fifth with two extra copies) and 203 contents under two labels.
+    for (let i = 0; i < 205; i++) {
+      const text = `def copy_${i}():\n    return ${i} * ${i + 1}\n`;
+      for (let k = 0; k < (i % 5 === 0 ? 3 : 2); k++) files[`python/dup${i}-${k}.py`] = text;
+    }
+    for (let i = 0; i < 203; i++) {
+      const text = `value_${i} = ${i * 7};\n`;
+      files[`python/conflict${i}.py`] = text;
+      files[`javascript/conflict${i}.js`] = text;
+    }
+    const task = await ok<TaskInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files) });
+    const end = await events.taskEnd(task.taskId);
+    assert.equal(end.status, 'done', end.error ?? '');
+    const id = end.resultId!;
+    const report = await ok<DatasetReportInfo>(b, 'datasets.get', { id });
+    assert.deepEqual([report.duplicatesListed, report.duplicates.length, report.duplicatesDropped], [205, 200, 205 + 41]);
+    assert.deepEqual([report.conflictsListed, report.conflicts.length], [203, 200]);
+
+    const groups = await ok<{ total: number; groups: { kept: string; dropped: string[] }[] }>(b, 'datasets.duplicates', { id, offset: 200, limit: 200 });
+    assert.equal(groups.total, 205);
+    const all = [...report.duplicates, ...groups.groups];
+    assert.equal(new Set(all.map((g) => g.kept)).size, 205, 'every group once, none repeated across pages');
+    assert.equal(all.reduce((n, g) => n + g.dropped.length, 0), report.duplicatesDropped);
+    const conflicts = await ok<{ total: number; conflicts: { sha256: string; files: { label: string }[] }[] }>(b, 'datasets.conflicts', { id, offset: 200 });
+    assert.equal(conflicts.total, 203);
+    assert.equal(new Set([...report.conflicts, ...conflicts.conflicts].map((c) => c.sha256)).size, 203);
+    assert.ok(conflicts.conflicts.every((c) => new Set(c.files.map((f) => f.label)).size === 2));
+    assert.equal((await failure(b, 'datasets.duplicates', { id: id + 1 })).code, 'NOT_FOUND');
+    assert.equal((await failure(b, 'datasets.conflicts', { id, limit: 5000 })).code, 'INVALID_ARGUMENT');
+  } finally {
+    b.close();
+  }
+});
