@@ -3,9 +3,11 @@
 // type themselves from this file, so a renamed field fails `npm run typecheck` everywhere at once.
 // Only types and the two name lists live here; the renderer imports types only.
 
+import { classifyRequestNames, type ClassifyRequests } from './contract-classify.ts';
 import { datasetEventNames, datasetRequestNames, type DatasetEvents, type DatasetRequests } from './contract-datasets.ts';
 import { trainingEventNames, trainingRequestNames, type TrainingEvents, type TrainingRequests } from './contract-training.ts';
 
+export type * from './contract-classify.ts';
 export type * from './contract-datasets.ts';
 export type * from './contract-training.ts';
 export type * from './hyperparameters.ts';
@@ -146,19 +148,6 @@ export interface MetricSeries {
   points: MetricPoint[];
 }
 
-export interface ClassificationJobSummary {
-  id: number;
-  runId: number | null;
-  modelPath: string;
-  root: string;
-  status: RunStatus;
-  filesTotal: number;
-  filesDone: number;
-  error: string | null;
-  startedAt: number;
-  endedAt: number | null;
-}
-
 /** Requests of the foundation: app info, listing, run notes and tags, metric series. */
 export interface CoreRequests {
   'app.info': { args: NoArgs; result: AppInfo };
@@ -169,10 +158,9 @@ export interface CoreRequests {
   'runs.setTags': { args: { id: number; tags: string[] }; result: RunSummary };
   'runs.tags': { args: NoArgs; result: string[] };
   'runs.metrics': { args: { runIds: number[]; keys?: string[] }; result: MetricSeries[] };
-  'classify.jobs': { args: NoArgs; result: ClassificationJobSummary[] };
 }
 
-export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests {}
+export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests, ClassifyRequests {}
 
 export interface CoreEvents {
   /** Something in the store changed; views showing that kind of thing reload. */
@@ -220,10 +208,9 @@ const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'runs.setTags': true,
   'runs.tags': true,
   'runs.metrics': true,
-  'classify.jobs': true,
 };
 const coreEventNames: { [K in keyof CoreEvents]: true } = { 'store.changed': true, 'app.log': true };
-const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames };
+const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames, ...classifyRequestNames };
 const eventNameSet: { [K in EventName]: true } = { ...coreEventNames, ...datasetEventNames, ...trainingEventNames };
 
 export const REQUEST_NAMES = Object.keys(requestNameSet) as RequestName[];

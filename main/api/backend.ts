@@ -4,6 +4,7 @@ import { dataDirectory, storePath } from '../store/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
+import { ClassifyJobs } from '../classify/jobs.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { TaskRegistry } from './tasks.ts';
@@ -61,7 +62,8 @@ export function startBackend(options: BackendOptions): Backend {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const tasks = new TaskRegistry((info) => events.emit('task.progress', info));
-  const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, tasks, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
+  const classify = new ClassifyJobs({ db: store.db, events, predict: (modelDir, texts) => runs.predictor.predict(modelDir, texts) });
+  const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, tasks, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
   return {
     dispatch,
     events,
@@ -71,6 +73,7 @@ export function startBackend(options: BackendOptions): Backend {
     close() {
       // Scans and runs stop before the store closes, so none of them writes to a closed store.
       tasks.cancelAll();
+      classify.cancelAll();
       runs.close();
       store.close();
       lock.release();

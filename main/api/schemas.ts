@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { RequestArgs, RequestName } from '../../preload/contract.ts';
+import { classifySchemas } from './schemas/classify.ts';
 import { coreSchemas } from './schemas/core.ts';
 import { datasetSchemas } from './schemas/datasets.ts';
 import { trainingSchemas } from './schemas/training.ts';
@@ -9,4 +10,4 @@ import { trainingSchemas } from './schemas/training.ts';
  * contract, so a request added without a schema, or a schema that disagrees with its type, fails
  * the type-check.
  */
-export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas };
+export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas };

@@ -9,7 +9,7 @@ import { isLinguistLanguage, languageForFileName } from './linguist.ts';
 import { displayPath } from './path-bytes.ts';
 import { ProgressReporter } from './progress.ts';
 import { readCandidates, type Located } from './read-candidates.ts';
-import { contentVerdict, fileNameVerdict, folderVerdict } from './repo-filters.ts';
+import { contentVerdict, fileNameVerdict, repositoryFolderCheck } from './repo-filters.ts';
 import { seededRandom, shuffle, subSeed } from './rng.ts';
 import { SkipLog } from './skip-log.ts';
 import { DEFAULT_SEED } from './split.ts';
@@ -73,14 +73,7 @@ export async function datasetFromRepositories(folders: string[], options: Reposi
     const walk = walkFiles(base, Buffer.alloc(0), {
       progress,
       skip: (reason, rel) => skips.add(reason, show(root, rel)),
-      enterDir: async (relBytes, abs) => {
-        const rel = displayPath(relBytes);
-        const verdict = folderVerdict(path.posix.basename(rel));
-        if (verdict) return verdict;
-        if (gitignore.ignores(rel, true)) return 'gitignored';
-        await gitignore.load(abs, rel);
-        return null;
-      },
+      enterDir: repositoryFolderCheck(gitignore),
       checkFile: (relBytes, size) => {
         const rel = displayPath(relBytes);
         const name = path.posix.basename(rel);

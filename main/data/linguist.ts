@@ -17,7 +17,7 @@ export type LanguageVerdict = { language: string } | { ambiguous: string[] } | n
 interface Tables {
   byFilename: Map<string, string[]>;
   byExtension: Map<string, string[]>;
-  info: Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean }>;
+  info: Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean; extensions: string[] }>;
   maxDots: number;
 }
 
@@ -27,7 +27,7 @@ function load(): Tables {
   if (tables) return tables;
   const byFilename = new Map<string, string[]>();
   const byExtension = new Map<string, string[]>();
-  const info = new Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean }>();
+  const info = new Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean; extensions: string[] }>();
   let maxDots = 1;
   const add = (map: Map<string, string[]>, key: string, name: string) => {
     const list = map.get(key);
@@ -39,6 +39,7 @@ function load(): Tables {
       aliases: [lang.name.toLowerCase(), ...(lang.aliases ?? []).map((a) => a.toLowerCase())],
       primary: lang.extensions?.[0]?.toLowerCase(),
       dialect: lang.group !== undefined,
+      extensions: (lang.extensions ?? []).map((e) => e.toLowerCase()),
     });
     for (const f of lang.filenames ?? []) add(byFilename, f, lang.name);
     for (const e of lang.extensions ?? []) {
@@ -49,6 +50,21 @@ function load(): Tables {
   }
   tables = { byFilename, byExtension, info, maxDots };
   return tables;
+}
+
+/**
+ * Which of a model's labels stands for a Linguist language: the label is the language's name or
+ * an alias (`C++` / `cpp`, `JavaScript` / `javascript`) or one of its extensions (`yml` for YAML).
+ * Null when none does (the model does not know the language).
+ */
+export function labelForLanguage(language: string, labels: readonly string[]): string | null {
+  const lang = load().info.get(language);
+  if (!lang) return null;
+  for (const label of labels) {
+    const l = label.toLowerCase();
+    if (lang.aliases.includes(l) || lang.extensions.includes(`.${l}`)) return label;
+  }
+  return null;
 }
 
 /** Every Linguist language name, for validating user overrides. */

@@ -1,3 +1,6 @@
+import path from 'node:path';
+import type { GitignoreSet } from './gitignore.ts';
+import { displayPath } from './path-bytes.ts';
 import type { SkipReason } from './types.ts';
 
 // What a repository build leaves out by path and content. These follow the spirit of Linguist's
@@ -83,4 +86,20 @@ export function contentVerdict(text: string): SkipReason | null {
   // Linguist calls a file minified when its average line is over 110 characters.
   if (text.length > 500 && (text.length / lines > 110 || longest > 5000)) return 'minified';
   return null;
+}
+
+/**
+ * The walk's decision about a folder of a repository: version-control folders silently, vendored
+ * folders and .gitignore'd ones with their reason; a folder that is entered has its own
+ * .gitignore read, so rules apply the way git applies nested ignore files.
+ */
+export function repositoryFolderCheck(gitignore: GitignoreSet): (relBytes: Buffer, abs: Buffer) => Promise<SkipReason | 'silent' | null> {
+  return async (relBytes, abs) => {
+    const rel = displayPath(relBytes);
+    const verdict = folderVerdict(path.posix.basename(rel));
+    if (verdict) return verdict;
+    if (gitignore.ignores(rel, true)) return 'gitignored';
+    await gitignore.load(abs, rel);
+    return null;
+  };
 }

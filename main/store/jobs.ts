@@ -1,35 +1,149 @@
+// Batch-classification jobs and their per-file results.
+import os from 'node:os';
 import type Database from 'better-sqlite3';
-import type { ClassificationJobSummary, RunStatus } from '../../preload/contract.ts';
+import type {
+  ClassificationBreakdownRow,
+  ClassificationJobDetail,
+  ClassificationJobSummary,
+  ClassificationResultsQuery,
+  ClassifiedFileInfo,
+  RankedLabel,
+} from '../../preload/contract.ts';
 
-/** Batch-classification jobs, newest first. */
-export function listJobs(db: Database.Database): ClassificationJobSummary[] {
-  const rows = db
-    .prepare(
-      `SELECT id, run_id, model_path, root, status, files_total, files_done, error, started_at, ended_at
-       FROM classification_jobs ORDER BY started_at DESC, id DESC`,
-    )
-    .all() as {
-    id: number;
-    run_id: number | null;
-    model_path: string;
-    root: string;
-    status: RunStatus;
-    files_total: number;
-    files_done: number;
-    error: string | null;
-    started_at: number;
-    ended_at: number | null;
-  }[];
-  return rows.map((r) => ({
+interface JobRow {
+  id: number;
+  run_id: number | null;
+  run_name: string | null;
+  model_path: string;
+  root: string;
+  status: ClassificationJobSummary['status'];
+  files_total: number;
+  files_done: number;
+  files_skipped: number;
+  error: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
+const SELECT_JOBS = `SELECT j.id, j.run_id, r.name AS run_name, j.model_path, j.root, j.status, j.files_total, j.files_done,
+       j.files_skipped, j.error, j.started_at, j.ended_at
+  FROM classification_jobs j LEFT JOIN runs r ON r.id = j.run_id`;
+
+function toSummary(r: JobRow): ClassificationJobSummary {
+  return {
     id: r.id,
     runId: r.run_id,
+    runName: r.run_name,
     modelPath: r.model_path,
     root: r.root,
     status: r.status,
     filesTotal: r.files_total,
     filesDone: r.files_done,
+    filesSkipped: r.files_skipped,
     error: r.error,
     startedAt: r.started_at,
     endedAt: r.ended_at,
-  }));
+  };
+}
+
+/** Batch-classification jobs, newest first. */
+export function listJobs(db: Database.Database): ClassificationJobSummary[] {
+  return (db.prepare(`${SELECT_JOBS} ORDER BY j.started_at DESC, j.id DESC`).all() as JobRow[]).map(toSummary);
+}
+
+/** One job, or null when there is no such id. */
+export function getJob(db: Database.Database, id: number): ClassificationJobSummary | null {
+  const row = db.prepare(`${SELECT_JOBS} WHERE j.id = ?`).get(id) as JobRow | undefined;
+  return row ? toSummary(row) : null;
+}
+
+/** A new RUNNING job owned by this process (a crash leaves it for the next start to mark INTERRUPTED). */
+export function createJob(db: Database.Database, job: { runId: number | null; modelPath: string; root: string }, now = Date.now()): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO classification_jobs (run_id, model_path, root, status, started_at, owner_pid, owner_host)
+         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?)`,
+      )
+      .run(job.runId, job.modelPath, job.root, now, process.pid, os.hostname()).lastInsertRowid,
+  );
+}
+
+/** A file's result as the job writes it (the same shape the page reads). */
+export type ClassifiedRow = ClassifiedFileInfo;
+
+/** Writes one batch of results and the job's counters in one transaction. */
+export function addResults(db: Database.Database, id: number, rows: readonly ClassifiedRow[], counts: { total: number; done: number; skipped: number }): void {
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, size, top) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const update = db.prepare('UPDATE classification_jobs SET files_total = ?, files_done = ?, files_skipped = ? WHERE id = ?');
+  db.transaction(() => {
+    for (const r of rows) insert.run(id, r.path, r.label, r.confidence, r.extensionLabel, r.size, JSON.stringify(r.top.map((t) => [t.label, t.probability])));
+    update.run(counts.total, counts.done, counts.skipped, id);
+  })();
+}
+
+/** Ends a RUNNING job; a job already ended (by a crash recovery, say) keeps its status. */
+export function finishJob(db: Database.Database, id: number, status: 'FINISHED' | 'FAILED' | 'KILLED', error: string | null = null, now = Date.now()): void {
+  db.prepare(`UPDATE classification_jobs SET status = ?, error = ?, ended_at = ? WHERE id = ? AND status = 'RUNNING'`).run(status, error, now, id);
+}
+
+/** Deletes a job and its results; false when there is no such job. */
+export function deleteJob(db: Database.Database, id: number): boolean {
+  return db.prepare('DELETE FROM classification_jobs WHERE id = ?').run(id).changes > 0;
+}
+
+/** A job with its language breakdown and how often the model disagrees with file extensions. */
+export function getJobDetail(db: Database.Database, id: number): ClassificationJobDetail | null {
+  const job = getJob(db, id);
+  if (!job) return null;
+  const breakdown = db
+    .prepare(
+      `SELECT label, count(*) AS files, sum(size) AS bytes,
+              sum(CASE WHEN extension_label IS NOT NULL AND extension_label <> label THEN 1 ELSE 0 END) AS disagree
+         FROM classification_results WHERE job_id = ? GROUP BY label ORDER BY files DESC, label`,
+    )
+    .all(id) as ClassificationBreakdownRow[];
+  const withExtensionLabel = db
+    .prepare('SELECT count(*) FROM classification_results WHERE job_id = ? AND extension_label IS NOT NULL')
+    .pluck()
+    .get(id) as number;
+  return { ...job, breakdown, withExtensionLabel, disagreements: breakdown.reduce((n, b) => n + b.disagree, 0) };
+}
+
+/** One page of a job's results, optionally of one predicted label and/or only disagreements. */
+export function listResults(db: Database.Database, query: ClassificationResultsQuery): { total: number; files: ClassifiedFileInfo[] } {
+  const where = ['job_id = ?'];
+  const params: (string | number)[] = [query.id];
+  if (query.label !== undefined) {
+    where.push('label = ?');
+    params.push(query.label);
+  }
+  if (query.disagreeing) where.push('extension_label IS NOT NULL AND extension_label <> label');
+  const clause = where.join(' AND ');
+  const total = db.prepare(`SELECT count(*) FROM classification_results WHERE ${clause}`).pluck().get(...params) as number;
+  const order = query.sort === 'confidence' ? 'confidence ASC, path' : 'path';
+  const limit = Math.max(1, Math.min(query.limit ?? 100, 1000));
+  const rows = db
+    .prepare(`SELECT path, label, confidence, extension_label, size, top FROM classification_results WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...params, limit, Math.max(0, query.offset ?? 0)) as {
+    path: string;
+    label: string;
+    confidence: number;
+    extension_label: string | null;
+    size: number;
+    top: string;
+  }[];
+  return {
+    total,
+    files: rows.map((r) => ({
+      path: r.path,
+      label: r.label,
+      confidence: r.confidence,
+      extensionLabel: r.extension_label,
+      size: r.size,
+      top: (JSON.parse(r.top) as [string, number][]).map(([label, probability]) => ({ label, probability })),
+    })),
+  };
 }

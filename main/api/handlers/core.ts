@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { CoreRequests } from '../../../preload/contract.ts';
 import { listDatasetSummaries } from '../../store/dataset-summaries.ts';
-import { listJobs } from '../../store/jobs.ts';
 import { allTags, getMetricSeries, getRun, listRuns, setRunNote, setRunTags } from '../../store/runs.ts';
 import { listExecutionProviders, onnxruntimeVersion } from '../providers.ts';
 import { APP_VERSION, type HandlersFor, type ServiceContext } from '../service-context.ts';
@@ -38,6 +37,5 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
     },
     'runs.tags': async () => allTags(db),
     'runs.metrics': async ({ runIds, keys }) => getMetricSeries(db, runIds, keys),
-    'classify.jobs': async () => listJobs(db),
   };
 }

@@ -18,5 +18,4 @@ export const coreSchemas: SchemasFor<CoreRequests> = {
   'runs.setTags': z.strictObject({ id, tags: z.array(tag).max(50) }),
   'runs.tags': noArgs,
   'runs.metrics': z.strictObject({ runIds: z.array(id).min(1).max(50), keys: z.array(z.string().min(1).max(100)).max(100).optional() }),
-  'classify.jobs': noArgs,
 };

@@ -1,0 +1,115 @@
+// Classifies every text file under a folder with a trained model: the walk a repository build
+// uses (nested .gitignore files, vendored folders, generated and minified files, symlink loops),
+// then batches of file texts through `predict`, each batch handed over with the job's counters.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { isBinaryFile } from 'isbinaryfile';
+import type { RankedLabel } from '../../preload/contract.ts';
+import { GitignoreSet } from '../data/gitignore.ts';
+import { labelForLanguage, languageForFileName } from '../data/linguist.ts';
+import { displayPath } from '../data/path-bytes.ts';
+import { cancelled, ProgressReporter } from '../data/progress.ts';
+import { contentVerdict, fileNameVerdict, repositoryFolderCheck } from '../data/repo-filters.ts';
+import { decodeText } from '../data/text-check.ts';
+import { inode, walkFiles, type WalkEntry } from '../data/walk.ts';
+import type { ClassifiedRow } from '../store/jobs.ts';
+
+/** Files larger than this are left out (the model reads a few hundred bytes of each anyway). */
+export const CLASSIFY_MAX_BYTES = 1024 * 1024;
+/** Files read and classified together. */
+export const CLASSIFY_BATCH = 64;
+/** `.yaml` is YAML in a repository, though Linguist also lists dialects for it. */
+const OVERRIDES = new Map<string, string | null>([['.yaml', 'YAML']]);
+
+export interface ClassifyFolderOptions {
+  root: string;
+  /** The model's labels, to say which one a file's extension names. */
+  labels: readonly string[];
+  predict: (texts: string[]) => Promise<RankedLabel[][]>;
+  /** Each batch of results with the counters so far; awaited before the next batch is read. */
+  onBatch: (rows: ClassifiedRow[], counts: { total: number; done: number; skipped: number }) => void | Promise<void>;
+  signal?: AbortSignal;
+  batchSize?: number;
+}
+
+/**
+ * The model's label that a file name's extension names, or null: only an extension Linguist maps
+ * to one language counts (`.h` or `.rs` say nothing), and a language the model does not know
+ * counts only when the extension itself is one of the labels (`pom.xml` -> xml).
+ */
+export function extensionLabel(fileName: string, labels: readonly string[]): string | null {
+  const verdict = languageForFileName(fileName, OVERRIDES);
+  if (!verdict || !('language' in verdict)) return null;
+  const known = labelForLanguage(verdict.language, labels);
+  if (known) return known;
+  const ext = path.posix.extname(fileName).slice(1).toLowerCase();
+  return labels.find((l) => l.toLowerCase() === ext) ?? null;
+}
+
+/** Walks `root`, then classifies its text files batch by batch. Resolves with the final counters. */
+export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total: number; done: number; skipped: number }> {
+  const { signal } = o;
+  const batchSize = o.batchSize ?? CLASSIFY_BATCH;
+  const check = () => {
+    if (signal?.aborted) throw cancelled();
+  };
+  let skipped = 0;
+  const base = Buffer.from(path.resolve(o.root));
+  const gitignore = new GitignoreSet();
+  await gitignore.load(base, '');
+  const files: WalkEntry[] = [];
+  const walk = walkFiles(
+    base,
+    Buffer.alloc(0),
+    {
+      progress: new ProgressReporter({ signal }),
+      skip: () => skipped++,
+      enterDir: repositoryFolderCheck(gitignore),
+      checkFile: (relBytes, size) => {
+        const rel = displayPath(relBytes);
+        if (gitignore.ignores(rel, false)) return 'gitignored';
+        const byName = fileNameVerdict(path.posix.basename(rel));
+        if (byName) return byName;
+        return size > CLASSIFY_MAX_BYTES ? 'oversize' : null;
+      },
+    },
+    [inode(await fsp.stat(base))],
+  );
+  for await (const entry of walk) {
+    check();
+    files.push(entry);
+  }
+  const counts = { total: files.length, done: 0, skipped };
+  await o.onBatch([], { ...counts });
+
+  for (let i = 0; i < files.length; i += batchSize) {
+    check();
+    const read: { rel: string; size: number; text: string }[] = [];
+    for (const entry of files.slice(i, i + batchSize)) {
+      const rel = displayPath(entry.rel);
+      let text: string | null = null;
+      try {
+        const bytes = await fsp.readFile(entry.abs);
+        const decoded = (await isBinaryFile(bytes, bytes.length)) ? null : decodeText(bytes);
+        if (decoded && 'text' in decoded && !contentVerdict(decoded.text)) text = decoded.text;
+      } catch {
+        // Unreadable (removed or locked since the walk): counted as left out.
+      }
+      if (text === null) counts.skipped++;
+      else read.push({ rel, size: entry.size, text });
+    }
+    const ranked = read.length > 0 ? await o.predict(read.map((r) => r.text)) : [];
+    check();
+    const rows = read.map((r, k): ClassifiedRow => ({
+      path: r.rel,
+      label: ranked[k][0].label,
+      confidence: ranked[k][0].probability,
+      extensionLabel: extensionLabel(path.posix.basename(r.rel), o.labels),
+      size: r.size,
+      top: ranked[k],
+    }));
+    counts.done = Math.min(files.length, i + batchSize);
+    await o.onBatch(rows, { ...counts });
+  }
+  return counts;
+}

@@ -1,0 +1,81 @@
+// The Classify section's part of the bridge contract: classify every text file of a folder with a
+// finished run's exported model, then read the language breakdown and each file's result.
+import type { RankedLabel } from './contract-training.ts';
+
+export interface ClassificationJobSummary {
+  id: number;
+  runId: number | null;
+  /** The run's name, when the run still exists. */
+  runName: string | null;
+  modelPath: string;
+  root: string;
+  status: 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'INTERRUPTED';
+  /** Files to classify, known once the folder has been walked (0 before). */
+  filesTotal: number;
+  filesDone: number;
+  /** Files left out: binary, empty, not UTF-8, oversize, vendored, generated or .gitignore'd. */
+  filesSkipped: number;
+  error: string | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+/** One language in a job's breakdown. */
+export interface ClassificationBreakdownRow {
+  label: string;
+  files: number;
+  bytes: number;
+  /** Of those files, how many have an extension that names another of the model's languages. */
+  disagree: number;
+}
+
+export interface ClassificationJobDetail extends ClassificationJobSummary {
+  /** Most files first. */
+  breakdown: ClassificationBreakdownRow[];
+  /** Files whose extension names one of the model's languages. */
+  withExtensionLabel: number;
+  /** Files whose extension names another of the model's languages than the one predicted. */
+  disagreements: number;
+}
+
+export interface ClassifiedFileInfo {
+  /** Relative to the job's folder, '/'-separated. */
+  path: string;
+  label: string;
+  confidence: number;
+  /** The model's label that the file's extension names, when it names one. */
+  extensionLabel: string | null;
+  size: number;
+  top: RankedLabel[];
+}
+
+export interface ClassificationResultsQuery {
+  id: number;
+  label?: string;
+  /** Only files whose extension names another of the model's languages. */
+  disagreeing?: boolean;
+  /** 'path' (default), or 'confidence' (least confident first). */
+  sort?: 'path' | 'confidence';
+  offset?: number;
+  limit?: number;
+}
+
+export interface ClassifyRequests {
+  'classify.jobs': { args: Record<string, never>; result: ClassificationJobSummary[] };
+  /** Starts classifying every text file under `root` with a finished run's model; progress arrives as store.changed (jobs). */
+  'classify.start': { args: { runId: number; root: string }; result: ClassificationJobSummary };
+  'classify.job': { args: { id: number }; result: ClassificationJobDetail };
+  'classify.results': { args: ClassificationResultsQuery; result: { total: number; files: ClassifiedFileInfo[] } };
+  /** Stops a running job; it ends KILLED with the files classified so far. */
+  'classify.cancel': { args: { id: number }; result: ClassificationJobSummary };
+  'classify.delete': { args: { id: number }; result: { deleted: true } };
+}
+
+export const classifyRequestNames: { [K in keyof ClassifyRequests]: true } = {
+  'classify.jobs': true,
+  'classify.start': true,
+  'classify.job': true,
+  'classify.results': true,
+  'classify.cancel': true,
+  'classify.delete': true,
+};

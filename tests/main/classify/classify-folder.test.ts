@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RankedLabel } from '../../../preload/contract.ts';
+import { classifyFolder, extensionLabel } from '../../../main/classify/classify-folder.ts';
+import type { ClassifiedRow } from '../../../main/store/jobs.ts';
+import { makeTree } from '../data/helpers.ts';
+
+const LABELS = ['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml'];
+
+/** A stand-in model: "python" for texts with `def `, else "javascript", with a runner-up. */
+function fakePredict(calls: number[]) {
+  return async (texts: string[]): Promise<RankedLabel[][]> => {
+    calls.push(texts.length);
+    return texts.map((t) =>
+      t.includes('def ')
+        ? [{ label: 'python', probability: 0.9 }, { label: 'groovy', probability: 0.1 }]
+        : [{ label: 'javascript', probability: 0.6 }, { label: 'java', probability: 0.4 }],
+    );
+  };
+}
+
+test("an extension names a model label only when Linguist's table is sure of its language", () => {
+  assert.equal(extensionLabel('a.cc', LABELS), 'cpp');
+  assert.equal(extensionLabel('b.hpp', LABELS), 'cpp');
+  assert.equal(extensionLabel('c.yml', LABELS), 'yml');
+  assert.equal(extensionLabel('d.yaml', LABELS), 'yml');
+  assert.equal(extensionLabel('e.mjs', LABELS), 'javascript');
+  assert.equal(extensionLabel('pom.xml', LABELS), 'xml', 'a language the model lacks, but the extension is a label');
+  assert.equal(extensionLabel('f.h', LABELS), null, 'ambiguous: C, C++, Objective-C');
+  assert.equal(extensionLabel('g.ts', LABELS), null, 'a language the model does not know');
+  assert.equal(extensionLabel('README', LABELS), null);
+  assert.equal(extensionLabel('x.py', ['C++', 'Python']), 'Python', 'labels named as Linguist names them');
+});
+
+test('every text file is classified in batches; binary, empty, vendored, generated and ignored files are counted as left out', async () => {
+  const files: Record<string, string | Buffer> = {
+    '.gitignore': 'build/\n*.log\n',
+    'src/app.py': 'def main():\n    return 1\n',
+    'src/util.js': 'export const x = 1;\n',
+    'src/mislabelled.js': 'def looks_like_python():\n    pass\n',
+    'src/notes.txt': 'def maybe():\n    pass\n',
+    'src/blob.bin': Buffer.from([0, 1, 2, 3]),
+    'src/empty.py': '   \n',
+    'src/run.log': 'ignored by .gitignore\n',
+    'build/out.js': 'ignored folder\n',
+    'node_modules/dep/index.js': 'vendored\n',
+    'package-lock.json': '{}\n',
+    '.git/config': '[core]\n',
+  };
+  for (let i = 0; i < 7; i++) files[`more/f${i}.py`] = `def f${i}():\n    return ${i}\n`;
+  const root = makeTree(files);
+  const batches: { rows: ClassifiedRow[]; counts: { total: number; done: number; skipped: number } }[] = [];
+  const calls: number[] = [];
+  const end = await classifyFolder({ root, labels: LABELS, predict: fakePredict(calls), batchSize: 4, onBatch: (rows, counts) => void batches.push({ rows, counts }) });
+
+  const rows = batches.flatMap((b) => b.rows);
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  // Every text file, the .gitignore too (it is part of the repository).
+  assert.deepEqual([...byPath.keys()].sort(), ['.gitignore', ...Array.from({ length: 7 }, (_, i) => `more/f${i}.py`), 'src/app.py', 'src/mislabelled.js', 'src/notes.txt', 'src/util.js'].sort());
+  assert.deepEqual(byPath.get('src/mislabelled.js'), {
+    path: 'src/mislabelled.js',
+    label: 'python',
+    confidence: 0.9,
+    extensionLabel: 'javascript',
+    size: Buffer.byteLength(files['src/mislabelled.js'] as string),
+    top: [{ label: 'python', probability: 0.9 }, { label: 'groovy', probability: 0.1 }],
+  });
+  assert.equal(byPath.get('src/notes.txt')!.extensionLabel, null);
+  // Walked: .gitignore, 7 under more/, 6 under src/. Left out by the walk: run.log and build/
+  // (.gitignore), node_modules/ (vendored), package-lock.json (generated); .git/ silently. Left out
+  // when read: the binary and the blank file.
+  assert.deepEqual(end, { total: 14, done: 14, skipped: 4 + 2 });
+  assert.deepEqual(batches[0], { rows: [], counts: { total: 14, done: 0, skipped: 4 } }, 'the total is known before the first file is read');
+  assert.ok(batches.every((b, i) => i === 0 || b.counts.done > batches[i - 1].counts.done));
+  assert.ok(calls.every((n) => n <= 4) && calls.reduce((a, b) => a + b, 0) === 12);
+});
+
+test('a cancelled job stops between batches and keeps what it had handed over', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 20; i++) files[`f${String(i).padStart(2, '0')}.py`] = `def f${i}():\n    return ${i}\n`;
+  const controller = new AbortController();
+  const seen: ClassifiedRow[] = [];
+  await assert.rejects(
+    classifyFolder({
+      root: makeTree(files),
+      labels: LABELS,
+      predict: fakePredict([]),
+      batchSize: 5,
+      signal: controller.signal,
+      onBatch: (rows) => {
+        seen.push(...rows);
+        if (seen.length >= 10) controller.abort();
+      },
+    }),
+    (err: Error & { code?: string }) => err.code === 'CANCELLED',
+  );
+  assert.equal(seen.length, 10);
+});
