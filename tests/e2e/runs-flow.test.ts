@@ -1,5 +1,6 @@
 // The whole point-and-click loop against the real service and trainer: add the small benchmark
-// dataset, start a tiny run from the form, watch it train, read its evaluation down to a file's code, then cancel a second run.
+// dataset, start a tiny run from the form, watch it train, read its evaluation down to a file's code, cancel a second run,
+// then classify the dataset's folder with the first run's model.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -117,6 +118,40 @@ test('add the small benchmark dataset, train a tiny model from the form, watch i
   assert.equal(await page.getByTestId('run-row').filter({ hasText: 'KILLED' }).count(), 1);
   assert.equal(await page.getByTestId('run-row').filter({ hasText: 'FINISHED' }).count(), 1);
   await shot(page, 'flow-runs');
+
+  // The finished run's model classifies the benchmark folder: breakdown, disagreements, files.
+  await page.getByTestId('run-row').filter({ hasText: 'FINISHED' }).getByRole('link').first().click();
+  await page.getByRole('link', { name: 'Classify a folder' }).click();
+  await page.getByTestId('classify-form').waitFor();
+  const choices = await page.getByTestId('classify-run').locator('option').allTextContents();
+  assert.deepEqual(choices.map((c) => /tiny from the form/.test(c)), [true], 'only the finished run offers its model');
+  await page.getByLabel('Folder to classify').fill(benchmark);
+  await page.getByTestId('classify-start').click();
+  await page.waitForURL(/#\/classify\/\d+$/);
+  await page.locator('[data-testid="job-meta"] .badge.finished').waitFor({ timeout: 120_000 });
+  const languages = page.getByTestId('breakdown').locator('tbody tr');
+  assert.ok((await languages.count()) >= 3, 'a trained model tells several languages apart');
+  const meta = (await page.getByTestId('job-meta').textContent()) ?? '';
+  const classified = Number(/([\d,]+)\s*files classified/.exec(meta)?.[1].replace(/,/g, ''));
+  assert.ok(classified >= 300, `${classified} files classified`);
+  await page.getByTestId('results').locator('tbody tr').first().waitFor();
+  await shot(page, 'classify-job');
+  // Filtering by one language lists only its files.
+  const first = languages.first();
+  const chosen = (await first.locator('button').textContent())!.trim();
+  await first.locator('button').click();
+  await page.getByTestId('results').locator('tbody tr td:nth-child(2)').first().getByText(chosen, { exact: true }).waitFor();
+  const shown = await page.getByTestId('results').locator('tbody tr td:nth-child(2)').allTextContents();
+  assert.ok(shown.length > 0 && shown.every((l) => l === chosen), `only ${chosen} files: ${shown.slice(0, 5).join(', ')}`);
+  await page.getByRole('link', { name: 'All jobs' }).click();
+  await page.getByTestId('classify-jobs').getByText(benchmark).waitFor();
+  await shot(page, 'classify-list');
+  // Deleting the job (after a confirmation) removes it from the list.
+  await page.getByTestId('classify-jobs').getByRole('link').first().click();
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete job' }).click();
+  await page.getByTestId('classify-form').waitFor();
+  assert.equal(await page.getByTestId('classify-jobs').count(), 0);
   errors.check();
   await page.close();
 });

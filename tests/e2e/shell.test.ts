@@ -16,7 +16,7 @@ test('an empty store shows what to do next in every section', { skip }, async ()
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url);
   await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();
-  for (const [section, heading] of [['Runs', 'No runs yet'], ['Compare', 'Nothing to compare yet'], ['Classify', 'No classification jobs yet']]) {
+  for (const [section, heading] of [['Runs', 'No runs yet'], ['Compare', 'Nothing to compare yet'], ['Classify', 'No trained model yet']]) {
     await page.getByRole('link', { name: section, exact: true }).click();
     await page.getByRole('heading', { name: heading }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, `empty-${section.toLowerCase()}.png`) });
