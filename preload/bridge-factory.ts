@@ -31,7 +31,7 @@ function isEventMessage(value: unknown): value is EventMessage {
  * main process's envelope, unwrapped in the renderer) and per event stream. A single IPC listener fans events out to subscribers; each subscription returns its
  * unsubscribe function.
  */
-export function createIpcBridge(ipc: IpcRendererLike): IpcBridge {
+export function createIpcBridge(ipc: IpcRendererLike, pathForFile: (file: unknown) => string = () => ''): IpcBridge {
   const listeners = new Map<EventName, Set<(payload: never) => void>>(EVENT_NAMES.map((name) => [name, new Set()]));
   ipc.on(EVENT_CHANNEL, (_event, message) => {
     if (!isEventMessage(message)) return;
@@ -67,5 +67,14 @@ export function createIpcBridge(ipc: IpcRendererLike): IpcBridge {
     ]),
   ) as IpcBridge['events'];
 
-  return Object.freeze({ transport: 'electron' as const, request: Object.freeze(request), events: Object.freeze(events) });
+  // Only the path of a File the user dropped is answered; anything else is ''.
+  const pathOfDropped = (file: unknown): string => {
+    try {
+      return pathForFile(file);
+    } catch {
+      return '';
+    }
+  };
+
+  return Object.freeze({ transport: 'electron' as const, request: Object.freeze(request), events: Object.freeze(events), pathOfDropped });
 }

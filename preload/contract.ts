@@ -185,6 +185,11 @@ export interface Bridge {
   readonly request: { [K in RequestName]: (args: RequestArgs<K>) => Promise<RequestResult<K>> };
   /** Each subscription returns its unsubscribe function. */
   readonly events: { [K in EventName]: (listener: (payload: Events[K]) => void) => () => void };
+  /**
+   * Where a File dropped on the window lives on disk (a dropped folder classifies it); null in
+   * browser mode, where the page is never told paths.
+   */
+  readonly pathOfDropped: (file: unknown) => string | null;
 }
 
 /**
@@ -196,6 +201,8 @@ export interface IpcBridge {
   readonly transport: 'electron';
   readonly request: { [K in RequestName]: (args: RequestArgs<K>) => Promise<Envelope<RequestResult<K>>> };
   readonly events: Bridge['events'];
+  /** webUtils.getPathForFile: '' for a File not backed by a file on disk. */
+  readonly pathOfDropped: (file: unknown) => string;
 }
 
 // Runtime name lists, typed so that a request or event missing here is a compile error.

@@ -26,6 +26,17 @@ test('an empty store shows what to do next in every section', { skip }, async ()
   assert.equal(await page.getByTestId('store-path').textContent(), path.join(emptyHome, 'langlab.db'));
   assert.match((await page.getByTestId('settings-providers').textContent()) ?? '', /cpu/);
   await page.screenshot({ path: path.join(SHOTS, 'settings.png') });
+  // A file dropped on the window: the page stays (no navigation to the file) and, since browser
+  // mode is never told where a dropped folder lives, Classify says to type the path.
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['x = 1\n'], 'project', { type: '' }));
+    window.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, cancelable: true }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+  });
+  await page.getByTestId('dropped-note').waitFor();
+  assert.match(page.url(), /#\/classify\?dropped=1$/);
+  assert.match((await page.getByTestId('dropped-note').textContent()) ?? '', /type its path/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -27,7 +27,7 @@ function fakeIpc(answer: (channel: string, args: unknown) => unknown = () => ({ 
 test('every contract request and event has a function, and nothing else is exposed', () => {
   const bridge = createIpcBridge(fakeIpc().ipc);
   assert.equal(bridge.transport, 'electron');
-  assert.deepEqual(Object.keys(bridge).sort(), ['events', 'request', 'transport']);
+  assert.deepEqual(Object.keys(bridge).sort(), ['events', 'pathOfDropped', 'request', 'transport']);
   assert.deepEqual(Object.keys(bridge.request).sort(), [...REQUEST_NAMES].sort());
   assert.deepEqual(Object.keys(bridge.events).sort(), [...EVENT_NAMES].sort());
   for (const name of REQUEST_NAMES) assert.equal(typeof bridge.request[name], 'function');
@@ -92,4 +92,20 @@ test('unknown or malformed event messages are ignored, and a throwing listener d
   emit({ name: 'not.an.event', payload: {} });
   emit({ name: 'app.log', payload: { level: 'warn', message: 'still heard', time: 1 } });
   assert.deepEqual(seen, ['still heard']);
+});
+
+test("a dropped file's path comes from the preload's webUtils; no path (or a failing lookup) is null in the page", () => {
+  const seen: unknown[] = [];
+  const ipcBridge = createIpcBridge(fakeIpc().ipc, (file) => {
+    seen.push(file);
+    if (file === 'constructed') return '';
+    if (file === 'not a file') throw new TypeError('not a File');
+    return '/home/me/src/project';
+  });
+  const bridge = bridgeFromIpc(ipcBridge);
+  assert.equal(bridge.pathOfDropped('dropped'), '/home/me/src/project');
+  assert.equal(bridge.pathOfDropped('constructed'), null);
+  assert.equal(bridge.pathOfDropped('not a file'), null);
+  assert.deepEqual(seen, ['dropped', 'constructed', 'not a file']);
+  assert.equal(bridgeFromIpc(createIpcBridge(fakeIpc().ipc)).pathOfDropped('x'), null, 'without webUtils nothing is answered');
 });

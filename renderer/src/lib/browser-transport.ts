@@ -70,6 +70,7 @@ export function createBrowserBridge(location: Location): Bridge {
         return () => set.delete(wrapped);
       },
   });
-  return { transport: 'browser', request, events } satisfies Bridge;
+  // A browser never tells a page where a dropped file lives.
+  return { transport: 'browser', request, events, pathOfDropped: () => null } satisfies Bridge;
 }
 

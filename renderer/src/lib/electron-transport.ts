@@ -13,5 +13,5 @@ export function bridgeFromIpc(ipc: IpcBridge): Bridge {
       return unwrapEnvelope(String(name), await send(args ?? {}));
     },
   });
-  return { transport: 'electron', request, events: ipc.events };
+  return { transport: 'electron', request, events: ipc.events, pathOfDropped: (file) => ipc.pathOfDropped(file) || null };
 }

@@ -60,7 +60,8 @@ test('run as a sandboxed preload, the bundle exposes exactly one typed bridge an
     invoke: async (channel: string) => (invokes.push(channel), { ok: true, result: 'fine' }),
     on: () => ipcRenderer,
   };
-  const electron = { contextBridge: { exposeInMainWorld: (key: string, value: unknown) => void exposed.push({ key, value }) }, ipcRenderer };
+  const webUtils = { getPathForFile: (file: unknown) => (file === 'dropped folder' ? '/home/me/src/project' : '') };
+  const electron = { contextBridge: { exposeInMainWorld: (key: string, value: unknown) => void exposed.push({ key, value }) }, ipcRenderer, webUtils };
   const module = { exports: {} };
   const sandboxRequire = (id: string) => {
     if (id === 'electron') return electron;
@@ -75,6 +76,8 @@ test('run as a sandboxed preload, the bundle exposes exactly one typed bridge an
   assert.ok(!JSON.stringify(Object.keys(bridge)).includes('ipc'));
   assert.deepEqual(await bridge.request['runs.tags']({}), { ok: true, result: 'fine' });
   assert.deepEqual(invokes, ['langlab:runs.tags']);
+  assert.equal(bridge.pathOfDropped('dropped folder'), '/home/me/src/project');
+  assert.equal(bridge.pathOfDropped({}), '');
 });
 
 // Stands in for Electron's module inside a plain Node process, to run the real bundle once.
