@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { AppInfo } from '../../preload/contract.ts';
 import { acquireInstanceLock } from '../store/lock.ts';
 import { dataDirectory, storePath } from '../store/paths.ts';
@@ -41,6 +42,9 @@ export interface BackendOptions {
  * Starts the app's backend: takes the single-instance lock on the data folder, opens the store
  * (recovering runs a crash left RUNNING) and builds the service. Shared by Electron and browser mode.
  */
+/** A classification job runs its model on every core (the Try it box keeps to one). */
+const BATCH_THREADS = os.availableParallelism();
+
 export function startBackend(options: BackendOptions): Backend {
   const dataDir = options.dataDir ?? dataDirectory();
   const lock = acquireInstanceLock(dataDir, options.runtime === 'electron' ? 'desktop app' : 'browser mode');
@@ -62,7 +66,7 @@ export function startBackend(options: BackendOptions): Backend {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const tasks = new TaskRegistry((info) => events.emit('task.progress', info));
-  const classify = new ClassifyJobs({ db: store.db, events, predict: (modelDir, texts) => runs.predictor.predict(modelDir, texts) });
+  const classify = new ClassifyJobs({ db: store.db, events, predict: (modelDir, texts) => runs.predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
   const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, tasks, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
   return {
     dispatch,

@@ -10,12 +10,12 @@ import type { PredictReply, PredictRequest } from './predictor.ts';
 const KEEP = 2;
 const cache = new Map<string, Promise<Classifier>>();
 
-async function classifier(dir: string): Promise<Classifier> {
+async function classifier(dir: string, threads: number): Promise<Classifier> {
   // A resumed run exports again into the same folder: the model file's time tells them apart.
-  const key = `${dir}\n${fs.statSync(path.join(dir, EXPORT_FILES.model)).mtimeMs}`;
+  const key = `${dir}\n${fs.statSync(path.join(dir, EXPORT_FILES.model)).mtimeMs}\n${threads}`;
   let loaded = cache.get(key);
   if (!loaded) {
-    loaded = Classifier.load(dir, { intraOpNumThreads: 1 });
+    loaded = Classifier.load(dir, { intraOpNumThreads: threads });
     cache.set(key, loaded);
     loaded.catch(() => cache.delete(key));
     while (cache.size > KEEP) {
@@ -32,7 +32,7 @@ async function classifier(dir: string): Promise<Classifier> {
 
 parentPort!.on('message', (req: PredictRequest) => {
   const reply = (r: PredictReply) => parentPort!.postMessage(r);
-  classifier(req.modelDir)
+  classifier(req.modelDir, req.threads ?? 1)
     .then((c) => c.predict(req.texts, { topK: req.topK }))
     .then(
       (results) => reply({ id: req.id, results }),

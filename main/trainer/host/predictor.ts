@@ -11,6 +11,8 @@ export interface PredictRequest {
   modelDir: string;
   texts: string[];
   topK?: number;
+  /** ONNX Runtime's intra-op threads for this model: 1 for the Try it box, every core for a batch job. */
+  threads?: number;
 }
 
 export type PredictReply = { id: number; results: RankedLabel[][] } | { id: number; error: string };
@@ -25,14 +27,14 @@ export class Predictor {
 
   constructor(private readonly entry: string | URL = ENTRY) {}
 
-  predict(modelDir: string, texts: string[], topK?: number): Promise<RankedLabel[][]> {
+  predict(modelDir: string, texts: string[], topK?: number, threads?: number): Promise<RankedLabel[][]> {
     const worker = this.#start();
     // Keep the process alive while an answer is due, and only then.
     worker.ref();
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}) } satisfies PredictRequest);
+      worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}), ...(threads !== undefined ? { threads } : {}) } satisfies PredictRequest);
     });
   }
 
