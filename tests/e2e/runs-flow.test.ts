@@ -136,6 +136,9 @@ test('add the small benchmark dataset, train a tiny model from the form, watch i
   assert.ok(classified >= 300, `${classified} files classified`);
   await page.getByTestId('results').locator('tbody tr').first().waitFor();
   await shot(page, 'classify-job');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'classify-job-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   // Filtering by one language lists only its files.
   const first = languages.first();
   const chosen = (await first.locator('button').textContent())!.trim();
