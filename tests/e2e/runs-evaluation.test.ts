@@ -75,6 +75,8 @@ test('a finished run shows its curves, a sortable report and a confusion matrix 
     // The diagonal cell pages its nine files.
     await matrix.locator('[data-row="java"][data-col="java"]').click();
     await files.getByText('java, predicted correctly').waitFor();
+    // As above, the heading can show before the page of files: wait for the ninth.
+    await files.getByTestId('cell-file').nth(8).waitFor();
     assert.equal(await files.getByTestId('cell-file').count(), 9);
 
     // Try it ranks pasted code.
