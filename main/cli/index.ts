@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { LanglabError } from '../errors.ts';
 import type { CliCommand } from './command.ts';
+import { classifyCommand } from './classify.ts';
 import { datasetCommand } from './dataset.ts';
 import { evalCommand } from './eval.ts';
 import { infoCommand } from './info.ts';
@@ -10,7 +11,7 @@ import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import { trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, evalCommand, predictCommand, runsCommand, infoCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

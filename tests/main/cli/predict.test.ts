@@ -9,6 +9,7 @@ import { storePath } from '../../../main/store/paths.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { seedDataset, seedFinishedRun } from '../../helpers/seed.ts';
 import { tempDir } from '../../helpers/temp.ts';
+import { makeTree } from '../data/helpers.ts';
 
 function langlab(args: string[], home: string) {
   const r = spawnSync(process.execPath, [path.resolve('bin/langlab.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LANGLAB_HOME: home } });
@@ -53,4 +54,43 @@ test('predict with a run that has no exported model says why', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, new RegExp(`Run ${runId} has no exported model`));
   assert.match(langlab(['predict', '/no/such/folder', 'x.py'], home).stderr, /neither a run id nor an exported model folder/);
+});
+
+test('classify lists every text file under a folder with its label, then the breakdown; --disagreeing keeps the mismatches', () => {
+  const home = tempDir();
+  const model = path.join(home, 'model');
+  const labels = ['javascript', 'python'];
+  const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 32 });
+  exportClassifier(model, { family: 'scratch', config, weights: initScratchWeights(config, 3), labels });
+  const root = makeTree({
+    'src/a.py': 'def f():\n    return 1\n',
+    'src/b.js': 'const x = () => 1;\n',
+    'src/notes.txt': 'plain words\n',
+    'node_modules/dep/index.js': 'module.exports = 1;\n',
+    'blob.bin': Buffer.from([0, 1, 2]),
+  });
+
+  const r = langlab(['classify', model, root, '--json'], home);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; label: string; confidence: number; extension_label: string | null; top: { label: string; probability: number }[] });
+  assert.deepEqual(lines.map((l) => l.path).sort(), ['src/a.py', 'src/b.js', 'src/notes.txt']);
+  const py = lines.find((l) => l.path === 'src/a.py')!;
+  assert.equal(py.extension_label, 'python');
+  assert.equal(lines.find((l) => l.path === 'src/notes.txt')!.extension_label, null);
+  for (const l of lines) {
+    assert.ok(labels.includes(l.label));
+    assert.equal(l.confidence, l.top[0].probability);
+  }
+  assert.match(r.stderr, /3 files classified under .*, 2 left out/);
+
+  const only = langlab(['classify', model, root, '--json', '--disagreeing'], home);
+  assert.equal(only.status, 0, only.stderr);
+  const mismatched = lines.filter((l) => l.extension_label !== null && l.extension_label !== l.label).map((l) => l.path);
+  assert.deepEqual(only.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { path: string }).path), mismatched);
+
+  const notFolder = langlab(['classify', model, path.join(root, 'src/a.py')], home);
+  assert.equal(notFolder.status, 2);
+  assert.match(notFolder.stderr, /a\.py is not a folder/);
+  fs.rmSync(path.join(model, 'langlab-model.json'));
+  assert.match(langlab(['classify', model, root], home).stderr, /neither a run id nor an exported model folder/);
 });
