@@ -8,6 +8,7 @@ import type { RankedLabel } from '../../preload/contract.ts';
 import { GitignoreSet } from '../data/gitignore.ts';
 import { labelForLanguage, languageForFileName } from '../data/linguist.ts';
 import { displayPath } from '../data/path-bytes.ts';
+import { mapBounded } from '../data/pool.ts';
 import { cancelled, ProgressReporter } from '../data/progress.ts';
 import { contentVerdict, fileNameVerdict, repositoryFolderCheck } from '../data/repo-filters.ts';
 import { decodeText } from '../data/text-check.ts';
@@ -18,6 +19,8 @@ import type { ClassifiedRow } from '../store/jobs.ts';
 export const CLASSIFY_MAX_BYTES = 1024 * 1024;
 /** Files read and classified together. */
 export const CLASSIFY_BATCH = 64;
+/** Files of a batch read at once. */
+const READ_CONCURRENCY = 8;
 /** `.yaml` is YAML in a repository, though Linguist also lists dialects for it. */
 const OVERRIDES = new Map<string, string | null>([['.yaml', 'YAML']]);
 
@@ -44,6 +47,18 @@ export function extensionLabel(fileName: string, labels: readonly string[]): str
   if (known) return known;
   const ext = path.posix.extname(fileName).slice(1).toLowerCase();
   return labels.find((l) => l.toLowerCase() === ext) ?? null;
+}
+
+/** A file's text, or null when it is binary, not UTF-8, empty, generated or unreadable (removed since the walk). */
+async function readText(entry: WalkEntry): Promise<string | null> {
+  try {
+    const bytes = await fsp.readFile(entry.abs);
+    if (await isBinaryFile(bytes, bytes.length)) return null;
+    const decoded = decodeText(bytes);
+    return 'text' in decoded && !contentVerdict(decoded.text) ? decoded.text : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Walks `root`, then classifies its text files batch by batch. Resolves with the final counters. */
@@ -84,20 +99,14 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
 
   for (let i = 0; i < files.length; i += batchSize) {
     check();
+    // Read with the bounded concurrency the dataset scans use; null for a file left out.
+    const texts = await mapBounded(files.slice(i, i + batchSize), READ_CONCURRENCY, readText);
     const read: { rel: string; size: number; text: string }[] = [];
-    for (const entry of files.slice(i, i + batchSize)) {
-      const rel = displayPath(entry.rel);
-      let text: string | null = null;
-      try {
-        const bytes = await fsp.readFile(entry.abs);
-        const decoded = (await isBinaryFile(bytes, bytes.length)) ? null : decodeText(bytes);
-        if (decoded && 'text' in decoded && !contentVerdict(decoded.text)) text = decoded.text;
-      } catch {
-        // Unreadable (removed or locked since the walk): counted as left out.
-      }
+    texts.forEach((text, k) => {
+      const entry = files[i + k];
       if (text === null) counts.skipped++;
-      else read.push({ rel, size: entry.size, text });
-    }
+      else read.push({ rel: displayPath(entry.rel), size: entry.size, text });
+    });
     const ranked = read.length > 0 ? await o.predict(read.map((r) => r.text)) : [];
     check();
     const rows = read.map((r, k): ClassifiedRow => ({

@@ -25,7 +25,7 @@ export class ClassifyJobs {
 
   constructor(private readonly o: ClassifyJobsOptions) {}
 
-  /** Creates the job and starts it; resolves with its id once the row exists. */
+  /** Creates the job's row and starts it in the background; returns its id (a model without labels throws first). */
   start(job: { runId: number | null; modelDir: string; root: string }): number {
     const labels = modelLabels(job.modelDir);
     const { db, events } = this.o;

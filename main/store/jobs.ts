@@ -7,7 +7,6 @@ import type {
   ClassificationJobSummary,
   ClassificationResultsQuery,
   ClassifiedFileInfo,
-  RankedLabel,
 } from '../../preload/contract.ts';
 
 interface JobRow {

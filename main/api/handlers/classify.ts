@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { ClassifyRequests } from '../../../preload/contract.ts';
 import { LanglabError } from '../../errors.ts';
 import { deleteJob, getJob, getJobDetail, listJobs, listResults } from '../../store/jobs.ts';
-import { getRun } from '../../store/runs.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
@@ -30,8 +29,7 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
   return {
     'classify.jobs': async () => listJobs(db),
     'classify.start': async ({ runId, root }) => {
-      getRun(db, runId); // NOT_FOUND names the run
-      const modelDir = exportedModelDir(db, ctx.dataDir, runId);
+      const modelDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
       const id = ctx.classify.start({ runId, modelDir, root: await checkedFolder(root) });
       return getJob(db, id)!;
     },
