@@ -3,7 +3,7 @@
 // by contract.ts. Types only (plus the compile-checked name lists). The report's shapes are
 // defined here once; main/data's scan result reuses them.
 
-import type { DatasetSummary, NoArgs } from './contract.ts';
+import type { DatasetSummary, NoArgs, SplitCounts } from './contract.ts';
 
 export type DatasetSplit = 'train' | 'validation' | 'test';
 
@@ -51,6 +51,21 @@ export interface LengthHistogram {
  * as a first page with their totals; the rest is paged with `datasets.skippedFiles`,
  * `datasets.duplicates`, `datasets.conflicts` and `datasets.nearDuplicates`.
  */
+/** A class's projects: how many, how they fall in the splits, and how much the largest weighs. */
+export interface ClassProjectsInfo {
+  label: string;
+  /** 'project': validation and test hold out whole projects; 'file': too few projects, split file by file; 'column': the table's split column. */
+  split: 'project' | 'file' | 'column';
+  /** Distinct named projects (files without one are not counted). */
+  projects: number;
+  /** Distinct named projects in each split. */
+  bySplit: SplitCounts;
+  /** Files that name no project. */
+  unnamedFiles: number;
+  /** The class's largest project and its share of the class's files (0 to 1); null when none is named. */
+  largest: { project: string; share: number } | null;
+}
+
 export interface DatasetReportInfo extends DatasetSummary {
   roots: string[];
   /** `listed`: how many paths are stored for the reason (`count` may be larger; `files` is the first page). */
@@ -69,6 +84,8 @@ export interface DatasetReportInfo extends DatasetSummary {
   /** True when the scan found more pairs than it kept. */
   nearDuplicatesTruncated: boolean;
   lengthHistogram: LengthHistogram;
+  /** Per class, in the order of `classes`. */
+  projects: ClassProjectsInfo[];
   options: Record<string, unknown>;
 }
 
@@ -80,6 +97,8 @@ export interface DatasetFileInfo {
   split: DatasetSplit;
   size: number;
   sha256: string;
+  /** The project the file comes from; null when the dataset names none for it. */
+  project: string | null;
 }
 
 export interface DatasetFileText {

@@ -63,8 +63,16 @@ export interface DatasetSummary {
   fingerprint: string;
   classes: ClassCount[];
   splits: SplitCounts;
+  /**
+   * How validation and test were drawn: whole projects held out ('project'), file by file
+   * ('file': the input named no projects, or too few), 'mixed' (some classes had too few
+   * projects), or given by the table's split column ('column').
+   */
+  splitKind: DatasetSplitKind;
   createdAt: number;
 }
+
+export type DatasetSplitKind = 'project' | 'file' | 'mixed' | 'column';
 
 export interface RunsQuery {
   /** Matches run name, dataset name, model, note and tags. */

@@ -1,7 +1,8 @@
 import { LanglabError } from '../errors.ts';
 import { datasetFromFolder, datasetFromRepositories, datasetFromTable } from '../data/index.ts';
 import type { CommonOptions, DatasetResult, ScanProgress } from '../data/types.ts';
-import { deleteDataset, getDataset, listDatasets, saveDataset, type DatasetReport } from '../store/datasets.ts';
+import { classProjects, deleteDataset, getDataset, listDatasets, saveDataset, type DatasetReport } from '../store/datasets.ts';
+import type { ClassProjectsInfo } from '../../preload/contract.ts';
 import { dataDirectory, storePath } from '../store/paths.ts';
 import { openStore } from '../store/store.ts';
 import { promises as fsp } from 'node:fs';
@@ -69,8 +70,8 @@ function commonOptions(p: Parsed, signal: AbortSignal, onProgress?: (s: ScanProg
 }
 
 /** The JSON every dataset command prints: the saved report plus its id. */
-export function reportJson(report: DatasetReport): Record<string, unknown> {
-  return { ...report };
+export function reportJson(report: DatasetReport, projects: ClassProjectsInfo[]): Record<string, unknown> {
+  return { ...report, projects };
 }
 
 /** Writes a one-line, overwritten progress display to stderr (a line per phase when not a TTY). */
@@ -90,7 +91,7 @@ function progressPrinter(): { onProgress: (s: ScanProgress) => void; done: () =>
   };
 }
 
-function printReport(r: DatasetReport): void {
+function printReport(r: DatasetReport, projects: ClassProjectsInfo[]): void {
   const out: string[] = [];
   out.push(`Dataset ${r.id}: ${r.name} (${r.kind}) from ${r.roots.join(', ')}`);
   out.push(`fingerprint ${r.fingerprint}`);
@@ -100,11 +101,28 @@ function printReport(r: DatasetReport): void {
   for (const c of r.classes) out.push(`${c.label.padEnd(width)}  ${String(c.files).padStart(7)}  ${String(c.bytes).padStart(11)}`);
   out.push('');
   out.push(`splits: train ${r.splits.train}, validation ${r.splits.validation}, test ${r.splits.test}`);
+  out.push(...projectLines(projects));
   if (r.skipped.length) out.push(`skipped: ${r.skipped.map((s) => `${s.reason} ${s.count}`).join(', ')}`);
   out.push(`duplicates: ${r.duplicates.reduce((n, d) => n + d.dropped.length, 0)} dropped copies; conflicts: ${r.conflicts.length} (all copies dropped)`);
   out.push(`near-duplicate pairs across splits: ${r.nearDuplicates.length}${r.nearDuplicatesTruncated ? ' (more not listed)' : ''}`);
   for (const n of r.nearDuplicates.slice(0, 10)) out.push(`  ${n.similarity.toFixed(2)}  ${n.a} (${n.aSplit})  ~  ${n.b} (${n.bSplit})`);
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** How each class was split, and a warning naming the classes that could not hold out projects. */
+function projectLines(projects: ClassProjectsInfo[]): string[] {
+  const named = projects.filter((c) => c.projects > 0);
+  if (named.length === 0) return ['projects: none named, so the split is per file (lay files out as <class>/<project>/... or add a project column)'];
+  const lines = ['projects (train/validation/test, largest project share):'];
+  for (const c of projects) {
+    const largest = c.largest ? `, largest ${c.largest.project} ${(100 * c.largest.share).toFixed(0)}%` : '';
+    lines.push(`  ${c.label}: ${c.projects} (${c.bySplit.train}/${c.bySplit.validation}/${c.bySplit.test}), split ${c.split === 'project' ? 'by project' : c.split === 'file' ? 'per file' : 'as given'}${largest}`);
+  }
+  const fallback = projects.filter((c) => c.split === 'file' && c.projects > 0).map((c) => c.label);
+  if (fallback.length) {
+    lines.push(`warning: ${fallback.join(', ')} ${fallback.length === 1 ? 'has' : 'have'} fewer than three projects and ${fallback.length === 1 ? 'was' : 'were'} split per file; their test figures overstate accuracy on new code. Add files from more projects.`);
+  }
+  return lines;
 }
 
 async function scan(kind: 'add' | 'build', p: Parsed, signal: AbortSignal, onProgress?: (s: ScanProgress) => void): Promise<DatasetResult> {
@@ -171,8 +189,9 @@ async function run(argv: string[], ctx: { storePath?: string } = {}): Promise<nu
       }
       const id = saveDataset(store.db, result);
       const report = getDataset(store.db, id)!;
-      if (p.json) process.stdout.write(JSON.stringify(reportJson(report), null, 2) + '\n');
-      else printReport(report);
+      const projects = classProjects(store.db, id);
+      if (p.json) process.stdout.write(JSON.stringify(reportJson(report, projects), null, 2) + '\n');
+      else printReport(report, projects);
       return 0;
     }
     if (sub === 'list') {
@@ -196,8 +215,9 @@ async function run(argv: string[], ctx: { storePath?: string } = {}): Promise<nu
     }
     const report = getDataset(store.db, id);
     if (!report) throw new LanglabError('NOT_FOUND', `There is no dataset ${id}; see \`langlab dataset list\`.`);
-    if (p.json) process.stdout.write(JSON.stringify(reportJson(report), null, 2) + '\n');
-    else printReport(report);
+    const projects = classProjects(store.db, id);
+    if (p.json) process.stdout.write(JSON.stringify(reportJson(report, projects), null, 2) + '\n');
+    else printReport(report, projects);
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

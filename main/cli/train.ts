@@ -147,6 +147,9 @@ export function trainResultJson(store: Store, runId: number, wallSeconds: number
     epochs: num('epochs_completed'),
     best_val_loss: num('best_val_loss'),
     best_val_accuracy: num('best_val_accuracy'),
+    // The kind of split the test figure comes from: 'project' only when every class held out whole projects.
+    split: run.params.dataset_split === 'project' ? 'project' : 'file',
+    split_detail: typeof run.params.dataset_split === 'string' ? run.params.dataset_split : 'file',
     test_accuracy: test ? test.accuracy : null,
     macro_f1: test ? test.macro.f1 : null,
     wall_seconds: num('wall_seconds') ?? Math.round(wallSeconds * 1000) / 1000,

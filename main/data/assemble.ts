@@ -3,7 +3,7 @@ import { datasetFingerprint } from './fingerprint.ts';
 import { findCrossSplitNearDuplicates, type SignedFile } from './near-duplicates.ts';
 import { mapBounded } from './pool.ts';
 import type { ProgressReporter } from './progress.ts';
-import { DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION, stratifiedSplit } from './split.ts';
+import { DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION, projectSplit, type ClassSplitKind } from './split.ts';
 import type { SkipLog } from './skip-log.ts';
 import type {
   ClassSummary,
@@ -17,7 +17,8 @@ import type {
 } from './types.ts';
 
 /** A readable file with its label, before duplicates are removed and splits assigned. */
-export interface Candidate extends Omit<DatasetFile, 'split'> {
+export interface Candidate extends Omit<DatasetFile, 'split' | 'project'> {
+  project?: string | null;
   /** From a table's split column. */
   split?: Split;
   /** null when the text is too short to compare. */
@@ -85,9 +86,10 @@ export async function assembleDataset(input: AssembleInput): Promise<DatasetResu
   }
 
   const given = kept.every((c) => c.split !== undefined);
-  const splits = given ? kept.map((c) => c.split!) : stratifiedSplit(kept, seed, testFraction, validationFraction);
+  const bySplitter = given ? null : projectSplit(kept, seed, testFraction, validationFraction);
+  const splits = bySplitter ? bySplitter.splits : kept.map((c) => c.split!);
   const files: DatasetFile[] = kept.map((c, i) => {
-    const f: DatasetFile = { root: c.root, path: c.path, label: c.label, size: c.size, sha256: c.sha256, split: splits[i] };
+    const f: DatasetFile = { root: c.root, path: c.path, label: c.label, size: c.size, sha256: c.sha256, split: splits[i], project: c.project ?? null };
     if (c.pathBytes) f.pathBytes = c.pathBytes;
     if (c.text !== undefined) f.text = c.text;
     return f;
@@ -138,10 +140,17 @@ export async function assembleDataset(input: AssembleInput): Promise<DatasetResu
       seed,
       testFraction,
       validationFraction,
-      splitFrom: given ? 'column' : 'stratified',
+      splitFrom: bySplitter ? splitKindOf(bySplitter.byClass) : 'column',
+      ...(bySplitter ? { splitByClass: bySplitter.byClass } : {}),
       ...input.recordedOptions,
     },
   };
+}
+
+/** 'project' when every class held out whole projects, 'file' when none could, else 'mixed'. */
+function splitKindOf(byClass: Record<string, ClassSplitKind>): 'project' | 'file' | 'mixed' {
+  const kinds = new Set(Object.values(byClass));
+  return kinds.size === 1 ? [...kinds][0] : 'mixed';
 }
 
 function checkFraction(what: string, value: number): void {

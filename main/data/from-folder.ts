@@ -20,7 +20,7 @@ const BATCH = 256;
 
 /**
  * The reference layout: one sub-folder per class, every regular file below it (at any depth)
- * labelled with the sub-folder's name.
+ * labelled with the sub-folder's name; a folder inside a class folder is a project.
  */
 export async function datasetFromFolder(folder: string, options: FolderOptions = {}): Promise<DatasetResult> {
   const { abs } = await requirePath(folder, 'folder');
@@ -44,7 +44,7 @@ export async function datasetFromFolder(folder: string, options: FolderOptions =
       checkFile: (_rel, size) => (size > maxBytes ? 'oversize' : null),
     }, [rootId]);
     for await (const entry of walk) {
-      batch.push({ entry, root: 0, label });
+      batch.push({ entry, root: 0, label, project: projectOf(entry.rel) });
       if (batch.length >= BATCH) {
         candidates.push(...(await readCandidates(batch, ctx)));
         batch = [];
@@ -64,6 +64,15 @@ export async function datasetFromFolder(folder: string, options: FolderOptions =
     recordedOptions: { maxBytes },
     describe: `The folder ${abs}`,
   });
+}
+
+/**
+ * The optional second level of the layout, `<class>/<project>/...`: a file directly in its class
+ * folder names no project.
+ */
+function projectOf(rel: Buffer): string | null {
+  const parts = displayPath(rel).split('/');
+  return parts.length > 2 ? parts[1] : null;
 }
 
 /**

@@ -133,7 +133,9 @@ export async function datasetFromRepositories(folders: string[], options: Reposi
     let next = 0;
     while (hashes.size < cap && next < order.length) {
       const want = cap - hashes.size;
-      const batch: Located[] = order.slice(next, next + Math.min(256, want + 8)).map((f) => ({ entry: f.entry, root: f.root, label: language }));
+      const batch: Located[] = order
+        .slice(next, next + Math.min(256, want + 8))
+        .map((f) => ({ entry: f.entry, root: f.root, label: language, project: projectName(roots, f) }));
       next += batch.length;
       for (const c of await readCandidates(batch, ctx)) {
         if (hashes.size >= cap && !hashes.has(c.sha256)) continue;
@@ -162,6 +164,13 @@ export async function datasetFromRepositories(folders: string[], options: Reposi
     recordedOptions: { top: options.top ?? null, minFiles, cap, maxBytes, overrides: options.overrides ?? {}, languages: options.languages ?? null, sampling },
     describe: roots.length === 1 ? `The folder ${roots[0]}` : `The folders ${roots.join(', ')}`,
   });
+}
+
+/** The project as a person reads it: the top-level folder, under its root's name when there are several roots. */
+function projectName(roots: readonly string[], f: Found): string {
+  const top = f.project.slice(f.project.indexOf(':') + 1);
+  const name = top === '.' ? path.basename(roots[f.root]) : top;
+  return roots.length > 1 && top !== '.' ? `${path.basename(roots[f.root])}/${name}` : name;
 }
 
 /**

@@ -26,6 +26,8 @@ interface Row {
   text: Buffer | string;
   label: string;
   split?: Split;
+  /** The project column's value, '' when the row leaves it empty; absent without the column. */
+  project?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -46,6 +48,8 @@ export async function datasetFromTable(file: string, options: TableOptions = {})
 
   const candidates: Candidate[] = [];
   let withSplit = 0;
+  let firstWithoutProject = 0;
+  let withProject = 0;
   const rows = format === 'csv' ? csvRows(abs, base, skips) : jsonlRows(abs, base, skips);
   for await (const row of rows) {
     const where = `${base}:${row.line}`;
@@ -73,10 +77,21 @@ export async function datasetFromTable(file: string, options: TableOptions = {})
       candidate.split = row.split;
       withSplit++;
     }
+    if (row.project) {
+      candidate.project = row.project;
+      withProject++;
+    } else if (firstWithoutProject === 0) firstWithoutProject = row.line;
     candidates.push(candidate);
   }
   if (withSplit > 0 && withSplit < candidates.length) {
     throw new LanglabError('INVALID_ARGUMENT', `${abs}: some rows name a split and others do not. Give every row a split, or none.`);
+  }
+  if (withProject > 0 && firstWithoutProject > 0) {
+    throw new LanglabError(
+      'INVALID_ARGUMENT',
+      `${abs}: ${withProject} of ${candidates.length} rows name a project but the others leave it empty (the first at line ${firstWithoutProject}). ` +
+        'Give every row its project (the repository or package it comes from), or remove the project column to split file by file.',
+    );
   }
 
   return assembleDataset({
@@ -93,7 +108,7 @@ export async function datasetFromTable(file: string, options: TableOptions = {})
 }
 
 async function* csvRows(abs: string, base: string, skips: SkipLog): AsyncGenerator<Row> {
-  let columns: { text: number; label: number; split: number; count: number } | null = null;
+  let columns: { text: number; label: number; split: number; project: number; count: number } | null = null;
   for await (const record of parseCsv(createReadStream(abs), base)) {
     if (!columns) {
       const names = record.fields.map((f) => f.toString('utf8').replace(/^\uFEFF/, '').trim().toLowerCase());
@@ -107,7 +122,7 @@ async function* csvRows(abs: string, base: string, skips: SkipLog): AsyncGenerat
             'The first line must name the columns, e.g. text,label,split.',
         );
       }
-      columns = { text, label, split: names.indexOf('split'), count: names.length };
+      columns = { text, label, split: names.indexOf('split'), project: names.indexOf('project'), count: names.length };
       continue;
     }
     if (record.fields.length !== columns.count) {
@@ -119,14 +134,16 @@ async function* csvRows(abs: string, base: string, skips: SkipLog): AsyncGenerat
     }
     let label: string;
     let splitValue = '';
+    let project: string | undefined;
     try {
       label = utf8.decode(record.fields[columns.label]).trim();
       if (columns.split >= 0) splitValue = utf8.decode(record.fields[columns.split]);
+      if (columns.project >= 0) project = utf8.decode(record.fields[columns.project]).trim();
     } catch {
       skips.add('not-utf8', `${base}:${record.line}`);
       continue;
     }
-    yield makeRow(base, record.line, record.fields[columns.text], label, columns.split >= 0 ? splitValue : undefined);
+    yield makeRow(base, record.line, record.fields[columns.text], label, columns.split >= 0 ? splitValue : undefined, project);
   }
   if (!columns) throw new LanglabError('INVALID_ARGUMENT', `${base} is empty: a header line with text,label columns was expected.`);
 }
@@ -159,10 +176,13 @@ async function* jsonlRows(abs: string, base: string, skips: SkipLog): AsyncGener
         throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the "${key}" field is missing or not a string.`);
       }
     }
-    if (obj.split !== undefined && typeof obj.split !== 'string') {
-      throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the "split" field must be a string.`);
+    for (const key of ['split', 'project'] as const) {
+      if (obj[key] !== undefined && obj[key] !== null && typeof obj[key] !== 'string') {
+        throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the "${key}" field must be a string.`);
+      }
     }
-    yield makeRow(base, line, obj.text as string, (obj.label as string).trim(), obj.split as string | undefined);
+    const project = typeof obj.project === 'string' ? obj.project.trim() : obj.project === null ? '' : undefined;
+    yield makeRow(base, line, obj.text as string, (obj.label as string).trim(), (obj.split as string | null | undefined) ?? undefined, project);
   };
   for await (const chunk of createReadStream(abs) as AsyncIterable<Buffer>) {
     let data: Buffer = rest.length ? Buffer.concat([rest, chunk]) : chunk;
@@ -176,11 +196,12 @@ async function* jsonlRows(abs: string, base: string, skips: SkipLog): AsyncGener
   if (rest.length > 0) yield* handle(rest);
 }
 
-function makeRow(base: string, line: number, text: Buffer | string, label: string, split: string | undefined): Row {
+function makeRow(base: string, line: number, text: Buffer | string, label: string, split: string | undefined, project: string | undefined): Row {
   if (label === '') {
     throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the label is empty. Every row needs a label.`);
   }
   const row: Row = { line, text, label };
+  if (project !== undefined) row.project = project;
   if (split !== undefined && split.trim() !== '') {
     const parsed = parseSplitName(split);
     if (!parsed) {

@@ -29,6 +29,8 @@ export interface Located {
   entry: WalkEntry;
   root: number;
   label: string;
+  /** The project the file belongs to, when the input names one. */
+  project?: string | null;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function readCandidates(batch: readonly Located[], ctx: ReadContext
   return results.filter((c): c is Candidate => c !== null);
 }
 
-async function readOne({ entry, root, label }: Located, ctx: ReadContext): Promise<Candidate | null> {
+async function readOne({ entry, root, label, project }: Located, ctx: ReadContext): Promise<Candidate | null> {
   const path = displayPath(entry.rel);
   let bytes: Buffer;
   try {
@@ -65,7 +67,7 @@ async function readOne({ entry, root, label }: Located, ctx: ReadContext): Promi
     ctx.skips.add(late, path);
     return null;
   }
-  const candidate: Candidate = { root, path, label, size: bytes.length, sha256: sha256Hex(bytes) };
+  const candidate: Candidate = { root, path, label, size: bytes.length, sha256: sha256Hex(bytes), project: project ?? null };
   if (!isUtf8Name(entry.rel)) candidate.pathBytes = new Uint8Array(entry.rel);
   if (ctx.withSignature) candidate.signature = minhashSignature(decoded.text);
   return candidate;

@@ -47,6 +47,8 @@ export interface DatasetFile {
   size: number;
   sha256: string;
   split: Split;
+  /** The project the file comes from (validation and test hold out whole projects); null when the input names none. */
+  project: string | null;
   /** The content itself, for table inputs, which have no file to read it back from. */
   text?: string;
 }

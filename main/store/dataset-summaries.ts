@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ClassCount, DatasetSourceKind, DatasetSummary, SplitCounts } from '../../preload/contract.ts';
+import type { ClassCount, DatasetSourceKind, DatasetSplitKind, DatasetSummary, SplitCounts } from '../../preload/contract.ts';
 
 /** One row of the `datasets` table, as SQLite returns it. */
 export interface DatasetRow {
@@ -42,7 +42,7 @@ export function getDatasetSummary(db: Database.Database, id: number): DatasetSum
   return row ? toSummary(row) : null;
 }
 
-export function toSummary(row: Omit<DatasetRow, 'options' | 'near_duplicates_truncated'>): DatasetSummary {
+export function toSummary(row: Omit<DatasetRow, 'near_duplicates_truncated'>): DatasetSummary {
   return {
     id: row.id,
     name: row.name,
@@ -51,8 +51,15 @@ export function toSummary(row: Omit<DatasetRow, 'options' | 'near_duplicates_tru
     fingerprint: row.fingerprint,
     classes: JSON.parse(row.class_counts) as ClassCount[],
     splits: JSON.parse(row.split_counts) as SplitCounts,
+    splitKind: splitKindOf(row.options),
     createdAt: row.created_at,
   };
+}
+
+/** The recorded split kind; datasets saved before projects were recorded were split per file. */
+function splitKindOf(options: string): DatasetSplitKind {
+  const from = (JSON.parse(options) as { splitFrom?: unknown }).splitFrom;
+  return from === 'project' || from === 'mixed' || from === 'column' ? from : 'file';
 }
 
 /** The folders (or table file) a dataset's file paths are relative to, from its `source` column. */

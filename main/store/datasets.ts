@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { DatasetFileInfo } from '../../preload/contract.ts';
+import type { ClassProjectsInfo, DatasetFileInfo } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import { sha256Hex } from '../data/fingerprint.ts';
 import { cancelled } from '../data/progress.ts';
@@ -75,7 +75,7 @@ function rowCount(result: DatasetResult): number {
 /** Writes the dataset's rows one at a time, pausing after each, so a caller decides where transactions end. */
 function* insertRows(db: Database.Database, id: number, result: DatasetResult): Generator<void, void, void> {
   const insertFile = db.prepare(
-    'INSERT INTO dataset_files (dataset_id, idx, root, path, path_bytes, label, split, size, sha256, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO dataset_files (dataset_id, idx, root, path, path_bytes, label, split, size, sha256, text, project) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertSkip = db.prepare('INSERT INTO dataset_skips (dataset_id, reason, count) VALUES (?, ?, ?)');
   const insertSkipped = db.prepare('INSERT INTO dataset_skipped_files (dataset_id, reason, path) VALUES (?, ?, ?)');
@@ -86,7 +86,7 @@ function* insertRows(db: Database.Database, id: number, result: DatasetResult): 
   );
   for (let i = 0; i < result.files.length; i++) {
     const f = result.files[i];
-    insertFile.run(id, i, f.root, f.path, f.pathBytes ? Buffer.from(f.pathBytes) : null, f.label, f.split, f.size, f.sha256, f.text ?? null);
+    insertFile.run(id, i, f.root, f.path, f.pathBytes ? Buffer.from(f.pathBytes) : null, f.label, f.split, f.size, f.sha256, f.text ?? null, f.project);
     yield;
   }
   for (const g of result.skipped) {
@@ -306,8 +306,8 @@ export function listDatasetFiles(
   const limit = clampLimit(query.limit);
   const offset = Math.max(0, query.offset ?? 0);
   const files = (db
-    .prepare(`SELECT idx, root, path, label, split, size, sha256 FROM dataset_files WHERE ${clause} ORDER BY idx LIMIT ? OFFSET ?`)
-    .all(...params, limit, offset) as { idx: number; root: number; path: string; label: string; split: Split; size: number; sha256: string }[]).map(
+    .prepare(`SELECT idx, root, path, label, split, size, sha256, project FROM dataset_files WHERE ${clause} ORDER BY idx LIMIT ? OFFSET ?`)
+    .all(...params, limit, offset) as { idx: number; root: number; path: string; label: string; split: Split; size: number; sha256: string; project: string | null }[]).map(
     ({ idx, ...rest }) => ({ index: idx, ...rest }),
   );
   return { total, files };
@@ -364,6 +364,47 @@ export function getDatasetFile(db: Database.Database, id: number, index: number)
   if (!row) return null;
   const { idx, ...rest } = row;
   return { index: idx, ...rest };
+}
+
+/**
+ * Per class: its named projects in all and per split, the files that name none, and the largest
+ * project's share, with how the dataset recorded that the class was split.
+ */
+export function classProjects(db: Database.Database, id: number): ClassProjectsInfo[] {
+  const options = JSON.parse(savedDatasetRow(db, id)?.options ?? '{}') as { splitFrom?: string; splitByClass?: Record<string, 'project' | 'file'> };
+  const splitOf = (label: string): ClassProjectsInfo['split'] => (options.splitFrom === 'column' ? 'column' : options.splitByClass?.[label] ?? 'file');
+  const rows = db
+    .prepare(
+      `SELECT label, project, split, count(*) AS files FROM dataset_files WHERE dataset_id = ? GROUP BY label, project, split ORDER BY label`,
+    )
+    .all(id) as { label: string; project: string | null; split: Split; files: number }[];
+  const byLabel = new Map<string, { split: Map<Split, Set<string>>; sizes: Map<string, number>; unnamed: number; total: number }>();
+  for (const r of rows) {
+    let c = byLabel.get(r.label);
+    if (!c) byLabel.set(r.label, (c = { split: new Map(), sizes: new Map(), unnamed: 0, total: 0 }));
+    c.total += r.files;
+    if (r.project === null) {
+      c.unnamed += r.files;
+      continue;
+    }
+    c.sizes.set(r.project, (c.sizes.get(r.project) ?? 0) + r.files);
+    const set = c.split.get(r.split) ?? new Set<string>();
+    set.add(r.project);
+    c.split.set(r.split, set);
+  }
+  return [...byLabel].map(([label, c]) => {
+    let largest: ClassProjectsInfo['largest'] = null;
+    for (const [project, n] of c.sizes) if (!largest || n / c.total > largest.share) largest = { project, share: n / c.total };
+    const count = (split: Split) => c.split.get(split)?.size ?? 0;
+    return {
+      label,
+      split: splitOf(label),
+      projects: c.sizes.size,
+      bySplit: { train: count('train'), validation: count('validation'), test: count('test') },
+      unnamedFiles: c.unnamed,
+      largest,
+    };
+  });
 }
 
 /** Every file's label and size, streamed, for statistics such as the length histogram. */

@@ -9,6 +9,7 @@ import { scanInWorker } from '../../data/worker/scan-in-worker.ts';
 import { LanglabError } from '../../errors.ts';
 import { getDatasetSummary } from '../../store/dataset-summaries.ts';
 import {
+  classProjects,
   datasetFileSizes,
   deleteDataset,
   getDatasetFile,
@@ -107,6 +108,7 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
         nearDuplicatesListed: near.total,
         nearDuplicatesTruncated: head.nearDuplicatesTruncated,
         lengthHistogram: histogram,
+        projects: classProjects(db, id),
         options: head.options,
       };
       return info;

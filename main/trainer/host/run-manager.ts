@@ -118,6 +118,7 @@ export class RunManager {
         dataset_id: plan.dataset.id,
         dataset_name: plan.dataset.name,
         dataset_fingerprint: plan.dataset.fingerprint,
+        dataset_split: plan.dataset.splitKind,
       },
     });
     const runDir = runDirectory(this.#o.dataDir, runId);

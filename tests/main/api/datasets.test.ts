@@ -274,3 +274,34 @@ test('duplicate groups and conflicts beyond the first 200 come in pages, with th
     b.close();
   }
 });
+
+test('a folder with <class>/<project>/ folders is split by project; the report counts projects per class and split, and names a class with too few', async () => {
+  const b = backend();
+  const events = recorder(b);
+  try {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) {
+      files[`python/repo${i % 8}/m${i}.py`] = pySource(i);
+      files[`javascript/only-one/f${i}.js`] = jsSource(i);
+    }
+    const task = await ok<TaskInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files), name: 'projects' });
+    const end = await events.taskEnd(task.taskId);
+    assert.equal(end.status, 'done', end.error ?? '');
+    const report = await ok<DatasetReportInfo>(b, 'datasets.get', { id: end.resultId! });
+    assert.equal(report.splitKind, 'mixed');
+    const python = report.projects.find((c) => c.label === 'python')!;
+    assert.equal(python.split, 'project');
+    assert.equal(python.projects, 8);
+    assert.equal(python.bySplit.train + python.bySplit.validation + python.bySplit.test, 8, 'each project is in exactly one split');
+    assert.ok(python.bySplit.test >= 1 && python.bySplit.validation >= 1);
+    assert.equal(python.largest?.share, 5 / 40);
+    const javascript = report.projects.find((c) => c.label === 'javascript')!;
+    assert.deepEqual([javascript.split, javascript.projects, javascript.largest], ['file', 1, { project: 'only-one', share: 1 }]);
+    const page = await ok<{ files: { project: string | null }[] }>(b, 'datasets.files', { id: end.resultId!, label: 'python', limit: 1 });
+    assert.match(page.files[0].project ?? '', /^repo\d$/);
+    const list = await ok<{ id: number; splitKind: string }[]>(b, 'datasets.list', {});
+    assert.equal(list.find((d) => d.id === end.resultId)?.splitKind, 'mixed');
+  } finally {
+    b.close();
+  }
+});

@@ -41,7 +41,8 @@ test('train --json prints one final line with the outcome, and eval prints the s
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1, 'stdout holds only the result line');
   const result = JSON.parse(lines[0]);
-  assert.deepEqual(Object.keys(result), ['run_id', 'status', 'epochs', 'best_val_loss', 'best_val_accuracy', 'test_accuracy', 'macro_f1', 'wall_seconds']);
+  assert.deepEqual(Object.keys(result), ['run_id', 'status', 'epochs', 'best_val_loss', 'best_val_accuracy', 'split', 'split_detail', 'test_accuracy', 'macro_f1', 'wall_seconds']);
+  assert.equal(result.split, 'file', 'a dataset that names no projects is split per file');
   assert.equal(result.status, 'FINISHED');
   assert.equal(result.epochs, 3);
   assert.equal(result.best_val_loss, 0.25);

@@ -155,3 +155,35 @@ test('files above the size cap are skipped as oversize', async () => {
   const r = await datasetFromFolder(root, { maxBytes: 1000 });
   assert.deepEqual(r.skipped.find((s) => s.reason === 'oversize')?.files, ['python/big.py']);
 });
+
+test('a second level of folders names projects, and validation and test hold out whole projects', async () => {
+  const files: Record<string, string> = {};
+  for (let p = 0; p < 6; p++) {
+    for (let i = 0; i < 5; i++) {
+      files[`python/proj${p}/src/f${i}.py`] = pySource(p * 10 + i);
+      files[`javascript/lib${p}/f${i}.js`] = jsSource(p * 10 + i);
+    }
+  }
+  files['javascript/loose.js'] = jsSource(99);
+  const r = await datasetFromFolder(makeTree(files));
+  assert.equal(r.options.splitFrom, 'project');
+  assert.equal(r.files.find((f) => f.path === 'python/proj3/src/f2.py')?.project, 'proj3');
+  assert.equal(r.files.find((f) => f.path === 'javascript/loose.js')?.project, null);
+  const splitsOf = new Map<string, Set<string>>();
+  for (const f of r.files) if (f.project) splitsOf.set(`${f.label}/${f.project}`, (splitsOf.get(`${f.label}/${f.project}`) ?? new Set()).add(f.split));
+  for (const [project, splits] of splitsOf) assert.equal(splits.size, 1, `${project} spans ${[...splits].join(', ')}`);
+  for (const label of ['python', 'javascript']) {
+    assert.ok(r.files.some((f) => f.label === label && f.split === 'test'), `${label} has test files`);
+  }
+});
+
+test('a class with too few projects falls back to a per-file split, and the dataset records it', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 10; i++) {
+    files[`python/p${i % 4}/f${i}.py`] = pySource(i);
+    files[`javascript/only/f${i}.js`] = jsSource(i);
+  }
+  const r = await datasetFromFolder(makeTree(files));
+  assert.equal(r.options.splitFrom, 'mixed');
+  assert.deepEqual(r.options.splitByClass, { javascript: 'file', python: 'project' });
+});

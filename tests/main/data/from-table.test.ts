@@ -76,3 +76,33 @@ test('empty, NUL and non-UTF-8 rows are counted skips; a single label is an erro
   const single = path.join(makeTree({ 's.csv': table([[pySource(1), 'python']]) }), 's.csv');
   await assert.rejects(datasetFromTable(single), /only the class 'python'/);
 });
+
+test('a project column holds out whole projects; JSONL takes a "project" key the same way', async () => {
+  const rows: string[] = ['text,label,project'];
+  const objects: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    for (const [text, label] of [[pySource(i), 'python'], [jsSource(i), 'javascript']]) {
+      rows.push([csvQuote(text), label, `${label}-repo${i % 6}`].join(','));
+      objects.push(JSON.stringify({ text, label, project: `${label}-repo${i % 6}` }));
+    }
+  }
+  const dir = makeTree({ 'd.csv': rows.join('\n') + '\n', 'd.jsonl': objects.join('\n') + '\n' });
+  const r = await datasetFromTable(path.join(dir, 'd.csv'));
+  assert.equal(r.options.splitFrom, 'project');
+  assert.equal(r.files[0].project, 'python-repo0');
+  for (const f of r.files) {
+    const sameProject = r.files.filter((g) => g.project === f.project);
+    assert.ok(sameProject.every((g) => g.split === f.split), `${f.project} spans splits`);
+  }
+  const j = await datasetFromTable(path.join(dir, 'd.jsonl'));
+  assert.equal(j.fingerprint, r.fingerprint);
+});
+
+test('a project column left empty in some rows is an error naming the file, the first such line and what to do', async () => {
+  const dir = makeTree({
+    'gaps.csv': `text,label,project\n${csvQuote(pySource(1))},python,a\n${csvQuote(jsSource(1))},javascript,\n`,
+    'gaps.jsonl': `${JSON.stringify({ text: pySource(1), label: 'python', project: 'a' })}\n${JSON.stringify({ text: jsSource(1), label: 'javascript' })}\n`,
+  });
+  await assert.rejects(datasetFromTable(path.join(dir, 'gaps.csv')), /gaps\.csv: 1 of 2 rows name a project but the others leave it empty \(the first at line 10\)\. Give every row its project/);
+  await assert.rejects(datasetFromTable(path.join(dir, 'gaps.jsonl')), /gaps\.jsonl: 1 of 2 rows name a project but the others leave it empty \(the first at line 2\)/);
+});
