@@ -22,7 +22,7 @@ function write(root: string, rel: string, content: string | Buffer): void {
   writeFileSync(abs, content);
 }
 
-/** Three languages (python has more than a page of files), an empty file, a binary one and a copy. */
+/** Three languages (python has more than a page of files; java in five projects), an empty file, a binary one and a copy. */
 function smallDataset(): string {
   const root = tempDir('langlab-e2e-ds-');
   for (let i = 0; i < 60; i++) {
@@ -30,7 +30,7 @@ function smallDataset(): string {
   }
   for (let i = 0; i < 20; i++) {
     write(root, `javascript/app${i}.js`, `export function render${i}(items) {\n  return items.map((x) => x * ${i}).filter(Boolean);\n}\n`);
-    write(root, `java/Main${i}.java`, `public class Main${i} {\n  public static void main(String[] args) {\n    System.out.println(${i});\n  }\n}\n`);
+    write(root, `java/project${i % 5}/Main${i}.java`, `public class Main${i} {\n  public static void main(String[] args) {\n    System.out.println(${i});\n  }\n}\n`);
   }
   // Near-copies (one identifier renamed) that the seeded split is likely to put on both sides.
   for (let i = 0; i < 6; i++) {
@@ -113,6 +113,11 @@ for (const scheme of ['light', 'dark'] as const) {
     assert.match(issues, /1\s*duplicate copy dropped/);
     assert.match(issues, /[1-9]\d*\s*near-duplicate pairs? across splits/);
     await page.getByTestId('near-duplicates').getByText('javascript/near1a.js').first().waitFor();
+    // Java's five projects are held out whole; the flat classes are split per file, and the page says which is which.
+    const projects = page.getByTestId('dataset-projects');
+    assert.match((await projects.textContent()) ?? '', /hold out whole projects where a class has at least three/);
+    assert.match((await projects.locator('tr', { hasText: 'java' }).first().textContent()) ?? '', /java\s*by project\s*5\s*3 · 1 · 1/);
+    assert.match((await projects.locator('tr', { hasText: 'python' }).textContent()) ?? '', /per file/);
     await shot('report', true);
 
     // The file browser pages through python (60 files, 50 a page) and opens one highlighted.
