@@ -6,8 +6,11 @@
 //
 // --data reuses a folder the dataset script already wrote; --set overrides one hyperparameter (for
 // trying recipes; the reported number is for the defaults); --errors writes every misclassified test
-// file (path, true and predicted label, top probabilities) as JSON lines. Target: >= 99.5% test accuracy on the
-// 8 classes within 15 minutes of training on 2 cores.
+// file (path, true and predicted label, top probabilities) as JSON lines. The test split holds out
+// whole projects (the dataset's <class>/<project>/ folders); the line gives per-class figures, the 8
+// core languages' accuracy (also restricted to those 8 labels, as the anchors were scored) and the
+// mean over classes. Targets: >= 99.0 % on the 8 core languages and >= 97 % averaged over all
+// languages, best checkpoint within 15 minutes of training on 2 cores.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +43,22 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`train-accuracy: unknown argument ${a}. Usage: [--small] [--data <folder>] [--threads N] [--set key=value ...] [--errors <file>]`);
   }
   return { small, data, errors, threads, set: set as Partial<Hyperparameters> };
+}
+
+/** The 8 languages of the original script: the anchors' figures are for these. */
+const CORE = new Set(['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']);
+
+/** Per true label: test files, the share predicted right, and where the others went. */
+function classFigures(predictions: readonly { trueLabel: string; predictedLabel: string }[]): Record<string, { files: number; accuracy: number; to: Record<string, number> }> {
+  const out: Record<string, { files: number; accuracy: number; to: Record<string, number> }> = {};
+  for (const p of predictions) {
+    const c = (out[p.trueLabel] ??= { files: 0, accuracy: 0, to: {} });
+    c.files++;
+    if (p.predictedLabel === p.trueLabel) c.accuracy++;
+    else c.to[p.predictedLabel] = (c.to[p.predictedLabel] ?? 0) + 1;
+  }
+  for (const c of Object.values(out)) c.accuracy = Math.round((c.accuracy / c.files) * 10000) / 10000;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 async function main(): Promise<void> {
@@ -92,6 +111,12 @@ async function main(): Promise<void> {
     const ev = out.evaluation!;
     const wrong = out.predictions.filter((p) => p.trueLabel !== p.predictedLabel);
     if (args.errors) fs.writeFileSync(args.errors, wrong.map((p) => JSON.stringify({ path: p.path, true: p.trueLabel, predicted: p.predictedLabel, top: p.top })).join('\n') + '\n');
+    const perClass = classFigures(out.predictions);
+    const core = out.predictions.filter((p) => CORE.has(p.trueLabel));
+    const coreRight = core.filter((p) => p.predictedLabel === p.trueLabel).length;
+    // The anchors (Magika, guesslang) were scored restricted to the 8 core labels; this is the same view.
+    const coreRestricted = core.filter((p) => p.top.find((t) => CORE.has(t.label))?.label === p.trueLabel).length;
+    const classAccuracies = Object.values(perClass).map((c) => c.accuracy);
     const errorsByPair: Record<string, number> = {};
     for (const p of wrong) errorsByPair[`${p.trueLabel}->${p.predictedLabel}`] = (errorsByPair[`${p.trueLabel}->${p.predictedLabel}`] ?? 0) + 1;
     process.stdout.write(JSON.stringify({
@@ -108,11 +133,20 @@ async function main(): Promise<void> {
       steps: out.steps,
       best_val_loss: out.bestValLoss,
       best_val_accuracy: out.bestValAccuracy,
+      split: result.options.splitFrom,
+      projects_per_class: Object.fromEntries(result.classes.map((c) => [c.label, new Set(result.files.filter((f) => f.label === c.label && f.project).map((f) => f.project)).size])),
       test_accuracy: ev.accuracy,
+      core8_accuracy: core.length ? coreRight / core.length : null,
+      core8_accuracy_restricted: core.length ? coreRestricted / core.length : null,
+      mean_class_accuracy: classAccuracies.reduce((a, b) => a + b, 0) / Math.max(1, classAccuracies.length),
+      test_per_class: perClass,
       test_macro_f1: ev.macro.f1,
       test_errors: errorsByPair,
       validations,
-      target_met: ev.accuracy >= 0.995 && (out.secondsToBest ?? Infinity) <= 900,
+      // Issue 14's targets on the project-held-out test split: 99.0 % on the 8 core languages, 97 % averaged over all.
+      target_met:
+        result.options.splitFrom !== 'file' && core.length > 0 && coreRight / core.length >= 0.99 &&
+        classAccuracies.reduce((a, b) => a + b, 0) / Math.max(1, classAccuracies.length) >= 0.97 && (out.secondsToBest ?? Infinity) <= 900,
     }) + '\n');
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
