@@ -31,6 +31,8 @@ export interface Hyperparameters {
   dim_feedforward: number;
   /** Pool the masked maximum beside the mean; runs stored before it existed pooled the mean only. */
   max_pooling: boolean;
+  /** Train on windows drawn anew each epoch instead of the fixed head and tail; runs stored before it had none. */
+  random_windows: boolean;
 }
 
 export type HyperparameterKey = keyof Hyperparameters;
@@ -74,6 +76,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'num_heads', label: 'Attention heads', help: 'Heads per attention layer; must divide the model width.', type: 'int', min: 1, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 12, scratch: 4 } },
   { key: 'dim_feedforward', label: 'Feed-forward width', help: 'Inner width of each feed-forward block (4x the model width is usual).', type: 'int', min: 8, max: 16384, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 3072, scratch: 512 } },
   { key: 'max_pooling', label: 'Max pooling', help: 'Give the classifier the largest value of each feature over the file beside the mean, so a few telling bytes are not averaged away.', type: 'bool', appliesTo: ['scratch'], group: 'model', defaults: { pretrained: false, scratch: true } },
+  { key: 'random_windows', label: 'Random windows', help: 'Train on two half-windows drawn anew from each long file every epoch (each at its end of the file half of the time) instead of always its head and tail; classification still reads the head and tail.', type: 'bool', appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: false, scratch: false } },
   { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated (up to float rounding in multi-threaded kernels).', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
 ];
 
@@ -95,7 +98,7 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * Hyperparameters as stored with a run or preset, read back for a resume or a re-run: a run stored
  * before `attention_dropout` existed applied `dropout` to attention probabilities too, so that is
  * what it gets (a resumed run must build the graph it was trained with); one stored before
- * `max_pooling` existed pooled the mean only.
+ * `max_pooling` existed pooled the mean only, and one stored before `random_windows` read fixed windows.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -103,6 +106,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   let out = params;
   if (out.attention_dropout === undefined) out = { ...out, attention_dropout: out.dropout };
   if (out.max_pooling === undefined) out = { ...out, max_pooling: false };
+  if (out.random_windows === undefined) out = { ...out, random_windows: false };
   return out;
 }
 

@@ -3,6 +3,7 @@
 // batch to max_length would spend most of a step on padding when files are short; bucketing inside
 // a shuffled pool keeps batches of similar length while the order across the epoch stays random.
 import * as ort from 'onnxruntime-node';
+import { seededRandom, subSeed } from '../data/rng.ts';
 import type { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 
 /** Batches per length-sorted pool: large enough to group lengths, small enough to stay random. */
@@ -46,6 +47,28 @@ export function sortedBatches(lengths: readonly number[], batchSize: number): nu
   const order = [...lengths.keys()].sort((a, b) => lengths[a] - lengths[b] || a - b);
   const out: number[][] = [];
   for (let b = 0; b < order.length; b += batchSize) out.push(order.slice(b, b + batchSize));
+  return out;
+}
+
+/**
+ * A training view of a long file, drawn anew each epoch (`random_windows`): like the head and tail
+ * that inference reads, two half-windows, but each is at its end of the file only half of the
+ * time and elsewhere otherwise, so the model meets more of every file and leans less on the
+ * phrases that happen to open and close the files of its training projects. The draw depends
+ * only on the seed, the epoch and the file, so a resumed run draws the same windows.
+ */
+export function randomWindow(source: Int32Array, keep: number, seed: number, epoch: number, fileIndex: number): Int32Array {
+  const n = source.length;
+  if (n <= keep) return source;
+  const random = seededRandom(subSeed(seed, `window\u0000${epoch}\u0000${fileIndex}`));
+  const first = Math.ceil(keep / 2);
+  const second = keep - first;
+  const headStart = random() < 0.5 ? 0 : Math.floor(random() * (n - keep + 1));
+  const lowest = headStart + first;
+  const tailStart = random() < 0.5 ? n - second : lowest + Math.floor(random() * (n - second - lowest + 1));
+  const out = new Int32Array(keep);
+  out.set(source.subarray(headStart, headStart + first));
+  out.set(source.subarray(tailStart, tailStart + second), first);
   return out;
 }
 

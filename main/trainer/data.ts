@@ -12,6 +12,8 @@ export interface Example {
   path: string;
   label: number;
   ids: Int32Array;
+  /** For training files when random windows are on: the longer sequence windows are drawn from. */
+  source?: Int32Array;
 }
 
 /** The three splits of a run, over one label order (sorted label names). */
@@ -28,6 +30,8 @@ export interface LoadOptions {
   storeFile: string;
   datasetId: number;
   tokenize: (text: string) => number[];
+  /** Keeps each training file's window source too (random windows). */
+  source?: (text: string) => Int32Array;
   validationSplit: number;
   seed: number;
   signal?: AbortSignal;
@@ -55,13 +59,16 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
     }
     const labelId = new Map(labels.map((l, i) => [l, i]));
     const ids = new Array<Int32Array>(files.length);
+    const sources = new Array<Int32Array | undefined>(files.length);
     let next = 0;
     let done = 0;
     const worker = async () => {
       while (next < files.length) {
         if (o.signal?.aborted) return;
         const i = next++;
-        ids[i] = Int32Array.from(o.tokenize(await readDatasetFileText(db, o.datasetId, files[i].index)));
+        const text = await readDatasetFileText(db, o.datasetId, files[i].index);
+        ids[i] = Int32Array.from(o.tokenize(text));
+        if (o.source && files[i].split === 'train') sources[i] = o.source(text);
         done++;
         if (done % 200 === 0) o.onProgress?.(done, files.length);
       }
@@ -69,7 +76,12 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
     await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
     const bySplit: Record<Split, Example[]> = { train: [], validation: [], test: [] };
     if (o.signal?.aborted) return { labels, ...bySplit, heldOut: false };
-    files.forEach((f, i) => bySplit[f.split].push({ fileIndex: f.index, path: f.path, label: labelId.get(f.label)!, ids: ids[i] }));
+    files.forEach((f, i) => {
+      const example: Example = { fileIndex: f.index, path: f.path, label: labelId.get(f.label)!, ids: ids[i] };
+      const source = sources[i];
+      if (source && source.length > ids[i].length) example.source = source;
+      bySplit[f.split].push(example);
+    });
 
     if (bySplit.train.length === 0) throw new LanglabError('INVALID_ARGUMENT', `Dataset ${o.datasetId} has an empty train split; training needs files in it.`);
     if (bySplit.test.length === 0) throw new LanglabError('INVALID_ARGUMENT', `Dataset ${o.datasetId} has an empty test split; the final evaluation needs files in it.`);

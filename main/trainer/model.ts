@@ -29,12 +29,16 @@ export const SCRATCH_TRUNCATE: TruncateSide = 'head_tail';
  * Groovy files of the benchmark open with the same ~800-byte Apache licence, longer than the window.
  */
 export const SCRATCH_SKIP_LEADING_COMMENTS = true;
+/** Random training windows (`random_windows`) are drawn from at most this many bytes at each end of a file. */
+export const WINDOW_SOURCE_BYTES = 4096;
 /** The pretrained family reads the head, as the reference script's tokenizer call did. */
 export const PRETRAINED_TRUNCATE: TruncateSide = 'head';
 
 /** A tokenizer reduced to what the trainer needs. */
 export interface RunTokenizer {
   tokenize(text: string): number[];
+  /** The longer id sequence random training windows are drawn from (byte tokenizer only). */
+  source?(text: string): Int32Array;
   padId: number;
   maxLength: number;
   truncate: TruncateSide;
@@ -65,7 +69,13 @@ export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedMode
   if (spec.kind === 'scratch') {
     const tok = new ByteTokenizer({ max_length: hp.max_length, truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS });
     return {
-      tokenizer: { tokenize: (t) => tok.ids(t), padId: tok.padId, maxLength: tok.maxLength, truncate: tok.truncate },
+      tokenizer: {
+        tokenize: (t) => tok.ids(t),
+        ...(hp.random_windows ? { source: (t: string) => tok.sourceIds(t, WINDOW_SOURCE_BYTES) } : {}),
+        padId: tok.padId,
+        maxLength: tok.maxLength,
+        truncate: tok.truncate,
+      },
       build: (labels) => buildScratchModel(hp, labels),
     };
   }

@@ -16,7 +16,7 @@ import type { Feeds } from '../engine/runtime/train-step-runner.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
 import type { NewEvaluation } from '../store/runs.ts';
-import { epochBatches, labelTensor, padBatch } from './batches.ts';
+import { epochBatches, labelTensor, padBatch, randomWindow } from './batches.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { type Example, loadRunData } from './data.ts';
 import { Evaluator } from './evaluator.ts';
@@ -124,7 +124,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: 0 });
   const prepared = prepareModel(req.model, hp);
   const data = await loadRunData({
-    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, validationSplit: hp.validation_split,
+    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, validationSplit: hp.validation_split,
     seed: hp.seed, signal, nativeBinding: req.nativeBinding,
     onProgress: (done, total) => sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: null, step: done, totalSteps: total }),
   });
@@ -271,7 +271,8 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
 
   const feeds = (batch: readonly number[]): Feeds => {
     const rows = batch.map((i) => data.train[i]);
-    const { inputIds, attentionMask, seq } = padBatch(rows.map((e) => e.ids), c.padId);
+    const ids = rows.map((e) => (e.source ? randomWindow(e.source, e.ids.length, hp.seed, st.epoch, e.fileIndex) : e.ids));
+    const { inputIds, attentionMask, seq } = padBatch(ids, c.padId);
     return { input_ids: inputIds, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...model.dropout.masks(masks, { batch: rows.length, seq }) };
   };
 

@@ -55,6 +55,20 @@ export class ByteTokenizer implements TextTokenizer {
     return out;
   }
 
+  /**
+   * The bytes a window is drawn from (after the leading comments, without special tokens), at
+   * most `cap` of them from each end: training draws windows anew each epoch from these.
+   */
+  sourceIds(text: string, cap: number): Int32Array {
+    const all = this.encoder.encode(text);
+    const bytes = this.skipLeadingComments ? all.subarray(leadingCommentEnd(all)) : all;
+    if (bytes.length <= 2 * cap) return Int32Array.from(bytes);
+    const out = new Int32Array(2 * cap);
+    out.set(bytes.subarray(0, cap));
+    out.set(bytes.subarray(bytes.length - cap), cap);
+    return out;
+  }
+
   encode(texts: string[], pad: PadMode = 'max_length'): EncodedBatch {
     return packRows(texts.map((t) => this.ids(t)), this.maxLength, this.padId, pad);
   }

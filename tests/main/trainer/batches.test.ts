@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MaskGenerator } from '../../../main/engine/optim/dropout-mask.ts';
-import { POOL_BATCHES, epochBatches, padBatch, sortedBatches } from '../../../main/trainer/batches.ts';
+import { POOL_BATCHES, epochBatches, padBatch, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
 
 const lengths = Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 500));
 
@@ -43,4 +43,22 @@ test('padBatch pads to the longest row with the pad id and masks the padding', (
 test('evaluation batches go shortest first', () => {
   const batches = sortedBatches([30, 10, 20, 10], 2);
   assert.deepEqual(batches, [[1, 3], [2, 0]]);
+});
+
+test('random windows: the same seed, epoch and file draw the same window; two half-windows from the source in order; other epochs draw others', () => {
+  const source = Int32Array.from({ length: 3000 }, (_, i) => i);
+  const a = randomWindow(source, 384, 42, 0, 7);
+  assert.deepEqual(a, randomWindow(source, 384, 42, 0, 7));
+  assert.equal(a.length, 384);
+  // Each half is a contiguous run of the source, the tail after the head.
+  for (let i = 1; i < 192; i++) assert.equal(a[i], a[i - 1] + 1);
+  for (let i = 193; i < 384; i++) assert.equal(a[i], a[i - 1] + 1);
+  assert.ok(a[192] >= a[191] + 1);
+  const views = new Set(Array.from({ length: 40 }, (_, epoch) => `${randomWindow(source, 384, 42, epoch, 7)[0]}:${randomWindow(source, 384, 42, epoch, 7)[383]}`));
+  assert.ok(views.size > 10, `only ${views.size} distinct windows in 40 epochs`);
+  // Half the time a half-window sits at its end of the file, as inference reads it.
+  const heads = Array.from({ length: 200 }, (_, f) => randomWindow(source, 384, 1, 0, f)[0] === 0).filter(Boolean).length;
+  assert.ok(heads > 70 && heads < 130, `${heads} of 200 windows start at the file's first byte`);
+  const short = Int32Array.from([1, 2, 3]);
+  assert.equal(randomWindow(short, 384, 42, 0, 1), short, 'a file shorter than the window is read whole');
 });

@@ -129,3 +129,22 @@ test('early stopping ends training after `patience` validations without a lower 
   assert.ok(sink.lines.some((l) => /Early stopping/.test(l.message)));
   assert.ok(out.evaluation !== null && out.exportDir !== null);
 });
+
+test('random windows train on other bytes than the fixed head and tail, and a resumed run draws the same ones', async () => {
+  const dir = tempDir('langlab-windows-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  const hp = tinyHyperparameters({ random_windows: true, max_length: 24, epochs: 2 });
+  await train(request(storeFile, datasetId, path.join(dir, 'fixed'), { hyperparameters: { ...hp, random_windows: false } }), new RecordingSink(), never);
+  const whole = await train(request(storeFile, datasetId, path.join(dir, 'a'), { hyperparameters: hp }), new RecordingSink(), never);
+  assert.equal(whole.status, 'FINISHED');
+  const weights = (d: string) => fs.readFileSync(path.join(d, 'checkpoints/last/weights.safetensors'));
+  assert.ok(!weights(path.join(dir, 'a')).equals(weights(path.join(dir, 'fixed'))), 'the windows changed what was learned');
+
+  const ctl = new AbortController();
+  const runDir = path.join(dir, 'b');
+  const cut = new RecordingSink((p) => { if (p.phase === 'training' && p.step === 5) ctl.abort(); });
+  assert.equal((await train(request(storeFile, datasetId, runDir, { hyperparameters: hp }), cut, ctl.signal)).status, 'KILLED');
+  const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
+  assert.deepEqual(resumed.predictions, whole.predictions);
+  assert.ok(weights(runDir).equals(weights(path.join(dir, 'a'))), 'same final weights');
+});
