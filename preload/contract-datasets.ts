@@ -121,13 +121,13 @@ export interface DatasetCommonOptions {
 
 export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
-/** Where a scan is: starting the worker, the scan's own phases, then saving to the store. */
-export type TaskPhase = 'start' | 'walk' | 'read' | 'select' | 'near-duplicates' | 'save' | 'done';
+/** Where a scan is: starting the worker, the scan's own phases, then saving to the store; an evaluation predicts. */
+export type TaskPhase = 'start' | 'walk' | 'read' | 'select' | 'near-duplicates' | 'save' | 'predict' | 'done';
 
-/** A long operation (a dataset scan), its progress and its end. */
+/** A long operation (a dataset scan, an evaluation on a dataset), its progress and its end. */
 export interface TaskInfo {
   taskId: string;
-  kind: 'dataset.add' | 'dataset.build';
+  kind: 'dataset.add' | 'dataset.build' | 'run.evaluate';
   title: string;
   status: TaskStatus;
   phase: TaskPhase;
@@ -139,7 +139,7 @@ export interface TaskInfo {
   startedAt: number;
   endedAt: number | null;
   error: string | null;
-  /** The dataset made, once done. */
+  /** The dataset (or evaluation) made, once done. */
   resultId: number | null;
 }
 

@@ -4,11 +4,13 @@
 // Only types and the two name lists live here; the renderer imports types only.
 
 import { classifyRequestNames, type ClassifyRequests } from './contract-classify.ts';
+import { evaluationRequestNames, type EvaluationRequests } from './contract-evaluation.ts';
 import { datasetEventNames, datasetRequestNames, type DatasetEvents, type DatasetRequests } from './contract-datasets.ts';
 import { trainingEventNames, trainingRequestNames, type TrainingEvents, type TrainingRequests } from './contract-training.ts';
 
 export type * from './contract-classify.ts';
 export type * from './contract-datasets.ts';
+export type * from './contract-evaluation.ts';
 export type * from './contract-training.ts';
 export type * from './hyperparameters.ts';
 
@@ -168,7 +170,7 @@ export interface CoreRequests {
   'runs.metrics': { args: { runIds: number[]; keys?: string[] }; result: MetricSeries[] };
 }
 
-export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests, ClassifyRequests {}
+export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests, ClassifyRequests, EvaluationRequests {}
 
 export interface CoreEvents {
   /** Something in the store changed; views showing that kind of thing reload. */
@@ -225,7 +227,7 @@ const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'runs.metrics': true,
 };
 const coreEventNames: { [K in keyof CoreEvents]: true } = { 'store.changed': true, 'app.log': true };
-const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames, ...classifyRequestNames };
+const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames, ...classifyRequestNames, ...evaluationRequestNames };
 const eventNameSet: { [K in EventName]: true } = { ...coreEventNames, ...datasetEventNames, ...trainingEventNames };
 
 export const REQUEST_NAMES = Object.keys(requestNameSet) as RequestName[];

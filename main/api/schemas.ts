@@ -3,6 +3,7 @@ import type { RequestArgs, RequestName } from '../../preload/contract.ts';
 import { classifySchemas } from './schemas/classify.ts';
 import { coreSchemas } from './schemas/core.ts';
 import { datasetSchemas } from './schemas/datasets.ts';
+import { evaluationSchemas } from './schemas/evaluation.ts';
 import { trainingSchemas } from './schemas/training.ts';
 
 /**
@@ -10,4 +11,4 @@ import { trainingSchemas } from './schemas/training.ts';
  * contract, so a request added without a schema, or a schema that disagrees with its type, fails
  * the type-check.
  */
-export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas };
+export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas, ...evaluationSchemas };

@@ -86,7 +86,7 @@ export class ClassifyJobs {
 }
 
 /** The labels an exported model answers with, from its manifest. */
-function modelLabels(modelDir: string): string[] {
+export function modelLabels(modelDir: string): string[] {
   const file = path.join(modelDir, EXPORT_FILES.manifest);
   try {
     const labels = (JSON.parse(fs.readFileSync(file, 'utf8')) as { labels?: unknown }).labels;

@@ -1,11 +1,17 @@
-// `langlab eval <run>`: a run's stored test report and confusion matrix, with its label order.
+// `langlab eval <run>`: a run's stored test report and confusion matrix, with its label order; with
+// --dataset, the run evaluated on another dataset (stored like the app's "Evaluate on…").
 
-import type { EvaluationInfo } from '../../preload/contract.ts';
+import type { DatasetEvaluationInfo, EvaluationInfo, EvaluationScope } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import { getRun } from '../store/runs.ts';
 import { type CliCommand, openCliStore, parseCommandArgs } from './command.ts';
+import { evaluateOnDataset } from './eval-dataset.ts';
 
-const USAGE = 'Usage: langlab eval <run_id> [--json]   (the stored test report and confusion matrix of a finished run)';
+const USAGE = `Usage: langlab eval <run_id> [--json]   (the stored test report and confusion matrix of a finished run)
+       langlab eval <run_id> --dataset <id|folder|file> [--split all|train|validation|test] [--json]
+         (evaluates the run's model on another dataset, all its files by default, and stores the evaluation;
+          a folder or file is added to the store first, as \`langlab dataset add\` does)`;
+const SCOPES: readonly EvaluationScope[] = ['all', 'train', 'validation', 'test'];
 
 /** The report as `langlab eval --json` prints it (snake_case, like the train command's line). */
 export function evalJson(runId: number, status: string, e: EvaluationInfo): Record<string, unknown> {
@@ -20,6 +26,28 @@ export function evalJson(runId: number, status: string, e: EvaluationInfo): Reco
     weighted_avg: e.weighted,
     confusion_matrix: e.confusion,
   };
+}
+
+/** `evalJson` of an evaluation on another dataset, with the dataset, the files and the labels the model lacks. */
+export function datasetEvalJson(status: string, e: DatasetEvaluationInfo): Record<string, unknown> {
+  return {
+    ...evalJson(e.runId, status, e),
+    evaluation_id: e.id,
+    dataset: { id: e.datasetId, name: e.datasetName },
+    files: e.files,
+    unknown_labels: e.unknownLabels.map((u) => ({ label: u.label, files: u.files, predicted: u.predicted })),
+  };
+}
+
+/** The lines for the dataset's labels the model lacks: how many files, and what they were predicted as. */
+export function formatUnknownLabels(e: DatasetEvaluationInfo): string {
+  if (e.unknownLabels.length === 0) return '';
+  const lines = ['', `Labels the model lacks (their ${e.unknownLabels.reduce((n, u) => n + u.files, 0)} files are left out of the scores above):`];
+  for (const u of e.unknownLabels) {
+    const predicted = Object.entries(u.predicted).sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`).join(', ');
+    lines.push(`  ${u.label}: ${u.files} file${u.files === 1 ? '' : 's'}, predicted as ${predicted}`);
+  }
+  return lines.join('\n');
 }
 
 /** The report as scikit-learn's classification_report prints it (4 digits), then the matrix. */
@@ -51,13 +79,25 @@ export const evalCommand: CliCommand = {
   name: 'eval',
   summary: "print a run's test report and confusion matrix",
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('eval', argv, {});
+    const { values, positionals } = parseCommandArgs('eval', argv, { dataset: { type: 'string' }, split: { type: 'string' } });
     if (values.help) {
       console.log(USAGE);
       return 0;
     }
     const id = Number(positionals[0]);
     if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw new LanglabError('INVALID_ARGUMENT', `eval takes one run id.\n${USAGE}`);
+    if (values.split !== undefined && values.dataset === undefined) throw new LanglabError('INVALID_ARGUMENT', `--split chooses the files of --dataset; give --dataset too.\n${USAGE}`);
+    if (values.dataset !== undefined) {
+      const scope = (values.split ?? 'all') as EvaluationScope;
+      if (!SCOPES.includes(scope)) throw new LanglabError('INVALID_ARGUMENT', `--split must be one of ${SCOPES.join(', ')}; got '${values.split}'.`);
+      const { status, evaluation } = await evaluateOnDataset({ runId: id, dataset: values.dataset, scope, home: values.home });
+      if (values.json) console.log(JSON.stringify(datasetEvalJson(status, evaluation)));
+      else {
+        const scopeText = scope === 'all' ? 'all files' : `${scope} split`;
+        console.log(`Run ${id} on dataset ${evaluation.datasetId} (${evaluation.datasetName}), ${scopeText}: ${evaluation.files} files\n\n${formatReport(evaluation)}${formatUnknownLabels(evaluation)}`);
+      }
+      return 0;
+    }
     const store = openCliStore(values.home);
     try {
       const run = getRun(store.db, id);

@@ -1,17 +1,16 @@
 // `langlab train`: a training run from a terminal, through the same RunManager the app uses (worker
 // thread, store, run folder), with a progress bar on stderr and one JSON line at the end.
 
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ModelSpec, RunProgress } from '../../preload/contract.ts';
 import { HYPERPARAMETERS, rangeText, type HyperparameterSpec, type Hyperparameters } from '../../preload/hyperparameters.ts';
 import { EventHub } from '../api/events.ts';
 import { LanglabError } from '../errors.ts';
-import { listDatasets, saveDataset } from '../store/datasets.ts';
 import { getRun } from '../store/runs.ts';
 import type { Store } from '../store/store.ts';
 import type { RunManagerOptions } from '../trainer/host/run-manager.ts';
 import { type CliCommand, openCliStore, resolveHome } from './command.ts';
+import { resolveDataset } from './resolve-dataset.ts';
 
 const flagOf = (s: HyperparameterSpec) => s.key.replaceAll('_', '-');
 
@@ -83,27 +82,6 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   if (!out.help && !out.dataset) throw bad('Which dataset? Give --dataset <id|folder>.');
   if (!out.help && !out.model) throw bad('Which model? Give --model scratch or --model <Hugging Face model folder>.');
   return out;
-}
-
-/** A dataset id, or a folder/CSV/JSONL file added to the store first (an identical saved dataset is reused). */
-async function resolveDataset(store: Store, spec: string, signal: AbortSignal, say: (line: string) => void): Promise<number> {
-  const target = path.resolve(spec);
-  const st = await fsp.stat(target).catch(() => null);
-  if (!st) {
-    if (/^\d+$/.test(spec)) return Number(spec);
-    throw new LanglabError('INVALID_ARGUMENT', `--dataset ${spec} is neither a dataset id nor an existing folder or file.`);
-  }
-  say(`Reading the dataset ${target} ...`);
-  const { datasetFromFolder, datasetFromTable } = await import('../data/index.ts');
-  const result = st.isFile() ? await datasetFromTable(target, { signal }) : await datasetFromFolder(target, { signal });
-  const same = listDatasets(store.db).find((d) => d.fingerprint === result.fingerprint && d.roots.join('\n') === result.roots.join('\n'));
-  if (same) {
-    say(`Using dataset ${same.id} (${same.name}): the same files were added before.`);
-    return same.id;
-  }
-  const id = saveDataset(store.db, result);
-  say(`Added dataset ${id} (${result.name}): ${result.files.length} files.`);
-  return id;
 }
 
 function modelSpec(model: string): ModelSpec {

@@ -9,8 +9,7 @@ export function savePredictions(db: Database.Database, runId: number, rows: Pred
   db.transaction(() => {
     db.prepare('DELETE FROM run_predictions WHERE run_id = ?').run(runId);
     for (const r of rows) {
-      const probability = r.top.find((t) => t.label === r.predictedLabel)?.probability ?? r.top[0]?.probability ?? 0;
-      insert.run(runId, r.fileIndex, r.path, r.trueLabel, r.predictedLabel, probability, JSON.stringify(r.top));
+      insert.run(runId, r.fileIndex, r.path, r.trueLabel, r.predictedLabel, predictedProbability(r), JSON.stringify(r.top));
     }
   })();
 }
@@ -20,7 +19,22 @@ export function savePredictions(db: Database.Database, runId: number, rows: Pred
  * label); within a cell the least confident come first, since those are the ones worth reading.
  */
 export function listPredictions(db: Database.Database, q: PredictionsQuery): { rows: PredictionRow[]; total: number } {
-  const where = ['run_id = ?'];
+  return pagePredictions(db, PREDICTION_TABLES.run, q);
+}
+
+/** The two tables of per-file predictions: a run's own test split, and its evaluations on other datasets. */
+export const PREDICTION_TABLES = {
+  run: { table: 'run_predictions', owner: 'run_id' },
+  evaluation: { table: 'evaluation_predictions', owner: 'evaluation_id' },
+} as const;
+
+/** One page of predictions of one owner (a run, an evaluation), optionally of one cell; least confident first. */
+export function pagePredictions(
+  db: Database.Database,
+  source: (typeof PREDICTION_TABLES)[keyof typeof PREDICTION_TABLES],
+  q: PredictionsQuery,
+): { rows: PredictionRow[]; total: number } {
+  const where = [`${source.owner} = ?`];
   const params: (string | number)[] = [q.id];
   if (q.trueLabel !== undefined) {
     where.push('true_label = ?');
@@ -31,9 +45,9 @@ export function listPredictions(db: Database.Database, q: PredictionsQuery): { r
     params.push(q.predictedLabel);
   }
   const clause = where.join(' AND ');
-  const total = db.prepare(`SELECT count(*) FROM run_predictions WHERE ${clause}`).pluck().get(...params) as number;
+  const total = db.prepare(`SELECT count(*) FROM ${source.table} WHERE ${clause}`).pluck().get(...params) as number;
   const rows = db
-    .prepare(`SELECT file_index, path, true_label, predicted_label, top FROM run_predictions WHERE ${clause} ORDER BY probability, file_index LIMIT ? OFFSET ?`)
+    .prepare(`SELECT file_index, path, true_label, predicted_label, top FROM ${source.table} WHERE ${clause} ORDER BY probability, file_index LIMIT ? OFFSET ?`)
     .all(...params, q.limit ?? 100, q.offset ?? 0) as { file_index: number; path: string; true_label: string; predicted_label: string; top: string }[];
   return {
     total,
@@ -45,4 +59,9 @@ export function listPredictions(db: Database.Database, q: PredictionsQuery): { r
       top: JSON.parse(r.top) as RankedLabel[],
     })),
   };
+}
+
+/** The probability a stored row sorts by: the predicted label's. */
+export function predictedProbability(r: PredictionRow): number {
+  return r.top.find((t) => t.label === r.predictedLabel)?.probability ?? r.top[0]?.probability ?? 0;
 }

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
-import type { PredictionRow } from '../../preload/contract.ts';
+import type { PredictionRow, TaskInfo } from '../../preload/contract.ts';
+import { datasetFromFolder } from '../../main/data/index.ts';
+import { exportClassifier } from '../../main/engine/export/export-classifier.ts';
+import { initScratchWeights, scratchConfig } from '../../main/engine/models/scratch.ts';
+import { saveDataset } from '../../main/store/datasets.ts';
 import { addArtifact } from '../../main/store/runs.ts';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
-import { at, collectErrors, shot, skip, stub, useBrowser } from './browser-helpers.ts';
+import { makeTree, pySource } from '../main/data/helpers.ts';
+import { at, collectErrors, type Served, shot, skip, stub, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
 
@@ -86,6 +92,104 @@ test('a finished run shows its curves, a sortable report and a confusion matrix 
     await tryIt.getByTestId('ranked').waitFor();
     assert.match((await tryIt.getByTestId('ranked').locator('li').first().textContent()) ?? '', /python.*93\.0%/s);
     await page.getByTestId('run-log').getByText('Training 3 epochs').waitFor();
+    errors.check();
+    await page.close();
+  }
+});
+
+/** A real (untrained) exported model for a seeded run, so "Evaluate on…" runs end to end. */
+function exportModel(served: Served, runId: number): void {
+  const rel = path.join('artifacts', 'runs', String(runId), 'model');
+  const config = scratchConfig(3, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 32 });
+  exportClassifier(path.join(served.backend.dataDir, rel), { family: 'scratch', config, weights: initScratchWeights(config, runId), labels: ['java', 'json', 'python'] });
+  addArtifact(served.backend.store.db, runId, 'export', rel, 1);
+}
+
+async function saveFolder(served: Served, name: string, classes: Record<string, number>): Promise<number> {
+  const files: Record<string, string> = {};
+  for (const [label, n] of Object.entries(classes)) {
+    for (let i = 0; i < n; i++) files[`${label}/f${i}.txt`] = label === 'python' ? pySource(i) : label === 'java' ? `class C${i} {\n  int f() { return ${i}; }\n}\n` : `// ${label}\npackage main\n\nfunc f${i}() int { return ${i} }\n`;
+  }
+  return saveDataset(served.backend.store.db, await datasetFromFolder(makeTree(files), { name }));
+}
+
+test('a run is evaluated on another dataset from its page; labels the model lacks get their own row; Compare puts runs side by side', { skip }, async () => {
+  const served = await serve();
+  const db = served.backend.store.db;
+  const ds = seedDataset(db, 'reference-3');
+  const a = seedFinishedRun(db, ds, 'run-a', 5e-5);
+  const b = seedFinishedRun(db, ds, 'run-b', 1e-4);
+  exportModel(served, a);
+  exportModel(served, b);
+  const elsewhere = await saveFolder(served, 'elsewhere', { java: 9, python: 12, go: 5 });
+  await saveFolder(served, 'no-overlap', { go: 4, ruby: 4 });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser().newPage({ viewport: { width: 1360, height: 900 }, colorScheme: scheme });
+    const errors = collectErrors(page);
+    await page.goto(at(served, `/runs/${a}`));
+    const section = page.getByTestId('run-evaluations');
+    if (scheme === 'light') {
+      // A dataset with no label in common is refused with a message naming it; nothing is listed.
+      await section.getByTestId('evaluate-open').click();
+      await section.getByTestId('evaluate-dataset').selectOption({ label: 'no-overlap (8 files)' });
+      await section.getByTestId('evaluate-start').click();
+      await section.getByTestId('evaluate-error').getByText(/\(no-overlap\) has no label in common with the model of run/).waitFor();
+      assert.equal(await section.getByTestId('evaluation-row').count(), 0);
+
+      await section.getByTestId('evaluate-dataset').selectOption({ label: 'elsewhere (26 files)' });
+      await section.getByTestId('evaluate-start').click();
+    }
+    // The finished evaluation is listed and opened: its report has a row for go, "not in model".
+    const row = section.getByTestId('evaluation-row');
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1);
+    assert.match((await row.textContent()) ?? '', /elsewhere.*26.*all files.*5 files/s);
+    if (scheme === 'dark') await row.getByRole('button', { name: 'elsewhere' }).click();
+    const view = page.getByTestId('dataset-evaluation');
+    await view.waitFor();
+    assert.match((await view.getByTestId('unknown-label-row').textContent()) ?? '', /go\s*not in model\s*5/);
+    assert.match((await view.getByTestId('unknown-files').textContent()) ?? '', /5 files of 1 label not in the model/);
+    // The go row of its matrix holds the five files, whatever the untrained model made of them.
+    const goCells = view.locator('[data-row="go"]');
+    assert.equal(await goCells.count(), 3);
+    const counts = await goCells.locator('text').allTextContents();
+    assert.equal(counts.map(Number).reduce((n, v) => n + v, 0), 5);
+    const busy = counts.findIndex((c) => Number(c) > 0);
+    await goCells.nth(busy).click();
+    const files = page.getByTestId('cell-files');
+    await files.getByTestId('cell-file').nth(Number(counts[busy]) - 1).waitFor();
+    assert.equal(await files.getByTestId('cell-file').count(), Number(counts[busy]));
+    // The run's own test report stays as it was.
+    assert.equal(await page.getByTestId('evaluation').getByTestId('test-accuracy').textContent(), '96.30%');
+    await section.scrollIntoViewIfNeeded();
+    await shot(page, `run-dataset-evaluation-${scheme}`);
+    errors.check();
+    await page.close();
+  }
+
+  // Run b on the same dataset through the API the page uses, then Compare shows both.
+  const task = await served.backend.dispatch('runs.evaluate', { runId: b, datasetId: elsewhere });
+  assert.ok(task.ok);
+  await new Promise<void>((resolve) => {
+    const off = served.backend.events.subscribe((name, p) => {
+      if (name === 'task.progress' && (p as TaskInfo).status !== 'running') {
+        off();
+        resolve();
+      }
+    });
+  });
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser().newPage({ viewport: { width: 1360, height: 900 }, colorScheme: scheme });
+    const errors = collectErrors(page);
+    await page.goto(at(served, `/compare?runs=${a},${b}`));
+    const table = page.getByTestId('compare-evaluations');
+    await table.getByText('elsewhere').waitFor();
+    const rows = table.getByTestId('compare-evaluation-row');
+    assert.deepEqual(await rows.locator('td:first-child').allTextContents(), ['Own test split', 'elsewhere']);
+    assert.match((await rows.first().textContent()) ?? '', /96\.30%.*96\.30%/s);
+    assert.match((await rows.nth(1).textContent()) ?? '', /%.*F1.*%.*F1/s);
+    await shot(page, `compare-evaluations-${scheme}`);
     errors.check();
     await page.close();
   }
