@@ -55,6 +55,7 @@ opts="-o Dir::Etc::SourceList=$work/sources.list -o Dir::Etc::SourceParts=$work/
 # shellcheck disable=SC2086
 apt-get $opts update -q
 cd "$dest"
+# --tar-only: the recipe reads the upstream tarballs only (not the .dsc or the Debian changes).
 # shellcheck disable=SC2086
-apt-get $opts source --download-only -q $sources
+apt-get $opts source --download-only --tar-only -q $sources
 echo "install-bench-deps: done in $(( $(date +%s) - started )) s; source tarballs are in $dest"
