@@ -11,7 +11,7 @@
 // Deterministic: sorted inputs, Linguist labels, a seeded round-robin over the projects of each
 // class with a cap per project, so that no project holds more than 10 % of a class (more only where
 // a few projects hold most of a language's files here: the summary names the largest share). The full variant takes up to 1,200 files of each of 26 languages;
-// --small about 40 files of each of the 8 reference languages, from at least 3 projects each.
+// --small 40 files of each of the 8 reference languages, 10 from each of 4 projects.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -326,25 +326,29 @@ function readCandidate(c: Candidate): { sha256: string; bytes: number } | null {
 
 /**
  * A class's sample: projects in a seeded order, each project's files shuffled, one file from each
- * project in turn until the class has `target` files, no project more than `perProject`. Then the
+ * project in turn (`few`: all of a project's, then the next one's) until the class has `target`
+ * files, no project more than `perProject`. Then the
  * largest are trimmed until none holds over 10 % of the class, or, where that would take more than
  * half of a class under FLOOR files (a few projects hold most of its files), over 15, 20, 25 or 33 %.
  */
-function sampleClass(language: string, list: Candidate[], target: number, perProject: number, seed: number, seen: Set<string>): Kept[] {
+function sampleClass(language: string, list: Candidate[], target: number, perProject: number, few: boolean, seed: number, seen: Set<string>): Kept[] {
   const byProject = new Map<string, Candidate[]>();
   for (const c of list) {
     const group = byProject.get(c.project);
     if (group) group.push(c);
     else byProject.set(c.project, [c]);
   }
-  const projects = shuffle([...byProject.keys()].sort(), seededRandom(subSeed(seed, language)));
+  let projects = shuffle([...byProject.keys()].sort(), seededRandom(subSeed(seed, language)));
+  // --small: the largest projects first, filled one after another, so that each class reads like
+  // a handful of codebases (a tiny model learns it in seconds).
+  if (few) projects = [...projects].sort((a, b) => byProject.get(b)!.length - byProject.get(a)!.length || projects.indexOf(a) - projects.indexOf(b));
   const queues = projects.map((p) => ({ project: p, files: shuffle(byProject.get(p)!.sort((a, b) => (a.abs < b.abs ? -1 : 1)), seededRandom(subSeed(seed, `${language}\u0000${p}`))), next: 0, kept: [] as Kept[] }));
   let total = 0;
   for (let active = true; active && total < target; ) {
     active = false;
     for (const q of queues) {
       if (total >= target) break;
-      while (q.kept.length < perProject && q.next < q.files.length) {
+      while (q.kept.length < perProject && q.next < q.files.length && total < target) {
         const c = q.files[q.next++];
         const read = readCandidate(c);
         if (!read || seen.has(read.sha256)) continue;
@@ -352,7 +356,7 @@ function sampleClass(language: string, list: Candidate[], target: number, perPro
         q.kept.push({ ...c, ...read });
         total++;
         active = true;
-        break;
+        if (!few) break;
       }
     }
   }
@@ -397,7 +401,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const languages = new Set(args.small ? SMALL_LANGUAGES : Object.keys(CLASSES));
   const target = args.small ? 40 : 1200;
-  const perProject = args.small ? 14 : 120;
+  const perProject = args.small ? 10 : 120;
   const seed = 42;
   const list = readPackageList();
   const tarballs = args.small ? list.source.filter((s) => SMALL_TARBALLS.has(s)) : list.source;
@@ -411,7 +415,7 @@ async function main(): Promise<void> {
   const minimum = args.small ? 30 : 50;
   const short: string[] = [];
   for (const language of Object.keys(CLASSES).filter((l) => languages.has(l))) {
-    const sample = sampleClass(language, candidates.filter((c) => c.language === language), target, perProject, seed, seen);
+    const sample = sampleClass(language, candidates.filter((c) => c.language === language), target, perProject, args.small, seed, seen);
     const counts = new Map<string, number>();
     for (const k of sample) counts.set(k.project, (counts.get(k.project) ?? 0) + 1);
     const [largest, largestFiles] = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ['', 0];
