@@ -427,6 +427,8 @@ async function main(): Promise<void> {
       bytes: sample.reduce((s, k) => s + k.bytes, 0),
       projects: counts.size,
       largestProject: { name: largest, files: largestFiles, share: Math.round((largestFiles / sample.length) * 1000) / 1000 },
+      /** False where a few projects hold most of the language's files here (see sampleClass). */
+      tenPercentRule: largestFiles <= sample.length / 10,
     });
     kept.push(...sample);
   }
