@@ -1,5 +1,5 @@
 // Files/s and peak memory of building the benchmark dataset from its sources (the recipe in
-// scripts/bench-dataset.ts, which uses the library's repository build). Prints JSON lines.
+// scripts/bench-dataset.ts). Prints JSON lines.
 //   node --import tsx bench/dataset.ts [--small] [--full]   (default: both)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,20 +1,29 @@
-// The benchmark-dataset recipe: builds a labelled dataset of real code, one sub-folder per
-// language (cpp groovy java javascript json python xml yml), from sources found on a Debian
-// bookworm machine after scripts/install-bench-deps.sh: this project's node_modules, Python's
-// standard library and the Debian packages listed in bench/debian-packages.txt.
+// The benchmark-dataset recipe: builds a labelled dataset of real code laid out as
+// <out>/<language>/<project>/<file>, where the project is the Debian source package a file comes
+// from (or `npm-<name>` for this project's node_modules), so validation and test can hold out
+// whole projects. Sources: the Debian bookworm packages listed in bench/debian-packages.txt
+// (installed by scripts/install-bench-deps.sh), each installed file attributed to its source
+// package through dpkg's own file lists, the source tarballs listed there as src:NAME, and this
+// project's node_modules.
 //
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
-// Deterministic: sorted walks, Linguist labels, a seeded round-robin sample per class (the
-// library's repository build). --small takes about 40 files per class; the full variant up to
-// 3,000. Tarballs and src.zip are unpacked once into the cache folder.
+// Deterministic: sorted inputs, Linguist labels, a seeded round-robin over the projects of each
+// class with a cap per project, so that no project holds more than 10 % of a class (more only where
+// a few projects hold most of a language's files here: the summary names the largest share). The full variant takes up to 1,200 files of each of 26 languages;
+// --small 40 files of each of the 8 reference languages, 10 from each of 4 projects.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { datasetFromRepositories } from '../main/data/from-repositories.ts';
+import { isBinaryFileSync } from 'isbinaryfile';
+import { datasetFingerprint, sha256Hex } from '../main/data/fingerprint.ts';
+import { languageForFileName } from '../main/data/linguist.ts';
+import { contentVerdict, fileNameVerdict, folderVerdict } from '../main/data/repo-filters.ts';
+import { seededRandom, shuffle, subSeed } from '../main/data/rng.ts';
+import { decodeText } from '../main/data/text-check.ts';
 
-/** Linguist language -> the reference folder name. */
+/** Linguist language -> class folder. The first 8 are the reference set (and --small). */
 const CLASSES: Record<string, string> = {
   'C++': 'cpp',
   Groovy: 'groovy',
@@ -24,17 +33,84 @@ const CLASSES: Record<string, string> = {
   Python: 'python',
   XML: 'xml',
   YAML: 'yml',
+  C: 'c',
+  Go: 'go',
+  Rust: 'rust',
+  Ruby: 'ruby',
+  Perl: 'perl',
+  PHP: 'php',
+  Shell: 'shell',
+  TypeScript: 'typescript',
+  Markdown: 'markdown',
+  CSS: 'css',
+  HTML: 'html',
+  SQL: 'sql',
+  Lua: 'lua',
+  Tcl: 'tcl',
+  TOML: 'toml',
+  Scheme: 'scheme',
+  'Vim script': 'vim',
+  TeX: 'latex',
 };
+const SMALL_LANGUAGES = Object.keys(CLASSES).slice(0, 8);
 
-interface Source {
-  /** The Debian package (or src:package) that provides it, named when it is missing. */
-  pkg: string;
-  /** Folders to read, full and small variants. */
-  full: string[];
-  small: string[];
+/**
+ * Extensions Linguist leaves ambiguous (or names otherwise) that mean one language in these
+ * sources: Gradle build scripts are Groovy; `.h` is settled per package (HEADERS_AS).
+ */
+const OVERRIDES = new Map<string, string | null>([
+  ['.yaml', 'YAML'],
+  ['.md', 'Markdown'],
+  ['.sql', 'SQL'],
+  ['.rs', 'Rust'],
+  ['.pm', 'Perl'],
+  ['.pl', 'Perl'],
+  ['.scm', 'Scheme'],
+  ['.cls', 'TeX'],
+  ['.gradle', 'Groovy'],
+  ['.inc', null],
+]);
+
+/** Binary packages whose `.h` headers are C++ (the rest of their headers are C unless listed in neither). */
+const CPP_HEADERS = new Set(['libstdc++-12-dev', 'libboost1.74-dev', 'libglm-dev', 'libcereal-dev', 'nlohmann-json3-dev', 'libgtest-dev', 'libasio-dev', 'libmsgpack-dev', 'libxsimd-dev', 'libxtensor-dev', 'libcli11-dev', 'catch2', 'librange-v3-dev', 'libeigen3-dev', 'pybind11-dev', 'libspdlog-dev', 'libfmt-dev', 'libutfcpp-dev']);
+const C_HEADERS = new Set(['libc6-dev', 'zlib1g-dev', 'libssl-dev', 'libsqlite3-dev', 'libpng-dev', 'libexpat1-dev', 'libxml2-dev', 'libffi-dev', 'libncurses-dev', 'libreadline-dev', 'libbz2-dev', 'liblzma-dev', 'libgmp-dev', 'libuv1-dev', 'libjansson-dev', 'libyaml-dev', 'libevent-dev', 'libpcre2-dev', 'libzstd-dev', 'liblz4-dev', 'libcjson-dev', 'libinih-dev', 'libgsl-dev']);
+
+/** Script interpreters named on a `#!` line, for files without an extension. */
+const INTERPRETERS: Record<string, string> = { sh: 'Shell', bash: 'Shell', dash: 'Shell', ksh: 'Shell', zsh: 'Shell', perl: 'Perl', python3: 'Python', python: 'Python', ruby: 'Ruby', tclsh: 'Tcl', wish: 'Tcl', lua: 'Lua', node: 'JavaScript', nodejs: 'JavaScript' };
+
+/** Files that are licences, changelogs or boilerplate, whatever their language. */
+const NOT_CODE = /^(licen[sc]e|copying|notice|authors|contributors|changelog|changes|history|news|code_of_conduct|security|funding)([._-]|$)|^pkgindex\.tcl$|^\.cargo[-_](checksum|vcs_info)\.json$/i;
+/** Folders of installed packages that hold their own code, not vendored code. */
+const INSTALL_DIRS = new Set(['dist-packages', 'site-packages', 'dist']);
+/** Small source tarballs enough for --small (fast to unpack). */
+const SMALL_TARBALLS = new Set(['groovy', 'gmetrics', 'codenarc', 'gant', 'groovycsv', 'junit4', 'jsoup', 'commons-io']);
+
+/**
+ * Headers that say "generated" about files that are still the code people write and read: LaTeX
+ * packages are extracted from their .dtx by docstrip, crates' Cargo.toml is normalised by cargo.
+ * Only the "generated" test ignores them; the files are kept as they are.
+ */
+const MACHINE_KEPT = /generated with the docstrip utility|THIS FILE IS AUTOMATICALLY GENERATED BY CARGO/gi;
+
+const MAX_BYTES = 1_000_000;
+/** Files looked at and bytes read, for the summary's scan figures (bench/dataset.ts). */
+const scanned = { files: 0, bytes: 0 };
+const MIN_CHARS = 64;
+
+interface Candidate {
+  abs: string;
+  language: string;
+  project: string;
 }
 
-function parseArgs(argv: string[]): { out: string; small: boolean; cache: string; src: string } {
+interface Args {
+  out: string;
+  small: boolean;
+  cache: string;
+  src: string;
+}
+
+function parseArgs(argv: string[]): Args {
   let out = '';
   let small = false;
   let cache = path.join(os.tmpdir(), 'langlab-bench-cache');
@@ -57,110 +133,335 @@ function missing(pkg: string, what: string): never {
   );
 }
 
-function requireDir(dir: string, pkg: string): string {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) missing(pkg, dir);
-  return dir;
+function readPackageList(): { binary: string[]; source: string[] } {
+  const file = path.resolve(import.meta.dirname, '../bench/debian-packages.txt');
+  const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return { binary: lines.filter((l) => !l.startsWith('src:')), source: lines.filter((l) => l.startsWith('src:')).map((l) => l.slice(4)) };
 }
 
-/** Unpacks an upstream tarball of a source package once; returns the folder. */
-function unpackSource(name: string, srcDir: string, cache: string): string {
-  const dest = path.join(cache, name);
-  if (fs.existsSync(path.join(dest, '.complete'))) return dest;
-  const tarball = fs.existsSync(srcDir) ? fs.readdirSync(srcDir).sort().find((f) => f.startsWith(`${name}_`) && f.includes('.orig.tar.')) : undefined;
-  if (!tarball) missing(`src:${name}`, `the ${name} source tarball (${name}_*.orig.tar.*) in ${srcDir}`);
-  fs.rmSync(dest, { recursive: true, force: true });
-  fs.mkdirSync(dest, { recursive: true });
-  execFileSync('tar', ['-xf', path.join(srcDir, tarball), '-C', dest]);
-  fs.writeFileSync(path.join(dest, '.complete'), tarball);
-  return dest;
+/** The language a file name means here, with the recipe's overrides and the per-package `.h` rule. */
+function languageOf(name: string, pkg: string | null): string | null {
+  if (NOT_CODE.test(name) || fileNameVerdict(name)) return null;
+  if (name.toLowerCase().endsWith('.h')) return pkg && CPP_HEADERS.has(pkg) ? 'C++' : pkg && C_HEADERS.has(pkg) ? 'C' : null;
+  const verdict = languageForFileName(name, OVERRIDES);
+  return verdict && 'language' in verdict && verdict.language in CLASSES ? verdict.language : null;
 }
 
-/** Unpacks the JDK's src.zip (a few modules) once. */
-function unpackJdk(cache: string): string {
-  const zip = '/usr/lib/jvm/openjdk-17/lib/src.zip';
-  if (!fs.existsSync(zip)) missing('openjdk-17-source', zip);
-  const dest = path.join(cache, 'openjdk-17-src');
-  if (fs.existsSync(path.join(dest, '.complete'))) return dest;
-  fs.rmSync(dest, { recursive: true, force: true });
-  fs.mkdirSync(dest, { recursive: true });
+/** The language of an extension-less script by its `#!` line (a shell wrapper that execs Tcl is Tcl). */
+function languageByShebang(abs: string): string | null {
+  const head = Buffer.alloc(512);
+  let n = 0;
   try {
-    execFileSync('unzip', ['-q', zip, 'java.base/*', 'java.sql/*', 'java.logging/*', '-d', dest]);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') missing('unzip', 'the unzip program');
-    throw err;
+    const fd = fs.openSync(abs, 'r');
+    n = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+  } catch {
+    return null;
   }
-  fs.writeFileSync(path.join(dest, '.complete'), zip);
+  const text = head.subarray(0, n).toString('latin1');
+  const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+  if (!m) return null;
+  let interpreter = path.posix.basename(m[1]);
+  if (interpreter === 'env' && m[2]) interpreter = m[2];
+  interpreter = interpreter.replace(/[\d.]+$/, '') || interpreter;
+  const language = INTERPRETERS[interpreter] ?? null;
+  if (language === 'Shell' && /exec\s+(tclsh|wish)/.test(text)) return 'Tcl';
+  return language;
+}
+
+/** Binary package -> Debian source package, from dpkg's database; fails naming a package that is not installed. */
+function sourcePackages(binary: string[]): Map<string, string> {
+  let out = '';
+  try {
+    out = execFileSync('dpkg-query', ['-W', '-f', '${binary:Package}\t${Package}\t${source:Package}\t${db:Status-Status}\n', ...binary], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stdout?: string; code?: string };
+    if (e.code === 'ENOENT') throw new Error('bench-dataset: dpkg-query was not found; the recipe reads a Debian system\'s packages.');
+    out = e.stdout ?? '';
+  }
+  const map = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const [, pkg, source, status] = line.split('\t');
+    if (pkg && status === 'installed') map.set(pkg, source || pkg);
+  }
+  for (const pkg of binary) if (!map.has(pkg)) missing(pkg, `the package ${pkg}`);
+  return map;
+}
+
+/** The files dpkg installed for a package (its .list file), regular files only. */
+function packageFiles(pkg: string): string[] {
+  const info = '/var/lib/dpkg/info';
+  const list = [`${pkg}.list`, `${pkg}:${archOf()}.list`].map((f) => path.join(info, f)).find((f) => fs.existsSync(f));
+  if (!list) missing(pkg, `dpkg's file list of ${pkg}`);
+  return fs.readFileSync(list, 'utf8').split('\n').filter(Boolean);
+}
+
+let arch: string | null = null;
+function archOf(): string {
+  arch ??= execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+  return arch;
+}
+
+function fromPackages(binary: string[], sources: Map<string, string>, languages: Set<string>): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  for (const pkg of binary) {
+    for (const abs of packageFiles(pkg)) {
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      const parts = abs.split('/');
+      const name = parts.at(-1)!;
+      if (parts.slice(0, -1).some((d) => !INSTALL_DIRS.has(d.toLowerCase()) && folderVerdict(d))) continue;
+      let language = languageOf(name, pkg);
+      const scriptDir = /^\/(usr\/)?(s?bin|lib|libexec|share)\//.test(abs);
+      if (!language && !name.includes('.') && scriptDir && !abs.startsWith('/usr/share/doc/')) {
+        if (abs.startsWith('/usr/share/bash-completion/completions/')) language = 'Shell';
+        else {
+          const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+          if (st?.isFile() && st.size < MAX_BYTES) language = languageByShebang(abs);
+        }
+      }
+      if (language && languages.has(language)) out.push({ abs, language, project: sources.get(pkg)! });
+    }
+  }
+  return out;
+}
+
+/** Unpacks a source package's tarballs (upstream, or the native tarball) once; returns the folder. */
+function unpackSource(name: string, srcDir: string, cache: string): string {
+  const dest = path.join(cache, 'src', name);
+  if (fs.existsSync(path.join(dest, '.complete'))) return dest;
+  const files = fs.existsSync(srcDir) ? fs.readdirSync(srcDir).sort() : [];
+  const upstream = files.filter((f) => f.startsWith(`${name}_`) && /\.orig(-[\w.-]+)?\.tar\./.test(f));
+  const tarballs = upstream.length > 0 ? upstream : files.filter((f) => f.startsWith(`${name}_`) && /\.tar\./.test(f) && !f.includes('.debian.tar.'));
+  if (tarballs.length === 0) missing(`src:${name}`, `the ${name} source tarball (${name}_*.tar.*) in ${srcDir}`);
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.mkdirSync(dest, { recursive: true });
+  for (const t of tarballs) execFileSync('tar', ['-xf', path.join(srcDir, t), '-C', dest]);
+  fs.writeFileSync(path.join(dest, '.complete'), tarballs.join('\n'));
   return dest;
 }
 
-function sources(cache: string, src: string): Source[] {
-  const root = path.resolve(import.meta.dirname, '..');
-  const jdk = unpackJdk(cache);
-  const groovy = unpackSource('groovy', src, cache);
-  const ant = unpackSource('ant', src, cache);
-  const maven = unpackSource('maven', src, cache);
-  const ansible = '/usr/lib/python3/dist-packages/ansible_collections';
-  return [
-    { pkg: 'libboost1.74-dev', full: ['/usr/include/boost'], small: ['/usr/include/boost/asio'] },
-    { pkg: 'libstdc++-12-dev', full: ['/usr/include/c++/12'], small: ['/usr/include/c++/12/bits'] },
-    { pkg: 'src:groovy', full: [groovy], small: [groovy] },
-    { pkg: 'openjdk-17-source', full: [jdk], small: [path.join(jdk, 'java.base/java/util')] },
-    { pkg: 'src:ant', full: [ant], small: [] },
-    { pkg: 'src:maven', full: [maven], small: [maven] },
-    { pkg: 'npm (this project)', full: [path.join(root, 'node_modules')], small: [path.join(root, 'node_modules')] },
-    { pkg: 'libpython3.11-stdlib', full: ['/usr/lib/python3.11'], small: ['/usr/lib/python3.11/email', '/usr/lib/python3.11/json'] },
-    { pkg: 'shared-mime-info', full: ['/usr/share/mime'], small: ['/usr/share/mime/text'] },
-    { pkg: 'ansible', full: [ansible], small: [path.join(ansible, 'community/general/plugins'), path.join(ansible, 'community/general/meta')] },
-  ].map((s) => ({ ...s, full: s.full.map((d) => requireDir(d, s.pkg)), small: s.small.map((d) => requireDir(d, s.pkg)) }));
+/** Every labelled file under a folder, skipping vendored folders, version control and debian/. */
+function walk(root: string, visit: (abs: string, rel: string[]) => void, rel: string[] = []): void {
+  const dir = path.join(root, ...rel);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.isDirectory()) {
+      if (folderVerdict(e.name) || (rel.length <= 1 && e.name === 'debian')) continue;
+      walk(root, visit, [...rel, e.name]);
+    } else if (e.isFile()) visit(path.join(dir, e.name), [...rel, e.name]);
+  }
+}
+
+function fromTarballs(names: string[], args: Args, languages: Set<string>): Candidate[] {
+  const out: Candidate[] = [];
+  for (const name of names) {
+    const root = unpackSource(name, args.src, args.cache);
+    walk(root, (abs, rel) => {
+      const language = languageOf(rel.at(-1)!, null);
+      if (language && languages.has(language)) out.push({ abs, language, project: name });
+    });
+  }
+  return out;
+}
+
+/** This project's node_modules: each npm package is a project (`npm-<name>`, scope folded in). */
+function fromNodeModules(languages: Set<string>): Candidate[] {
+  const root = fs.realpathSync(path.resolve(import.meta.dirname, '../node_modules'));
+  const out: Candidate[] = [];
+  const visitPackage = (dir: string, project: string) => {
+    const inner = (sub: string) => {
+      for (const e of fs.readdirSync(sub, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        const abs = path.join(sub, e.name);
+        if (e.isDirectory()) {
+          if (e.name === 'node_modules') visitModules(abs);
+          else if (!folderVerdict(e.name)) inner(abs);
+        } else if (e.isFile()) {
+          const language = languageOf(e.name, null);
+          if (language && languages.has(language)) out.push({ abs, language, project });
+        }
+      }
+    };
+    inner(dir);
+  };
+  const visitModules = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      if (e.name.startsWith('@')) {
+        for (const s of fs.readdirSync(path.join(dir, e.name), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          if (s.isDirectory()) visitPackage(path.join(dir, e.name, s.name), safeProject(`npm-${e.name.slice(1)}-${s.name}`));
+        }
+      } else visitPackage(path.join(dir, e.name), safeProject(`npm-${e.name}`));
+    }
+  };
+  visitModules(root);
+  return out;
+}
+
+function safeProject(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9.+-]/g, '-');
+}
+
+interface Kept {
+  abs: string;
+  language: string;
+  project: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** Reads a candidate; null when it is not usable text (binary, not UTF-8, tiny, minified, generated). */
+function readCandidate(c: Candidate): { sha256: string; bytes: number } | null {
+  const st = fs.statSync(c.abs, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size > MAX_BYTES || st.size < MIN_CHARS) return null;
+  const bytes = fs.readFileSync(c.abs);
+  scanned.bytes += bytes.length;
+  if (isBinaryFileSync(bytes, bytes.length)) return null;
+  const decoded = decodeText(bytes);
+  if ('skip' in decoded) return null;
+  if (decoded.text.trim().length < MIN_CHARS || contentVerdict(decoded.text.replace(MACHINE_KEPT, ''))) return null;
+  if (c.language === 'HTML' && decoded.text.length < 1024) return null;
+  return { sha256: sha256Hex(bytes), bytes: bytes.length };
+}
+
+/**
+ * A class's sample: projects in a seeded order, each project's files shuffled, one file from each
+ * project in turn (`few`: all of a project's, then the next one's) until the class has `target`
+ * files, no project more than `perProject`. Then the
+ * largest are trimmed until none holds over 10 % of the class, or, where that would take more than
+ * half of a class under FLOOR files (a few projects hold most of its files), over 15, 20, 25 or 33 %.
+ */
+function sampleClass(language: string, list: Candidate[], target: number, perProject: number, few: boolean, seed: number, seen: Set<string>): Kept[] {
+  const byProject = new Map<string, Candidate[]>();
+  for (const c of list) {
+    const group = byProject.get(c.project);
+    if (group) group.push(c);
+    else byProject.set(c.project, [c]);
+  }
+  let projects = shuffle([...byProject.keys()].sort(), seededRandom(subSeed(seed, language)));
+  // --small: the largest projects first, filled one after another, so that each class reads like
+  // a handful of codebases (a tiny model learns it in seconds).
+  if (few) projects = [...projects].sort((a, b) => byProject.get(b)!.length - byProject.get(a)!.length || projects.indexOf(a) - projects.indexOf(b));
+  const queues = projects.map((p) => ({ project: p, files: shuffle(byProject.get(p)!.sort((a, b) => (a.abs < b.abs ? -1 : 1)), seededRandom(subSeed(seed, `${language}\u0000${p}`))), next: 0, kept: [] as Kept[] }));
+  let total = 0;
+  for (let active = true; active && total < target; ) {
+    active = false;
+    for (const q of queues) {
+      if (total >= target) break;
+      while (q.kept.length < perProject && q.next < q.files.length && total < target) {
+        const c = q.files[q.next++];
+        const read = readCandidate(c);
+        if (!read || seen.has(read.sha256)) continue;
+        seen.add(read.sha256);
+        q.kept.push({ ...c, ...read });
+        total++;
+        active = true;
+        if (!few) break;
+      }
+    }
+  }
+  // The largest share that keeps at least half the sample (or FLOOR files): 10 % where the class
+  // has enough projects of some size, more where a few projects hold most of its files.
+  const sizes = queues.map((q) => q.kept.length);
+  const whole = sizes.reduce((a, b) => a + b, 0);
+  for (const share of SHARES) {
+    const trimmed = trimToShare(sizes, share);
+    const size = trimmed.reduce((a, b) => a + b, 0);
+    if (size >= Math.min(whole, Math.max(FLOOR, whole / 2)) || share === SHARES.at(-1)) {
+      queues.forEach((q, i) => (q.kept.length = trimmed[i]));
+      break;
+    }
+  }
+  return queues.flatMap((q) => q.kept);
+}
+
+/** The largest shares a project may hold of a class, tried in turn (see sampleClass). */
+const SHARES = [0.1, 0.15, 0.2, 0.25, 1 / 3];
+/** A class at least this large (or half its sample) is trimmed to a 10 % share per project. */
+const FLOOR = 300;
+
+/** Project sizes cut until none is over `share` of their total (the total shrinks as they are cut). */
+function trimToShare(sizes: number[], share: number): number[] {
+  const out = [...sizes];
+  for (;;) {
+    const limit = Math.max(1, Math.floor(out.reduce((a, b) => a + b, 0) * share));
+    if (out.every((n) => n <= limit)) return out;
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(out[i], limit);
+  }
 }
 
 /** A stable, readable file name: content hash prefix plus the original name. */
-function outName(sha256: string, rel: string): string {
-  const base = path.posix.basename(rel).replace(/[^\w.-]/g, '_').slice(-60);
+function outName(sha256: string, abs: string): string {
+  const base = path.basename(abs).replace(/[^\w.-]/g, '_').slice(-60);
   return `${sha256.slice(0, 12)}-${base}`;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const cap = args.small ? 40 : 3000;
   const started = Date.now();
-  let scanned = { files: 0, bytes: 0 };
-  const roots = sources(args.cache, args.src).flatMap((s) => (args.small ? s.small : s.full));
-  const result = await datasetFromRepositories(roots, {
-    languages: Object.keys(CLASSES),
-    overrides: { '.yaml': 'YAML' },
-    cap,
-    minFiles: 1,
-    seed: 42,
-    onProgress: (p) => {
-      scanned = { files: p.filesSeen, bytes: p.bytesSeen };
-      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[Kbench-dataset: ${p.phase} ${p.filesSeen} files`);
-    },
-  });
+  const languages = new Set(args.small ? SMALL_LANGUAGES : Object.keys(CLASSES));
+  const target = args.small ? 40 : 1200;
+  const perProject = args.small ? 10 : 120;
+  const seed = 42;
+  const list = readPackageList();
+  const tarballs = args.small ? list.source.filter((s) => SMALL_TARBALLS.has(s)) : list.source;
+  const sources = sourcePackages(list.binary);
+  const candidates = [...fromPackages(list.binary, sources, languages), ...fromTarballs(tarballs, args, languages), ...fromNodeModules(languages)];
+
+  scanned.files = candidates.length;
+  const seen = new Set<string>();
+  const kept: Kept[] = [];
+  const classes = [];
+  const minimum = args.small ? 30 : 50;
+  const short: string[] = [];
+  for (const language of Object.keys(CLASSES).filter((l) => languages.has(l))) {
+    const sample = sampleClass(language, candidates.filter((c) => c.language === language), target, perProject, args.small, seed, seen);
+    const counts = new Map<string, number>();
+    for (const k of sample) counts.set(k.project, (counts.get(k.project) ?? 0) + 1);
+    const [largest, largestFiles] = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ['', 0];
+    if (sample.length < minimum) short.push(`${language}: ${sample.length} files from ${counts.size} projects`);
+    classes.push({
+      folder: CLASSES[language],
+      language,
+      files: sample.length,
+      bytes: sample.reduce((s, k) => s + k.bytes, 0),
+      projects: counts.size,
+      largestProject: { name: largest, files: largestFiles, share: Math.round((largestFiles / sample.length) * 1000) / 1000 },
+      /** False where a few projects hold most of the language's files here (see sampleClass). */
+      tenPercentRule: largestFiles <= sample.length / 10,
+    });
+    kept.push(...sample);
+  }
+  if (short.length > 0) {
+    throw new Error(`bench-dataset: too few files were found (at least ${minimum} per class wanted) for ${short.join('; ')}. The sources are incomplete: check bench/debian-packages.txt and run scripts/install-bench-deps.sh.`);
+  }
   const scanSeconds = (Date.now() - started) / 1000;
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  for (const language of Object.keys(CLASSES)) {
-    const got = result.classes.find((c) => c.label === language)?.files ?? 0;
-    if (got < Math.min(cap, 40)) throw new Error(`bench-dataset: only ${got} ${language} files were found; the sources for it are incomplete.`);
-  }
+
   fs.rmSync(args.out, { recursive: true, force: true });
-  for (const folder of Object.values(CLASSES)) fs.mkdirSync(path.join(args.out, folder), { recursive: true });
-  for (const f of result.files) {
-    const from = path.join(result.roots[f.root], f.path);
-    fs.copyFileSync(f.pathBytes ? Buffer.concat([Buffer.from(result.roots[f.root] + '/'), Buffer.from(f.pathBytes)]) : from, path.join(args.out, CLASSES[f.label], outName(f.sha256, f.path)));
+  const files = kept.map((k) => ({ folder: CLASSES[k.language], project: k.project, name: outName(k.sha256, k.abs), from: k.abs, sha256: k.sha256 }));
+  for (const f of files) {
+    const dir = path.join(args.out, f.folder, f.project);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(f.from, path.join(dir, f.name));
   }
+  const used = new Set(kept.map((k) => k.project));
+  const debianSources = [...new Set([...sources.values(), ...tarballs])].filter((s) => used.has(s)).sort();
   const summary = {
     out: args.out,
     variant: args.small ? 'small' : 'full',
-    classes: result.classes.map((c) => ({ folder: CLASSES[c.label], files: c.files, bytes: c.bytes })),
-    fingerprint: result.fingerprint,
+    classes,
+    files: files.length,
+    projects: used.size,
+    debianSourcePackages: debianSources.length,
+    fingerprint: datasetFingerprint(files.map((f) => ({ sha256: f.sha256, label: f.folder, split: '' }))),
     seconds: (Date.now() - started) / 1000,
-    /** Files looked at (walked by name, plus those read) and the time the library took. */
+    /** Candidate files found by name (dpkg lists, tarballs, node_modules), bytes read, and the time to find and sample them. */
     scan: { files: scanned.files, bytes: scanned.bytes, seconds: scanSeconds },
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  fs.writeFileSync(path.join(args.out, 'MANIFEST.json'), JSON.stringify({ ...summary, files: result.files.map((f) => ({ folder: CLASSES[f.label], name: outName(f.sha256, f.path), from: path.join(result.roots[f.root], f.path), sha256: f.sha256 })) }, null, 1));
-  process.stdout.write(JSON.stringify(summary) + '\n');
+  const packages = { binary: list.binary, source: tarballs, debianSourcePackagesUsed: debianSources, npmPackagesUsed: [...used].filter((p) => p.startsWith('npm-')).sort() };
+  fs.writeFileSync(path.join(args.out, 'MANIFEST.json'), JSON.stringify({ ...summary, packages, files }, null, 1));
+  process.stdout.write(JSON.stringify({ ...summary, packages: { binary: list.binary.length, source: tarballs.length } }) + '\n');
 }
 
 main().catch((err: unknown) => {

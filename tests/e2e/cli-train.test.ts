@@ -97,7 +97,9 @@ test('langlab train from the CLI learns the small benchmark dataset; the stored 
     close(report.weighted_avg[k], expected.weighted[k], `weighted ${k}`);
   }
 
-  const files = ['python', 'java'].map((dir) => path.join(data, dir, fs.readdirSync(path.join(data, dir)).sort()[0]));
+  // The recipe lays files out as <class>/<project>/<file>: take each class's first project's first file.
+  const first = (dir: string) => path.join(dir, fs.readdirSync(dir).sort()[0]);
+  const files = ['python', 'java'].map((dir) => first(first(path.join(data, dir))));
   const predicted = langlab(['predict', String(result.run_id), ...files, '--json'], home);
   assert.equal(predicted.status, 0, predicted.stderr);
   const answers = predicted.stdout.trim().split('\n').map((l) => JSON.parse(l));
