@@ -73,6 +73,7 @@ test('langlab train from the CLI learns the small benchmark dataset; the stored 
   const result = JSON.parse(lines.at(-1)!);
   assert.equal(result.status, 'FINISHED');
   assert.equal(result.epochs, 8);
+  assert.equal(result.split, 'project', 'the recipe names projects, so the test figure is on held-out projects');
   assert.ok(result.test_accuracy > 0.5, `test accuracy ${result.test_accuracy} is well above chance (1/8)`);
   assert.ok(result.best_val_accuracy > 0.4);
   assert.ok(result.wall_seconds > 0);
