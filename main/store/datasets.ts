@@ -17,7 +17,6 @@ import type {
   SplitCounts,
 } from '../data/types.ts';
 import { rootsOf, savedDatasetRow, savedDatasetRows, type DatasetRow } from './dataset-summaries.ts';
-import { processAlive } from './lock.ts';
 
 /** A saved dataset with everything a report or the Datasets page shows, but not its file list. */
 export interface DatasetReport extends Omit<DatasetResult, 'files'> {
@@ -133,7 +132,7 @@ export const ROWS_PER_STEP = 250;
  * between them, so a 100,000-row dataset does not stall the app's main thread (IPC, metric
  * writes) for a second. Until the last row is written the dataset is hidden from every reader;
  * a failure or an abort deletes what was written, and a crash part-way leaves rows that the next
- * start of the app deletes (`removeUnfinishedDatasets`). Returns the new id.
+ * start of the app deletes (`removeUnfinishedDatasets` in recovery.ts). Returns the new id.
  */
 export async function saveDatasetInSteps(
   db: Database.Database,
@@ -170,25 +169,6 @@ export async function saveDatasetInSteps(
     }
     throw err;
   }
-}
-
-/**
- * Deletes datasets left part-saved by a process that is gone (a crash or a forced quit during a
- * save); one still being saved by a live process (a CLI beside the app) stays. Returns how many.
- */
-export function removeUnfinishedDatasets(db: Database.Database): number {
-  const host = os.hostname();
-  const rows = db.prepare('SELECT id, saving_pid, saving_host FROM datasets WHERE saving_pid IS NOT NULL').all() as {
-    id: number;
-    saving_pid: number;
-    saving_host: string | null;
-  }[];
-  let removed = 0;
-  for (const row of rows) {
-    const ownerAlive = row.saving_host === host && row.saving_pid !== process.pid && processAlive(row.saving_pid);
-    if (!ownerAlive && deleteDataset(db, row.id)) removed++;
-  }
-  return removed;
 }
 
 const DUPLICATES = 'SELECT sha256, label, kept, dropped FROM dataset_duplicates WHERE dataset_id = ?';

@@ -1,11 +1,9 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { LanglabError } from '../errors.ts';
-import { removeUnfinishedDatasets } from './datasets.ts';
 import { latestVersion, loadMigrations, migrate } from './migrate.ts';
-import { processAlive } from './lock.ts';
+import { recoverCrashed } from './recovery.ts';
 
 export interface OpenStoreOptions {
   /** The database file; its folder is created when missing. */
@@ -62,10 +60,7 @@ export function openStore(options: OpenStoreOptions): Store {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const schemaVersion = migrate(db, migrations, file);
-    if (options.recoverCrashed) {
-      markCrashedAsInterrupted(db);
-      removeUnfinishedDatasets(db);
-    }
+    if (options.recoverCrashed) recoverCrashed(db);
     return { db, file, schemaVersion, close: () => db.close() };
   } catch (err) {
     db.close();
@@ -93,30 +88,4 @@ function describeOpenError(err: unknown, file: string): Error {
     );
   }
   return err instanceof Error ? err : new Error(String(err));
-}
-
-/**
- * A run or job still RUNNING whose owner process is gone was cut short by a crash: mark it
- * INTERRUPTED with an end time. Runs owned by a live process (a CLI training beside the app) stay.
- */
-export function markCrashedAsInterrupted(db: Database.Database, now = Date.now()): number {
-  const host = os.hostname();
-  const reason = 'The process running it stopped unexpectedly (crash or forced quit).';
-  let changed = 0;
-  for (const [table, endColumn] of [['runs', 'end_time'], ['classification_jobs', 'ended_at']] as const) {
-    const rows = db.prepare(`SELECT id, owner_pid, owner_host FROM ${table} WHERE status = 'RUNNING'`).all() as {
-      id: number;
-      owner_pid: number | null;
-      owner_host: string | null;
-    }[];
-    const update = db.prepare(
-      `UPDATE ${table} SET status = 'INTERRUPTED', ${endColumn} = ?, error = COALESCE(error, ?) WHERE id = ? AND status = 'RUNNING'`,
-    );
-    for (const row of rows) {
-      const ownerAlive =
-        row.owner_host === host && row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid);
-      if (!ownerAlive) changed += update.run(now, reason, row.id).changes;
-    }
-  }
-  return changed;
 }

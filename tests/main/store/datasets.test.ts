@@ -12,11 +12,11 @@ import {
   listDatasetFiles,
   listDatasets,
   readDatasetFileText,
-  removeUnfinishedDatasets,
   saveDataset,
   saveDatasetInSteps,
 } from '../../../main/store/datasets.ts';
 import { getDatasetSummary, listDatasetSummaries } from '../../../main/store/dataset-summaries.ts';
+import { removeUnfinishedDatasets } from '../../../main/store/recovery.ts';
 import { datasetFromFolder } from '../../../main/data/from-folder.ts';
 import { datasetFromTable } from '../../../main/data/from-table.ts';
 import { jsSource, makeTree, pySource } from '../data/helpers.ts';
