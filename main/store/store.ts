@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LanglabError } from '../errors.ts';
-import { latestVersion, loadMigrations, migrate } from './migrate.ts';
+import { latestVersion, loadMigrations, migrate, refuseNewer } from './migrate.ts';
 import { recoverCrashed } from './recovery.ts';
 
 export interface OpenStoreOptions {
@@ -12,6 +12,11 @@ export interface OpenStoreOptions {
   nativeBinding?: string;
   /** Mark runs and jobs left RUNNING by a crashed process as INTERRUPTED (app instances do this). */
   recoverCrashed?: boolean;
+  /**
+   * Open for reading only, as the engine process does while the app's process writes: the file
+   * must exist at this build's schema; nothing is created, migrated or written, and writes fail.
+   */
+  readonly?: boolean;
 }
 
 /** The open experiment store: the database plus facts about it. */
@@ -30,12 +35,11 @@ const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
  */
 export function openStore(options: OpenStoreOptions): Store {
   const file = path.resolve(options.file);
+  if (options.readonly) return openReadOnly(file, options.nativeBinding);
   mkdirSync(path.dirname(file), { recursive: true });
   if (existsSync(file)) {
     const st = statSync(file);
-    if (!st.isFile()) {
-      throw new LanglabError('STORE_CORRUPT', `The store path ${file} is not a file. Remove it or set LANGLAB_HOME to another folder.`);
-    }
+    if (!st.isFile()) throw notAFile(file);
     // Honour the read-only bit even for root, who could otherwise write through it.
     if ((st.mode & 0o222) === 0) {
       throw new LanglabError(
@@ -66,6 +70,41 @@ export function openStore(options: OpenStoreOptions): Store {
     db.close();
     throw describeOpenError(err, file);
   }
+}
+
+/** The read-only open: the same refusals as `openStore` (not a file, damaged, newer schema), none of its writes. */
+function openReadOnly(file: string, nativeBinding: string | undefined): Store {
+  if (!existsSync(file)) {
+    throw new LanglabError('NOT_FOUND', `The store ${file} does not exist. Start Langlab once to create it, or set LANGLAB_HOME to the folder that holds it.`);
+  }
+  if (!statSync(file).isFile()) throw notAFile(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  } catch (err) {
+    throw describeOpenError(err, file);
+  }
+  try {
+    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+    const latest = latestVersion(loadMigrations());
+    refuseNewer(schemaVersion, latest, file);
+    if (schemaVersion < latest) {
+      throw new LanglabError(
+        'STORE_READONLY',
+        `The store ${file} is at schema ${schemaVersion} and this build needs ${latest}; opened read-only it cannot be upgraded. ` +
+          'Open it once with Langlab (the app or the command line) to upgrade it.',
+      );
+    }
+    db.pragma('busy_timeout = 5000');
+    return { db, file, schemaVersion, close: () => db.close() };
+  } catch (err) {
+    db.close();
+    throw describeOpenError(err, file);
+  }
+}
+
+function notAFile(file: string): LanglabError {
+  return new LanglabError('STORE_CORRUPT', `The store path ${file} is not a file. Remove it or set LANGLAB_HOME to another folder.`);
 }
 
 function describeOpenError(err: unknown, file: string): Error {
