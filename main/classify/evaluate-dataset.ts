@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { EvaluationScope, PredictionRow, RankedLabel, UnknownLabelInfo } from '../../preload/contract.ts';
 import { mapBounded } from '../data/pool.ts';
 import { LanglabError } from '../errors.ts';
-import type { NewDatasetEvaluation } from '../store/dataset-evaluations.ts';
+import type { NewDatasetEvaluation } from '../store/evaluations.ts';
 import { type DatasetFileRow, getDatasetHeader, listDatasetFiles, readDatasetFileText } from '../store/datasets.ts';
 import { getRun } from '../store/runs.ts';
 import { classificationReport } from '../trainer/metrics.ts';

@@ -1,19 +1,8 @@
 import type Database from 'better-sqlite3';
 import os from 'node:os';
-import type {
-  ArtifactInfo,
-  ClassReportRow,
-  EvaluationInfo,
-  MetricSeries,
-  ModelKind,
-  RunDetail,
-  RunsPage,
-  RunsQuery,
-  RunStatus,
-  RunSummary,
-  UnknownLabelInfo,
-} from '../../preload/contract.ts';
+import type { ArtifactInfo, MetricSeries, ModelKind, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
+import { listEvaluations } from './evaluations.ts';
 
 /** Hyperparameters shown in the runs list next to each run. */
 export const KEY_PARAMS = ['learning_rate', 'batch_size', 'epochs', 'max_length'] as const;
@@ -192,73 +181,6 @@ export function getMetricSeries(db: Database.Database, runIds: number[], keys?: 
     }
   }
   return [...series.values()];
-}
-
-/** The evaluation written at the end of a run, as structured data with its label order. */
-export interface NewEvaluation {
-  split: string;
-  labels: string[];
-  rows: ClassReportRow[];
-  macro: Omit<ClassReportRow, 'label'>;
-  weighted: Omit<ClassReportRow, 'label'>;
-  accuracy: number;
-  confusion: number[][];
-}
-
-/** Where an evaluation on another dataset was made; the run's own evaluations have none. */
-export interface EvaluationDataset {
-  datasetId: number;
-  datasetName: string;
-  unknownLabels: UnknownLabelInfo[];
-}
-
-export function saveEvaluation(db: Database.Database, runId: number, e: NewEvaluation, now = Date.now(), on?: EvaluationDataset): number {
-  const report = JSON.stringify({ rows: e.rows, macro: e.macro, weighted: e.weighted });
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO evaluations (run_id, split, labels, report, confusion, accuracy, macro_f1, weighted_f1, created_at, dataset_id, dataset_name, unknown_labels)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        runId, e.split, JSON.stringify(e.labels), report, JSON.stringify(e.confusion), e.accuracy, e.macro.f1, e.weighted.f1, now,
-        on?.datasetId ?? null, on?.datasetName ?? null, JSON.stringify(on?.unknownLabels ?? []),
-      ).lastInsertRowid,
-  );
-}
-
-/** The run's own evaluations (its test report); those on other datasets are in dataset-evaluations.ts. */
-export function listEvaluations(db: Database.Database, runId: number): EvaluationInfo[] {
-  const rows = db
-    .prepare(`SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE run_id = ? AND dataset_name IS NULL ORDER BY id`)
-    .all(runId) as EvaluationRow[];
-  return rows.map(evaluationFromRow);
-}
-
-/** The columns evaluationFromRow reads. */
-export const EVALUATION_COLUMNS = 'id, split, labels, report, confusion, accuracy, created_at';
-
-export interface EvaluationRow {
-  id: number;
-  split: string;
-  labels: string;
-  report: string;
-  confusion: string;
-  accuracy: number;
-  created_at: number;
-}
-
-export function evaluationFromRow(r: EvaluationRow): EvaluationInfo {
-  const report = JSON.parse(r.report) as Pick<EvaluationInfo, 'rows' | 'macro' | 'weighted'>;
-  return {
-    id: r.id,
-    split: r.split,
-    labels: JSON.parse(r.labels) as string[],
-    ...report,
-    accuracy: r.accuracy,
-    confusion: JSON.parse(r.confusion) as number[][],
-    createdAt: r.created_at,
-  };
 }
 
 /** Records a file the run produced; `path` is relative to the data directory. */

@@ -10,10 +10,11 @@ import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } fro
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
+import { replaceRunEvaluation } from '../../store/evaluations.ts';
 import { savePredictions } from '../../store/run-predictions.ts';
 import { runLogLines } from '../../store/run-logs.ts';
 import { claimRun, deleteRunRows, replaceArtifact, runOwnership } from '../../store/run-ownership.ts';
-import { createRun, getRun, logMetrics, saveEvaluation, setRunStatus, type MetricRecord } from '../../store/runs.ts';
+import { createRun, getRun, logMetrics, setRunStatus, type MetricRecord } from '../../store/runs.ts';
 import type { Store } from '../../store/store.ts';
 import type { EnginePort, EngineSpawner } from './engine-port.ts';
 import { MetricBatcher } from './metric-batcher.ts';
@@ -366,10 +367,7 @@ export class RunManager {
       put('epochs_completed', outcome.epochsCompleted);
       const evaluation = outcome.status === 'FINISHED' ? outcome.evaluation : null;
       this.#db.transaction(() => {
-        if (evaluation) {
-          this.#db.prepare('DELETE FROM evaluations WHERE run_id = ? AND split = ?').run(run.id, evaluation.split);
-          saveEvaluation(this.#db, run.id, evaluation);
-        }
+        if (evaluation) replaceRunEvaluation(this.#db, run.id, evaluation);
         if (outcome.status === 'FINISHED') savePredictions(this.#db, run.id, outcome.predictions);
         logMetrics(this.#db, run.id, summary);
       })();

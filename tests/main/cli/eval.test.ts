@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
-import { listDatasetEvaluations } from '../../../main/store/dataset-evaluations.ts';
+import { listDatasetEvaluations } from '../../../main/store/evaluations.ts';
 import { storePath } from '../../../main/store/paths.ts';
 import { addArtifact, getRun } from '../../../main/store/runs.ts';
 import { openStore } from '../../../main/store/store.ts';
