@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import os from 'node:os';
-import type { ArtifactInfo, MetricSeries, ModelKind, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
+import type { ArtifactInfo, ModelKind, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import { listEvaluations } from './evaluations.ts';
 
@@ -16,14 +16,6 @@ export interface NewRun {
   params: Record<string, unknown>;
   tags?: string[];
   startTime?: number;
-}
-
-export interface MetricRecord {
-  key: string;
-  step: number;
-  epoch?: number | null;
-  timestamp?: number;
-  value: number;
 }
 
 interface RunRow {
@@ -72,29 +64,6 @@ export function setRunStatus(db: Database.Database, id: number, status: RunStatu
   const ended = status === 'RUNNING' ? null : now;
   const info = db.prepare('UPDATE runs SET status = ?, end_time = ?, error = ? WHERE id = ?').run(status, ended, error ?? null, id);
   if (info.changes === 0) throw notFound(id);
-}
-
-/**
- * Appends metric points in one transaction and keeps latest_metrics at the highest step seen.
- * NaN and infinities are stored as NULL (SQLite has no NaN) so they still show up as gaps.
- */
-export function logMetrics(db: Database.Database, runId: number, points: MetricRecord[]): void {
-  if (points.length === 0) return;
-  const insert = db.prepare('INSERT INTO metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)');
-  const latest = db.prepare(
-    `INSERT INTO latest_metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, epoch = excluded.epoch,
-       timestamp = excluded.timestamp, value = excluded.value
-     WHERE excluded.step >= latest_metrics.step`,
-  );
-  db.transaction(() => {
-    for (const p of points) {
-      const value = Number.isFinite(p.value) ? p.value : null;
-      const row = [runId, p.key, p.step, p.epoch ?? null, p.timestamp ?? Date.now(), value] as const;
-      insert.run(...row);
-      latest.run(...row);
-    }
-  })();
 }
 
 /** Lists runs newest first, filtered by text, tag and status, one page at a time. */
@@ -165,22 +134,6 @@ export function setRunTags(db: Database.Database, id: number, tags: string[]): v
 /** Every tag in use, for the tag filter. */
 export function allTags(db: Database.Database): string[] {
   return (db.prepare('SELECT DISTINCT tag FROM run_tags ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);
-}
-
-/** Metric history of several runs, for overlaid curves. */
-export function getMetricSeries(db: Database.Database, runIds: number[], keys?: string[]): MetricSeries[] {
-  const series = new Map<string, MetricSeries>();
-  const stmt = db.prepare('SELECT key, step, epoch, timestamp, value FROM metrics WHERE run_id = ? ORDER BY key, step, timestamp');
-  for (const runId of runIds) {
-    for (const row of stmt.iterate(runId) as Iterable<{ key: string; step: number; epoch: number | null; timestamp: number; value: number | null }>) {
-      if (keys && !keys.includes(row.key)) continue;
-      const id = `${runId}\u0000${row.key}`;
-      let s = series.get(id);
-      if (!s) series.set(id, (s = { runId, key: row.key, points: [] }));
-      s.points.push({ step: row.step, epoch: row.epoch, timestamp: row.timestamp, value: row.value });
-    }
-  }
-  return [...series.values()];
 }
 
 /** Records a file the run produced; `path` is relative to the data directory. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createRun, getMetricSeries, getRun, listRuns, logMetrics, setRunNote, setRunStatus, setRunTags, allTags } from '../../../main/store/runs.ts';
+import { getMetricSeries, logMetrics } from '../../../main/store/metrics.ts';
+import { createRun, getRun, listRuns, setRunNote, setRunStatus, setRunTags, allTags } from '../../../main/store/runs.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { seedDataset, seedFinishedRun } from '../../helpers/seed.ts';
 import { tempDir } from '../../helpers/temp.ts';
