@@ -1,7 +1,10 @@
+// Runs and their lifecycle: created RUNNING and owned by a process, claimed again on resume,
+// ended with a status, listed, annotated (note, tags) and deleted whole. Params are written once.
 import type Database from 'better-sqlite3';
 import os from 'node:os';
-import type { ArtifactInfo, ModelKind, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
+import type { ModelKind, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
+import { listArtifacts } from './artifacts.ts';
 import { listEvaluations } from './evaluations.ts';
 
 /** Hyperparameters shown in the runs list next to each run. */
@@ -66,6 +69,24 @@ export function setRunStatus(db: Database.Database, id: number, status: RunStatu
   if (info.changes === 0) throw notFound(id);
 }
 
+/** Marks a run as trained by this process (a start or a resume), with its folder relative to the data folder. */
+export function claimRun(db: Database.Database, runId: number, artifactDir: string): void {
+  db.prepare(`UPDATE runs SET status = 'RUNNING', end_time = NULL, error = NULL, owner_pid = ?, owner_host = ?, artifact_dir = ? WHERE id = ?`).run(
+    process.pid,
+    os.hostname(),
+    artifactDir,
+    runId,
+  );
+}
+
+/** Status, folder and owner of a run, or null when there is no such run. */
+export function runOwnership(db: Database.Database, runId: number): { status: RunStatus; artifactDir: string | null; ownerPid: number | null } | null {
+  const row = db.prepare('SELECT status, artifact_dir, owner_pid FROM runs WHERE id = ?').get(runId) as
+    | { status: RunStatus; artifact_dir: string | null; owner_pid: number | null }
+    | undefined;
+  return row ? { status: row.status, artifactDir: row.artifact_dir, ownerPid: row.owner_pid } : null;
+}
+
 /** Lists runs newest first, filtered by text, tag and status, one page at a time. */
 export function listRuns(db: Database.Database, query: RunsQuery = {}): RunsPage {
   const where: string[] = [];
@@ -106,16 +127,7 @@ export function getRun(db: Database.Database, id: number): RunDetail {
       JSON.parse(p.value) as unknown,
     ]),
   );
-  const artifacts = (
-    db.prepare('SELECT id, kind, path, bytes, created_at FROM artifacts WHERE run_id = ? ORDER BY id').all(id) as {
-      id: number;
-      kind: string;
-      path: string;
-      bytes: number;
-      created_at: number;
-    }[]
-  ).map((a): ArtifactInfo => ({ id: a.id, kind: a.kind, path: a.path, bytes: a.bytes, createdAt: a.created_at }));
-  return { ...summary, params, artifacts, evaluations: listEvaluations(db, id) };
+  return { ...summary, params, artifacts: listArtifacts(db, id), evaluations: listEvaluations(db, id) };
 }
 
 export function setRunNote(db: Database.Database, id: number, note: string): void {
@@ -136,11 +148,9 @@ export function allTags(db: Database.Database): string[] {
   return (db.prepare('SELECT DISTINCT tag FROM run_tags ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);
 }
 
-/** Records a file the run produced; `path` is relative to the data directory. */
-export function addArtifact(db: Database.Database, runId: number, kind: string, path: string, bytes: number, now = Date.now()): number {
-  return Number(
-    db.prepare('INSERT INTO artifacts (run_id, kind, path, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, kind, path, bytes, now).lastInsertRowid,
-  );
+/** Deletes a run and everything that hangs off it (metrics, params, tags, logs, predictions ...). */
+export function deleteRunRows(db: Database.Database, runId: number): boolean {
+  return db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
 }
 
 function writeTags(db: Database.Database, id: number, tags: string[]): void {

@@ -6,7 +6,7 @@ import { datasetFromFolder } from '../../main/data/index.ts';
 import { exportClassifier } from '../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../main/engine/models/scratch.ts';
 import { saveDataset } from '../../main/store/datasets.ts';
-import { addArtifact } from '../../main/store/runs.ts';
+import { addArtifact } from '../../main/store/artifacts.ts';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
 import { makeTree, pySource } from '../main/data/helpers.ts';
 import { at, collectErrors, type Served, shot, skip, stub, useBrowser } from './browser-helpers.ts';

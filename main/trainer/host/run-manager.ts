@@ -10,12 +10,12 @@ import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } fro
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
+import { replaceArtifact } from '../../store/artifacts.ts';
 import { replaceRunEvaluation } from '../../store/evaluations.ts';
+import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
 import { savePredictions } from '../../store/run-predictions.ts';
 import { runLogLines } from '../../store/run-logs.ts';
-import { claimRun, deleteRunRows, replaceArtifact, runOwnership } from '../../store/run-ownership.ts';
-import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
-import { createRun, getRun, setRunStatus } from '../../store/runs.ts';
+import { claimRun, createRun, deleteRunRows, getRun, runOwnership, setRunStatus } from '../../store/runs.ts';
 import type { Store } from '../../store/store.ts';
 import type { EnginePort, EngineSpawner } from './engine-port.ts';
 import { MetricBatcher } from './metric-batcher.ts';
