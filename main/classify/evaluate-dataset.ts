@@ -9,7 +9,8 @@ import type { EvaluationScope, PredictionRow, RankedLabel, UnknownLabelInfo } fr
 import { mapBounded } from '../data/pool.ts';
 import { LanglabError } from '../errors.ts';
 import type { NewDatasetEvaluation } from '../store/evaluations.ts';
-import { type DatasetFileRow, getDatasetHeader, listDatasetFiles, readDatasetFileText } from '../store/datasets.ts';
+import { type DatasetFileRow, listDatasetFiles, readDatasetFileText } from '../store/dataset-files.ts';
+import { getDatasetHeader } from '../store/datasets.ts';
 import { getRun } from '../store/runs.ts';
 import { classificationReport } from '../trainer/metrics.ts';
 import { exportedModelDir } from '../trainer/host/run-model.ts';

@@ -3,7 +3,7 @@
 import { LanglabError } from '../errors.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import type { Split } from '../data/types.ts';
-import { type DatasetFileRow, listDatasetFiles, readDatasetFileText } from '../store/datasets.ts';
+import { type DatasetFileRow, listDatasetFiles, readDatasetFileText } from '../store/dataset-files.ts';
 import { openStore } from '../store/store.ts';
 
 /** One tokenized file. */

@@ -5,7 +5,7 @@ import type { PredictionRow, TaskInfo } from '../../preload/contract.ts';
 import { datasetFromFolder } from '../../main/data/index.ts';
 import { exportClassifier } from '../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../main/engine/models/scratch.ts';
-import { saveDataset } from '../../main/store/datasets.ts';
+import { saveDataset } from '../../main/store/dataset-save.ts';
 import { addArtifact } from '../../main/store/artifacts.ts';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
 import { makeTree, pySource } from '../main/data/helpers.ts';

@@ -4,17 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../../main/store/store.ts';
-import {
-  datasetFileSizes,
-  deleteDataset,
-  getDataset,
-  getDatasetFile,
-  listDatasetFiles,
-  listDatasets,
-  readDatasetFileText,
-  saveDataset,
-  saveDatasetInSteps,
-} from '../../../main/store/datasets.ts';
+import { datasetFileSizes, getDatasetFile, listDatasetFiles, readDatasetFileText } from '../../../main/store/dataset-files.ts';
+import { saveDataset, saveDatasetInSteps } from '../../../main/store/dataset-save.ts';
+import { deleteDataset, getDataset, listDatasets } from '../../../main/store/datasets.ts';
 import { getDatasetSummary, listDatasetSummaries } from '../../../main/store/dataset-summaries.ts';
 import { removeUnfinishedDatasets } from '../../../main/store/recovery.ts';
 import { datasetFromFolder } from '../../../main/data/from-folder.ts';
