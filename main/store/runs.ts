@@ -2,10 +2,12 @@
 // ended with a status, listed, annotated (note, tags) and deleted whole. Params are written once.
 import type Database from 'better-sqlite3';
 import os from 'node:os';
-import type { ModelKind, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
+import type { ModelKind, PredictionRow, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import { listArtifacts } from './artifacts.ts';
-import { listEvaluations } from './evaluations.ts';
+import { listEvaluations, replaceRunEvaluation, type NewEvaluation } from './evaluations.ts';
+import { logMetrics, type MetricRecord } from './metrics.ts';
+import { savePredictions } from './run-predictions.ts';
 
 /** Hyperparameters shown in the runs list next to each run. */
 export const KEY_PARAMS = ['learning_rate', 'batch_size', 'epochs', 'max_length'] as const;
@@ -85,6 +87,23 @@ export function runOwnership(db: Database.Database, runId: number): { status: Ru
     | { status: RunStatus; artifact_dir: string | null; owner_pid: number | null }
     | undefined;
   return row ? { status: row.status, artifactDir: row.artifact_dir, ownerPid: row.owner_pid } : null;
+}
+
+/** What the end of a run records; a run that did not finish has no evaluation and no predictions. */
+export interface RunResults {
+  evaluation: NewEvaluation | null;
+  predictions: PredictionRow[] | null;
+  /** Summary metrics (best validation loss, wall time ...). */
+  metrics: MetricRecord[];
+}
+
+/** Writes a run's results in one transaction, replacing those of an earlier end (a resumed run). */
+export function saveRunResults(db: Database.Database, runId: number, results: RunResults): void {
+  db.transaction(() => {
+    if (results.evaluation) replaceRunEvaluation(db, runId, results.evaluation);
+    if (results.predictions) savePredictions(db, runId, results.predictions);
+    logMetrics(db, runId, results.metrics);
+  })();
 }
 
 /** Lists runs newest first, filtered by text, tag and status, one page at a time. */

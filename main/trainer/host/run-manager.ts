@@ -11,11 +11,9 @@ import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
 import { replaceArtifact } from '../../store/artifacts.ts';
-import { replaceRunEvaluation } from '../../store/evaluations.ts';
 import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
-import { savePredictions } from '../../store/run-predictions.ts';
 import { runLogLines } from '../../store/run-logs.ts';
-import { claimRun, createRun, deleteRunRows, getRun, runOwnership, setRunStatus } from '../../store/runs.ts';
+import { claimRun, createRun, deleteRunRows, getRun, runOwnership, saveRunResults, setRunStatus } from '../../store/runs.ts';
 import type { Store } from '../../store/store.ts';
 import type { EnginePort, EngineSpawner } from './engine-port.ts';
 import { MetricBatcher } from './metric-batcher.ts';
@@ -367,11 +365,7 @@ export class RunManager {
       put('wall_seconds', outcome.wallSeconds);
       put('epochs_completed', outcome.epochsCompleted);
       const evaluation = outcome.status === 'FINISHED' ? outcome.evaluation : null;
-      this.#db.transaction(() => {
-        if (evaluation) replaceRunEvaluation(this.#db, run.id, evaluation);
-        if (outcome.status === 'FINISHED') savePredictions(this.#db, run.id, outcome.predictions);
-        logMetrics(this.#db, run.id, summary);
-      })();
+      saveRunResults(this.#db, run.id, { evaluation, predictions: outcome.status === 'FINISHED' ? outcome.predictions : null, metrics: summary });
       const artifacts: [string, string][] = [
         ['checkpoint', path.join(run.runDir, LAST_CHECKPOINT)],
         ['best-checkpoint', path.join(run.runDir, BEST_CHECKPOINT)],
