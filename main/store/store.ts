@@ -19,9 +19,15 @@ export interface OpenStoreOptions {
   readonly?: boolean;
 }
 
+/**
+ * The open database as the store's named operations take it. Other layers hold it by this name
+ * and pass it on, so that only store/ imports better-sqlite3.
+ */
+export type StoreDb = Database.Database;
+
 /** The open experiment store: the database plus facts about it. */
 export interface Store {
-  readonly db: Database.Database;
+  readonly db: StoreDb;
   readonly file: string;
   readonly schemaVersion: number;
   close(): void;

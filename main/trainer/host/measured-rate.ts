@@ -2,9 +2,9 @@
 // one before: the median samples_per_s of the latest such run. The estimate prefers it to FLOPs.
 
 import os from 'node:os';
-import type Database from 'better-sqlite3';
 import type { Hyperparameters } from '../../../preload/hyperparameters.ts';
 import { latestSamplesPerSecond } from '../../store/metrics.ts';
+import type { StoreDb } from '../../store/store.ts';
 import type { RunPlan } from './run-plan.ts';
 
 /** The hyperparameters that decide how fast a step is, per model kind. */
@@ -15,7 +15,7 @@ function shapeKeys(plan: RunPlan): (keyof Hyperparameters)[] {
 }
 
 /** Samples per second measured on this host for the same model shape, or null when none was. */
-export function measuredSamplesPerSecond(db: Database.Database, plan: RunPlan): number | null {
+export function measuredSamplesPerSecond(db: StoreDb, plan: RunPlan): number | null {
   return latestSamplesPerSecond(db, {
     modelKind: plan.modelKind,
     modelSource: plan.model.kind === 'pretrained' ? plan.model.path : '',
