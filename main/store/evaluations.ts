@@ -15,6 +15,7 @@ export interface EvaluationDataset {
   unknownLabels: UnknownLabelInfo[];
 }
 
+/** Stores one evaluation report; `on` names the dataset when it is not the run's own. Returns its id. */
 export function saveEvaluation(db: Database.Database, runId: number, e: NewEvaluation, now = Date.now(), on?: EvaluationDataset): number {
   const report = JSON.stringify({ rows: e.rows, macro: e.macro, weighted: e.weighted });
   return Number(
@@ -125,6 +126,7 @@ export function listDatasetEvaluations(db: Database.Database, runIds: readonly n
   );
 }
 
+/** One evaluation on another dataset, or null when there is none with this id. */
 export function getDatasetEvaluation(db: Database.Database, id: number): DatasetEvaluationInfo | null {
   const row = db.prepare(`${SELECT_ON_DATASET} WHERE id = ? AND dataset_name IS NOT NULL`).get(id) as DatasetEvaluationRow | undefined;
   return row ? datasetEvaluationFromRow(row) : null;
