@@ -74,7 +74,7 @@ export type ClassifiedRow = ClassifiedFileInfo;
 /**
  * Writes one batch of results and the job's counters in one transaction. `top` is stored as
  * [label, probability] pairs, unlike the { label, probability } objects of run_predictions and
- * evaluation_predictions: stores written since schema 5 hold that form, so it stays.
+ * evaluation_predictions: the schema has said so since 001_initial and stored rows hold it, so it stays.
  */
 export function addResults(db: Database.Database, id: number, rows: readonly ClassifiedRow[], counts: { total: number; done: number; skipped: number }): void {
   const insert = db.prepare(
