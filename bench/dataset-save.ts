@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { datasetFromTable } from '../main/data/from-table.ts';
-import { ROWS_PER_STEP, saveDataset, saveDatasetInSteps } from '../main/store/datasets.ts';
+import { ROWS_PER_STEP, saveDataset, saveDatasetInSteps } from '../main/store/dataset-save.ts';
 import { openStore } from '../main/store/store.ts';
 
 const at = process.argv.indexOf('--rows');

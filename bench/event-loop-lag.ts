@@ -17,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { EventHub } from '../main/api/events.ts';
 import { datasetFromFolder } from '../main/data/index.ts';
-import { saveDataset } from '../main/store/datasets.ts';
+import { saveDataset } from '../main/store/dataset-save.ts';
 import { storePath } from '../main/store/paths.ts';
 import { openStore } from '../main/store/store.ts';
 import { RunManager } from '../main/trainer/host/run-manager.ts';

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Hyperparameters, defaultHyperparameters, validateHyperparameters } from '../preload/hyperparameters.ts';
 import { datasetFromFolder } from '../main/data/from-folder.ts';
-import { saveDataset } from '../main/store/datasets.ts';
+import { saveDataset } from '../main/store/dataset-save.ts';
 import { openStore } from '../main/store/store.ts';
 import { train } from '../main/trainer/train.ts';
 

@@ -4,13 +4,14 @@
 // Files whose label the model lacks are predicted and counted as such, never dropped. Nothing is
 // stored here: the caller stores the result whole (saveDatasetEvaluation), so a cancelled or
 // failed evaluation leaves nothing behind.
-import type Database from 'better-sqlite3';
 import type { EvaluationScope, PredictionRow, RankedLabel, UnknownLabelInfo } from '../../preload/contract.ts';
 import { mapBounded } from '../data/pool.ts';
 import { LanglabError } from '../errors.ts';
-import type { NewDatasetEvaluation } from '../store/dataset-evaluations.ts';
-import { type DatasetFileRow, getDatasetHeader, listDatasetFiles, readDatasetFileText } from '../store/datasets.ts';
+import { type DatasetFileRow, listDatasetFiles, readDatasetFileText } from '../store/dataset-files.ts';
+import { getDatasetHeader } from '../store/datasets.ts';
+import type { NewDatasetEvaluation } from '../store/evaluations.ts';
 import { getRun } from '../store/runs.ts';
+import type { StoreDb } from '../store/store.ts';
 import { classificationReport } from '../trainer/metrics.ts';
 import { exportedModelDir } from '../trainer/host/run-model.ts';
 import { modelLabels } from './jobs.ts';
@@ -42,7 +43,7 @@ export interface EvaluationPlan {
  * Checks that the run has an exported model and that the dataset has files of at least one of its
  * labels in the scope; throws a LanglabError naming the run or dataset and what to do otherwise.
  */
-export function planEvaluation(db: Database.Database, dataDir: string, o: { runId: number; datasetId: number; scope: EvaluationScope }): EvaluationPlan {
+export function planEvaluation(db: StoreDb, dataDir: string, o: { runId: number; datasetId: number; scope: EvaluationScope }): EvaluationPlan {
   const run = getRun(db, o.runId); // NOT_FOUND names a missing run
   const modelDir = exportedModelDir(db, dataDir, o.runId, `be evaluated on a dataset. Pick a finished run, or resume this one (${run.name}) first`);
   const labels = modelLabels(modelDir);
@@ -83,7 +84,7 @@ function cancelledEvaluation(): LanglabError {
 }
 
 /** Classifies every file of the plan and scores the result; resolves with what is to be stored. */
-export async function runEvaluation(db: Database.Database, plan: EvaluationPlan, o: EvaluateOptions): Promise<NewDatasetEvaluation> {
+export async function runEvaluation(db: StoreDb, plan: EvaluationPlan, o: EvaluateOptions): Promise<NewDatasetEvaluation> {
   const { files } = plan;
   const topK = Math.min(TOP_K, plan.labels.length);
   const predictions: PredictionRow[] = [];

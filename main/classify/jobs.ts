@@ -3,19 +3,19 @@
 // the store as they come and telling the page at a bounded rate.
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import type { RankedLabel } from '../../preload/contract.ts';
 import type { EventHub } from '../api/events.ts';
 import { EXPORT_FILES } from '../engine/export/manifest.ts';
 import { LanglabError } from '../errors.ts';
 import { addResults, createJob, finishJob } from '../store/jobs.ts';
+import type { StoreDb } from '../store/store.ts';
 import { classifyFolder } from './classify-folder.ts';
 
 /** The least time between two "job changed" events of one job (its start and end always go out). */
 const EVENT_INTERVAL_MS = 300;
 
 export interface ClassifyJobsOptions {
-  db: Database.Database;
+  db: StoreDb;
   events: EventHub;
   predict: (modelDir: string, texts: string[]) => Promise<RankedLabel[][]>;
 }

@@ -1,7 +1,8 @@
 import { LanglabError } from '../errors.ts';
 import { datasetFromFolder, datasetFromRepositories, datasetFromTable } from '../data/index.ts';
 import type { CommonOptions, DatasetResult, ScanProgress } from '../data/types.ts';
-import { classProjects, deleteDataset, getDataset, listDatasets, saveDataset, type DatasetReport } from '../store/datasets.ts';
+import { saveDataset } from '../store/dataset-save.ts';
+import { classProjects, deleteDataset, getDataset, listDatasets, type DatasetReport } from '../store/datasets.ts';
 import type { ClassProjectsInfo } from '../../preload/contract.ts';
 import { dataDirectory, storePath } from '../store/paths.ts';
 import { openStore } from '../store/store.ts';

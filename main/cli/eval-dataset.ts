@@ -3,7 +3,7 @@
 // to keep responsive), with a progress line on stderr and Ctrl-C to cancel (nothing is stored).
 import type { DatasetEvaluationInfo, EvaluationScope } from '../../preload/contract.ts';
 import { planEvaluation, runEvaluation } from '../classify/evaluate-dataset.ts';
-import { getDatasetEvaluation, saveDatasetEvaluation } from '../store/dataset-evaluations.ts';
+import { getDatasetEvaluation, saveDatasetEvaluation } from '../store/evaluations.ts';
 import { getRun } from '../store/runs.ts';
 import { openCliStore, resolveHome } from './command.ts';
 import { resolveDataset } from './resolve-dataset.ts';

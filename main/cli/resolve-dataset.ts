@@ -3,7 +3,8 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LanglabError } from '../errors.ts';
-import { listDatasets, saveDataset } from '../store/datasets.ts';
+import { saveDataset } from '../store/dataset-save.ts';
+import { listDatasets } from '../store/datasets.ts';
 import type { Store } from '../store/store.ts';
 
 /** A dataset id, or a folder/CSV/JSONL file added to the store first (an identical saved dataset is reused). */

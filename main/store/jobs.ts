@@ -71,7 +71,11 @@ export function createJob(db: Database.Database, job: { runId: number | null; mo
 /** A file's result as the job writes it (the same shape the page reads). */
 export type ClassifiedRow = ClassifiedFileInfo;
 
-/** Writes one batch of results and the job's counters in one transaction. */
+/**
+ * Writes one batch of results and the job's counters in one transaction. `top` is stored as
+ * [label, probability] pairs, unlike the { label, probability } objects of run_predictions and
+ * evaluation_predictions: the schema has said so since 001_initial and stored rows hold it, so it stays.
+ */
 export function addResults(db: Database.Database, id: number, rows: readonly ClassifiedRow[], counts: { total: number; done: number; skipped: number }): void {
   const insert = db.prepare(
     'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, size, top) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -39,13 +39,7 @@ export function latestVersion(migrations: Migration[]): number {
 export function migrate(db: Database.Database, migrations: Migration[], file: string): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = latestVersion(migrations);
-  if (current > latest) {
-    throw new LanglabError(
-      'STORE_NEWER',
-      `The store ${file} was written by a newer Langlab (schema ${current}; this build knows up to ${latest}). ` +
-        'It was left untouched: update Langlab, or set LANGLAB_HOME to another folder.',
-    );
-  }
+  refuseNewer(current, latest, file);
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return current;
   db.transaction(() => {
@@ -53,4 +47,15 @@ export function migrate(db: Database.Database, migrations: Migration[], file: st
     db.pragma(`user_version = ${latest}`);
   })();
   return latest;
+}
+
+/** A store from a newer build is never read or altered: its tables may mean something else. */
+export function refuseNewer(current: number, latest: number, file: string): void {
+  if (current > latest) {
+    throw new LanglabError(
+      'STORE_NEWER',
+      `The store ${file} was written by a newer Langlab (schema ${current}; this build knows up to ${latest}). ` +
+        'It was left untouched: update Langlab, or set LANGLAB_HOME to another folder.',
+    );
+  }
 }

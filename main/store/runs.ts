@@ -1,19 +1,13 @@
+// Runs and their lifecycle: created RUNNING and owned by a process, claimed again on resume,
+// ended with a status, listed, annotated (note, tags) and deleted whole. Params are written once.
 import type Database from 'better-sqlite3';
 import os from 'node:os';
-import type {
-  ArtifactInfo,
-  ClassReportRow,
-  EvaluationInfo,
-  MetricSeries,
-  ModelKind,
-  RunDetail,
-  RunsPage,
-  RunsQuery,
-  RunStatus,
-  RunSummary,
-  UnknownLabelInfo,
-} from '../../preload/contract.ts';
+import type { ModelKind, PredictionRow, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
+import { listArtifacts } from './artifacts.ts';
+import { listEvaluations, replaceRunEvaluation, type NewEvaluation } from './evaluations.ts';
+import { logMetrics, type MetricRecord } from './metrics.ts';
+import { savePredictions } from './run-predictions.ts';
 
 /** Hyperparameters shown in the runs list next to each run. */
 export const KEY_PARAMS = ['learning_rate', 'batch_size', 'epochs', 'max_length'] as const;
@@ -27,14 +21,6 @@ export interface NewRun {
   params: Record<string, unknown>;
   tags?: string[];
   startTime?: number;
-}
-
-export interface MetricRecord {
-  key: string;
-  step: number;
-  epoch?: number | null;
-  timestamp?: number;
-  value: number;
 }
 
 interface RunRow {
@@ -85,26 +71,38 @@ export function setRunStatus(db: Database.Database, id: number, status: RunStatu
   if (info.changes === 0) throw notFound(id);
 }
 
-/**
- * Appends metric points in one transaction and keeps latest_metrics at the highest step seen.
- * NaN and infinities are stored as NULL (SQLite has no NaN) so they still show up as gaps.
- */
-export function logMetrics(db: Database.Database, runId: number, points: MetricRecord[]): void {
-  if (points.length === 0) return;
-  const insert = db.prepare('INSERT INTO metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)');
-  const latest = db.prepare(
-    `INSERT INTO latest_metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, epoch = excluded.epoch,
-       timestamp = excluded.timestamp, value = excluded.value
-     WHERE excluded.step >= latest_metrics.step`,
+/** Marks a run as trained by this process (a start or a resume), with its folder relative to the data folder. */
+export function claimRun(db: Database.Database, runId: number, artifactDir: string): void {
+  db.prepare(`UPDATE runs SET status = 'RUNNING', end_time = NULL, error = NULL, owner_pid = ?, owner_host = ?, artifact_dir = ? WHERE id = ?`).run(
+    process.pid,
+    os.hostname(),
+    artifactDir,
+    runId,
   );
+}
+
+/** Status, folder and owner of a run, or null when there is no such run. */
+export function runOwnership(db: Database.Database, runId: number): { status: RunStatus; artifactDir: string | null; ownerPid: number | null } | null {
+  const row = db.prepare('SELECT status, artifact_dir, owner_pid FROM runs WHERE id = ?').get(runId) as
+    | { status: RunStatus; artifact_dir: string | null; owner_pid: number | null }
+    | undefined;
+  return row ? { status: row.status, artifactDir: row.artifact_dir, ownerPid: row.owner_pid } : null;
+}
+
+/** What the end of a run records; a run that did not finish has no evaluation and no predictions. */
+export interface RunResults {
+  evaluation: NewEvaluation | null;
+  predictions: PredictionRow[] | null;
+  /** Summary metrics (best validation loss, wall time ...). */
+  metrics: MetricRecord[];
+}
+
+/** Writes a run's results in one transaction, replacing those of an earlier end (a resumed run). */
+export function saveRunResults(db: Database.Database, runId: number, results: RunResults): void {
   db.transaction(() => {
-    for (const p of points) {
-      const value = Number.isFinite(p.value) ? p.value : null;
-      const row = [runId, p.key, p.step, p.epoch ?? null, p.timestamp ?? Date.now(), value] as const;
-      insert.run(...row);
-      latest.run(...row);
-    }
+    if (results.evaluation) replaceRunEvaluation(db, runId, results.evaluation);
+    if (results.predictions) savePredictions(db, runId, results.predictions);
+    logMetrics(db, runId, results.metrics);
   })();
 }
 
@@ -148,16 +146,7 @@ export function getRun(db: Database.Database, id: number): RunDetail {
       JSON.parse(p.value) as unknown,
     ]),
   );
-  const artifacts = (
-    db.prepare('SELECT id, kind, path, bytes, created_at FROM artifacts WHERE run_id = ? ORDER BY id').all(id) as {
-      id: number;
-      kind: string;
-      path: string;
-      bytes: number;
-      created_at: number;
-    }[]
-  ).map((a): ArtifactInfo => ({ id: a.id, kind: a.kind, path: a.path, bytes: a.bytes, createdAt: a.created_at }));
-  return { ...summary, params, artifacts, evaluations: listEvaluations(db, id) };
+  return { ...summary, params, artifacts: listArtifacts(db, id), evaluations: listEvaluations(db, id) };
 }
 
 export function setRunNote(db: Database.Database, id: number, note: string): void {
@@ -178,94 +167,9 @@ export function allTags(db: Database.Database): string[] {
   return (db.prepare('SELECT DISTINCT tag FROM run_tags ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);
 }
 
-/** Metric history of several runs, for overlaid curves. */
-export function getMetricSeries(db: Database.Database, runIds: number[], keys?: string[]): MetricSeries[] {
-  const series = new Map<string, MetricSeries>();
-  const stmt = db.prepare('SELECT key, step, epoch, timestamp, value FROM metrics WHERE run_id = ? ORDER BY key, step, timestamp');
-  for (const runId of runIds) {
-    for (const row of stmt.iterate(runId) as Iterable<{ key: string; step: number; epoch: number | null; timestamp: number; value: number | null }>) {
-      if (keys && !keys.includes(row.key)) continue;
-      const id = `${runId}\u0000${row.key}`;
-      let s = series.get(id);
-      if (!s) series.set(id, (s = { runId, key: row.key, points: [] }));
-      s.points.push({ step: row.step, epoch: row.epoch, timestamp: row.timestamp, value: row.value });
-    }
-  }
-  return [...series.values()];
-}
-
-/** The evaluation written at the end of a run, as structured data with its label order. */
-export interface NewEvaluation {
-  split: string;
-  labels: string[];
-  rows: ClassReportRow[];
-  macro: Omit<ClassReportRow, 'label'>;
-  weighted: Omit<ClassReportRow, 'label'>;
-  accuracy: number;
-  confusion: number[][];
-}
-
-/** Where an evaluation on another dataset was made; the run's own evaluations have none. */
-export interface EvaluationDataset {
-  datasetId: number;
-  datasetName: string;
-  unknownLabels: UnknownLabelInfo[];
-}
-
-export function saveEvaluation(db: Database.Database, runId: number, e: NewEvaluation, now = Date.now(), on?: EvaluationDataset): number {
-  const report = JSON.stringify({ rows: e.rows, macro: e.macro, weighted: e.weighted });
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO evaluations (run_id, split, labels, report, confusion, accuracy, macro_f1, weighted_f1, created_at, dataset_id, dataset_name, unknown_labels)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        runId, e.split, JSON.stringify(e.labels), report, JSON.stringify(e.confusion), e.accuracy, e.macro.f1, e.weighted.f1, now,
-        on?.datasetId ?? null, on?.datasetName ?? null, JSON.stringify(on?.unknownLabels ?? []),
-      ).lastInsertRowid,
-  );
-}
-
-/** The run's own evaluations (its test report); those on other datasets are in dataset-evaluations.ts. */
-export function listEvaluations(db: Database.Database, runId: number): EvaluationInfo[] {
-  const rows = db
-    .prepare(`SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE run_id = ? AND dataset_name IS NULL ORDER BY id`)
-    .all(runId) as EvaluationRow[];
-  return rows.map(evaluationFromRow);
-}
-
-/** The columns evaluationFromRow reads. */
-export const EVALUATION_COLUMNS = 'id, split, labels, report, confusion, accuracy, created_at';
-
-export interface EvaluationRow {
-  id: number;
-  split: string;
-  labels: string;
-  report: string;
-  confusion: string;
-  accuracy: number;
-  created_at: number;
-}
-
-export function evaluationFromRow(r: EvaluationRow): EvaluationInfo {
-  const report = JSON.parse(r.report) as Pick<EvaluationInfo, 'rows' | 'macro' | 'weighted'>;
-  return {
-    id: r.id,
-    split: r.split,
-    labels: JSON.parse(r.labels) as string[],
-    ...report,
-    accuracy: r.accuracy,
-    confusion: JSON.parse(r.confusion) as number[][],
-    createdAt: r.created_at,
-  };
-}
-
-/** Records a file the run produced; `path` is relative to the data directory. */
-export function addArtifact(db: Database.Database, runId: number, kind: string, path: string, bytes: number, now = Date.now()): number {
-  return Number(
-    db.prepare('INSERT INTO artifacts (run_id, kind, path, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, kind, path, bytes, now).lastInsertRowid,
-  );
+/** Deletes a run and everything that hangs off it (metrics, params, tags, logs, predictions ...). */
+export function deleteRunRows(db: Database.Database, runId: number): boolean {
+  return db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
 }
 
 function writeTags(db: Database.Database, id: number, tags: string[]): void {

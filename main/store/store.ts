@@ -1,11 +1,9 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { LanglabError } from '../errors.ts';
-import { removeUnfinishedDatasets } from './datasets.ts';
-import { latestVersion, loadMigrations, migrate } from './migrate.ts';
-import { processAlive } from './lock.ts';
+import { latestVersion, loadMigrations, migrate, refuseNewer } from './migrate.ts';
+import { recoverCrashed } from './recovery.ts';
 
 export interface OpenStoreOptions {
   /** The database file; its folder is created when missing. */
@@ -14,11 +12,22 @@ export interface OpenStoreOptions {
   nativeBinding?: string;
   /** Mark runs and jobs left RUNNING by a crashed process as INTERRUPTED (app instances do this). */
   recoverCrashed?: boolean;
+  /**
+   * Open for reading only, as the engine process does while the app's process writes: the file
+   * must exist at this build's schema; nothing is created, migrated or written, and writes fail.
+   */
+  readonly?: boolean;
 }
+
+/**
+ * The open database as the store's named operations take it. Other layers hold it by this name
+ * and pass it on, so that only store/ imports better-sqlite3.
+ */
+export type StoreDb = Database.Database;
 
 /** The open experiment store: the database plus facts about it. */
 export interface Store {
-  readonly db: Database.Database;
+  readonly db: StoreDb;
   readonly file: string;
   readonly schemaVersion: number;
   close(): void;
@@ -32,12 +41,11 @@ const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
  */
 export function openStore(options: OpenStoreOptions): Store {
   const file = path.resolve(options.file);
+  if (options.readonly) return openReadOnly(file, options.nativeBinding);
   mkdirSync(path.dirname(file), { recursive: true });
   if (existsSync(file)) {
     const st = statSync(file);
-    if (!st.isFile()) {
-      throw new LanglabError('STORE_CORRUPT', `The store path ${file} is not a file. Remove it or set LANGLAB_HOME to another folder.`);
-    }
+    if (!st.isFile()) throw notAFile(file);
     // Honour the read-only bit even for root, who could otherwise write through it.
     if ((st.mode & 0o222) === 0) {
       throw new LanglabError(
@@ -62,15 +70,47 @@ export function openStore(options: OpenStoreOptions): Store {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const schemaVersion = migrate(db, migrations, file);
-    if (options.recoverCrashed) {
-      markCrashedAsInterrupted(db);
-      removeUnfinishedDatasets(db);
-    }
+    if (options.recoverCrashed) recoverCrashed(db);
     return { db, file, schemaVersion, close: () => db.close() };
   } catch (err) {
     db.close();
     throw describeOpenError(err, file);
   }
+}
+
+/** The read-only open: the same refusals as `openStore` (not a file, damaged, newer schema), none of its writes. */
+function openReadOnly(file: string, nativeBinding: string | undefined): Store {
+  if (!existsSync(file)) {
+    throw new LanglabError('NOT_FOUND', `The store ${file} does not exist. Start Langlab once to create it, or set LANGLAB_HOME to the folder that holds it.`);
+  }
+  if (!statSync(file).isFile()) throw notAFile(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  } catch (err) {
+    throw describeOpenError(err, file);
+  }
+  try {
+    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+    const latest = latestVersion(loadMigrations());
+    refuseNewer(schemaVersion, latest, file);
+    if (schemaVersion < latest) {
+      throw new LanglabError(
+        'STORE_READONLY',
+        `The store ${file} is at schema ${schemaVersion} and this build needs ${latest}; opened read-only it cannot be upgraded. ` +
+          'Open it once with Langlab (the app or the command line) to upgrade it.',
+      );
+    }
+    db.pragma('busy_timeout = 5000');
+    return { db, file, schemaVersion, close: () => db.close() };
+  } catch (err) {
+    db.close();
+    throw describeOpenError(err, file);
+  }
+}
+
+function notAFile(file: string): LanglabError {
+  return new LanglabError('STORE_CORRUPT', `The store path ${file} is not a file. Remove it or set LANGLAB_HOME to another folder.`);
 }
 
 function describeOpenError(err: unknown, file: string): Error {
@@ -93,30 +133,4 @@ function describeOpenError(err: unknown, file: string): Error {
     );
   }
   return err instanceof Error ? err : new Error(String(err));
-}
-
-/**
- * A run or job still RUNNING whose owner process is gone was cut short by a crash: mark it
- * INTERRUPTED with an end time. Runs owned by a live process (a CLI training beside the app) stay.
- */
-export function markCrashedAsInterrupted(db: Database.Database, now = Date.now()): number {
-  const host = os.hostname();
-  const reason = 'The process running it stopped unexpectedly (crash or forced quit).';
-  let changed = 0;
-  for (const [table, endColumn] of [['runs', 'end_time'], ['classification_jobs', 'ended_at']] as const) {
-    const rows = db.prepare(`SELECT id, owner_pid, owner_host FROM ${table} WHERE status = 'RUNNING'`).all() as {
-      id: number;
-      owner_pid: number | null;
-      owner_host: string | null;
-    }[];
-    const update = db.prepare(
-      `UPDATE ${table} SET status = 'INTERRUPTED', ${endColumn} = ?, error = COALESCE(error, ?) WHERE id = ? AND status = 'RUNNING'`,
-    );
-    for (const row of rows) {
-      const ownerAlive =
-        row.owner_host === host && row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid);
-      if (!ownerAlive) changed += update.run(now, reason, row.id).changes;
-    }
-  }
-  return changed;
 }

@@ -1,10 +1,10 @@
 // Reads a run's dataset from the store (read-only: the host process is the store's writer),
 // tokenizes every file once, and holds out a validation split when the dataset has none.
-import Database from 'better-sqlite3';
 import { LanglabError } from '../errors.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import type { Split } from '../data/types.ts';
-import { type DatasetFileRow, listDatasetFiles, readDatasetFileText } from '../store/datasets.ts';
+import { type DatasetFileRow, listDatasetFiles, readDatasetFileText } from '../store/dataset-files.ts';
+import { openStore } from '../store/store.ts';
 
 /** One tokenized file. */
 export interface Example {
@@ -44,7 +44,8 @@ const READ_CONCURRENCY = 8;
 
 /** Loads, tokenizes and splits the dataset; bad data is an INVALID_ARGUMENT naming the problem. */
 export async function loadRunData(o: LoadOptions): Promise<RunData> {
-  const db = new Database(o.storeFile, { readonly: true, fileMustExist: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) });
+  const store = openStore({ file: o.storeFile, readonly: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) });
+  const db = store.db;
   try {
     const files: DatasetFileRow[] = [];
     for (let offset = 0; ; offset += PAGE) {
@@ -100,6 +101,6 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
     }
     return { labels, ...bySplit, heldOut };
   } finally {
-    db.close();
+    store.close();
   }
 }

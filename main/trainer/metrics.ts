@@ -1,7 +1,7 @@
 // The end-of-run classification report: the numbers scikit-learn's classification_report and
 // confusion_matrix give for the same predictions (zero_division=0), so a report made here can be
 // compared line by line with one made by the reference script.
-import type { NewEvaluation } from '../store/runs.ts';
+import type { NewEvaluation } from '../store/evaluations.ts';
 
 /** One class's (or one average's) row of the report. */
 export interface ReportRow {

@@ -15,7 +15,7 @@ import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
-import type { NewEvaluation } from '../store/runs.ts';
+import type { NewEvaluation } from '../store/evaluations.ts';
 import { epochBatches, labelTensor, padBatch, randomWindow } from './batches.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { type Example, loadRunData } from './data.ts';

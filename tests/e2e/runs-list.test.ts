@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunStatus } from '../../preload/contract.ts';
-import { createRun, logMetrics, setRunStatus } from '../../main/store/runs.ts';
+import { logMetrics } from '../../main/store/metrics.ts';
+import { createRun, setRunStatus } from '../../main/store/runs.ts';
 import { seedDataset } from '../helpers/seed.ts';
 import { at, collectErrors, shot, skip, stub, useBrowser, type Served } from './browser-helpers.ts';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunProgress } from '../../preload/contract.ts';
-import { createRun, getRun, logMetrics, setRunStatus, type MetricRecord } from '../../main/store/runs.ts';
+import { logMetrics, type MetricRecord } from '../../main/store/metrics.ts';
+import { createRun, getRun, setRunStatus } from '../../main/store/runs.ts';
 import { seedDataset } from '../helpers/seed.ts';
 import { at, collectErrors, shot, skip, stub, useBrowser } from './browser-helpers.ts';
 

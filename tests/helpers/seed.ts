@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import { createRun, logMetrics, saveEvaluation, setRunStatus } from '../../main/store/runs.ts';
+import { saveEvaluation } from '../../main/store/evaluations.ts';
+import { logMetrics } from '../../main/store/metrics.ts';
+import { createRun, setRunStatus } from '../../main/store/runs.ts';
 
 /** Inserts a dataset row the way a dataset import does, for tests of the views that list them. */
 export function seedDataset(db: Database.Database, name = 'reference-8'): number {

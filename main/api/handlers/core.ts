@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { CoreRequests } from '../../../preload/contract.ts';
 import { listDatasetSummaries } from '../../store/dataset-summaries.ts';
-import { allTags, getMetricSeries, getRun, listRuns, setRunNote, setRunTags } from '../../store/runs.ts';
+import { getMetricSeries } from '../../store/metrics.ts';
+import { allTags, getRun, listRuns, setRunNote, setRunTags } from '../../store/runs.ts';
 import { listExecutionProviders, onnxruntimeVersion } from '../providers.ts';
 import { APP_VERSION, type HandlersFor, type ServiceContext } from '../service-context.ts';
 

@@ -8,20 +8,17 @@ import type { ScanJob } from '../../data/worker/scan-job.ts';
 import { scanInWorker } from '../../data/worker/scan-in-worker.ts';
 import { LanglabError } from '../../errors.ts';
 import { getDatasetSummary } from '../../store/dataset-summaries.ts';
+import { datasetFileSizes, getDatasetFile, listDatasetFiles, readDatasetFileText } from '../../store/dataset-files.ts';
+import { saveDatasetInSteps } from '../../store/dataset-save.ts';
 import {
   classProjects,
-  datasetFileSizes,
   deleteDataset,
-  getDatasetFile,
   getDatasetHeader,
   listConflicts,
-  listDatasetFiles,
   listDuplicates,
   listNearDuplicates,
   listSkipReasons,
   listSkippedFiles,
-  readDatasetFileText,
-  saveDatasetInSteps,
 } from '../../store/datasets.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 import { TASK_EVENT_INTERVAL_MS, type TaskControl } from '../tasks.ts';

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { EvaluationRequests } from '../../../preload/contract.ts';
 import { planEvaluation, runEvaluation } from '../../classify/evaluate-dataset.ts';
 import { LanglabError } from '../../errors.ts';
-import { deleteDatasetEvaluation, getDatasetEvaluation, listDatasetEvaluations, listEvaluationPredictions, saveDatasetEvaluation } from '../../store/dataset-evaluations.ts';
+import { deleteDatasetEvaluation, getDatasetEvaluation, listDatasetEvaluations, listEvaluationPredictions, saveDatasetEvaluation } from '../../store/evaluations.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
 /** An evaluation runs its model on every core, as a classification job does (the Try it box keeps to one). */

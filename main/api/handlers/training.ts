@@ -2,7 +2,7 @@ import type { TrainingRequests } from '../../../preload/contract.ts';
 import { LanglabError } from '../../errors.ts';
 import { deletePreset, listPresets, savePreset } from '../../store/presets.ts';
 import { listPredictions } from '../../store/run-predictions.ts';
-import { runOwnership } from '../../store/run-ownership.ts';
+import { runOwnership } from '../../store/runs.ts';
 import { estimateRun } from '../../trainer/host/estimate.ts';
 import { measuredSamplesPerSecond } from '../../trainer/host/measured-rate.ts';
 import { checkModelFolder } from '../../trainer/host/model-check.ts';

@@ -2,7 +2,7 @@
 // than it needs. Points are kept in memory and written in one transaction every `intervalMs`
 // (one second by default, so a crash loses at most the last second) and whenever the run ends.
 
-import type { MetricRecord } from '../../store/runs.ts';
+import type { MetricRecord } from '../../store/metrics.ts';
 
 /** Buffers one run's metric points and writes them in batches. */
 export class MetricBatcher {

@@ -3,9 +3,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import type { RunLogLine } from '../../../preload/contract.ts';
 import { appendRunLog, lastLogSeq } from '../../store/run-logs.ts';
+import type { StoreDb } from '../../store/store.ts';
 
 /** The log file inside a run's folder. */
 export const LOG_FILE = 'log.txt';
@@ -16,7 +16,7 @@ export class RunLog {
   readonly file: string;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: StoreDb,
     private readonly runId: number,
     runDir: string,
     private readonly emit: (line: RunLogLine) => void,

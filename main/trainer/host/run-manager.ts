@@ -10,10 +10,10 @@ import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } fro
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
-import { savePredictions } from '../../store/run-predictions.ts';
+import { replaceArtifact } from '../../store/artifacts.ts';
+import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
 import { runLogLines } from '../../store/run-logs.ts';
-import { claimRun, deleteRunRows, replaceArtifact, runOwnership } from '../../store/run-ownership.ts';
-import { createRun, getRun, logMetrics, saveEvaluation, setRunStatus, type MetricRecord } from '../../store/runs.ts';
+import { claimRun, createRun, deleteRunRows, getRun, runOwnership, saveRunResults, setRunStatus } from '../../store/runs.ts';
 import type { Store } from '../../store/store.ts';
 import type { EnginePort, EngineSpawner } from './engine-port.ts';
 import { MetricBatcher } from './metric-batcher.ts';
@@ -365,14 +365,7 @@ export class RunManager {
       put('wall_seconds', outcome.wallSeconds);
       put('epochs_completed', outcome.epochsCompleted);
       const evaluation = outcome.status === 'FINISHED' ? outcome.evaluation : null;
-      this.#db.transaction(() => {
-        if (evaluation) {
-          this.#db.prepare('DELETE FROM evaluations WHERE run_id = ? AND split = ?').run(run.id, evaluation.split);
-          saveEvaluation(this.#db, run.id, evaluation);
-        }
-        if (outcome.status === 'FINISHED') savePredictions(this.#db, run.id, outcome.predictions);
-        logMetrics(this.#db, run.id, summary);
-      })();
+      saveRunResults(this.#db, run.id, { evaluation, predictions: outcome.status === 'FINISHED' ? outcome.predictions : null, metrics: summary });
       const artifacts: [string, string][] = [
         ['checkpoint', path.join(run.runDir, LAST_CHECKPOINT)],
         ['best-checkpoint', path.join(run.runDir, BEST_CHECKPOINT)],

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { EXPORT_FILES } from '../../engine/export/manifest.ts';
 import { LanglabError } from '../../errors.ts';
 import { getRun } from '../../store/runs.ts';
+import type { StoreDb } from '../../store/store.ts';
 
 /** The exported classifier folder of a finished run, or an error saying why there is none (and that it is needed to `purpose`). */
-export function exportedModelDir(db: Database.Database, dataDir: string, id: number, purpose = 'classify text'): string {
+export function exportedModelDir(db: StoreDb, dataDir: string, id: number, purpose = 'classify text'): string {
   const run = getRun(db, id);
   const exported = run.artifacts.filter((a) => a.kind === 'export').at(-1);
   const dir = exported ? path.resolve(dataDir, exported.path) : null;

@@ -3,11 +3,11 @@
 // hyperparameters are in range for this model. Each problem is an error naming the value.
 
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import type { DatasetSummary, ModelKind, ModelSpec } from '../../../preload/contract.ts';
 import { defaultHyperparameters, HYPERPARAMETERS, validateHyperparameters, type Hyperparameters, type ModelLimits } from '../../../preload/hyperparameters.ts';
 import { LanglabError } from '../../errors.ts';
 import { savedDatasetRow, toSummary } from '../../store/dataset-summaries.ts';
+import type { StoreDb } from '../../store/store.ts';
 import { checkModelFolder, type CheckedModel } from './model-check.ts';
 
 /** onnxruntime execution providers a run may ask for; an unavailable one falls back to CPU when training starts. */
@@ -35,7 +35,7 @@ function invalid(message: string): LanglabError {
 }
 
 /** The saved dataset, or a NOT_FOUND error naming the id. */
-export function datasetSummary(db: Database.Database, id: number): DatasetSummary {
+export function datasetSummary(db: StoreDb, id: number): DatasetSummary {
   const row = savedDatasetRow(db, id);
   if (!row) throw new LanglabError('NOT_FOUND', `There is no dataset ${id} in the store. Pick one from the Datasets page (or \`langlab dataset list\`).`);
   return toSummary(row);
@@ -79,7 +79,7 @@ export function completeHyperparameters(kind: ModelKind, given: Partial<Hyperpar
 }
 
 /** Checks a run's request completely; throws the first class of problem found, listing every value at fault. */
-export function planRun(db: Database.Database, args: PlanArgs): RunPlan {
+export function planRun(db: StoreDb, args: PlanArgs): RunPlan {
   const provider = (args.provider ?? 'cpu').trim().toLowerCase();
   if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
     throw invalid(`Execution provider "${args.provider}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`);

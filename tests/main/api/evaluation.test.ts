@@ -6,7 +6,7 @@ import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { datasetFromFolder } from '../../../main/data/index.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
-import { saveDataset } from '../../../main/store/datasets.ts';
+import { saveDataset } from '../../../main/store/dataset-save.ts';
 import { runDirectory } from '../../../main/trainer/host/run-paths.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
 import { seedDataset } from '../../helpers/seed.ts';

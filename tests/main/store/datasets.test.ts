@@ -4,19 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../../main/store/store.ts';
-import {
-  datasetFileSizes,
-  deleteDataset,
-  getDataset,
-  getDatasetFile,
-  listDatasetFiles,
-  listDatasets,
-  readDatasetFileText,
-  removeUnfinishedDatasets,
-  saveDataset,
-  saveDatasetInSteps,
-} from '../../../main/store/datasets.ts';
+import { datasetFileSizes, getDatasetFile, listDatasetFiles, readDatasetFileText } from '../../../main/store/dataset-files.ts';
+import { saveDataset, saveDatasetInSteps } from '../../../main/store/dataset-save.ts';
+import { deleteDataset, getDataset, listDatasets } from '../../../main/store/datasets.ts';
 import { getDatasetSummary, listDatasetSummaries } from '../../../main/store/dataset-summaries.ts';
+import { removeUnfinishedDatasets } from '../../../main/store/recovery.ts';
 import { datasetFromFolder } from '../../../main/data/from-folder.ts';
 import { datasetFromTable } from '../../../main/data/from-table.ts';
 import { jsSource, makeTree, pySource } from '../data/helpers.ts';

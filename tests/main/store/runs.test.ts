@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createRun, getMetricSeries, getRun, listRuns, logMetrics, setRunNote, setRunStatus, setRunTags, allTags } from '../../../main/store/runs.ts';
+import { getMetricSeries, logMetrics } from '../../../main/store/metrics.ts';
+import { listPredictions } from '../../../main/store/run-predictions.ts';
+import { createRun, getRun, listRuns, saveRunResults, setRunNote, setRunStatus, setRunTags, allTags } from '../../../main/store/runs.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { seedDataset, seedFinishedRun } from '../../helpers/seed.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -92,4 +94,23 @@ test('listing stays correct with 1,000 runs and pages through them', () => {
   assert.equal(page.total, 1000);
   assert.equal(page.runs.length, 50);
   assert.equal(page.runs[0].name, 'run-899');
+});
+
+test("a run's results replace those of an earlier end (a resumed run), and a run that did not finish writes only its metrics", () => {
+  const { db } = freshStore();
+  const id = seedFinishedRun(db, seedDataset(db), 'resumed');
+  const before = getRun(db, id).evaluations[0];
+  const prediction = (path: string, predictedLabel: string) => ({
+    fileIndex: 0, path, trueLabel: 'java', predictedLabel, top: [{ label: predictedLabel, probability: 0.9 }, { label: 'json', probability: 0.1 }],
+  });
+  saveRunResults(db, id, { evaluation: null, predictions: null, metrics: [{ key: 'wall_seconds', step: 300, value: 12 }] });
+  assert.deepEqual(getRun(db, id).evaluations, [before]);
+  assert.equal(getRun(db, id).latest.wall_seconds, 12);
+
+  saveRunResults(db, id, { evaluation: { ...before, accuracy: 0.5 }, predictions: [prediction('A.java', 'java')], metrics: [] });
+  saveRunResults(db, id, { evaluation: { ...before, accuracy: 0.75 }, predictions: [prediction('B.java', 'python')], metrics: [{ key: 'wall_seconds', step: 600, value: 30 }] });
+  const run = getRun(db, id);
+  assert.deepEqual(run.evaluations.map((e) => [e.split, e.accuracy]), [['test', 0.75]]);
+  assert.deepEqual(listPredictions(db, { id }).rows.map((r) => [r.path, r.predictedLabel]), [['B.java', 'python']]);
+  assert.equal(run.latest.wall_seconds, 30);
 });

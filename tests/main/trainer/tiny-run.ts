@@ -5,7 +5,7 @@ import path from 'node:path';
 import { defaultHyperparameters, type Hyperparameters } from '../../../preload/hyperparameters.ts';
 import { datasetFromFolder } from '../../../main/data/from-folder.ts';
 import type { CommonOptions } from '../../../main/data/types.ts';
-import { saveDataset } from '../../../main/store/datasets.ts';
+import { saveDataset } from '../../../main/store/dataset-save.ts';
 import { openStore } from '../../../main/store/store.ts';
 import type { RunProgress } from '../../../preload/contract-training.ts';
 import type { MetricWrite, TrainSink } from '../../../main/trainer/train.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import type { MetricRecord } from '../../../../main/store/runs.ts';
+import type { MetricRecord } from '../../../../main/store/metrics.ts';
 import { MetricBatcher } from '../../../../main/trainer/host/metric-batcher.ts';
 import { ProgressThrottle } from '../../../../main/trainer/host/progress-throttle.ts';
 

@@ -10,7 +10,7 @@ import {
   listEvaluationPredictions,
   saveDatasetEvaluation,
   type NewDatasetEvaluation,
-} from '../../../main/store/dataset-evaluations.ts';
+} from '../../../main/store/evaluations.ts';
 import { deleteDataset } from '../../../main/store/datasets.ts';
 import { getRun } from '../../../main/store/runs.ts';
 import { openStore } from '../../../main/store/store.ts';

@@ -1,0 +1,81 @@
+// Metric history: every point a run logged (run, key, step, epoch, timestamp, value), and the
+// latest value of each key kept beside it for fast listing and sorting, as MLflow keeps them.
+import type Database from 'better-sqlite3';
+import type { MetricSeries, ModelKind } from '../../preload/contract.ts';
+
+/** One metric point as a run logs it; the time defaults to now. */
+export interface MetricRecord {
+  key: string;
+  step: number;
+  epoch?: number | null;
+  timestamp?: number;
+  value: number;
+}
+
+/**
+ * Appends metric points in one transaction and keeps latest_metrics at the highest step seen.
+ * NaN and infinities are stored as NULL (SQLite has no NaN) so they still show up as gaps.
+ */
+export function logMetrics(db: Database.Database, runId: number, points: MetricRecord[]): void {
+  if (points.length === 0) return;
+  const insert = db.prepare('INSERT INTO metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)');
+  const latest = db.prepare(
+    `INSERT INTO latest_metrics (run_id, key, step, epoch, timestamp, value) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, epoch = excluded.epoch,
+       timestamp = excluded.timestamp, value = excluded.value
+     WHERE excluded.step >= latest_metrics.step`,
+  );
+  db.transaction(() => {
+    for (const p of points) {
+      const value = Number.isFinite(p.value) ? p.value : null;
+      const row = [runId, p.key, p.step, p.epoch ?? null, p.timestamp ?? Date.now(), value] as const;
+      insert.run(...row);
+      latest.run(...row);
+    }
+  })();
+}
+
+/** Metric history of several runs, for overlaid curves. */
+export function getMetricSeries(db: Database.Database, runIds: number[], keys?: string[]): MetricSeries[] {
+  const series = new Map<string, MetricSeries>();
+  const stmt = db.prepare('SELECT key, step, epoch, timestamp, value FROM metrics WHERE run_id = ? ORDER BY key, step, timestamp');
+  for (const runId of runIds) {
+    for (const row of stmt.iterate(runId) as Iterable<{ key: string; step: number; epoch: number | null; timestamp: number; value: number | null }>) {
+      if (keys && !keys.includes(row.key)) continue;
+      const id = `${runId}\u0000${row.key}`;
+      let s = series.get(id);
+      if (!s) series.set(id, (s = { runId, key: row.key, points: [] }));
+      s.points.push({ step: row.step, epoch: row.epoch, timestamp: row.timestamp, value: row.value });
+    }
+  }
+  return [...series.values()];
+}
+
+/** What decides how fast a training step is, for finding an earlier run of the same shape. */
+export interface RunShape {
+  modelKind: ModelKind;
+  modelSource: string;
+  provider: string;
+  /** The machine it ran on (runs record their owner's host name). */
+  host: string;
+  /** Hyperparameters the run must have had, each equal to this value. */
+  params: Record<string, unknown>;
+}
+
+/** The median samples_per_s of the latest run of this shape that measured any, or null when none did. */
+export function latestSamplesPerSecond(db: Database.Database, shape: RunShape): number | null {
+  const keys = Object.keys(shape.params);
+  const where = keys.map(() => `EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.id AND p.key = ? AND p.value = ?)`).join(' AND ') || '1';
+  const args = keys.flatMap((k) => [k, JSON.stringify(shape.params[k])]);
+  const run = db
+    .prepare(
+      `SELECT r.id FROM runs r WHERE r.model_kind = ? AND r.model_source = ? AND r.provider = ? AND r.owner_host = ? AND ${where}
+         AND EXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.id AND m.key = 'samples_per_s')
+       ORDER BY r.start_time DESC LIMIT 1`,
+    )
+    .pluck()
+    .get(shape.modelKind, shape.modelSource, shape.provider, shape.host, ...args) as number | undefined;
+  if (run === undefined) return null;
+  const values = (db.prepare(`SELECT value FROM metrics WHERE run_id = ? AND key = 'samples_per_s' AND value > 0 ORDER BY value`).pluck().all(run) as number[]);
+  return values.length ? values[Math.floor(values.length / 2)] : null;
+}

@@ -1,0 +1,58 @@
+// What a crash leaves behind, and how the next app start tidies it: runs and jobs still marked
+// RUNNING by a process that is gone, and datasets it was part-way through saving. Work owned by a
+// live process (a CLI beside the app) is left alone.
+import os from 'node:os';
+import type Database from 'better-sqlite3';
+import { deleteDataset } from './datasets.ts';
+import { processAlive } from './lock.ts';
+
+/** Tidies everything a crashed process left: `openStore({ recoverCrashed: true })` calls it. */
+export function recoverCrashed(db: Database.Database): void {
+  markCrashedAsInterrupted(db);
+  removeUnfinishedDatasets(db);
+}
+
+/**
+ * A run or job still RUNNING whose owner process is gone was cut short by a crash: mark it
+ * INTERRUPTED with an end time. Runs owned by a live process (a CLI training beside the app) stay.
+ */
+export function markCrashedAsInterrupted(db: Database.Database, now = Date.now()): number {
+  const host = os.hostname();
+  const reason = 'The process running it stopped unexpectedly (crash or forced quit).';
+  let changed = 0;
+  for (const [table, endColumn] of [['runs', 'end_time'], ['classification_jobs', 'ended_at']] as const) {
+    const rows = db.prepare(`SELECT id, owner_pid, owner_host FROM ${table} WHERE status = 'RUNNING'`).all() as {
+      id: number;
+      owner_pid: number | null;
+      owner_host: string | null;
+    }[];
+    const update = db.prepare(
+      `UPDATE ${table} SET status = 'INTERRUPTED', ${endColumn} = ?, error = COALESCE(error, ?) WHERE id = ? AND status = 'RUNNING'`,
+    );
+    for (const row of rows) {
+      const ownerAlive =
+        row.owner_host === host && row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid);
+      if (!ownerAlive) changed += update.run(now, reason, row.id).changes;
+    }
+  }
+  return changed;
+}
+
+/**
+ * Deletes datasets left part-saved by a process that is gone (a crash or a forced quit during a
+ * save); one still being saved by a live process (a CLI beside the app) stays. Returns how many.
+ */
+export function removeUnfinishedDatasets(db: Database.Database): number {
+  const host = os.hostname();
+  const rows = db.prepare('SELECT id, saving_pid, saving_host FROM datasets WHERE saving_pid IS NOT NULL').all() as {
+    id: number;
+    saving_pid: number;
+    saving_host: string | null;
+  }[];
+  let removed = 0;
+  for (const row of rows) {
+    const ownerAlive = row.saving_host === host && row.saving_pid !== process.pid && processAlive(row.saving_pid);
+    if (!ownerAlive && deleteDataset(db, row.id)) removed++;
+  }
+  return removed;
+}
