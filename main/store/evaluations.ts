@@ -33,12 +33,11 @@ export function saveEvaluation(db: Database.Database, runId: number, e: NewEvalu
 
 /**
  * Writes a run's own evaluation of a split in place of any earlier one of that split (a resumed
- * run that finishes evaluates again). Note: it matches on run and split alone, as the run manager
- * always has, so an evaluation on another dataset whose scope is the same split goes too.
+ * run that finishes evaluates again); the run's evaluations on other datasets stay.
  */
 export function replaceRunEvaluation(db: Database.Database, runId: number, e: NewEvaluation, now = Date.now()): number {
   return db.transaction(() => {
-    db.prepare('DELETE FROM evaluations WHERE run_id = ? AND split = ?').run(runId, e.split);
+    db.prepare('DELETE FROM evaluations WHERE run_id = ? AND split = ? AND dataset_name IS NULL').run(runId, e.split);
     return saveEvaluation(db, runId, e, now);
   })();
 }

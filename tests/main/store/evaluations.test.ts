@@ -8,6 +8,7 @@ import {
   getDatasetEvaluation,
   listDatasetEvaluations,
   listEvaluationPredictions,
+  replaceRunEvaluation,
   saveDatasetEvaluation,
   type NewDatasetEvaluation,
 } from '../../../main/store/evaluations.ts';
@@ -65,4 +66,19 @@ test('an evaluation that cannot be written whole leaves nothing', () => {
   assert.throws(() => saveDatasetEvaluation(db, evaluation(runId, ds, [row(0, 'java', 'java'), row(0, 'java', 'java')])));
   assert.deepEqual(listDatasetEvaluations(db, [runId]), []);
   assert.equal(db.prepare('SELECT count(*) FROM evaluations WHERE dataset_name IS NOT NULL').pluck().get(), 0);
+});
+
+test("a run's own report written again (a resumed run finishing) keeps its evaluations on other datasets of the same scope", () => {
+  const { db } = openStore({ file: path.join(tempDir(), 'langlab.db') });
+  const ds = seedDataset(db, 'train-set');
+  const other = seedDataset(db, 'other');
+  const runId = seedFinishedRun(db, ds, 'alpha');
+  const onTest = { ...evaluation(runId, other, [row(0, 'java', 'java')]) };
+  const id = saveDatasetEvaluation(db, { ...onTest, ...scoreEvaluation({ labels: LABELS, labelMap: new Map(LABELS.map((l) => [l, l])), scope: 'test' }, onTest.predictions) });
+  assert.equal(getDatasetEvaluation(db, id)!.split, 'test');
+  const own = getRun(db, runId).evaluations[0];
+  const { id: _id, createdAt: _at, ...again } = own;
+  replaceRunEvaluation(db, runId, again);
+  assert.equal(getRun(db, runId).evaluations.length, 1, 'the own report is replaced, not added');
+  assert.notEqual(getDatasetEvaluation(db, id), null, 'the evaluation on the other dataset stays');
 });
