@@ -158,7 +158,8 @@ export interface DatasetRequests {
   'datasets.add': { args: DatasetCommonOptions & { kind: 'folder' | 'csv' | 'jsonl'; path: string }; result: TaskInfo };
   /** Starts building a dataset from folders of real code, labelled by GitHub Linguist. */
   'datasets.build': {
-    args: DatasetCommonOptions & { roots: string[]; top?: number; minFiles?: number; cap?: number; overrides?: Record<string, string | null> };
+    /** `languages`: keep only these Linguist languages (the command line's --language). */
+    args: DatasetCommonOptions & { roots: string[]; top?: number; minFiles?: number; cap?: number; overrides?: Record<string, string | null>; languages?: string[] };
     result: TaskInfo;
   };
   'datasets.delete': { args: { id: number }; result: { id: number } };

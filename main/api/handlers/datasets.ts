@@ -145,12 +145,13 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
     },
     'datasets.add': async ({ kind, path: given, ...options }) =>
       startScan('dataset.add', (job) => `Adding ${'path' in job ? path.basename(job.path) : kind}`, { kind, path: given, ...common(options) }),
-    'datasets.build': async ({ roots, top, minFiles, cap, overrides, ...options }) => {
+    'datasets.build': async ({ roots, top, minFiles, cap, overrides, languages, ...options }) => {
       const job: ScanJob = { kind: 'repositories', roots, ...common(options) };
       if (top !== undefined) job.top = top;
       if (minFiles !== undefined) job.minFiles = minFiles;
       if (cap !== undefined) job.cap = cap;
       if (overrides !== undefined) job.overrides = overrides;
+      if (languages !== undefined) job.languages = languages;
       return startScan('dataset.build', () => `Building from ${roots.length === 1 ? path.basename(roots[0]) : `${roots.length} folders`}`, job);
     },
     'datasets.delete': async ({ id }) => {

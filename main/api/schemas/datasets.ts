@@ -36,6 +36,7 @@ export const datasetSchemas: SchemasFor<DatasetRequests> = {
     minFiles: z.number().int().min(1).max(1_000_000).optional(),
     cap: z.number().int().min(1).max(10_000_000).optional(),
     overrides: z.record(z.string().regex(/^\.[^/\\]{1,32}$/), z.string().min(1).max(100).nullable()).optional(),
+    languages: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
   }),
   'datasets.delete': z.strictObject({ id }),
   'tasks.list': noArgs,
