@@ -177,6 +177,10 @@ test('a scan that fails in its worker ends the task with the reason; a table and
     assert.deepEqual(report.classes.map((c) => [c.label, c.files]).sort(), [['JavaScript', 10], ['Python', 10]]);
     const js = await ok<{ files: { index: number }[] }>(b, 'datasets.files', { id: build.resultId, label: 'JavaScript', limit: 1 });
     assert.equal((await ok<{ highlight: string | null }>(b, 'datasets.fileText', { id: build.resultId, index: js.files[0].index })).highlight, 'javascript');
+    // languages reaches the scan: a name Linguist lacks fails the build with the name.
+    const kept = await events.taskEnd((await ok<TaskInfo>(b, 'datasets.build', { roots: [path.join(root, 'repo')], minFiles: 5, languages: ['Python', 'Klingon'] })).taskId);
+    assert.equal(kept.status, 'failed');
+    assert.match(kept.error ?? '', /'Klingon' is not a language in GitHub Linguist's table/);
   } finally {
     b.close();
   }
