@@ -12,10 +12,12 @@ import {
   classProjects,
   datasetFileSizes,
   deleteDataset,
+  getDataset,
   getDatasetFile,
   getDatasetHeader,
   listConflicts,
   listDatasetFiles,
+  listDatasets,
   listDuplicates,
   listNearDuplicates,
   listSkipReasons,
@@ -158,6 +160,12 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
       if (!deleteDataset(db, id)) throw noDataset(id);
       ctx.events.emit('store.changed', { what: 'datasets', id });
       return { id };
+    },
+    'datasets.headers': async () => listDatasets(db),
+    'datasets.fullReport': async ({ id }) => {
+      const report = getDataset(db, id);
+      if (!report) throw noDataset(id);
+      return { ...report, projects: classProjects(db, id) };
     },
     'tasks.list': async () => tasks.list(),
     'tasks.cancel': async ({ taskId }) => tasks.cancel(taskId),

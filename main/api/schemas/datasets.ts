@@ -39,6 +39,8 @@ export const datasetSchemas: SchemasFor<DatasetRequests> = {
     languages: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
   }),
   'datasets.delete': z.strictObject({ id }),
+  'datasets.headers': noArgs,
+  'datasets.fullReport': z.strictObject({ id }),
   'tasks.list': noArgs,
   'tasks.cancel': z.strictObject({ taskId: z.string().min(1).max(100) }),
   'system.pickPath': z.strictObject({ kind: z.enum(['folder', 'folders', 'file']), title: z.string().max(200).optional() }),

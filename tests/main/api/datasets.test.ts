@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { DatasetReportInfo, Events, TaskInfo } from '../../../preload/contract.ts';
+import type { DatasetFullReport, DatasetHeaderInfo, DatasetReportInfo, Events, TaskInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { seedDataset } from '../../helpers/seed.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
@@ -121,6 +121,16 @@ test('a folder scan runs in a worker with progress, is saved, and its report and
     assert.equal(outOfRange.code, 'NOT_FOUND');
     assert.equal((await failure(b, 'datasets.fileText', { id: id + 1, index: 0 })).code, 'NOT_FOUND');
     assert.equal((await failure(b, 'datasets.fileText', { id, index: -1 })).code, 'INVALID_ARGUMENT');
+
+    // The whole report, unpaged, and the headers: what the command line prints.
+    const whole = await ok<DatasetFullReport>(b, 'datasets.fullReport', { id });
+    assert.equal(whole.kind, 'folder');
+    assert.deepEqual(whole.roots, [root]);
+    assert.equal(whole.fingerprint, report.fingerprint);
+    assert.deepEqual(whole.skipped.map((s) => [s.reason, s.count, s.files.length]), [['empty', 1, 1], ['nul-byte', 1, 1]]);
+    assert.deepEqual(whole.projects, report.projects);
+    const headers = await ok<DatasetHeaderInfo[]>(b, 'datasets.headers', {});
+    assert.deepEqual(headers.map((h) => [h.id, h.name, 'skipped' in h]), [[id, 'three', false]]);
 
     assert.deepEqual(await ok(b, 'datasets.delete', { id }), { id });
     assert.equal((await failure(b, 'datasets.get', { id })).code, 'NOT_FOUND');
