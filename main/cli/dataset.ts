@@ -1,13 +1,10 @@
-// `langlab dataset ...`: adds, builds, shows, lists and deletes datasets. Adding, building and
-// deleting dispatch the Datasets page's requests (`datasets.add`, `datasets.build` as tasks
-// scanned in a worker, `datasets.delete`). Printing reads the stored report with the store's
-// `getDataset`/`listDatasets`: the JSON this command prints (every skipped path, every duplicate,
-// `kind`, `roots`) is the README's documented shape, while `datasets.get` and `datasets.list`
-// answer the page's paged shapes, so there is no request for it yet.
+// `langlab dataset ...`: adds, builds, shows, lists and deletes datasets through the service:
+// `datasets.add` and `datasets.build` (tasks scanned in a worker and saved in short steps, as the
+// Datasets page adds them), `datasets.fullReport` and `datasets.headers` (the unpaged shapes this
+// command has always printed) and `datasets.delete`.
 
+import type { ClassProjectsInfo, DatasetCommonOptions, DatasetFullReport, TaskInfo } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
-import type { ClassProjectsInfo, DatasetCommonOptions, TaskInfo } from '../../preload/contract.ts';
-import { classProjects, getDataset, listDatasets, type DatasetReport } from '../store/datasets.ts';
 import { finiteNumber, type ParsedArgs, UsageError, wholeNumber } from './args.ts';
 import { defineCommand } from './command.ts';
 import { addDataset } from './resolve-dataset.ts';
@@ -78,11 +75,6 @@ function buildArgs(p: Args) {
   };
 }
 
-/** The JSON every dataset command prints: the saved report plus its id. */
-export function reportJson(report: DatasetReport, projects: ClassProjectsInfo[]): Record<string, unknown> {
-  return { ...report, projects };
-}
-
 /** Writes a one-line, overwritten progress display of a scan task to stderr (a line per phase when not a TTY). */
 function progressPrinter(): { onProgress: (s: TaskInfo) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
@@ -100,7 +92,7 @@ function progressPrinter(): { onProgress: (s: TaskInfo) => void; done: () => voi
   };
 }
 
-function printReport(r: DatasetReport, projects: ClassProjectsInfo[]): void {
+function printReport(r: DatasetFullReport): void {
   const out: string[] = [];
   out.push(`Dataset ${r.id}: ${r.name} (${r.kind}) from ${r.roots.join(', ')}`);
   out.push(`fingerprint ${r.fingerprint}`);
@@ -110,7 +102,7 @@ function printReport(r: DatasetReport, projects: ClassProjectsInfo[]): void {
   for (const c of r.classes) out.push(`${c.label.padEnd(width)}  ${String(c.files).padStart(7)}  ${String(c.bytes).padStart(11)}`);
   out.push('');
   out.push(`splits: train ${r.splits.train}, validation ${r.splits.validation}, test ${r.splits.test}`);
-  out.push(...projectLines(projects));
+  out.push(...projectLines(r.projects));
   if (r.skipped.length) out.push(`skipped: ${r.skipped.map((s) => `${s.reason} ${s.count}`).join(', ')}`);
   out.push(`duplicates: ${r.duplicates.reduce((n, d) => n + d.dropped.length, 0)} dropped copies; conflicts: ${r.conflicts.length} (all copies dropped)`);
   out.push(`near-duplicate pairs across splits: ${r.nearDuplicates.length}${r.nearDuplicatesTruncated ? ' (more not listed)' : ''}`);
@@ -134,14 +126,11 @@ function projectLines(projects: ClassProjectsInfo[]): string[] {
   return lines;
 }
 
-/** Reads the saved dataset as this command prints it (see the file's head comment). */
-function printDataset(service: CliService, id: number, json: boolean): void {
-  const { db } = service.backend.store;
-  const report = getDataset(db, id);
-  if (!report) throw new LanglabError('NOT_FOUND', `There is no dataset ${id}; see \`langlab dataset list\`.`);
-  const projects = classProjects(db, id);
-  if (json) process.stdout.write(JSON.stringify(reportJson(report, projects), null, 2) + '\n');
-  else printReport(report, projects);
+/** Prints a saved dataset: its whole report as JSON (the saved report with its id and projects), or as text. */
+async function printDataset(service: CliService, id: number, json: boolean): Promise<void> {
+  const report = await service.call('datasets.fullReport', { id });
+  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else printReport(report);
 }
 
 /** One dataset command, its arguments checked: built before the store is opened, so a usage error touches nothing. */
@@ -182,9 +171,9 @@ async function execute(job: Plan, service: CliService, json: boolean): Promise<v
       printer?.done();
       process.off('SIGINT', onSigint);
     }
-    printDataset(service, id, json);
+    await printDataset(service, id, json);
   } else if (job.sub === 'list') {
-    const all = listDatasets(service.backend.store.db);
+    const all = await service.call('datasets.headers', {});
     if (json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');
     else {
       if (all.length === 0) process.stdout.write('No datasets yet. Add one with `langlab dataset add <folder>`.\n');
@@ -196,7 +185,7 @@ async function execute(job: Plan, service: CliService, json: boolean): Promise<v
   } else if (job.sub === 'delete') {
     await service.call('datasets.delete', { id: job.id });
     if (json) process.stdout.write(JSON.stringify({ deleted: job.id }) + '\n');
-  } else printDataset(service, job.id, json);
+  } else await printDataset(service, job.id, json);
 }
 
 /** The `langlab dataset ...` command. */
