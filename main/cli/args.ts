@@ -6,7 +6,7 @@
 import { LanglabError } from '../errors.ts';
 
 /** One option: `string` takes a value (`--x v` or `--x=v`), `boolean` takes none; `multiple` keeps every value. */
-export interface OptionSpec {
+interface OptionSpec {
   type: 'string' | 'boolean';
   multiple?: boolean;
   short?: string;
@@ -15,7 +15,7 @@ export interface OptionSpec {
 export type OptionTable = Record<string, OptionSpec>;
 
 /** The parsed value of each option, typed by its table entry. */
-export type OptionValues<O extends OptionTable> = {
+type OptionValues<O extends OptionTable> = {
   [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : O[K] extends { multiple: true } ? string[] : string;
 };
 

@@ -6,7 +6,7 @@ import type { ModelKind } from '../../preload/contract.ts';
 import { defaultHyperparameters, HYPERPARAMETERS, rangeText, validateHyperparameters, type HyperparameterSpec, type Hyperparameters } from '../../preload/hyperparameters.ts';
 import { type OptionTable, usageError } from './args.ts';
 
-export const flagOf = (s: HyperparameterSpec): string => s.key.replaceAll('_', '-');
+const flagOf = (s: HyperparameterSpec): string => s.key.replaceAll('_', '-');
 
 /** One value option per hyperparameter, for the parser. */
 export const HYPERPARAMETER_OPTIONS: OptionTable = Object.fromEntries(HYPERPARAMETERS.map((s) => [flagOf(s), { type: 'string' }]));
