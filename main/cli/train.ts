@@ -83,7 +83,7 @@ export function trainResultJson(run: RunDetail, wallSeconds: number): Record<str
 }
 
 /** Resolves with the run once it has ended, told by the `store.changed` event its end sends. */
-function ended(service: CliService): { runId: (id: number) => Promise<RunDetail>; off: () => void } {
+function runEnd(service: CliService): { waitFor: (id: number) => Promise<RunDetail>; off: () => void } {
   let id: number | null = null;
   let resolve!: (run: RunDetail) => void;
   let reject!: (err: unknown) => void;
@@ -95,7 +95,7 @@ function ended(service: CliService): { runId: (id: number) => Promise<RunDetail>
     if (e.what === 'runs' && e.id === id) check();
   });
   return {
-    runId: (runId) => {
+    waitFor: (runId) => {
       id = runId;
       check(); // in case it ended before its id was known here
       return done;
@@ -118,7 +118,7 @@ export const trainCommand = defineCommand({
     const tty = process.stderr.isTTY === true;
     const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
     const service = await ctx.service();
-    const end = ended(service);
+    const end = runEnd(service);
     const scan = new AbortController();
     let runId: number | null = null;
     let interrupts = 0;
@@ -156,7 +156,7 @@ export const trainCommand = defineCommand({
         hyperparameters,
         provider: values.provider ?? 'cpu',
       }));
-      const run = await end.runId(runId);
+      const run = await end.waitFor(runId);
       if (tty) process.stderr.write('\r\x1b[K');
       const result = trainResultJson(run, (performance.now() - t0) / 1000);
       if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
