@@ -3,7 +3,7 @@
 // by contract.ts. Types only (plus the compile-checked name lists). The report's shapes are
 // defined here once; main/data's scan result reuses them.
 
-import type { DatasetSummary, NoArgs, SplitCounts } from './contract.ts';
+import type { ClassCount, DatasetSourceKind, DatasetSummary, NoArgs, SplitCounts } from './contract.ts';
 
 export type DatasetSplit = 'train' | 'validation' | 'test';
 
@@ -89,6 +89,33 @@ export interface DatasetReportInfo extends DatasetSummary {
   options: Record<string, unknown>;
 }
 
+/** A saved dataset without its long lists, as `langlab dataset list --json` prints it. */
+export interface DatasetHeaderInfo {
+  id: number;
+  kind: DatasetSourceKind;
+  name: string;
+  roots: string[];
+  classes: ClassCount[];
+  splits: SplitCounts;
+  nearDuplicatesTruncated: boolean;
+  fingerprint: string;
+  options: Record<string, unknown>;
+  createdAt: number;
+}
+
+/**
+ * A saved dataset whole, unpaged, as `langlab dataset show --json` prints it: every skipped path,
+ * duplicate group, conflict and stored near-duplicate pair, and its projects per class. The page
+ * reads the paged `DatasetReportInfo` instead.
+ */
+export interface DatasetFullReport extends DatasetHeaderInfo {
+  skipped: SkippedGroupInfo[];
+  duplicates: DuplicateGroupInfo[];
+  conflicts: ConflictInfo[];
+  nearDuplicates: NearDuplicatePairInfo[];
+  projects: ClassProjectsInfo[];
+}
+
 export interface DatasetFileInfo {
   /** Stable position in the dataset; the file APIs take it. */
   index: number;
@@ -158,10 +185,15 @@ export interface DatasetRequests {
   'datasets.add': { args: DatasetCommonOptions & { kind: 'folder' | 'csv' | 'jsonl'; path: string }; result: TaskInfo };
   /** Starts building a dataset from folders of real code, labelled by GitHub Linguist. */
   'datasets.build': {
-    args: DatasetCommonOptions & { roots: string[]; top?: number; minFiles?: number; cap?: number; overrides?: Record<string, string | null> };
+    /** `languages`: keep only these Linguist languages (the command line's --language). */
+    args: DatasetCommonOptions & { roots: string[]; top?: number; minFiles?: number; cap?: number; overrides?: Record<string, string | null>; languages?: string[] };
     result: TaskInfo;
   };
   'datasets.delete': { args: { id: number }; result: { id: number } };
+  /** Every saved dataset's header (the command line's `dataset list`). */
+  'datasets.headers': { args: NoArgs; result: DatasetHeaderInfo[] };
+  /** A saved dataset's whole report, unpaged (the command line's `dataset show`). */
+  'datasets.fullReport': { args: { id: number }; result: DatasetFullReport };
   /** Running tasks and the last finished ones, so a reloaded page picks up where it was. */
   'tasks.list': { args: NoArgs; result: TaskInfo[] };
   'tasks.cancel': { args: { taskId: string }; result: TaskInfo };
@@ -184,6 +216,8 @@ export const datasetRequestNames: { [K in keyof DatasetRequests]: true } = {
   'datasets.add': true,
   'datasets.build': true,
   'datasets.delete': true,
+  'datasets.headers': true,
+  'datasets.fullReport': true,
   'tasks.list': true,
   'tasks.cancel': true,
   'system.pickPath': true,

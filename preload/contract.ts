@@ -32,7 +32,8 @@ export interface ProviderInfo {
 
 export interface AppInfo {
   version: string;
-  runtime: 'electron' | 'browser';
+  /** Which client started this backend: the desktop app, browser mode, or the command line (in process). */
+  runtime: 'electron' | 'browser' | 'cli';
   platform: string;
   arch: string;
   nodeVersion: string;

@@ -36,6 +36,12 @@ export interface BackendOptions {
   predictEntry?: string;
   /** The native file dialog (desktop app only; browser mode shows a path field). */
   pickPath?: PathPicker;
+  /**
+   * Whether this backend owns the data folder (default true): it takes the single-instance lock and
+   * recovers what a crash left (RUNNING runs, half-saved datasets). The command line runs beside
+   * the app on the same store, so it passes false and leaves the app's live runs alone.
+   */
+  exclusive?: boolean;
 }
 
 /**
@@ -47,12 +53,13 @@ const BATCH_THREADS = os.availableParallelism();
 
 export function startBackend(options: BackendOptions): Backend {
   const dataDir = options.dataDir ?? dataDirectory();
-  const lock = acquireInstanceLock(dataDir, options.runtime === 'electron' ? 'desktop app' : 'browser mode');
+  const exclusive = options.exclusive ?? true;
+  const lock = exclusive ? acquireInstanceLock(dataDir, options.runtime === 'electron' ? 'desktop app' : 'browser mode') : null;
   let store: Store;
   try {
-    store = openStore({ file: storePath(dataDir), nativeBinding: options.nativeBinding, recoverCrashed: true });
+    store = openStore({ file: storePath(dataDir), nativeBinding: options.nativeBinding, recoverCrashed: exclusive });
   } catch (err) {
-    lock.release();
+    lock?.release();
     throw err;
   }
   const events = new EventHub();
@@ -80,7 +87,7 @@ export function startBackend(options: BackendOptions): Backend {
       classify.cancelAll();
       runs.close();
       store.close();
-      lock.release();
+      lock?.release();
     },
   };
 }

@@ -1,35 +1,33 @@
 // `langlab classify <run|folder> <dir>`: classifies every text file under a folder (the walk of
 // the app's Classify section: .gitignore, vendored, generated, binary and oversize files left out)
 // with a run's model or an exported model folder, in batches, one line per file, then the
-// language breakdown. Nothing is stored: the app's Classify section keeps its jobs.
+// language breakdown. Nothing is stored: the app's Classify section keeps its jobs, so the
+// service's `classify.start` (which stores a job) is not used; the walk and the batching are the
+// same library code that job runs.
 
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { LanglabError } from '../errors.ts';
-import type { CliCommand } from './command.ts';
-import { parseCommandArgs } from './command.ts';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
 import { resolveModelDir } from './predict.ts';
 
 const USAGE = 'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--json]';
 
 /** The `langlab classify` command. */
-export const classifyCommand: CliCommand = {
+export const classifyCommand = defineCommand({
   name: 'classify',
   summary: "classify every text file under a folder with a run's model",
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs('classify', argv, { disagreeing: { type: 'boolean' } });
-    if (values.help) {
-      console.log(`${USAGE}\n  --disagreeing  list only files whose extension names another of the model's languages`);
-      return 0;
-    }
-    if (positionals.length !== 2) throw new LanglabError('INVALID_ARGUMENT', `classify takes a run id or model folder, then one folder.\n${USAGE}`);
+  options: { disagreeing: { type: 'boolean' } },
+  usage: () => `${USAGE}\n  --disagreeing  list only files whose extension names another of the model's languages`,
+  async run({ values, positionals }, ctx) {
+    if (positionals.length !== 2) throw new UsageError(`classify takes a run id or model folder, then one folder.\n${USAGE}`);
     const [target, given] = positionals;
     const root = path.resolve(given);
-    if (!(await fsp.stat(root).catch(() => null))?.isDirectory()) throw new LanglabError('INVALID_ARGUMENT', `${root} is not a folder. ${USAGE}`);
+    if (!(await fsp.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`${root} is not a folder. ${USAGE}`);
     // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
     const { Classifier } = await import('../engine/export/classifier.ts');
     const { classifyFolder } = await import('../classify/classify-folder.ts');
-    const classifier = await Classifier.load(resolveModelDir(target, values.home));
+    const classifier = await Classifier.load(await resolveModelDir(target, ctx));
     const byLabel = new Map<string, { files: number; disagree: number }>();
     try {
       const counts = await classifyFolder({
@@ -59,4 +57,4 @@ export const classifyCommand: CliCommand = {
     }
     return 0;
   },
-};
+});

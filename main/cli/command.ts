@@ -1,38 +1,31 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LanglabError } from '../errors.ts';
-import { dataDirectory, storePath } from '../store/paths.ts';
-import { openStore, type Store } from '../store/store.ts';
+import type { OptionTable, ParsedArgs } from './args.ts';
+import { openCliService, type CliBackendOptions, type CliService } from './service.ts';
 
-/** One `langlab <name>` command. */
-export interface CliCommand {
+/** What every command gets from the front end (main/cli/index.ts): the data folder, resolved once. */
+export interface CliContext {
+  /** The data folder: --home, else LANGLAB_HOME, else the platform default. */
+  readonly home: string;
+  /** Starts the service on `home` (the caller closes it). */
+  service(): Promise<CliService>;
+}
+
+/** One `langlab <name>` command: its options for the one parser, its help, and what it does. */
+export interface CliCommand<O extends OptionTable = OptionTable> {
   name: string;
   summary: string;
+  options: O;
+  /** The text `langlab <name> --help` prints. */
+  usage(): string;
   /** Returns the process exit code. */
-  run(argv: string[]): Promise<number>;
+  run(args: ParsedArgs<O>, ctx: CliContext): Promise<number>;
 }
 
-/** Options every command accepts. */
-export const GLOBAL_OPTIONS = {
-  home: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
-
-/** parseArgs with the global options added and a clear error for unknown flags. */
-export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new LanglabError('INVALID_ARGUMENT', `${(err as Error).message}. See \`langlab ${command} --help\`.`);
-  }
+/** Declares a command with its option table's types carried through to `run`. */
+export function defineCommand<O extends OptionTable>(command: CliCommand<O>): CliCommand {
+  return command as unknown as CliCommand;
 }
 
-/** The data folder for this invocation: --home, else LANGLAB_HOME, else the platform default. */
-export function resolveHome(home: string | undefined): string {
-  return home ? dataDirectory({ LANGLAB_HOME: home }) : dataDirectory();
-}
-
-/** Opens the store for a CLI command (no instance lock: SQLite keeps short writes safe beside the app). */
-export function openCliStore(home: string | undefined): Store {
-  return openStore({ file: storePath(resolveHome(home)) });
+/** The context for a data folder; tests may pass backend options (a fake engine). */
+export function cliContext(home: string, backend: CliBackendOptions = {}): CliContext {
+  return { home, service: () => openCliService(home, backend) };
 }

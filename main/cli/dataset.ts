@@ -1,13 +1,14 @@
+// `langlab dataset ...`: adds, builds, shows, lists and deletes datasets through the service:
+// `datasets.add` and `datasets.build` (tasks scanned in a worker and saved in short steps, as the
+// Datasets page adds them), `datasets.fullReport` and `datasets.headers` (the unpaged shapes this
+// command has always printed) and `datasets.delete`.
+
+import type { ClassProjectsInfo, DatasetCommonOptions, DatasetFullReport, TaskInfo } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
-import { datasetFromFolder, datasetFromRepositories, datasetFromTable } from '../data/index.ts';
-import type { CommonOptions, DatasetResult, ScanProgress } from '../data/types.ts';
-import { saveDataset } from '../store/dataset-save.ts';
-import { classProjects, deleteDataset, getDataset, listDatasets, type DatasetReport } from '../store/datasets.ts';
-import type { ClassProjectsInfo } from '../../preload/contract.ts';
-import { dataDirectory, storePath } from '../store/paths.ts';
-import { openStore } from '../store/store.ts';
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
+import { finiteNumber, type ParsedArgs, UsageError, wholeNumber } from './args.ts';
+import { defineCommand } from './command.ts';
+import { addDataset } from './resolve-dataset.ts';
+import type { CliService } from './service.ts';
 
 const USAGE = `Usage:
   langlab dataset add <folder|file.csv|file.jsonl> [--name N] [--seed N] [--test F] [--validation F] [--max-bytes N] [--json]
@@ -17,66 +18,65 @@ const USAGE = `Usage:
   langlab dataset list [--json]
   langlab dataset delete <id>`;
 
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string[]>;
-  json: boolean;
+const DATASET_OPTIONS = {
+  name: { type: 'string' },
+  seed: { type: 'string' },
+  test: { type: 'string' },
+  validation: { type: 'string' },
+  'max-bytes': { type: 'string' },
+  top: { type: 'string' },
+  'min-files': { type: 'string' },
+  cap: { type: 'string' },
+  override: { type: 'string', multiple: true },
+  language: { type: 'string', multiple: true },
+} as const;
+
+type Args = ParsedArgs<typeof DATASET_OPTIONS>;
+
+function usage(message: string): UsageError {
+  return new UsageError(`${message}\n${USAGE}`);
 }
 
-const VALUE_FLAGS = new Set(['name', 'seed', 'test', 'validation', 'max-bytes', 'top', 'min-files', 'cap', 'override', 'language']);
-
-function parse(argv: string[]): Parsed {
-  const parsed: Parsed = { positional: [], flags: new Map(), json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--json') parsed.json = true;
-    else if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = arg.slice(2, eq < 0 ? undefined : eq);
-      if (!VALUE_FLAGS.has(name)) throw usage(`Unknown option --${name}.`);
-      const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-      if (value === undefined) throw usage(`The option --${name} needs a value.`);
-      parsed.flags.set(name, [...(parsed.flags.get(name) ?? []), value]);
-    } else parsed.positional.push(arg);
-  }
-  return parsed;
-}
-
-function usage(message: string): LanglabError {
-  return new LanglabError('INVALID_ARGUMENT', `${message}\n${USAGE}`);
-}
-
-function numberFlag(p: Parsed, name: string, integer: boolean): number | undefined {
-  const raw = p.flags.get(name)?.at(-1);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || (integer && (!Number.isInteger(value) || value < 0))) {
-    throw usage(`--${name} must be ${integer ? 'a whole number' : 'a number'}; got '${raw}'.`);
-  }
-  return value;
-}
-
-function commonOptions(p: Parsed, signal: AbortSignal, onProgress?: (s: ScanProgress) => void): CommonOptions {
-  const options: CommonOptions = { signal };
-  if (onProgress) options.onProgress = onProgress;
-  const name = p.flags.get('name')?.at(-1);
-  if (name !== undefined) options.name = name;
-  const seed = numberFlag(p, 'seed', true);
+/** The options `datasets.add` and `datasets.build` share, checked as numbers here (the service checks their ranges). */
+function commonOptions({ values }: Args): DatasetCommonOptions {
+  const options: DatasetCommonOptions = {};
+  if (values.name !== undefined) options.name = values.name;
+  const seed = wholeNumber('dataset', 'seed', values.seed);
   if (seed !== undefined) options.seed = seed;
-  const test = numberFlag(p, 'test', false);
+  const test = finiteNumber('dataset', 'test', values.test);
   if (test !== undefined) options.testFraction = test;
-  const validation = numberFlag(p, 'validation', false);
+  const validation = finiteNumber('dataset', 'validation', values.validation);
   if (validation !== undefined) options.validationFraction = validation;
+  const maxBytes = wholeNumber('dataset', 'max-bytes', values['max-bytes']);
+  if (maxBytes !== undefined) options.maxBytes = maxBytes;
   return options;
 }
 
-/** The JSON every dataset command prints: the saved report plus its id. */
-export function reportJson(report: DatasetReport, projects: ClassProjectsInfo[]): Record<string, unknown> {
-  return { ...report, projects };
+/** The `datasets.build` arguments of `dataset build <folder>...`. */
+function buildArgs(p: Args) {
+  if (p.positionals.length === 0) throw usage('`dataset build` needs at least one folder of code.');
+  const overrides: Record<string, string | null> = {};
+  for (const o of p.values.override ?? []) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw usage(`--override takes .ext=Language (or .ext= to leave it out); got '${o}'.`);
+    overrides[o.slice(0, eq)] = o.slice(eq + 1) || null;
+  }
+  const top = wholeNumber('dataset', 'top', p.values.top);
+  const minFiles = wholeNumber('dataset', 'min-files', p.values['min-files']);
+  const cap = wholeNumber('dataset', 'cap', p.values.cap);
+  return {
+    ...commonOptions(p),
+    roots: p.positionals,
+    overrides,
+    ...(top !== undefined ? { top } : {}),
+    ...(minFiles !== undefined ? { minFiles } : {}),
+    ...(cap !== undefined ? { cap } : {}),
+    ...(p.values.language ? { languages: p.values.language } : {}),
+  };
 }
 
-/** Writes a one-line, overwritten progress display to stderr (a line per phase when not a TTY). */
-function progressPrinter(): { onProgress: (s: ScanProgress) => void; done: () => void } {
+/** Writes a one-line, overwritten progress display of a scan task to stderr (a line per phase when not a TTY). */
+function progressPrinter(): { onProgress: (s: TaskInfo) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastPhase = '';
   return {
@@ -92,7 +92,7 @@ function progressPrinter(): { onProgress: (s: ScanProgress) => void; done: () =>
   };
 }
 
-function printReport(r: DatasetReport, projects: ClassProjectsInfo[]): void {
+function printReport(r: DatasetFullReport): void {
   const out: string[] = [];
   out.push(`Dataset ${r.id}: ${r.name} (${r.kind}) from ${r.roots.join(', ')}`);
   out.push(`fingerprint ${r.fingerprint}`);
@@ -102,7 +102,7 @@ function printReport(r: DatasetReport, projects: ClassProjectsInfo[]): void {
   for (const c of r.classes) out.push(`${c.label.padEnd(width)}  ${String(c.files).padStart(7)}  ${String(c.bytes).padStart(11)}`);
   out.push('');
   out.push(`splits: train ${r.splits.train}, validation ${r.splits.validation}, test ${r.splits.test}`);
-  out.push(...projectLines(projects));
+  out.push(...projectLines(r.projects));
   if (r.skipped.length) out.push(`skipped: ${r.skipped.map((s) => `${s.reason} ${s.count}`).join(', ')}`);
   out.push(`duplicates: ${r.duplicates.reduce((n, d) => n + d.dropped.length, 0)} dropped copies; conflicts: ${r.conflicts.length} (all copies dropped)`);
   out.push(`near-duplicate pairs across splits: ${r.nearDuplicates.length}${r.nearDuplicatesTruncated ? ' (more not listed)' : ''}`);
@@ -126,114 +126,95 @@ function projectLines(projects: ClassProjectsInfo[]): string[] {
   return lines;
 }
 
-async function scan(kind: 'add' | 'build', p: Parsed, signal: AbortSignal, onProgress?: (s: ScanProgress) => void): Promise<DatasetResult> {
-  const common = commonOptions(p, signal, onProgress);
-  const maxBytes = numberFlag(p, 'max-bytes', true);
-  if (kind === 'add') {
-    if (p.positional.length !== 1) throw usage('`dataset add` takes exactly one folder, CSV or JSONL file.');
-    const target = path.resolve(p.positional[0]);
-    const st = await fsp.stat(target).catch(() => null);
-    const options = maxBytes !== undefined ? { ...common, maxBytes } : common;
-    if (st?.isFile()) return datasetFromTable(target, options);
-    return datasetFromFolder(target, options);
-  }
-  if (p.positional.length === 0) throw usage('`dataset build` needs at least one folder of code.');
-  const overrides: Record<string, string | null> = {};
-  for (const o of p.flags.get('override') ?? []) {
-    const eq = o.indexOf('=');
-    if (eq <= 0) throw usage(`--override takes .ext=Language (or .ext= to leave it out); got '${o}'.`);
-    overrides[o.slice(0, eq)] = o.slice(eq + 1) || null;
-  }
-  const options: Parameters<typeof datasetFromRepositories>[1] = { ...common, overrides };
-  const top = numberFlag(p, 'top', true);
-  if (top !== undefined) options.top = top;
-  const minFiles = numberFlag(p, 'min-files', true);
-  if (minFiles !== undefined) options.minFiles = minFiles;
-  const cap = numberFlag(p, 'cap', true);
-  if (cap !== undefined) options.cap = cap;
-  if (maxBytes !== undefined) options.maxBytes = maxBytes;
-  const languages = p.flags.get('language');
-  if (languages) options.languages = languages;
-  return datasetFromRepositories(p.positional, options);
+/** Prints a saved dataset: its whole report as JSON (the saved report with its id and projects), or as text. */
+async function printDataset(service: CliService, id: number, json: boolean): Promise<void> {
+  const report = await service.call('datasets.fullReport', { id });
+  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else printReport(report);
 }
 
-async function run(argv: string[], ctx: { storePath?: string } = {}): Promise<number> {
-  const [sub, ...rest] = argv;
-  let p: Parsed;
-  try {
-    p = parse(rest);
-    if (!sub || !['add', 'build', 'show', 'list', 'delete'].includes(sub)) throw usage(sub ? `Unknown dataset command '${sub}'.` : 'Which dataset command?');
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    return 2;
+/** One dataset command, its arguments checked: built before the store is opened, so a usage error touches nothing. */
+type Plan =
+  | { sub: 'add'; target: string; options: DatasetCommonOptions }
+  | { sub: 'build'; args: ReturnType<typeof buildArgs> }
+  | { sub: 'list' }
+  | { sub: 'show' | 'delete'; id: number };
+
+function plan(sub: string | undefined, p: Args): Plan {
+  if (sub === 'add') {
+    if (p.positionals.length !== 1) throw usage('`dataset add` takes exactly one folder, CSV or JSONL file.');
+    return { sub, target: p.positionals[0], options: commonOptions(p) };
   }
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const store = (() => {
+  if (sub === 'build') return { sub, args: buildArgs(p) };
+  if (sub === 'list') return { sub };
+  if (sub === 'show' || sub === 'delete') {
+    const id = Number(p.positionals[0]);
+    if (p.positionals.length !== 1 || !Number.isInteger(id)) throw usage(`\`dataset ${sub}\` takes one dataset id (see \`langlab dataset list\`).`);
+    return { sub, id };
+  }
+  throw usage(sub ? `Unknown dataset command '${sub}'.` : 'Which dataset command?');
+}
+
+async function execute(job: Plan, service: CliService, json: boolean): Promise<void> {
+  if (job.sub === 'add' || job.sub === 'build') {
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const printer = json && !process.stderr.isTTY ? null : progressPrinter();
+    let id: number;
     try {
-      return openStore({ file: ctx.storePath ?? storePath(dataDirectory()) });
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      return null;
+      id =
+        job.sub === 'add'
+          ? await addDataset(service, job.target, job.options, controller.signal, printer?.onProgress)
+          : await service.runTask(service.call('datasets.build', job.args), { signal: controller.signal, ...(printer ? { onProgress: printer.onProgress } : {}) });
+    } finally {
+      printer?.done();
+      process.off('SIGINT', onSigint);
     }
-  })();
-  if (!store) return 1;
-  try {
-    if (sub === 'add' || sub === 'build') {
-      const printer = p.json && !process.stderr.isTTY ? null : progressPrinter();
-      let result: DatasetResult;
-      try {
-        result = await scan(sub, p, controller.signal, printer?.onProgress);
-      } finally {
-        printer?.done();
+    await printDataset(service, id, json);
+  } else if (job.sub === 'list') {
+    const all = await service.call('datasets.headers', {});
+    if (json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    else {
+      if (all.length === 0) process.stdout.write('No datasets yet. Add one with `langlab dataset add <folder>`.\n');
+      for (const d of all) {
+        const files = d.classes.reduce((n, c) => n + c.files, 0);
+        process.stdout.write(`${String(d.id).padStart(4)}  ${d.name}  ${d.kind}  ${d.classes.length} classes, ${files} files  ${new Date(d.createdAt).toISOString()}\n`);
       }
-      const id = saveDataset(store.db, result);
-      const report = getDataset(store.db, id)!;
-      const projects = classProjects(store.db, id);
-      if (p.json) process.stdout.write(JSON.stringify(reportJson(report, projects), null, 2) + '\n');
-      else printReport(report, projects);
-      return 0;
     }
-    if (sub === 'list') {
-      const all = listDatasets(store.db);
-      if (p.json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');
-      else {
-        if (all.length === 0) process.stdout.write('No datasets yet. Add one with `langlab dataset add <folder>`.\n');
-        for (const d of all) {
-          const files = d.classes.reduce((n, c) => n + c.files, 0);
-          process.stdout.write(`${String(d.id).padStart(4)}  ${d.name}  ${d.kind}  ${d.classes.length} classes, ${files} files  ${new Date(d.createdAt).toISOString()}\n`);
-        }
-      }
-      return 0;
-    }
-    const id = Number(p.positional[0]);
-    if (p.positional.length !== 1 || !Number.isInteger(id)) throw usage(`\`dataset ${sub}\` takes one dataset id (see \`langlab dataset list\`).`);
-    if (sub === 'delete') {
-      if (!deleteDataset(store.db, id)) throw new LanglabError('NOT_FOUND', `There is no dataset ${id}; see \`langlab dataset list\`.`);
-      if (p.json) process.stdout.write(JSON.stringify({ deleted: id }) + '\n');
-      return 0;
-    }
-    const report = getDataset(store.db, id);
-    if (!report) throw new LanglabError('NOT_FOUND', `There is no dataset ${id}; see \`langlab dataset list\`.`);
-    const projects = classProjects(store.db, id);
-    if (p.json) process.stdout.write(JSON.stringify(reportJson(report, projects), null, 2) + '\n');
-    else printReport(report, projects);
-    return 0;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (p.json) process.stdout.write(JSON.stringify({ error: { code: err instanceof LanglabError ? err.code : 'INTERNAL', message } }) + '\n');
-    process.stderr.write(`${message}\n`);
-    return err instanceof LanglabError && err.code === 'INVALID_ARGUMENT' && message.includes('Usage:') ? 2 : 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-    store.close();
-  }
+  } else if (job.sub === 'delete') {
+    await service.call('datasets.delete', { id: job.id });
+    if (json) process.stdout.write(JSON.stringify({ deleted: job.id }) + '\n');
+  } else await printDataset(service, job.id, json);
 }
 
-/** The `langlab dataset ...` command, for the CLI dispatcher (main/cli/index.ts). */
-export const datasetCommand = {
+/** The `langlab dataset ...` command. */
+export const datasetCommand = defineCommand({
   name: 'dataset',
   summary: 'add, build, show and list datasets',
-  run,
-};
+  options: DATASET_OPTIONS,
+  usage: () => USAGE,
+  async run(p, ctx) {
+    const [sub, ...positionals] = p.positionals;
+    const job = plan(sub, { values: p.values, positionals });
+    let service: CliService;
+    try {
+      service = await ctx.service();
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      return 1;
+    }
+    try {
+      await execute(job, service, p.values.json === true);
+      return 0;
+    } catch (err) {
+      // Past the arguments, every failure exits with 1; with --json it is also a JSON line on stdout.
+      const message = err instanceof Error ? err.message : String(err);
+      if (p.values.json) process.stdout.write(JSON.stringify({ error: { code: err instanceof LanglabError ? err.code : 'INTERNAL', message } }) + '\n');
+      process.stderr.write(`${message}\n`);
+      return 1;
+    } finally {
+      service.close();
+    }
+  },
+});

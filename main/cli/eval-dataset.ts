@@ -1,44 +1,35 @@
-// `langlab eval <run> --dataset <id|folder>`: the app's "Evaluate on…" from a terminal. The same
-// plan, scoring and store calls as the app; the model runs in this process (a terminal has no UI
-// to keep responsive), with a progress line on stderr and Ctrl-C to cancel (nothing is stored).
+// `langlab eval <run> --dataset <id|folder>`: the app's "Evaluate on…" from a terminal, through the
+// same requests: the dataset is resolved (a folder is added first), `runs.evaluate` runs as a task
+// in the service's prediction worker, with a progress line on stderr and Ctrl-C to cancel (nothing
+// is stored), and the stored evaluation is read back with `runs.evaluation`.
 import type { DatasetEvaluationInfo, EvaluationScope } from '../../preload/contract.ts';
-import { planEvaluation, runEvaluation } from '../classify/evaluate-dataset.ts';
-import { getDatasetEvaluation, saveDatasetEvaluation } from '../store/evaluations.ts';
-import { getRun } from '../store/runs.ts';
-import { openCliStore, resolveHome } from './command.ts';
 import { resolveDataset } from './resolve-dataset.ts';
+import type { CliService } from './service.ts';
 
-export async function evaluateOnDataset(o: { runId: number; dataset: string; scope: EvaluationScope; home: string | undefined }): Promise<{ status: string; evaluation: DatasetEvaluationInfo }> {
-  const store = openCliStore(o.home);
+export async function evaluateOnDataset(service: CliService, o: { runId: number; dataset: string; scope: EvaluationScope }): Promise<{ status: string; evaluation: DatasetEvaluationInfo }> {
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
   const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
   try {
-    const datasetId = await resolveDataset(store, o.dataset, stop.signal, say);
-    const plan = planEvaluation(store.db, resolveHome(o.home), { runId: o.runId, datasetId, scope: o.scope });
-    say(`Evaluating run ${plan.runId} (${plan.runName}) on dataset ${plan.datasetId} (${plan.datasetName}): ${plan.files.length} files ...`);
-    // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
-    const { Classifier } = await import('../engine/export/classifier.ts');
-    const classifier = await Classifier.load(plan.modelDir);
-    let result;
+    const datasetId = await resolveDataset(service, o.dataset, stop.signal, say);
+    const start = service.call('runs.evaluate', { runId: o.runId, datasetId, split: o.scope });
+    start.then((task) => say(`${task.title} ...`), () => undefined);
+    let id: number;
     try {
-      result = await runEvaluation(store.db, plan, {
-        predict: (_dir, texts, topK) => classifier.predict(texts, { topK }),
+      id = await service.runTask(start, {
         signal: stop.signal,
-        onProgress: (done, total) => {
-          if (tty) process.stderr.write(`\r\x1b[K${done}/${total} files`);
+        onProgress: (task) => {
+          if (tty && task.phase === 'predict') process.stderr.write(`\r\x1b[K${task.filesSeen} files${task.fraction !== null ? ` (${(100 * task.fraction).toFixed(0)}%)` : ''}`);
         },
       });
     } finally {
-      await classifier.close();
       if (tty) process.stderr.write('\r\x1b[K');
     }
-    const id = saveDatasetEvaluation(store.db, result);
-    return { status: getRun(store.db, o.runId).status, evaluation: getDatasetEvaluation(store.db, id)! };
+    const evaluation = await service.call('runs.evaluation', { id });
+    return { status: (await service.call('runs.get', { id: o.runId })).status, evaluation };
   } finally {
     process.off('SIGINT', onSigint);
-    store.close();
   }
 }

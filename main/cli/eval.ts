@@ -3,8 +3,8 @@
 
 import type { DatasetEvaluationInfo, EvaluationInfo, EvaluationScope } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
-import { getRun } from '../store/runs.ts';
-import { type CliCommand, openCliStore, parseCommandArgs } from './command.ts';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
 import { evaluateOnDataset } from './eval-dataset.ts';
 
 const USAGE = `Usage: langlab eval <run_id> [--json]   (the stored test report and confusion matrix of a finished run)
@@ -74,40 +74,37 @@ export function formatReport(e: EvaluationInfo): string {
   return lines.join('\n');
 }
 
-/** The `langlab eval` command. */
-export const evalCommand: CliCommand = {
+/** The `langlab eval` command: `runs.get` for the stored report; with --dataset, `runs.evaluate` and `runs.evaluation`. */
+export const evalCommand = defineCommand({
   name: 'eval',
   summary: "print a run's test report and confusion matrix",
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs('eval', argv, { dataset: { type: 'string' }, split: { type: 'string' } });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+  options: { dataset: { type: 'string' }, split: { type: 'string' } },
+  usage: () => USAGE,
+  async run({ values, positionals }, ctx) {
     const id = Number(positionals[0]);
-    if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw new LanglabError('INVALID_ARGUMENT', `eval takes one run id.\n${USAGE}`);
-    if (values.split !== undefined && values.dataset === undefined) throw new LanglabError('INVALID_ARGUMENT', `--split chooses the files of --dataset; give --dataset too.\n${USAGE}`);
-    if (values.dataset !== undefined) {
-      const scope = (values.split ?? 'all') as EvaluationScope;
-      if (!SCOPES.includes(scope)) throw new LanglabError('INVALID_ARGUMENT', `--split must be one of ${SCOPES.join(', ')}; got '${values.split}'.`);
-      const { status, evaluation } = await evaluateOnDataset({ runId: id, dataset: values.dataset, scope, home: values.home });
-      if (values.json) console.log(JSON.stringify(datasetEvalJson(status, evaluation)));
-      else {
-        const scopeText = scope === 'all' ? 'all files' : `${scope} split`;
-        console.log(`Run ${id} on dataset ${evaluation.datasetId} (${evaluation.datasetName}), ${scopeText}: ${evaluation.files} files\n\n${formatReport(evaluation)}${formatUnknownLabels(evaluation)}`);
-      }
-      return 0;
-    }
-    const store = openCliStore(values.home);
+    if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError(`eval takes one run id.\n${USAGE}`);
+    if (values.split !== undefined && values.dataset === undefined) throw new UsageError(`--split chooses the files of --dataset; give --dataset too.\n${USAGE}`);
+    const scope = (values.split ?? 'all') as EvaluationScope;
+    if (!SCOPES.includes(scope)) throw new UsageError(`--split must be one of ${SCOPES.join(', ')}; got '${values.split}'.`);
+    const service = await ctx.service();
     try {
-      const run = getRun(store.db, id);
+      if (values.dataset !== undefined) {
+        const { status, evaluation } = await evaluateOnDataset(service, { runId: id, dataset: values.dataset, scope });
+        if (values.json) console.log(JSON.stringify(datasetEvalJson(status, evaluation)));
+        else {
+          const scopeText = scope === 'all' ? 'all files' : `${scope} split`;
+          console.log(`Run ${id} on dataset ${evaluation.datasetId} (${evaluation.datasetName}), ${scopeText}: ${evaluation.files} files\n\n${formatReport(evaluation)}${formatUnknownLabels(evaluation)}`);
+        }
+        return 0;
+      }
+      const run = await service.call('runs.get', { id });
       const test = run.evaluations.filter((e) => e.split === 'test').at(-1);
       if (!test) throw new LanglabError('NOT_AVAILABLE', `Run ${id} has no test report (it is ${run.status}); only finished runs are evaluated.`);
       if (values.json) console.log(JSON.stringify(evalJson(id, run.status, test)));
       else console.log(`Run ${id} (${run.name}), test split:\n\n${formatReport(test)}`);
       return 0;
     } finally {
-      store.close();
+      service.close();
     }
   },
-};
+});

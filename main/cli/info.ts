@@ -1,27 +1,28 @@
-import { listExecutionProviders, onnxruntimeVersion } from '../api/providers.ts';
-import { APP_VERSION } from '../api/service.ts';
-import { type CliCommand, openCliStore, parseCommandArgs, resolveHome } from './command.ts';
+import { defineCommand } from './command.ts';
 
-/** `langlab info`: where the data lives and what this machine can run (the Settings page, in a terminal). */
-export const infoCommand: CliCommand = {
+/** `langlab info`: where the data lives and what this machine can run (the Settings page, in a terminal; `app.info`). */
+export const infoCommand = defineCommand({
   name: 'info',
   summary: 'show the data folder, the store and the execution providers',
-  async run(argv) {
-    const { values } = parseCommandArgs('info', argv, {});
-    if (values.help) {
-      console.log('Usage: langlab info [--home <dir>] [--json]');
-      return 0;
+  options: {},
+  usage: () => 'Usage: langlab info [--home <dir>] [--json]',
+  async run({ values }, ctx) {
+    const service = await ctx.service();
+    let app;
+    try {
+      app = await service.call('app.info', {});
+    } finally {
+      service.close();
     }
-    const store = openCliStore(values.home);
+    // The keys (and their order) the command has always printed; app.info has more.
     const info = {
-      version: APP_VERSION,
-      dataDir: resolveHome(values.home),
-      storePath: store.file,
-      schemaVersion: store.schemaVersion,
-      onnxruntimeVersion: onnxruntimeVersion(),
-      providers: await listExecutionProviders(),
+      version: app.version,
+      dataDir: app.dataDir,
+      storePath: app.storePath,
+      schemaVersion: app.schemaVersion,
+      onnxruntimeVersion: app.onnxruntimeVersion,
+      providers: app.providers,
     };
-    store.close();
     if (values.json) {
       console.log(JSON.stringify(info));
       return 0;
@@ -33,4 +34,4 @@ export const infoCommand: CliCommand = {
     for (const p of info.providers) console.log(`  ${p.name.padEnd(9)} ${p.available ? 'available    ' : 'not installed'}  ${p.detail}`);
     return 0;
   },
-};
+});

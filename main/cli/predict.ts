@@ -1,56 +1,52 @@
 // `langlab predict <run|folder> <file>...`: classifies many files in one process, in batches, one
-// line per file. Uses the exported model folder (any ONNX Runtime can run it); no store is needed
-// when a folder is given.
+// line per file. Uses the exported model folder (any ONNX Runtime can run it) through the engine's
+// Classifier, in this process: the service's only prediction request, `runs.predict`, takes one
+// text of a run, not many files or a folder, so this stays a library call. No store is needed when
+// a folder is given.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXPORT_FILES } from '../engine/export/manifest.ts';
 import { LanglabError } from '../errors.ts';
 import { exportedModelDir } from '../trainer/host/run-model.ts';
-import { type CliCommand, openCliStore, parseCommandArgs, resolveHome } from './command.ts';
+import { UsageError, wholeNumber } from './args.ts';
+import { type CliContext, defineCommand } from './command.ts';
 
 const USAGE = 'Usage: langlab predict <run_id|exported-model-folder> <file>... [--top K] [--batch-size N] [--json]';
 /** Files read and classified together; bounds memory whatever the number of files. */
 const CHUNK = 256;
 
-function positiveInt(raw: string | undefined, flag: string, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new LanglabError('INVALID_ARGUMENT', `--${flag} must be a positive whole number, got '${raw}'.\n${USAGE}`);
-  return n;
-}
-
-/** The model folder a `predict` target names: an export folder, or a finished run's export. */
-export function resolveModelDir(target: string, home: string | undefined): string {
+/**
+ * The model folder a `predict` target names: an export folder, or a finished run's export (found in
+ * the backend's store with the lookup the service's handlers use; no request returns the folder).
+ */
+export async function resolveModelDir(target: string, ctx: CliContext): Promise<string> {
   if (fs.existsSync(path.join(target, EXPORT_FILES.manifest))) return path.resolve(target);
   if (/^\d+$/.test(target)) {
-    const store = openCliStore(home);
+    const service = await ctx.service();
     try {
-      return exportedModelDir(store.db, resolveHome(home), Number(target));
+      return exportedModelDir(service.backend.store.db, service.backend.dataDir, Number(target));
     } finally {
-      store.close();
+      service.close();
     }
   }
   throw new LanglabError('INVALID_ARGUMENT', `${target} is neither a run id nor an exported model folder (one holding ${EXPORT_FILES.manifest}).`);
 }
 
 /** The `langlab predict` command. */
-export const predictCommand: CliCommand = {
+export const predictCommand = defineCommand({
   name: 'predict',
   summary: "classify files with a run's model or an exported model folder",
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs('predict', argv, { top: { type: 'string' }, 'batch-size': { type: 'string' } });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (positionals.length < 2) throw new LanglabError('INVALID_ARGUMENT', `predict takes a run id or model folder, then at least one file.\n${USAGE}`);
+  options: { top: { type: 'string' }, 'batch-size': { type: 'string' } },
+  usage: () => USAGE,
+  async run({ values, positionals }, ctx) {
+    if (positionals.length < 2) throw new UsageError(`predict takes a run id or model folder, then at least one file.\n${USAGE}`);
     const [target, ...files] = positionals;
-    const topK = positiveInt(values.top, 'top', 3);
-    const batchSize = positiveInt(values['batch-size'], 'batch-size', 16);
+    const topK = wholeNumber('predict', 'top', values.top, 1) ?? 3;
+    const batchSize = wholeNumber('predict', 'batch-size', values['batch-size'], 1) ?? 16;
     // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
     const { Classifier } = await import('../engine/export/classifier.ts');
-    const classifier = await Classifier.load(resolveModelDir(target, values.home));
+    const classifier = await Classifier.load(await resolveModelDir(target, ctx));
     let failed = 0;
     try {
       for (let i = 0; i < files.length; i += CHUNK) {
@@ -80,4 +76,4 @@ export const predictCommand: CliCommand = {
     }
     return failed > 0 ? 1 : 0;
   },
-};
+});

@@ -1,34 +1,27 @@
 import type { RunStatus } from '../../preload/contract.ts';
-import { LanglabError } from '../errors.ts';
-import { listRuns } from '../store/runs.ts';
-import { type CliCommand, openCliStore, parseCommandArgs } from './command.ts';
+import { usageError, wholeNumber } from './args.ts';
+import { defineCommand } from './command.ts';
 
 const STATUSES: RunStatus[] = ['RUNNING', 'FINISHED', 'FAILED', 'KILLED', 'INTERRUPTED'];
 
-/** `langlab runs`: the runs list, filterable like the Runs page. */
-export const runsCommand: CliCommand = {
+/** `langlab runs`: the runs list, filterable like the Runs page (`runs.list`). */
+export const runsCommand = defineCommand({
   name: 'runs',
   summary: 'list the runs in the store (filter with --text, --tag, --status)',
-  async run(argv) {
-    const { values } = parseCommandArgs('runs', argv, {
-      text: { type: 'string' },
-      tag: { type: 'string' },
-      status: { type: 'string' },
-      limit: { type: 'string' },
-    });
-    if (values.help) {
-      console.log('Usage: langlab runs [--text <s>] [--tag <t>] [--status RUNNING|FINISHED|FAILED|KILLED|INTERRUPTED] [--limit N] [--json]');
-      return 0;
-    }
+  options: { text: { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+  usage: () => 'Usage: langlab runs [--text <s>] [--tag <t>] [--status RUNNING|FINISHED|FAILED|KILLED|INTERRUPTED] [--limit N] [--json]',
+  async run({ values }, ctx) {
     const status = values.status?.toUpperCase() as RunStatus | undefined;
-    if (status && !STATUSES.includes(status)) {
-      throw new LanglabError('INVALID_ARGUMENT', `--status must be one of ${STATUSES.join(', ')}, got "${values.status}".`);
-    }
-    const limit = values.limit === undefined ? 100 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new LanglabError('INVALID_ARGUMENT', `--limit must be a positive whole number, got "${values.limit}".`);
-    const store = openCliStore(values.home);
+    if (status && !STATUSES.includes(status)) throw usageError('runs', `--status must be one of ${STATUSES.join(', ')}, got "${values.status}".`);
+    const limit = wholeNumber('runs', 'limit', values.limit, 1) ?? 100;
+    const service = await ctx.service();
     try {
-      const page = listRuns(store.db, { text: values.text, tag: values.tag, status, limit });
+      const page = await service.call('runs.list', {
+        ...(values.text !== undefined ? { text: values.text } : {}),
+        ...(values.tag !== undefined ? { tag: values.tag } : {}),
+        ...(status ? { status } : {}),
+        limit,
+      });
       if (values.json) {
         console.log(JSON.stringify(page));
         return 0;
@@ -44,7 +37,7 @@ export const runsCommand: CliCommand = {
       if (page.total > page.runs.length) console.log(`(${page.total - page.runs.length} more; use --limit)`);
       return 0;
     } finally {
-      store.close();
+      service.close();
     }
   },
-};
+});

@@ -1,17 +1,14 @@
 import { parsePort, runBrowserMode } from '../server/browser-mode.ts';
-import { type CliCommand, parseCommandArgs, resolveHome } from './command.ts';
+import { defineCommand } from './command.ts';
 
-/** `langlab serve`: browser mode from the command line (the UI must have been built). */
-export const serveCommand: CliCommand = {
+/** `langlab serve`: browser mode from the command line (the UI must have been built); it starts its own backend, which owns the data folder. */
+export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'start browser mode on 127.0.0.1 and print its URL (with its token)',
-  async run(argv) {
-    const { values } = parseCommandArgs('serve', argv, { port: { type: 'string' } });
-    if (values.help) {
-      console.log('Usage: langlab serve [--port <n>] [--home <dir>]   (needs the built UI: npm run build:renderer)');
-      return 0;
-    }
-    await runBrowserMode({ port: parsePort(values.port), dataDir: resolveHome(values.home) });
+  options: { port: { type: 'string' } },
+  usage: () => 'Usage: langlab serve [--port <n>] [--home <dir>]   (needs the built UI: npm run build:renderer)',
+  async run({ values }, ctx) {
+    await runBrowserMode({ port: parsePort(values.port), dataDir: ctx.home });
     return 0;
   },
-};
+});

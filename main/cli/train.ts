@@ -1,25 +1,17 @@
-// `langlab train`: a training run from a terminal, through the same RunManager the app uses (worker
-// thread, store, run folder), with a progress bar on stderr and one JSON line at the end.
+// `langlab train`: a training run from a terminal, through the service's `runs.start` (the run
+// manager the app uses: worker thread, store, run folder), with a progress bar on stderr from the
+// `run.progress` events and one JSON line at the end.
 
 import path from 'node:path';
-import type { ModelSpec, RunProgress } from '../../preload/contract.ts';
-import { HYPERPARAMETERS, rangeText, type HyperparameterSpec, type Hyperparameters } from '../../preload/hyperparameters.ts';
-import { EventHub } from '../api/events.ts';
+import type { ModelSpec, RunDetail, RunProgress } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
-import { getRun } from '../store/runs.ts';
-import type { Store } from '../store/store.ts';
-import type { RunManagerOptions } from '../trainer/host/run-manager.ts';
-import { type CliCommand, openCliStore, resolveHome } from './command.ts';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
+import { HYPERPARAMETER_OPTIONS, hyperparameterHelp, hyperparametersFromFlags } from './hyperparameter-flags.ts';
 import { resolveDataset } from './resolve-dataset.ts';
-
-const flagOf = (s: HyperparameterSpec) => s.key.replaceAll('_', '-');
+import type { CliService } from './service.ts';
 
 function usage(): string {
-  const lines = HYPERPARAMETERS.map((s) => {
-    const flag = `--${flagOf(s)} ${s.type === 'bool' ? 'true|false' : s.type === 'int' ? 'N' : 'x'}`;
-    const applies = s.appliesTo.length === 1 ? ` [${s.appliesTo[0]} only]` : '';
-    return `  ${flag.padEnd(36)} ${s.help} (${rangeText(s)}; default ${s.defaults.scratch} scratch, ${s.defaults.pretrained} pretrained)${applies}`;
-  });
   return [
     'Usage: langlab train --dataset <id|folder|file.csv> --model <folder|scratch> [hyperparameters] [--provider cpu] [--name n] [--json]',
     '',
@@ -28,61 +20,17 @@ function usage(): string {
     'test_accuracy, macro_f1, wall_seconds.',
     '',
     'Hyperparameters:',
-    ...lines,
+    ...hyperparameterHelp(),
   ].join('\n');
 }
 
-interface TrainArgs {
-  dataset: string;
-  model: string;
-  provider: string;
-  name?: string;
-  json: boolean;
-  help: boolean;
-  hyperparameters: Partial<Hyperparameters>;
-}
-
-function bad(message: string): LanglabError {
-  return new LanglabError('INVALID_ARGUMENT', `${message} See \`langlab train --help\`.`);
-}
-
-/** Parses the command line; every hyperparameter is a --kebab-case flag taking a value. */
-export function parseTrainArgs(argv: string[]): TrainArgs {
-  const specs = new Map(HYPERPARAMETERS.map((s) => [flagOf(s), s]));
-  const out: TrainArgs = { dataset: '', model: '', provider: 'cpu', json: false, help: false, hyperparameters: {} };
-  const hp = out.hyperparameters as Record<string, number | boolean>;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--json') out.json = true;
-    else if (arg === '--help' || arg === '-h') out.help = true;
-    else if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = arg.slice(2, eq < 0 ? undefined : eq);
-      const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-      if (value === undefined) throw bad(`The option --${name} needs a value.`);
-      if (name === 'dataset') out.dataset = value;
-      else if (name === 'model') out.model = value;
-      else if (name === 'provider') out.provider = value;
-      else if (name === 'name') out.name = value;
-      else {
-        const spec = specs.get(name);
-        if (!spec) throw bad(`Unknown option --${name}.`);
-        if (spec.type === 'bool') {
-          const v = value.toLowerCase();
-          if (!['true', 'false', 'yes', 'no', '1', '0'].includes(v)) throw bad(`--${name} takes true or false, got '${value}'.`);
-          hp[spec.key] = v === 'true' || v === 'yes' || v === '1';
-        } else {
-          const v = Number(value);
-          if (value.trim() === '' || Number.isNaN(v)) throw bad(`--${name} takes a number (${spec.label}: ${rangeText(spec)}), got '${value}'.`);
-          hp[spec.key] = v;
-        }
-      }
-    } else throw bad(`Unexpected argument '${arg}'.`);
-  }
-  if (!out.help && !out.dataset) throw bad('Which dataset? Give --dataset <id|folder>.');
-  if (!out.help && !out.model) throw bad('Which model? Give --model scratch or --model <Hugging Face model folder>.');
-  return out;
-}
+const TRAIN_OPTIONS = {
+  dataset: { type: 'string' },
+  model: { type: 'string' },
+  provider: { type: 'string' },
+  name: { type: 'string' },
+  ...HYPERPARAMETER_OPTIONS,
+} as const;
 
 function modelSpec(model: string): ModelSpec {
   return model === 'scratch' ? { kind: 'scratch' } : { kind: 'pretrained', path: path.resolve(model) };
@@ -115,12 +63,11 @@ export function progressLine(p: RunProgress, width = 100): string {
 }
 
 /** What `langlab train --json` prints last: the run's outcome in one object. */
-export function trainResultJson(store: Store, runId: number, wallSeconds: number): Record<string, unknown> {
-  const run = getRun(store.db, runId);
+export function trainResultJson(run: RunDetail, wallSeconds: number): Record<string, unknown> {
   const test = run.evaluations.filter((e) => e.split === 'test').at(-1) ?? null;
   const num = (key: string) => (typeof run.latest[key] === 'number' ? run.latest[key] : null);
   return {
-    run_id: runId,
+    run_id: run.id,
     status: run.status,
     epochs: num('epochs_completed'),
     best_val_loss: num('best_val_loss'),
@@ -135,43 +82,64 @@ export function trainResultJson(store: Store, runId: number, wallSeconds: number
   };
 }
 
-/** Runs `langlab train`; `manager` options are replaceable so tests can use a fake engine. */
-export async function runTrain(argv: string[], managerOptions: Partial<RunManagerOptions> = {}): Promise<number> {
-  const args = parseTrainArgs(argv);
-  if (args.help) {
-    console.log(usage());
-    return 0;
-  }
-  const t0 = performance.now();
-  // Loaded here so that other commands do not pay for the trainer's imports at start-up.
-  const { RunManager } = await import('../trainer/host/run-manager.ts');
-  const tty = process.stderr.isTTY === true;
-  const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
-  const store = openCliStore(undefined);
-  const events = new EventHub();
-  const manager = new RunManager({ store, dataDir: resolveHome(undefined), events, ...managerOptions });
-  const scan = new AbortController();
-  let runId: number | null = null;
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (runId === null) scan.abort();
-    else if (interrupts === 1) {
-      say('Cancelling: the run stops after this step and keeps its last checkpoint (Ctrl-C again to stop at once).');
-      manager.cancel(runId).catch(() => undefined);
-    } else manager.close();
+/** Resolves with the run once it has ended, told by the `store.changed` event its end sends. */
+function runEnd(service: CliService): { waitFor: (id: number) => Promise<RunDetail>; off: () => void } {
+  let id: number | null = null;
+  let resolve!: (run: RunDetail) => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<RunDetail>((res, rej) => ((resolve = res), (reject = rej)));
+  const check = () => {
+    if (id !== null) service.call('runs.get', { id }).then((run) => run.status !== 'RUNNING' && resolve(run), reject);
   };
-  process.on('SIGINT', onSigint);
-  try {
-    const datasetId = await resolveDataset(store, args.dataset, scan.signal, say);
-    let lastLine = 0;
-    let lastPhase = '';
-    events.subscribe((name, payload) => {
-      if (name === 'run.log') {
-        const l = payload as { runId: number; level: string; message: string };
+  const off = service.on('store.changed', (e) => {
+    if (e.what === 'runs' && e.id === id) check();
+  });
+  return {
+    waitFor: (runId) => {
+      id = runId;
+      check(); // in case it ended before its id was known here
+      return done;
+    },
+    off,
+  };
+}
+
+/** `langlab train`. */
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'train a run (from scratch or from a model folder) on a dataset',
+  options: TRAIN_OPTIONS,
+  usage,
+  async run({ values }, ctx) {
+    if (!values.dataset) throw new UsageError('Which dataset? Give --dataset <id|folder>. See `langlab train --help`.');
+    if (!values.model) throw new UsageError('Which model? Give --model scratch or --model <Hugging Face model folder>. See `langlab train --help`.');
+    const model = modelSpec(values.model);
+    const t0 = performance.now();
+    const tty = process.stderr.isTTY === true;
+    const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+    const service = await ctx.service();
+    const end = runEnd(service);
+    const scan = new AbortController();
+    let runId: number | null = null;
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (runId === null) scan.abort();
+      else if (interrupts === 1) {
+        say('Cancelling: the run stops after this step and keeps its last checkpoint (Ctrl-C again to stop at once).');
+        service.call('runs.cancel', { id: runId }).catch(() => undefined);
+      } else service.backend.runs.close(); // no request stops an engine at once: the run ends INTERRUPTED, resumable
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const hyperparameters = hyperparametersFromFlags(values, model.kind);
+      const datasetId = await resolveDataset(service, values.dataset, scan.signal, say);
+      let lastLine = 0;
+      let lastPhase = '';
+      service.on('run.log', (l) => {
         if (l.runId === runId) say(`${l.level === 'info' ? '' : `${l.level}: `}${l.message}`);
-      } else if (name === 'run.progress') {
-        const p = payload as RunProgress;
+      });
+      service.on('run.progress', (p) => {
         if (p.runId !== runId) return;
         if (tty) process.stderr.write(`\r\x1b[K${progressLine(p, process.stderr.columns ?? 100)}`);
         else if (p.phase !== lastPhase || performance.now() - lastLine > 10_000) {
@@ -180,43 +148,36 @@ export async function runTrain(argv: string[], managerOptions: Partial<RunManage
           lastLine = performance.now();
         }
         lastPhase = p.phase;
+      });
+      ({ runId } = await service.call('runs.start', {
+        ...(values.name ? { name: values.name } : {}),
+        datasetId,
+        model,
+        hyperparameters,
+        provider: values.provider ?? 'cpu',
+      }));
+      const run = await end.waitFor(runId);
+      if (tty) process.stderr.write('\r\x1b[K');
+      const result = trainResultJson(run, (performance.now() - t0) / 1000);
+      if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
+      else {
+        const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(2)}%` : '--');
+        console.log(`Run ${runId} ${run.status}: test accuracy ${pct(result.test_accuracy)}, macro F1 ${typeof result.macro_f1 === 'number' ? result.macro_f1.toFixed(4) : '--'}, ` +
+          `best validation loss ${typeof result.best_val_loss === 'number' ? result.best_val_loss.toFixed(4) : '--'}, ${duration(result.wall_seconds as number)}.`);
+        if (run.status === 'FINISHED') console.log(`See the report with \`langlab eval ${runId}\`; classify files with \`langlab predict ${runId} <file>...\`.`);
       }
-    });
-    ({ runId } = await manager.start({
-      ...(args.name ? { name: args.name } : {}),
-      datasetId,
-      model: modelSpec(args.model),
-      hyperparameters: args.hyperparameters,
-      provider: args.provider,
-    }));
-    const summary = await manager.waitFor(runId);
-    if (tty) process.stderr.write('\r\x1b[K');
-    const result = trainResultJson(store, runId, (performance.now() - t0) / 1000);
-    if (args.json) process.stdout.write(JSON.stringify(result) + '\n');
-    else {
-      const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(2)}%` : '--');
-      console.log(`Run ${runId} ${summary.status}: test accuracy ${pct(result.test_accuracy)}, macro F1 ${typeof result.macro_f1 === 'number' ? result.macro_f1.toFixed(4) : '--'}, ` +
-        `best validation loss ${typeof result.best_val_loss === 'number' ? result.best_val_loss.toFixed(4) : '--'}, ${duration(result.wall_seconds as number)}.`);
-      if (summary.status === 'FINISHED') console.log(`See the report with \`langlab eval ${runId}\`; classify files with \`langlab predict ${runId} <file>...\`.`);
+      if (run.status === 'FAILED') say(`Run ${runId} failed: ${run.error ?? 'unknown error'}`);
+      return run.status === 'FINISHED' ? 0 : run.status === 'KILLED' || run.status === 'INTERRUPTED' ? 130 : 1;
+    } catch (err) {
+      if (values.json) {
+        const code = err instanceof LanglabError ? err.code : 'INTERNAL';
+        process.stdout.write(JSON.stringify({ run_id: runId, status: 'FAILED', error: { code, message: (err as Error).message } }) + '\n');
+      }
+      throw err;
+    } finally {
+      process.off('SIGINT', onSigint);
+      end.off();
+      service.close();
     }
-    if (summary.status === 'FAILED') say(`Run ${runId} failed: ${summary.error ?? 'unknown error'}`);
-    return summary.status === 'FINISHED' ? 0 : summary.status === 'KILLED' || summary.status === 'INTERRUPTED' ? 130 : 1;
-  } catch (err) {
-    if (args.json) {
-      const code = err instanceof LanglabError ? err.code : 'INTERNAL';
-      process.stdout.write(JSON.stringify({ run_id: runId, status: 'FAILED', error: { code, message: (err as Error).message } }) + '\n');
-    }
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    manager.close();
-    store.close();
-  }
-}
-
-/** The `langlab train` command. */
-export const trainCommand: CliCommand = {
-  name: 'train',
-  summary: 'train a run (from scratch or from a model folder) on a dataset',
-  run: (argv) => runTrain(argv),
-};
+  },
+});

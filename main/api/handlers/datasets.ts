@@ -13,8 +13,10 @@ import { saveDatasetInSteps } from '../../store/dataset-save.ts';
 import {
   classProjects,
   deleteDataset,
+  getDataset,
   getDatasetHeader,
   listConflicts,
+  listDatasets,
   listDuplicates,
   listNearDuplicates,
   listSkipReasons,
@@ -142,18 +144,25 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
     },
     'datasets.add': async ({ kind, path: given, ...options }) =>
       startScan('dataset.add', (job) => `Adding ${'path' in job ? path.basename(job.path) : kind}`, { kind, path: given, ...common(options) }),
-    'datasets.build': async ({ roots, top, minFiles, cap, overrides, ...options }) => {
+    'datasets.build': async ({ roots, top, minFiles, cap, overrides, languages, ...options }) => {
       const job: ScanJob = { kind: 'repositories', roots, ...common(options) };
       if (top !== undefined) job.top = top;
       if (minFiles !== undefined) job.minFiles = minFiles;
       if (cap !== undefined) job.cap = cap;
       if (overrides !== undefined) job.overrides = overrides;
+      if (languages !== undefined) job.languages = languages;
       return startScan('dataset.build', () => `Building from ${roots.length === 1 ? path.basename(roots[0]) : `${roots.length} folders`}`, job);
     },
     'datasets.delete': async ({ id }) => {
       if (!deleteDataset(db, id)) throw noDataset(id);
       ctx.events.emit('store.changed', { what: 'datasets', id });
       return { id };
+    },
+    'datasets.headers': async () => listDatasets(db),
+    'datasets.fullReport': async ({ id }) => {
+      const report = getDataset(db, id);
+      if (!report) throw noDataset(id);
+      return { ...report, projects: classProjects(db, id) };
     },
     'tasks.list': async () => tasks.list(),
     'tasks.cancel': async ({ taskId }) => tasks.cancel(taskId),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { DatasetReportInfo, Events, TaskInfo } from '../../../preload/contract.ts';
+import type { DatasetFullReport, DatasetHeaderInfo, DatasetReportInfo, Events, TaskInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { seedDataset } from '../../helpers/seed.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
@@ -122,6 +122,16 @@ test('a folder scan runs in a worker with progress, is saved, and its report and
     assert.equal((await failure(b, 'datasets.fileText', { id: id + 1, index: 0 })).code, 'NOT_FOUND');
     assert.equal((await failure(b, 'datasets.fileText', { id, index: -1 })).code, 'INVALID_ARGUMENT');
 
+    // The whole report, unpaged, and the headers: what the command line prints.
+    const whole = await ok<DatasetFullReport>(b, 'datasets.fullReport', { id });
+    assert.equal(whole.kind, 'folder');
+    assert.deepEqual(whole.roots, [root]);
+    assert.equal(whole.fingerprint, report.fingerprint);
+    assert.deepEqual(whole.skipped.map((s) => [s.reason, s.count, s.files.length]), [['empty', 1, 1], ['nul-byte', 1, 1]]);
+    assert.deepEqual(whole.projects, report.projects);
+    const headers = await ok<DatasetHeaderInfo[]>(b, 'datasets.headers', {});
+    assert.deepEqual(headers.map((h) => [h.id, h.name, 'skipped' in h]), [[id, 'three', false]]);
+
     assert.deepEqual(await ok(b, 'datasets.delete', { id }), { id });
     assert.equal((await failure(b, 'datasets.get', { id })).code, 'NOT_FOUND');
     assert.equal((await failure(b, 'datasets.delete', { id })).code, 'NOT_FOUND');
@@ -177,6 +187,10 @@ test('a scan that fails in its worker ends the task with the reason; a table and
     assert.deepEqual(report.classes.map((c) => [c.label, c.files]).sort(), [['JavaScript', 10], ['Python', 10]]);
     const js = await ok<{ files: { index: number }[] }>(b, 'datasets.files', { id: build.resultId, label: 'JavaScript', limit: 1 });
     assert.equal((await ok<{ highlight: string | null }>(b, 'datasets.fileText', { id: build.resultId, index: js.files[0].index })).highlight, 'javascript');
+    // languages reaches the scan: a name Linguist lacks fails the build with the name.
+    const kept = await events.taskEnd((await ok<TaskInfo>(b, 'datasets.build', { roots: [path.join(root, 'repo')], minFiles: 5, languages: ['Python', 'Klingon'] })).taskId);
+    assert.equal(kept.status, 'failed');
+    assert.match(kept.error ?? '', /'Klingon' is not a language in GitHub Linguist's table/);
   } finally {
     b.close();
   }

@@ -6,11 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { jsSource, makeTree, pySource } from '../data/helpers.ts';
 
-// Runs the command in a child process, as a user would, against a temp store.
-function langlab(args: string[], storeFile: string): { status: number; stdout: string; stderr: string } {
-  const script = `import { datasetCommand } from ${JSON.stringify(path.resolve('main/cli/dataset.ts'))};
-process.exitCode = await datasetCommand.run(process.argv.slice(1), { storePath: ${JSON.stringify(storeFile)} });`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { encoding: 'utf8' });
+// Runs the command in a child process, as a user would, against a temp data folder.
+function langlab(args: string[], home: string): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.resolve('bin/langlab.mjs'), 'dataset', ...args, '--home', home], { encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -21,8 +19,8 @@ test('dataset add, show and list print the JSON the interface promises', () => {
     files[`javascript/f${i}.js`] = jsSource(i);
   }
   const root = makeTree(files);
-  const storeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-cli-')), 'db.sqlite');
-  const add = langlab(['add', root, '--name', 'demo', '--json'], storeFile);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-cli-'));
+  const add = langlab(['add', root, '--name', 'demo', '--json'], home);
   assert.equal(add.status, 0, add.stderr);
   const report = JSON.parse(add.stdout);
   assert.equal(report.name, 'demo');
@@ -31,21 +29,21 @@ test('dataset add, show and list print the JSON the interface promises', () => {
   assert.deepEqual(report.skipped, [{ reason: 'empty', count: 1, files: ['python/empty.py'] }]);
   for (const key of ['id', 'duplicates', 'conflicts', 'nearDuplicates', 'fingerprint']) assert.ok(key in report, key);
 
-  const show = JSON.parse(langlab(['show', String(report.id), '--json'], storeFile).stdout);
+  const show = JSON.parse(langlab(['show', String(report.id), '--json'], home).stdout);
   assert.equal(show.fingerprint, report.fingerprint);
-  const list = JSON.parse(langlab(['list', '--json'], storeFile).stdout);
+  const list = JSON.parse(langlab(['list', '--json'], home).stdout);
   assert.deepEqual(list.map((d: { id: number }) => d.id), [report.id]);
 });
 
 test('bad input exits non-zero with a readable message and saves nothing', () => {
-  const storeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-cli-')), 'db.sqlite');
-  const missing = langlab(['add', '/nonexistent/folder'], storeFile);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-cli-'));
+  const missing = langlab(['add', '/nonexistent/folder'], home);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /does not exist/);
-  const single = langlab(['add', makeTree({ 'python/a.py': pySource(1) })], storeFile);
+  const single = langlab(['add', makeTree({ 'python/a.py': pySource(1) })], home);
   assert.match(single.stderr, /single class sub-folder/);
-  const usage = langlab(['build', '--cap', 'many', '/tmp'], storeFile);
+  const usage = langlab(['build', '--cap', 'many', '/tmp'], home);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--cap must be a whole number/);
-  assert.deepEqual(JSON.parse(langlab(['list', '--json'], storeFile).stdout), []);
+  assert.deepEqual(JSON.parse(langlab(['list', '--json'], home).stdout), []);
 });

@@ -10,8 +10,8 @@ import { tempDir } from '../../helpers/temp.ts';
 
 const FAKE = new URL('../trainer/host/fake-engine.ts', import.meta.url).href;
 // The command as a user runs it, in a child process, with the fake engine in place of the trainer.
-const SCRIPT = `import { runTrain } from ${JSON.stringify(path.resolve('main/cli/train.ts'))};
-process.exitCode = await runTrain(process.argv.slice(1), { engineEntry: process.env.FAKE_ENGINE });`;
+const SCRIPT = `import { runCli } from ${JSON.stringify(path.resolve('main/cli/index.ts'))};
+process.exitCode = await runCli(['train', ...process.argv.slice(1)], { backend: { engineEntry: process.env.FAKE_ENGINE } });`;
 
 function home(): { dir: string; datasetId: number } {
   const dir = tempDir();
