@@ -1,10 +1,8 @@
 // The native file and folder picker behind `system.pickPath`: in the desktop app the user chooses
 // paths in the system dialog; browser mode has no such dialog and shows a path field instead.
 import type { OpenDialogOptions } from 'electron';
+import type { PathPicker } from '../api/service-context.ts';
 import type { WindowLike } from './electron-like.ts';
-
-/** What the service calls to let the user pick; resolves to [] when the dialog is dismissed. */
-export type PathPicker = (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>;
 
 /** Electron's `dialog.showOpenDialog`, as far as the picker needs it. */
 export interface OpenDialogLike {
