@@ -80,13 +80,6 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated (up to float rounding in multi-threaded kernels).', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
 ];
 
-const specByKey = new Map(HYPERPARAMETERS.map((s) => [s.key, s]));
-
-/** The spec of one key (every key of Hyperparameters has one). */
-export function hyperparameterSpec(key: HyperparameterKey): HyperparameterSpec {
-  return specByKey.get(key)!;
-}
-
 /** The full default set for a model kind. */
 export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
   const out: Record<string, number | boolean> = {};
