@@ -3,37 +3,9 @@
 // this one table, so a range shown to the user is the range that is enforced. Pure data and pure
 // functions: the renderer imports it.
 
-import type { ModelKind } from './contract.ts';
+import type { Hyperparameters, ModelKind } from './contract-common.ts';
 
-export interface Hyperparameters {
-  max_length: number;
-  batch_size: number;
-  epochs: number;
-  learning_rate: number;
-  warmup_ratio: number;
-  max_grad_norm: number;
-  early_stopping_patience: number;
-  validation_split: number;
-  freeze_base_model: boolean;
-  unfreeze_last_n_layers: number;
-  weight_decay: number;
-  dropout: number;
-  /** Dropout on attention probabilities; runs stored before it existed used `dropout` there (see `storedHyperparameters`). */
-  attention_dropout: number;
-  gradient_accumulation_steps: number;
-  seed: number;
-  /** Validate every K optimizer steps as well as at each epoch's end; 0 = only at epoch ends. */
-  eval_every_steps: number;
-  // From-scratch model sizes (ignored for pretrained models).
-  d_model: number;
-  num_layers: number;
-  num_heads: number;
-  dim_feedforward: number;
-  /** Pool the masked maximum beside the mean; runs stored before it existed pooled the mean only. */
-  max_pooling: boolean;
-  /** Train on windows drawn anew each epoch instead of the fixed head and tail; runs stored before it had none. */
-  random_windows: boolean;
-}
+export type { Hyperparameters };
 
 export type HyperparameterKey = keyof Hyperparameters;
 

@@ -7,7 +7,7 @@ import { cancelled } from '../../data/progress.ts';
 import type { ScanJob } from '../../data/worker/scan-job.ts';
 import { scanInWorker } from '../../data/worker/scan-in-worker.ts';
 import { LanglabError } from '../../errors.ts';
-import { getDatasetSummary } from '../../store/dataset-summaries.ts';
+import { getDatasetSummary, listDatasetSummaries } from '../../store/dataset-summaries.ts';
 import {
   classProjects,
   datasetFileSizes,
@@ -82,6 +82,7 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
 
   return {
     // The report's long lists come as first pages with their totals; the page asks for the rest.
+    'datasets.list': async () => listDatasetSummaries(db),
     'datasets.get': async ({ id }) => {
       const summary = getDatasetSummary(db, id);
       const head = getDatasetHeader(db, id);
@@ -157,14 +158,6 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
       if (!deleteDataset(db, id)) throw noDataset(id);
       ctx.events.emit('store.changed', { what: 'datasets', id });
       return { id };
-    },
-    'tasks.list': async () => tasks.list(),
-    'tasks.cancel': async ({ taskId }) => tasks.cancel(taskId),
-    'system.pickPath': async ({ kind, title }) => {
-      if (!ctx.pickPath) {
-        throw new LanglabError('NOT_AVAILABLE', 'There is no native file dialog in browser mode: type the path into the field instead.');
-      }
-      return { paths: await ctx.pickPath(kind, title) };
     },
   };
 }
