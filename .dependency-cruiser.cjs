@@ -67,6 +67,13 @@ module.exports = {
       to: { path: '^main/' },
     },
     {
+      name: 'contract-areas-import-only-common',
+      comment: 'Each preload/contract-*.ts area file and hyperparameters.ts import only contract-common.ts; contract.ts merges them.',
+      severity: 'error',
+      from: { path: '^preload/(contract-(?!common[.])[^/]+|hyperparameters)[.]ts$' },
+      to: { path: '^preload/', pathNot: '^preload/contract-common[.]ts$' },
+    },
+    {
       name: 'no-cycles',
       comment: 'Imports flow one way; a cycle means two modules are one concept or a layer reaches back.',
       severity: 'error',

@@ -51,6 +51,9 @@ test('each forbidden import fails the lint, named by its rule', () => {
     'main/app/window.ts': exportOne.replace('one', 'window'),
     'main/errors.ts': exportOne,
     'renderer/src/page.ts': "import { one } from '../../main/errors.ts';\nexport const page = one;\n",
+    'preload/contract-common.ts': 'export type Id = number;\n',
+    'preload/contract-runs.ts': "import type { Id } from './contract-common.ts';\nexport type RunId = Id;\n",
+    'preload/contract-jobs.ts': "import type { RunId } from './contract-runs.ts';\nexport type JobRun = RunId;\n",
     'preload/a.ts': "import { b } from './b.ts';\nexport const a = () => b;\n",
     'preload/b.ts': "import { a } from './a.ts';\nexport const b = () => a;\n",
   });
@@ -62,6 +65,8 @@ test('each forbidden import fails the lint, named by its rule', () => {
   assert.ok(broken('trainer-classify-not-api', 'main/classify/classify-folder.ts'), output);
   assert.ok(broken('api-not-app', 'main/api/service.ts'), output);
   assert.ok(broken('renderer-not-main', 'renderer/src/page.ts'), output);
+  assert.ok(broken('contract-areas-import-only-common', 'preload/contract-jobs.ts'), output);
+  assert.doesNotMatch(output, /contract-areas-import-only-common: preload\/contract-runs\.ts/);
   assert.ok(broken('no-cycles', 'preload/a.ts') || broken('no-cycles', 'preload/b.ts'), output);
 });
 
