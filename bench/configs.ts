@@ -23,7 +23,7 @@ export const CODEBERTA_SHAPE = {
   vocab_size: 52000, hidden_size: 768, num_hidden_layers: 6, num_attention_heads: 12, intermediate_size: 3072, max_length: 512,
 } as const;
 
-/** The from-scratch default size (issue 4's configuration (a)). */
+/** A from-scratch shape wider and deeper than the form's defaults (issue 4's configuration (a)). */
 export const SCRATCH_SHAPE = { d_model: 256, num_layers: 4, num_heads: 4, dim_feedforward: 1024, dropout: 0.1 } as const;
 
 export const CONFIGS: BenchConfig[] = [

@@ -1,6 +1,6 @@
 // Files/s and peak memory of building the benchmark dataset from its sources (the recipe in
 // scripts/bench-dataset.ts). Prints JSON lines.
-//   node --import tsx bench/dataset.ts [--small] [--full]   (default: both)
+//   npm run bench:dataset-speed [-- --small | --full]   (default: both)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

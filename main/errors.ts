@@ -11,7 +11,6 @@ export type ErrorCode =
   | 'STORE_READONLY'
   | 'PORT_BUSY'
   | 'CANCELLED'
-  | 'NOT_IMPLEMENTED'
   | 'BUSY'
   | 'TRAINING_FAILED'
   | 'NOT_AVAILABLE'

@@ -1,6 +1,6 @@
 // The Classify section's part of the bridge contract: classify every text file of a folder with a
 // finished run's exported model, then read the language breakdown and each file's result.
-import type { RankedLabel } from './contract-training.ts';
+import type { RankedLabel, RunStatus } from './contract-common.ts';
 
 export interface ClassificationJobSummary {
   id: number;
@@ -9,7 +9,7 @@ export interface ClassificationJobSummary {
   runName: string | null;
   modelPath: string;
   root: string;
-  status: 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'INTERRUPTED';
+  status: RunStatus;
   /** Files to classify, known once the folder has been walked (0 before). */
   filesTotal: number;
   filesDone: number;

@@ -1,9 +1,9 @@
-// The part of the bridge contract behind the Datasets section: adding a dataset three ways with
-// progress and cancel, its report, and paging through its files. Merged into `Requests`/`Events`
+// The part of the bridge contract behind the Datasets section: the list, adding a dataset three ways
+// (as a task, with progress and cancel in contract-core.ts), its report, and paging through its files. Merged into `Requests`/`Events`
 // by contract.ts. Types only (plus the compile-checked name lists). The report's shapes are
 // defined here once; main/data's scan result reuses them.
 
-import type { ClassCount, DatasetSourceKind, DatasetSummary, NoArgs, SplitCounts } from './contract.ts';
+import type { ClassCount, DatasetSourceKind, DatasetSummary, NoArgs, SplitCounts, TaskInfo } from './contract-common.ts';
 
 export type DatasetSplit = 'train' | 'validation' | 'test';
 
@@ -146,31 +146,8 @@ export interface DatasetCommonOptions {
   maxBytes?: number;
 }
 
-export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled';
-
-/** Where a scan is: starting the worker, the scan's own phases, then saving to the store; an evaluation predicts. */
-export type TaskPhase = 'start' | 'walk' | 'read' | 'select' | 'near-duplicates' | 'save' | 'predict' | 'done';
-
-/** A long operation (a dataset scan, an evaluation on a dataset), its progress and its end. */
-export interface TaskInfo {
-  taskId: string;
-  kind: 'dataset.add' | 'dataset.build' | 'run.evaluate';
-  title: string;
-  status: TaskStatus;
-  phase: TaskPhase;
-  filesSeen: number;
-  bytesSeen: number;
-  current: string | null;
-  /** How much of the phase is done, 0-1, when the phase knows its total (saving); null otherwise. */
-  fraction: number | null;
-  startedAt: number;
-  endedAt: number | null;
-  error: string | null;
-  /** The dataset (or evaluation) made, once done. */
-  resultId: number | null;
-}
-
 export interface DatasetRequests {
+  'datasets.list': { args: NoArgs; result: DatasetSummary[] };
   'datasets.get': { args: { id: number }; result: DatasetReportInfo };
   'datasets.files': {
     args: { id: number; label?: string; split?: DatasetSplit; offset?: number; limit?: number };
@@ -194,18 +171,13 @@ export interface DatasetRequests {
   'datasets.headers': { args: NoArgs; result: DatasetHeaderInfo[] };
   /** A saved dataset's whole report, unpaged (the command line's `dataset show`). */
   'datasets.fullReport': { args: { id: number }; result: DatasetFullReport };
-  /** Running tasks and the last finished ones, so a reloaded page picks up where it was. */
-  'tasks.list': { args: NoArgs; result: TaskInfo[] };
-  'tasks.cancel': { args: { taskId: string }; result: TaskInfo };
-  /** Opens the native picker (desktop app only; browser mode answers NOT_AVAILABLE and the page shows a path field). */
-  'system.pickPath': { args: { kind: 'folder' | 'folders' | 'file'; title?: string }; result: { paths: string[] } };
 }
 
-export interface DatasetEvents {
-  'task.progress': TaskInfo;
-}
+/** None of its own: scans report through `task.progress` (contract-core.ts). */
+export type DatasetEvents = Record<never, never>;
 
 export const datasetRequestNames: { [K in keyof DatasetRequests]: true } = {
+  'datasets.list': true,
   'datasets.get': true,
   'datasets.files': true,
   'datasets.fileText': true,
@@ -218,8 +190,5 @@ export const datasetRequestNames: { [K in keyof DatasetRequests]: true } = {
   'datasets.delete': true,
   'datasets.headers': true,
   'datasets.fullReport': true,
-  'tasks.list': true,
-  'tasks.cancel': true,
-  'system.pickPath': true,
 };
-export const datasetEventNames: { [K in keyof DatasetEvents]: true } = { 'task.progress': true };
+export const datasetEventNames: { [K in keyof DatasetEvents]: true } = {};

@@ -2,8 +2,7 @@
 // a task, list a run's evaluations, read one with the files behind each confusion-matrix cell.
 // Merged into `Requests` by contract.ts. Types only (plus the compile-checked name list).
 
-import type { EvaluationInfo, TaskInfo } from './contract.ts';
-import type { PredictionRow, PredictionsQuery } from './contract-training.ts';
+import type { EvaluationInfo, PredictionRow, PredictionsQuery, TaskInfo } from './contract-common.ts';
 
 /** Which files of the dataset an evaluation covers. */
 export type EvaluationScope = 'all' | 'train' | 'validation' | 'test';

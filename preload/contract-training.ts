@@ -2,8 +2,7 @@
 // the live dashboard, the evaluation view and the Try it box. Merged into `Requests`/`Events` by
 // contract.ts. Types only (plus the compile-checked name lists).
 
-import type { ModelKind, NoArgs, RunSummary } from './contract.ts';
-import type { Hyperparameters } from './hyperparameters.ts';
+import type { Hyperparameters, ModelKind, NoArgs, PredictionRow, PredictionsQuery, RankedLabel, RunSummary } from './contract-common.ts';
 
 /** Which model a run trains: the from-scratch transformer or a local Hugging Face folder. */
 export type ModelSpec = { kind: 'scratch' } | { kind: 'pretrained'; path: string };
@@ -73,30 +72,6 @@ export interface RunLogLine {
   level: 'info' | 'warn' | 'error';
   message: string;
   time: number;
-}
-
-export interface RankedLabel {
-  label: string;
-  probability: number;
-}
-
-/** One test file's prediction, stored at the end of a run. */
-export interface PredictionRow {
-  /** The file's index in the run's dataset (datasets file APIs take it). */
-  fileIndex: number;
-  path: string;
-  trueLabel: string;
-  predictedLabel: string;
-  /** The top probabilities, highest first. */
-  top: RankedLabel[];
-}
-
-export interface PredictionsQuery {
-  id: number;
-  trueLabel?: string;
-  predictedLabel?: string;
-  offset?: number;
-  limit?: number;
 }
 
 export interface Preset {

@@ -3,37 +3,9 @@
 // this one table, so a range shown to the user is the range that is enforced. Pure data and pure
 // functions: the renderer imports it.
 
-import type { ModelKind } from './contract.ts';
+import type { Hyperparameters, ModelKind } from './contract-common.ts';
 
-export interface Hyperparameters {
-  max_length: number;
-  batch_size: number;
-  epochs: number;
-  learning_rate: number;
-  warmup_ratio: number;
-  max_grad_norm: number;
-  early_stopping_patience: number;
-  validation_split: number;
-  freeze_base_model: boolean;
-  unfreeze_last_n_layers: number;
-  weight_decay: number;
-  dropout: number;
-  /** Dropout on attention probabilities; runs stored before it existed used `dropout` there (see `storedHyperparameters`). */
-  attention_dropout: number;
-  gradient_accumulation_steps: number;
-  seed: number;
-  /** Validate every K optimizer steps as well as at each epoch's end; 0 = only at epoch ends. */
-  eval_every_steps: number;
-  // From-scratch model sizes (ignored for pretrained models).
-  d_model: number;
-  num_layers: number;
-  num_heads: number;
-  dim_feedforward: number;
-  /** Pool the masked maximum beside the mean; runs stored before it existed pooled the mean only. */
-  max_pooling: boolean;
-  /** Train on windows drawn anew each epoch instead of the fixed head and tail; runs stored before it had none. */
-  random_windows: boolean;
-}
+export type { Hyperparameters };
 
 export type HyperparameterKey = keyof Hyperparameters;
 
@@ -79,13 +51,6 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'random_windows', label: 'Random windows', help: 'Train on two half-windows drawn anew from each long file every epoch (each at its end of the file half of the time) instead of always its head and tail; classification still reads the head and tail.', type: 'bool', appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: false, scratch: false } },
   { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated (up to float rounding in multi-threaded kernels).', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
 ];
-
-const specByKey = new Map(HYPERPARAMETERS.map((s) => [s.key, s]));
-
-/** The spec of one key (every key of Hyperparameters has one). */
-export function hyperparameterSpec(key: HyperparameterKey): HyperparameterSpec {
-  return specByKey.get(key)!;
-}
 
 /** The full default set for a model kind. */
 export function defaultHyperparameters(kind: ModelKind): Hyperparameters {

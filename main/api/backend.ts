@@ -9,8 +9,8 @@ import { ClassifyJobs } from '../classify/jobs.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { TaskRegistry } from './tasks.ts';
-import type { PathPicker } from '../app/pick-path.ts';
 import { createService } from './service.ts';
+import type { PathPicker } from './service-context.ts';
 
 /** Everything a transport needs: the dispatcher, the event hub, and a way to shut down. */
 export interface Backend {
@@ -44,13 +44,13 @@ export interface BackendOptions {
   exclusive?: boolean;
 }
 
+/** A classification job runs its model on every core (the Try it box keeps to one). */
+const BATCH_THREADS = os.availableParallelism();
+
 /**
  * Starts the app's backend: takes the single-instance lock on the data folder, opens the store
  * (recovering runs a crash left RUNNING) and builds the service. Shared by Electron and browser mode.
  */
-/** A classification job runs its model on every core (the Try it box keeps to one). */
-const BATCH_THREADS = os.availableParallelism();
-
 export function startBackend(options: BackendOptions): Backend {
   const dataDir = options.dataDir ?? dataDirectory();
   const exclusive = options.exclusive ?? true;

@@ -6,6 +6,9 @@ import type { EventHub } from './events.ts';
 /** The application version, from package.json (a JSON import, so the Electron bundle inlines it). */
 export const APP_VERSION: string = packageJson.version;
 
+/** What the service calls to let the user pick paths (`system.pickPath`); resolves to [] when the dialog is dismissed. */
+export type PathPicker = (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>;
+
 /** What every handler file gets: the open store, the data folder, the event hub. */
 export interface ServiceContext {
   store: Store;
@@ -15,7 +18,7 @@ export interface ServiceContext {
   runs: import('../trainer/host/run-manager.ts').RunManager; // training runs off the main thread, one per backend
   tasks: import('./tasks.ts').TaskRegistry; // long operations (dataset scans, evaluations on datasets), one registry per backend
   classify: import('../classify/jobs.ts').ClassifyJobs; // batch-classification jobs, one registry per backend
-  pickPath?: (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>; // the native dialog; desktop app only
+  pickPath?: PathPicker; // the native dialog; desktop app only
 }
 
 /** The handlers of one part of the contract. */

@@ -1,13 +1,12 @@
 // The slice of Electron's main-process API the desktop app uses, written as plain interfaces.
 // main.ts passes the real electron module; tests pass a fake and watch what the app does with it,
 // since Electron's binary cannot run on the development and CI machines.
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
 import type { ContentsLike } from './harden-contents.ts';
 import type { IpcMainLike, WindowContentsLike } from './ipc.ts';
 import type { SessionLike } from './session-security.ts';
 import type { AppRequestHandler } from './app-protocol.ts';
 import type { UtilityProcessLike } from './engine-process.ts';
-import type { OpenDialogLike } from './pick-path.ts';
 
 /** A window's page: hardened, asked for IPC, sent events. */
 export type PageLike = ContentsLike & WindowContentsLike;
@@ -46,6 +45,13 @@ export interface AppLike {
 export interface ProtocolLike {
   registerSchemesAsPrivileged(schemes: { scheme: string; privileges: { standard: boolean; secure: boolean; supportFetchAPI: boolean } }[]): void;
   handle(scheme: string, handler: AppRequestHandler): void;
+}
+
+/** Electron's `dialog.showOpenDialog`, as far as the path picker (pick-path.ts) needs it. */
+export interface OpenDialogLike {
+  // The window-less form: Electron's window-taking overload wants its own BaseWindow type, which the
+  // app's WindowLike slice is not; the dialog is still app-modal.
+  showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
 
 /** The electron module, as far as the desktop app needs it. */

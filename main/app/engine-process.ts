@@ -47,5 +47,3 @@ export function utilityProcessSpawner(utilityProcess: UtilityProcessLike): Engin
   };
 }
 
-// Compile-time check that Electron's own module fits the slice above.
-export const fromElectron: (m: typeof import('electron').utilityProcess) => UtilityProcessLike = (m) => m;

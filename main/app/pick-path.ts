@@ -1,17 +1,8 @@
 // The native file and folder picker behind `system.pickPath`: in the desktop app the user chooses
 // paths in the system dialog; browser mode has no such dialog and shows a path field instead.
 import type { OpenDialogOptions } from 'electron';
-import type { WindowLike } from './electron-like.ts';
-
-/** What the service calls to let the user pick; resolves to [] when the dialog is dismissed. */
-export type PathPicker = (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>;
-
-/** Electron's `dialog.showOpenDialog`, as far as the picker needs it. */
-export interface OpenDialogLike {
-  // The window-less form: Electron's window-taking overload wants its own BaseWindow type, which the
-  // app's WindowLike slice is not; the dialog is still app-modal.
-  showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
-}
+import type { PathPicker } from '../api/service-context.ts';
+import type { OpenDialogLike, WindowLike } from './electron-like.ts';
 
 const FILE_FILTERS = [
   { name: 'Tables (CSV, JSONL)', extensions: ['csv', 'jsonl', 'ndjson'] },

@@ -51,6 +51,7 @@ export class ProgressReporter {
   }
 }
 
+/** What every cancellable long operation (dataset scan and save, classification) throws once its signal fires. */
 export function cancelled(): LanglabError {
-  return new LanglabError('CANCELLED', 'The dataset scan was cancelled; nothing was saved.');
+  return new LanglabError('CANCELLED', 'The operation was cancelled before it finished.');
 }

@@ -73,12 +73,3 @@ async function readOne({ entry, root, label, project }: Located, ctx: ReadContex
   return candidate;
 }
 
-/** Re-reads a kept file to sign it (for ways in that read only a sample in the first place). */
-export async function signatureFromFile(abs: Buffer | string): Promise<Uint32Array | null> {
-  try {
-    const decoded = decodeText(await fsp.readFile(abs));
-    return 'text' in decoded ? minhashSignature(decoded.text) : null;
-  } catch {
-    return null;
-  }
-}

@@ -1,5 +1,5 @@
 // predict(text) of the reference: ranked (label, probability) lists from an exported model folder.
-import type { RankedLabel } from '../../preload/contract-training.ts';
+import type { RankedLabel } from '../../preload/contract-common.ts';
 import { Classifier } from '../engine/export/classifier.ts';
 
 /** Ranked labels for each text (best first, `topK` long; default every label), from runDir/model or any export folder. */

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelSpec, RankedLabel, RunProgress } from '../../preload/contract-training.ts';
+import type { RankedLabel } from '../../preload/contract-common.ts';
+import type { ModelSpec, RunProgress } from '../../preload/contract-training.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
 import { MaskGenerator } from '../engine/optim/dropout-mask.ts';

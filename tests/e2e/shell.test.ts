@@ -21,11 +21,11 @@ test('an empty store shows what to do next in every section', { skip }, async ()
     await page.getByRole('heading', { name: heading }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, `empty-${section.toLowerCase()}.png`) });
   }
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'About', exact: true }).click();
   await page.getByTestId('store-path').waitFor();
   assert.equal(await page.getByTestId('store-path').textContent(), path.join(emptyHome, 'langlab.db'));
-  assert.match((await page.getByTestId('settings-providers').textContent()) ?? '', /cpu/);
-  await page.screenshot({ path: path.join(SHOTS, 'settings.png') });
+  assert.match((await page.getByTestId('about-providers').textContent()) ?? '', /cpu/);
+  await page.screenshot({ path: path.join(SHOTS, 'about.png') });
   // A file dropped on the window: the page stays (no navigation to the file) and, since browser
   // mode is never told where a dropped folder lives, Classify says to type the path.
   await page.evaluate(() => {

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { CoreRequests } from '../../../preload/contract.ts';
-import { listDatasetSummaries } from '../../store/dataset-summaries.ts';
+import { LanglabError } from '../../errors.ts';
 import { getMetricSeries } from '../../store/metrics.ts';
 import { allTags, getRun, listRuns, setRunNote, setRunTags } from '../../store/runs.ts';
 import { listExecutionProviders, onnxruntimeVersion } from '../providers.ts';
 import { APP_VERSION, type HandlersFor, type ServiceContext } from '../service-context.ts';
 
-/** The foundation's requests: app info, listings, run notes and tags, metric series. */
+/** The foundation's requests: app info, the run list, run notes and tags, metric series, tasks, the path picker. */
 export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
   const { db } = ctx.store;
   return {
@@ -23,7 +23,6 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
       onnxruntimeVersion: onnxruntimeVersion(),
       providers: await listExecutionProviders(),
     }),
-    'datasets.list': async () => listDatasetSummaries(db),
     'runs.list': async (query) => listRuns(db, query),
     'runs.get': async ({ id }) => getRun(db, id),
     'runs.setNote': async ({ id, note }) => {
@@ -38,5 +37,13 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
     },
     'runs.tags': async () => allTags(db),
     'runs.metrics': async ({ runIds, keys }) => getMetricSeries(db, runIds, keys),
+    'tasks.list': async () => ctx.tasks.list(),
+    'tasks.cancel': async ({ taskId }) => ctx.tasks.cancel(taskId),
+    'system.pickPath': async ({ kind, title }) => {
+      if (!ctx.pickPath) {
+        throw new LanglabError('NOT_AVAILABLE', 'There is no native file dialog in browser mode: type the path into the field instead.');
+      }
+      return { paths: await ctx.pickPath(kind, title) };
+    },
   };
 }

@@ -7,7 +7,7 @@ import { cancelled } from '../../data/progress.ts';
 import type { ScanJob } from '../../data/worker/scan-job.ts';
 import { scanInWorker } from '../../data/worker/scan-in-worker.ts';
 import { LanglabError } from '../../errors.ts';
-import { getDatasetSummary } from '../../store/dataset-summaries.ts';
+import { getDatasetSummary, listDatasetSummaries } from '../../store/dataset-summaries.ts';
 import { datasetFileSizes, getDatasetFile, listDatasetFiles, readDatasetFileText } from '../../store/dataset-files.ts';
 import { saveDatasetInSteps } from '../../store/dataset-save.ts';
 import {
@@ -81,6 +81,7 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
 
   return {
     // The report's long lists come as first pages with their totals; the page asks for the rest.
+    'datasets.list': async () => listDatasetSummaries(db),
     'datasets.get': async ({ id }) => {
       const summary = getDatasetSummary(db, id);
       const head = getDatasetHeader(db, id);
@@ -163,14 +164,6 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
       const report = getDataset(db, id);
       if (!report) throw noDataset(id);
       return { ...report, projects: classProjects(db, id) };
-    },
-    'tasks.list': async () => tasks.list(),
-    'tasks.cancel': async ({ taskId }) => tasks.cancel(taskId),
-    'system.pickPath': async ({ kind, title }) => {
-      if (!ctx.pickPath) {
-        throw new LanglabError('NOT_AVAILABLE', 'There is no native file dialog in browser mode: type the path into the field instead.');
-      }
-      return { paths: await ctx.pickPath(kind, title) };
     },
   };
 }

@@ -16,6 +16,7 @@ const page = { offset: z.number().int().min(0).optional(), limit: z.number().int
 
 /** Schemas of the Datasets section's requests. */
 export const datasetSchemas: SchemasFor<DatasetRequests> = {
+  'datasets.list': noArgs,
   'datasets.get': z.strictObject({ id }),
   'datasets.files': z.strictObject({
     id,
@@ -41,7 +42,4 @@ export const datasetSchemas: SchemasFor<DatasetRequests> = {
   'datasets.delete': z.strictObject({ id }),
   'datasets.headers': noArgs,
   'datasets.fullReport': z.strictObject({ id }),
-  'tasks.list': noArgs,
-  'tasks.cancel': z.strictObject({ taskId: z.string().min(1).max(100) }),
-  'system.pickPath': z.strictObject({ kind: z.enum(['folder', 'folders', 'file']), title: z.string().max(200).optional() }),
 };

@@ -15,19 +15,6 @@ export const ONNX_DTYPE_CODE: Record<DType, number> = {
   float64: 11,
 };
 
-/** Typed array classes per dtype, so initializer data can be checked and serialised without copies. */
-export type TypedArrayFor<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int64'
-      ? BigInt64Array
-      : D extends 'int32'
-        ? Int32Array
-        : D extends 'float16'
-          ? Uint16Array
-          : Uint8Array;
-
 /** Any typed array the engine moves in and out of graphs. */
 export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint16Array | Uint8Array;
 

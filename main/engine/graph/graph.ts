@@ -600,5 +600,3 @@ export function reshapeShape(input: Shape, target: readonly number[], name: stri
   }
   return out;
 }
-
-export { staticSize };

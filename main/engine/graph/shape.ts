@@ -5,10 +5,6 @@
 export type Dim = number | string;
 export type Shape = readonly Dim[];
 
-export function sameDim(a: Dim, b: Dim): boolean {
-  return a === b;
-}
-
 /** NumPy/ONNX multidirectional broadcasting of two shapes. */
 export function broadcastShapes(a: Shape, b: Shape, what: string): Dim[] {
   const rank = Math.max(a.length, b.length);

@@ -3,11 +3,10 @@
 import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide, packRows, pickWindow } from './encoded.ts';
 import { leadingCommentEnd } from './leading-comments.ts';
 
-/** Special ids sit after the 256 byte values. */
+/** Special ids sit after the 256 byte values (259, UNK, is reserved: every byte has its own id). */
 export const BYTE_PAD = 256;
 export const BYTE_CLS = 257;
 export const BYTE_SEP = 258;
-export const BYTE_UNK = 259;
 /** Vocabulary size of the byte tokenizer (256 bytes + PAD, CLS, SEP, UNK). */
 export const BYTE_VOCAB_SIZE = 260;
 

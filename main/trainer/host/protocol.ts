@@ -8,7 +8,7 @@
 import type { RunProgress } from '../../../preload/contract.ts';
 import type { MetricWrite, TrainOutcome, TrainRequest, TrainSink } from '../train.ts';
 
-export type { EvaluationResult, MetricWrite, PredictionWrite, TrainOutcome, TrainRequest, TrainSink } from '../train.ts';
+export type { MetricWrite, TrainOutcome, TrainRequest, TrainSink } from '../train.ts';
 
 /** The trainer's entry point, as the engine process calls it. */
 export type TrainFn = (request: TrainRequest, sink: TrainSink, signal: AbortSignal) => Promise<TrainOutcome>;

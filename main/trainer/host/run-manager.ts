@@ -28,7 +28,7 @@ import { spawnWorker } from './worker-spawner.ts';
 /** The engine entry used unless another is given (the Electron bundle passes its own). */
 export const DEFAULT_ENGINE_ENTRY = new URL('./engine-entry.ts', import.meta.url).href;
 
-/** Where t1's trainer keeps the checkpoint a run resumes from. */
+/** Where the trainer (`main/trainer/train.ts`) keeps the checkpoint a run resumes from. */
 export const LAST_CHECKPOINT = path.join('checkpoints', 'last');
 const BEST_CHECKPOINT = path.join('checkpoints', 'best');
 

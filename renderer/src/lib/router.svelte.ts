@@ -4,7 +4,7 @@ export const SECTIONS = [
   { id: 'runs', label: 'Runs' },
   { id: 'compare', label: 'Compare' },
   { id: 'classify', label: 'Classify' },
-  { id: 'settings', label: 'Settings' },
+  { id: 'about', label: 'About' },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]['id'];

@@ -1,0 +1,165 @@
+// The primitives every area of the bridge contract shares: statuses, kinds, the summary shapes
+// that several areas return, and the long-task shape. Each contract-*.ts area file (and
+// hyperparameters.ts) imports only this file, so the contract has no import cycle; contract.ts
+// merges the areas. Types only.
+
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'INTERRUPTED';
+
+export type ModelKind = 'pretrained' | 'scratch';
+
+export type DatasetSourceKind = 'folder' | 'csv' | 'jsonl' | 'repositories';
+
+/** No arguments: requests always take an object so that every transport validates the same way. */
+export type NoArgs = Record<string, never>;
+
+export interface ClassCount {
+  label: string;
+  files: number;
+  bytes: number;
+}
+
+export interface SplitCounts {
+  train: number;
+  validation: number;
+  test: number;
+}
+
+export interface DatasetSummary {
+  id: number;
+  name: string;
+  sourceKind: DatasetSourceKind;
+  /** Where it came from, for display: the folder, file or repositories. */
+  source: string;
+  fingerprint: string;
+  classes: ClassCount[];
+  splits: SplitCounts;
+  /**
+   * How validation and test were drawn: whole projects held out ('project'), file by file
+   * ('file': the input named no projects, or too few), 'mixed' (some classes had too few
+   * projects), or given by the table's split column ('column').
+   */
+  splitKind: DatasetSplitKind;
+  createdAt: number;
+}
+
+export type DatasetSplitKind = 'project' | 'file' | 'mixed' | 'column';
+
+export interface RunSummary {
+  id: number;
+  name: string;
+  status: RunStatus;
+  datasetId: number | null;
+  datasetName: string | null;
+  modelKind: ModelKind;
+  modelSource: string;
+  provider: string;
+  startTime: number;
+  endTime: number | null;
+  error: string | null;
+  note: string;
+  tags: string[];
+  /** A few key hyperparameters for the list (learning_rate, batch_size, epochs, max_length). */
+  keyParams: Record<string, string | number | boolean | null>;
+  /** Latest value of every metric key (NaN and infinity arrive as null). */
+  latest: Record<string, number | null>;
+}
+
+export interface ClassReportRow {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface EvaluationInfo {
+  id: number;
+  split: string;
+  labels: string[];
+  rows: ClassReportRow[];
+  macro: Omit<ClassReportRow, 'label'>;
+  weighted: Omit<ClassReportRow, 'label'>;
+  accuracy: number;
+  /** confusion[i][j]: files of true label labels[i] predicted as labels[j]. */
+  confusion: number[][];
+  createdAt: number;
+}
+
+export interface RankedLabel {
+  label: string;
+  probability: number;
+}
+
+/** One test file's prediction, stored at the end of a run. */
+export interface PredictionRow {
+  /** The file's index in the run's dataset (datasets file APIs take it). */
+  fileIndex: number;
+  path: string;
+  trueLabel: string;
+  predictedLabel: string;
+  /** The top probabilities, highest first. */
+  top: RankedLabel[];
+}
+
+export interface PredictionsQuery {
+  id: number;
+  trueLabel?: string;
+  predictedLabel?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Where a scan is: starting the worker, the scan's own phases, then saving to the store; an evaluation predicts. */
+export type TaskPhase = 'start' | 'walk' | 'read' | 'select' | 'near-duplicates' | 'save' | 'predict' | 'done';
+
+/** A long operation (a dataset scan, an evaluation on a dataset), its progress and its end. */
+export interface TaskInfo {
+  taskId: string;
+  kind: 'dataset.add' | 'dataset.build' | 'run.evaluate';
+  title: string;
+  status: TaskStatus;
+  phase: TaskPhase;
+  filesSeen: number;
+  bytesSeen: number;
+  current: string | null;
+  /** How much of the phase is done, 0-1, when the phase knows its total (saving); null otherwise. */
+  fraction: number | null;
+  startedAt: number;
+  endedAt: number | null;
+  error: string | null;
+  /** The dataset (or evaluation) made, once done. */
+  resultId: number | null;
+}
+
+/** Every hyperparameter a run takes; hyperparameters.ts holds each one's default, range and help. */
+export interface Hyperparameters {
+  max_length: number;
+  batch_size: number;
+  epochs: number;
+  learning_rate: number;
+  warmup_ratio: number;
+  max_grad_norm: number;
+  early_stopping_patience: number;
+  validation_split: number;
+  freeze_base_model: boolean;
+  unfreeze_last_n_layers: number;
+  weight_decay: number;
+  dropout: number;
+  /** Dropout on attention probabilities; runs stored before it existed used `dropout` there (see `storedHyperparameters`). */
+  attention_dropout: number;
+  gradient_accumulation_steps: number;
+  seed: number;
+  /** Validate every K optimizer steps as well as at each epoch's end; 0 = only at epoch ends. */
+  eval_every_steps: number;
+  // From-scratch model sizes (ignored for pretrained models).
+  d_model: number;
+  num_layers: number;
+  num_heads: number;
+  dim_feedforward: number;
+  /** Pool the masked maximum beside the mean; runs stored before it existed pooled the mean only. */
+  max_pooling: boolean;
+  /** Train on windows drawn anew each epoch instead of the fixed head and tail; runs stored before it had none. */
+  random_windows: boolean;
+}

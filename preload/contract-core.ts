@@ -1,0 +1,110 @@
+// The foundation's part of the bridge contract: app info, the run list with notes, tags and metric
+// series, the long tasks (dataset scans, evaluations on datasets) with their progress and cancel,
+// the native path picker, and the app-wide events. Merged into `Requests`/`Events` by contract.ts.
+// Types only (plus the compile-checked name lists).
+
+import type { EvaluationInfo, NoArgs, RunStatus, RunSummary, TaskInfo } from './contract-common.ts';
+
+export interface ProviderInfo {
+  /** onnxruntime's name: cpu, cuda, dml, coreml, webgpu. */
+  name: string;
+  label: string;
+  available: boolean;
+  /** Why it is or is not usable here, in one line. */
+  detail: string;
+}
+
+export interface AppInfo {
+  version: string;
+  /** Which client started this backend: the desktop app, browser mode, or the command line (in process). */
+  runtime: 'electron' | 'browser' | 'cli';
+  platform: string;
+  arch: string;
+  nodeVersion: string;
+  electronVersion: string | null;
+  dataDir: string;
+  storePath: string;
+  schemaVersion: number;
+  onnxruntimeVersion: string;
+  providers: ProviderInfo[];
+}
+
+export interface RunsQuery {
+  /** Matches run name, dataset name, model, note and tags. */
+  text?: string;
+  tag?: string;
+  status?: RunStatus;
+  limit?: number;
+  offset?: number;
+}
+
+export interface RunsPage {
+  runs: RunSummary[];
+  total: number;
+}
+
+export interface ArtifactInfo {
+  id: number;
+  kind: string;
+  path: string;
+  bytes: number;
+  createdAt: number;
+}
+
+export interface RunDetail extends RunSummary {
+  params: Record<string, unknown>;
+  artifacts: ArtifactInfo[];
+  evaluations: EvaluationInfo[];
+}
+
+export interface MetricPoint {
+  step: number;
+  epoch: number | null;
+  timestamp: number;
+  value: number | null;
+}
+
+export interface MetricSeries {
+  runId: number;
+  key: string;
+  points: MetricPoint[];
+}
+
+/** Requests of the foundation: app info, the run list, run notes and tags, metric series, tasks, the path picker. */
+export interface CoreRequests {
+  'app.info': { args: NoArgs; result: AppInfo };
+  'runs.list': { args: RunsQuery; result: RunsPage };
+  'runs.get': { args: { id: number }; result: RunDetail };
+  'runs.setNote': { args: { id: number; note: string }; result: RunSummary };
+  'runs.setTags': { args: { id: number; tags: string[] }; result: RunSummary };
+  'runs.tags': { args: NoArgs; result: string[] };
+  'runs.metrics': { args: { runIds: number[]; keys?: string[] }; result: MetricSeries[] };
+  /** Running tasks and the last finished ones, so a reloaded page picks up where it was. */
+  'tasks.list': { args: NoArgs; result: TaskInfo[] };
+  'tasks.cancel': { args: { taskId: string }; result: TaskInfo };
+  /** Opens the native picker (desktop app only; browser mode answers NOT_AVAILABLE and the page shows a path field). */
+  'system.pickPath': { args: { kind: 'folder' | 'folders' | 'file'; title?: string }; result: { paths: string[] } };
+}
+
+export interface CoreEvents {
+  /** Something in the store changed; views showing that kind of thing reload. */
+  'store.changed': { what: 'runs' | 'datasets' | 'jobs'; id?: number };
+  /** A line for the log pane. */
+  'app.log': { level: 'info' | 'warn' | 'error'; message: string; time: number };
+  /** A task's progress and its end. */
+  'task.progress': TaskInfo;
+}
+
+export const coreRequestNames: { [K in keyof CoreRequests]: true } = {
+  'app.info': true,
+  'runs.list': true,
+  'runs.get': true,
+  'runs.setNote': true,
+  'runs.setTags': true,
+  'runs.tags': true,
+  'runs.metrics': true,
+  'tasks.list': true,
+  'tasks.cancel': true,
+  'system.pickPath': true,
+};
+export const coreEventNames: { [K in keyof CoreEvents]: true } = { 'store.changed': true, 'app.log': true, 'task.progress': true };
