@@ -2,19 +2,6 @@
 // A file's folder says which process it runs in and what it may import; these rules fail the build
 // when an import crosses a boundary the other way. Type-only imports count: they couple layers too.
 
-// TEMPORARY (issue 15, point 2 "The store owns its SQL"): these files reach better-sqlite3 outside
-// main/store/ today. Moving their SQL into named store operations is under way on another branch;
-// each file leaves this list when its SQL does, and the list must end empty. Nothing else may join it.
-const SQL_OUTSIDE_STORE_PENDING_ISSUE_15 = [
-  '^main/classify/evaluate-dataset\\.ts$',
-  '^main/classify/jobs\\.ts$',
-  '^main/trainer/data\\.ts$',
-  '^main/trainer/host/measured-rate\\.ts$',
-  '^main/trainer/host/run-log\\.ts$',
-  '^main/trainer/host/run-model\\.ts$',
-  '^main/trainer/host/run-plan\\.ts$',
-];
-
 // TEMPORARY (issue 15, points 1 and 3: one job registry; RunManager split into launcher and
 // recorder): these two files take the service's EventHub type from main/api/events.ts to emit their
 // progress. Only that one import is let through (rule trainer-classify-not-api-pending-issue-15);
@@ -28,7 +15,7 @@ module.exports = {
       name: 'only-store-imports-sqlite',
       comment: 'Only main/store/ speaks SQL: other layers call its named operations.',
       severity: 'error',
-      from: { path: '^(main|preload|renderer)/', pathNot: ['^main/store/', ...SQL_OUTSIDE_STORE_PENDING_ISSUE_15] },
+      from: { path: '^(main|preload|renderer)/', pathNot: '^main/store/' },
       to: { path: '(^|/)node_modules/(@types/)?better-sqlite3/' },
     },
     {
