@@ -2,11 +2,12 @@
 // imports it into a temporary store, trains the scratch model with its default hyperparameters and
 // prints one JSON line: wall time to the best checkpoint, total time and test accuracy.
 //
-//   npm run bench:train [-- --small] [--data <folder>] [--threads N] [--set key=value ...] [--errors <file>]
+//   npm run bench:train [-- --small] [--data <folder>] [--threads N] [--set key=value ...] [--errors <file>] [--keep <folder>]
 //
 // --data reuses a folder the dataset script already wrote; --set overrides one hyperparameter (for
 // trying recipes; the reported number is for the defaults); --errors writes every misclassified test
-// file (path, true and predicted label, top probabilities) as JSON lines. The test split holds out
+// file (path, true and predicted label, top probabilities) as JSON lines; --keep leaves the store and
+// the run folder (checkpoints, exported model) in <folder> instead of deleting them. The test split holds out
 // whole projects (the dataset's <class>/<project>/ folders); the line gives per-class figures, the 8
 // core languages' accuracy (also restricted to those 8 labels, as the anchors were scored) and the
 // mean over classes. Targets: >= 99.0 % on the 8 core languages and >= 97 % averaged over all
@@ -23,12 +24,13 @@ import { train } from '../main/trainer/train.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-interface Args { small: boolean; data: string | null; errors: string | null; threads: number; set: Partial<Hyperparameters> }
+interface Args { small: boolean; data: string | null; errors: string | null; keep: string | null; threads: number; set: Partial<Hyperparameters> }
 
 function parseArgs(argv: string[]): Args {
   let small = false;
   let data: string | null = null;
   let errors: string | null = null;
+  let keep: string | null = null;
   let threads = os.availableParallelism();
   const set: Record<string, number | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -36,13 +38,14 @@ function parseArgs(argv: string[]): Args {
     if (a === '--small') small = true;
     else if (a === '--data') data = path.resolve(argv[++i] ?? '');
     else if (a === '--errors') errors = path.resolve(argv[++i] ?? '');
+    else if (a === '--keep') keep = path.resolve(argv[++i] ?? '');
     else if (a === '--threads') threads = Number(argv[++i]);
     else if (a === '--set') {
       const [k, v] = (argv[++i] ?? '').split('=');
       set[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
-    } else throw new Error(`train-accuracy: unknown argument ${a}. Usage: [--small] [--data <folder>] [--threads N] [--set key=value ...] [--errors <file>]`);
+    } else throw new Error(`train-accuracy: unknown argument ${a}. Usage: [--small] [--data <folder>] [--threads N] [--set key=value ...] [--errors <file>] [--keep <folder>]`);
   }
-  return { small, data, errors, threads, set: set as Partial<Hyperparameters> };
+  return { small, data, errors, keep, threads, set: set as Partial<Hyperparameters> };
 }
 
 /** The 8 languages of the original script: the anchors' figures are for these. */
@@ -63,7 +66,9 @@ function classFigures(predictions: readonly { trueLabel: string; predictedLabel:
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-train-'));
+  if (args.keep && fs.existsSync(args.keep) && fs.readdirSync(args.keep).length > 0) throw new Error(`train-accuracy: --keep ${args.keep} is not empty; name a new folder`);
+  const work = args.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-train-'));
+  fs.mkdirSync(work, { recursive: true });
   try {
     let data = args.data;
     if (!data) {
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
         classAccuracies.reduce((a, b) => a + b, 0) / Math.max(1, classAccuracies.length) >= 0.97 && (out.secondsToBest ?? Infinity) <= 900,
     }) + '\n');
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
   }
 }
 

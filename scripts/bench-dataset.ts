@@ -72,7 +72,8 @@ const OVERRIDES = new Map<string, string | null>([
 ]);
 
 /** Binary packages whose `.h` headers are C++ (the rest of their headers are C unless listed in neither). */
-const CPP_HEADERS = new Set(['libstdc++-12-dev', 'libboost1.74-dev', 'libglm-dev', 'libcereal-dev', 'nlohmann-json3-dev', 'libgtest-dev', 'libasio-dev', 'libmsgpack-dev', 'libxsimd-dev', 'libxtensor-dev', 'libcli11-dev', 'catch2', 'librange-v3-dev', 'libeigen3-dev', 'pybind11-dev', 'libspdlog-dev', 'libfmt-dev', 'libutfcpp-dev']);
+const CPP_HEADERS = new Set(['libstdc++-12-dev', 'libboost1.74-dev', 'libglm-dev', 'libcereal-dev', 'nlohmann-json3-dev', 'libgtest-dev', 'libasio-dev', 'libmsgpack-dev', 'libxsimd-dev', 'libxtensor-dev', 'libcli11-dev', 'catch2', 'librange-v3-dev', 'libeigen3-dev', 'pybind11-dev', 'libspdlog-dev', 'libfmt-dev', 'libutfcpp-dev',
+  'libtclap-dev', 'rapidjson-dev', 'libmsgsl-dev', 'libsimdjson-dev', 'libtsl-hopscotch-map-dev', 'libcxxopts-dev', 'libmdds-dev', 'libwebsocketpp-dev', 'libsparsehash-dev', 'libbenchmark-dev', 'libyaml-cpp-dev', 'libjsoncpp-dev', 'libtinyxml2-dev', 'libcrypto++-dev', 'libsigc++-2.0-dev', 'libglibmm-2.4-dev', 'libprotobuf-dev', 'libabsl-dev', 'libflatbuffers-dev', 'libpqxx-dev', 'libtbb-dev', 'libhwy-dev', 'libre2-dev', 'libleveldb-dev', 'libdouble-conversion-dev', 'libgflags-dev', 'libgoogle-glog-dev', 'libexpected-dev', 'libkdtree++-dev', 'libpstreams-dev', 'libcppunit-dev', 'libopenexr-dev', 'libzxing-dev', 'libxerces-c-dev']);
 const C_HEADERS = new Set(['libc6-dev', 'zlib1g-dev', 'libssl-dev', 'libsqlite3-dev', 'libpng-dev', 'libexpat1-dev', 'libxml2-dev', 'libffi-dev', 'libncurses-dev', 'libreadline-dev', 'libbz2-dev', 'liblzma-dev', 'libgmp-dev', 'libuv1-dev', 'libjansson-dev', 'libyaml-dev', 'libevent-dev', 'libpcre2-dev', 'libzstd-dev', 'liblz4-dev', 'libcjson-dev', 'libinih-dev', 'libgsl-dev']);
 
 /** Script interpreters named on a `#!` line, for files without an extension. */
