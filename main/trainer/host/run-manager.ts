@@ -17,7 +17,6 @@ import { claimRun, createRun, deleteRunRows, getRun, runOwnership, saveRunResult
 import type { Store } from '../../store/store.ts';
 import type { EnginePort, EngineSpawner } from './engine-port.ts';
 import { MetricBatcher } from './metric-batcher.ts';
-import { Predictor } from './predictor.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
 import type { FromEngine, TrainOutcome, TrainRequest } from './protocol.ts';
 import { RunLog } from './run-log.ts';
@@ -40,8 +39,6 @@ export interface RunManagerOptions {
   spawn?: EngineSpawner;
   /** The module an engine process runs (tests pass fakes). */
   engineEntry?: string;
-  /** The prediction worker's module (the Electron bundle passes its own). */
-  predictEntry?: string;
   /** Intra-op threads for training; the trainer's default when absent. */
   threads?: number;
   /** better-sqlite3 addon the engine opens the store with (Electron's own build). */
@@ -79,10 +76,8 @@ function summaryOf(detail: RunSummary & { params?: unknown; artifacts?: unknown;
 
 /** Starts, watches, cancels, resumes and deletes training runs. */
 export class RunManager {
-  readonly #o: Required<Omit<RunManagerOptions, 'threads' | 'nativeBinding' | 'predictEntry'>> & Pick<RunManagerOptions, 'threads' | 'nativeBinding'>;
+  readonly #o: Required<Omit<RunManagerOptions, 'threads' | 'nativeBinding'>> & Pick<RunManagerOptions, 'threads' | 'nativeBinding'>;
   readonly #active = new Map<number, ActiveRun>();
-  /** Ranked predictions from finished runs' exported models (the Try it box), off the main thread. */
-  readonly predictor: Predictor;
 
   constructor(options: RunManagerOptions) {
     this.#o = {
@@ -93,7 +88,6 @@ export class RunManager {
       cancelGraceMs: 60_000,
       ...options,
     };
-    this.predictor = new Predictor(options.predictEntry);
   }
 
   get #db() {
@@ -221,7 +215,6 @@ export class RunManager {
    * end INTERRUPTED and can be resumed from the checkpoint they last wrote.
    */
   close(): void {
-    this.predictor.close();
     for (const run of [...this.#active.values()]) {
       run.port.kill();
       this.#end(run, 'INTERRUPTED', 'Langlab closed while the run was training; resume it to continue from its last checkpoint.');
