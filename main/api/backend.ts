@@ -4,6 +4,7 @@ import { acquireInstanceLock } from '../store/lock.ts';
 import { dataDirectory, storePath } from '../store/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import type { EngineSpawner } from '../trainer/host/engine-port.ts';
+import { Predictor } from '../trainer/host/predictor.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
 import { ClassifyJobs } from '../classify/jobs.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
@@ -19,7 +20,7 @@ export interface Backend {
   readonly store: Store;
   readonly dataDir: string;
   readonly runs: RunManager;
-  /** Stops training runs (they end INTERRUPTED, resumable), then closes the store and the lock. */
+  /** Stops jobs, the prediction worker and training runs (they end INTERRUPTED, resumable), then closes the store and the lock. */
   close(): void;
 }
 
@@ -69,12 +70,15 @@ export function startBackend(options: BackendOptions): Backend {
     events,
     ...(options.spawnEngine ? { spawn: options.spawnEngine } : {}),
     ...(options.engineEntry ? { engineEntry: options.engineEntry } : {}),
-    ...(options.predictEntry ? { predictEntry: options.predictEntry } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
+  // One prediction worker for the Try it box, evaluations on datasets and classification jobs.
+  const predictor = new Predictor(options.predictEntry);
   const tasks = new TaskRegistry((info) => events.emit('task.progress', info));
-  const classify = new ClassifyJobs({ db: store.db, events, predict: (modelDir, texts) => runs.predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
-  const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, tasks, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
+  const classify = new ClassifyJobs({ db: store.db, events, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
+  const dispatch = createDispatch(createService({
+    store, dataDir, events, runtime: options.runtime, runs, predictor, tasks, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}),
+  }));
   return {
     dispatch,
     events,
@@ -85,6 +89,7 @@ export function startBackend(options: BackendOptions): Backend {
       // Scans and runs stop before the store closes, so none of them writes to a closed store.
       tasks.cancelAll();
       classify.cancelAll();
+      predictor.close();
       runs.close();
       store.close();
       lock?.release();

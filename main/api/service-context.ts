@@ -16,6 +16,7 @@ export interface ServiceContext {
   events: EventHub;
   runtime: AppInfo['runtime'];
   runs: import('../trainer/host/run-manager.ts').RunManager; // training runs off the main thread, one per backend
+  predictor: import('../trainer/host/predictor.ts').Predictor; // ranked predictions from exported models, off the main thread, one per backend
   tasks: import('./tasks.ts').TaskRegistry; // long operations (dataset scans, evaluations on datasets), one registry per backend
   classify: import('../classify/jobs.ts').ClassifyJobs; // batch-classification jobs, one registry per backend
   pickPath?: PathPicker; // the native dialog; desktop app only

@@ -23,7 +23,7 @@ export function evaluationHandlers(ctx: ServiceContext): HandlersFor<EvaluationR
       return ctx.tasks.start('run.evaluate', `Evaluating ${plan.runName} on ${plan.datasetName}${scope}`, async (control) => {
         control.progress({ phase: 'predict', fraction: 0 });
         const result = await runEvaluation(db, plan, {
-          predict: (modelDir, texts, topK) => ctx.runs.predictor.predict(modelDir, texts, topK, BATCH_THREADS),
+          predict: (modelDir, texts, topK) => ctx.predictor.predict(modelDir, texts, topK, BATCH_THREADS),
           signal: control.signal,
           onProgress: (done, total, current) => control.progress({ filesSeen: done, fraction: total > 0 ? done / total : 1, current }),
         });

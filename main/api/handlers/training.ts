@@ -30,7 +30,7 @@ export function trainingHandlers(ctx: ServiceContext): HandlersFor<TrainingReque
       return listPredictions(db, query);
     },
     'runs.predict': async ({ id, text }) => {
-      const [ranked] = await ctx.runs.predictor.predict(exportedModelDir(db, ctx.dataDir, id), [text]);
+      const [ranked] = await ctx.predictor.predict(exportedModelDir(db, ctx.dataDir, id), [text]);
       return ranked;
     },
     'presets.list': async () => listPresets(db),

@@ -1,8 +1,9 @@
 // The main thread's side of training: one RunManager per backend (app or CLI). It checks a run
-// before anything exists, records it, starts its engine process and turns what the engine reports
-// into store writes (metrics batched, logs kept) and bridge events (progress rate-limited). However
-// a run ends (finished, cancelled, failed, or its engine process crashing), the run is marked and
-// the app keeps going.
+// before anything exists, records it, and composes each training run from its engine process
+// (run-launcher.ts: spawning, the message protocol, cancel, crashes) and its store writes
+// (run-recorder.ts: log, metrics, results, status), sending its progress to the bridge at a bounded
+// rate. However a run ends (finished, cancelled, failed, or its engine process crashing), the run
+// is marked and the app keeps going.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,27 +11,20 @@ import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } fro
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
-import { replaceArtifact } from '../../store/artifacts.ts';
-import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
 import { runLogLines } from '../../store/run-logs.ts';
-import { claimRun, createRun, deleteRunRows, getRun, runOwnership, saveRunResults, setRunStatus } from '../../store/runs.ts';
+import { claimRun, deleteRunRows, getRun, runOwnership, setRunStatus } from '../../store/runs.ts';
 import type { Store } from '../../store/store.ts';
-import type { EnginePort, EngineSpawner } from './engine-port.ts';
-import { MetricBatcher } from './metric-batcher.ts';
-import { Predictor } from './predictor.ts';
+import type { EngineSpawner } from './engine-port.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
-import type { FromEngine, TrainOutcome, TrainRequest } from './protocol.ts';
-import { RunLog } from './run-log.ts';
+import type { TrainOutcome, TrainRequest } from './protocol.ts';
+import { RunLauncher } from './run-launcher.ts';
 import { completeHyperparameters, planRun, trainFileCount, type RunPlan } from './run-plan.ts';
-import { relativeToData, runDirectory, sizeOnDisk } from './run-paths.ts';
+import { relativeToData, runDirectory } from './run-paths.ts';
+import { LAST_CHECKPOINT, recordNewRun, RunRecorder } from './run-recorder.ts';
 import { spawnWorker } from './worker-spawner.ts';
 
 /** The engine entry used unless another is given (the Electron bundle passes its own). */
 export const DEFAULT_ENGINE_ENTRY = new URL('./engine-entry.ts', import.meta.url).href;
-
-/** Where the trainer (`main/trainer/train.ts`) keeps the checkpoint a run resumes from. */
-export const LAST_CHECKPOINT = path.join('checkpoints', 'last');
-const BEST_CHECKPOINT = path.join('checkpoints', 'best');
 
 export interface RunManagerOptions {
   store: Store;
@@ -40,8 +34,6 @@ export interface RunManagerOptions {
   spawn?: EngineSpawner;
   /** The module an engine process runs (tests pass fakes). */
   engineEntry?: string;
-  /** The prediction worker's module (the Electron bundle passes its own). */
-  predictEntry?: string;
   /** Intra-op threads for training; the trainer's default when absent. */
   threads?: number;
   /** better-sqlite3 addon the engine opens the store with (Electron's own build). */
@@ -54,20 +46,14 @@ export interface RunManagerOptions {
 
 interface ActiveRun {
   id: number;
-  runDir: string;
-  port: EnginePort;
+  launcher: RunLauncher;
+  recorder: RunRecorder;
   progress: RunProgress;
   throttle: ProgressThrottle<RunProgress>;
-  metrics: MetricBatcher;
-  log: RunLog;
   ended: Promise<RunSummary>;
   resolveEnded: (summary: RunSummary) => void;
-  cancelRequested: boolean;
-  /** The outcome is decided: later messages and the process's exit are ignored. */
-  settled: boolean;
   /** The status is written and the run has left the active list. */
   closed: boolean;
-  cancelTimer: NodeJS.Timeout | null;
 }
 
 const RESUMABLE: readonly RunStatus[] = ['KILLED', 'FAILED', 'INTERRUPTED'];
@@ -79,10 +65,8 @@ function summaryOf(detail: RunSummary & { params?: unknown; artifacts?: unknown;
 
 /** Starts, watches, cancels, resumes and deletes training runs. */
 export class RunManager {
-  readonly #o: Required<Omit<RunManagerOptions, 'threads' | 'nativeBinding' | 'predictEntry'>> & Pick<RunManagerOptions, 'threads' | 'nativeBinding'>;
+  readonly #o: Required<Omit<RunManagerOptions, 'threads' | 'nativeBinding'>> & Pick<RunManagerOptions, 'threads' | 'nativeBinding'>;
   readonly #active = new Map<number, ActiveRun>();
-  /** Ranked predictions from finished runs' exported models (the Try it box), off the main thread. */
-  readonly predictor: Predictor;
 
   constructor(options: RunManagerOptions) {
     this.#o = {
@@ -93,7 +77,6 @@ export class RunManager {
       cancelGraceMs: 60_000,
       ...options,
     };
-    this.predictor = new Predictor(options.predictEntry);
   }
 
   get #db() {
@@ -103,24 +86,7 @@ export class RunManager {
   /** Checks the request, records the run, makes its folder and starts its engine process. */
   async start(args: RunStartArgs): Promise<{ runId: number }> {
     const plan = planRun(this.#db, args);
-    const modelSource = plan.model.kind === 'pretrained' ? plan.model.path : '';
-    const runId = createRun(this.#db, {
-      name: args.name?.trim() || defaultName(plan),
-      datasetId: plan.dataset.id,
-      modelKind: plan.modelKind,
-      modelSource,
-      provider: plan.provider,
-      params: {
-        ...plan.hyperparameters,
-        model_kind: plan.modelKind,
-        model_path: modelSource || null,
-        provider: plan.provider,
-        dataset_id: plan.dataset.id,
-        dataset_name: plan.dataset.name,
-        dataset_fingerprint: plan.dataset.fingerprint,
-        dataset_split: plan.dataset.splitKind,
-      },
-    });
+    const runId = recordNewRun(this.#db, args, plan);
     const runDir = runDirectory(this.#o.dataDir, runId);
     try {
       fs.mkdirSync(runDir, { recursive: true });
@@ -138,16 +104,9 @@ export class RunManager {
   async cancel(id: number): Promise<RunSummary> {
     const run = this.#active.get(id);
     if (!run) throw this.#notActive(id, 'cancelled');
-    if (!run.cancelRequested) {
-      run.cancelRequested = true;
-      run.log.write('info', 'Cancel requested: stopping after the current step and saving the last checkpoint.');
-      run.port.send({ type: 'cancel' });
-      run.cancelTimer = setTimeout(() => {
-        if (run.settled) return;
-        run.log.write('warn', `The engine did not stop within ${Math.round(this.#o.cancelGraceMs / 1000)} s; it was stopped. The last checkpoint is the one written before.`);
-        run.port.kill();
-        this.#end(run, 'KILLED');
-      }, this.#o.cancelGraceMs);
+    if (!run.launcher.cancelRequested) {
+      run.recorder.log('info', 'Cancel requested: stopping after the current step and saving the last checkpoint.');
+      run.launcher.cancel();
     }
     return run.ended;
   }
@@ -221,9 +180,8 @@ export class RunManager {
    * end INTERRUPTED and can be resumed from the checkpoint they last wrote.
    */
   close(): void {
-    this.predictor.close();
     for (const run of [...this.#active.values()]) {
-      run.port.kill();
+      run.launcher.kill();
       this.#end(run, 'INTERRUPTED', 'Langlab closed while the run was training; resume it to continue from its last checkpoint.');
     }
   }
@@ -259,10 +217,19 @@ export class RunManager {
       ...(this.#o.threads !== undefined ? { threads: this.#o.threads } : {}),
       ...(this.#o.nativeBinding !== undefined ? { nativeBinding: this.#o.nativeBinding } : {}),
     };
+    const recorder = new RunRecorder({
+      db: this.#db, dataDir: this.#o.dataDir, runId, runDir, metricIntervalMs: this.#o.metricIntervalMs, onLog: (line) => events.emit('run.log', line),
+    });
     const run: ActiveRun = {
       id: runId,
-      runDir,
-      port: null as unknown as EnginePort,
+      launcher: new RunLauncher({ spawn: this.#o.spawn, entry: this.#o.engineEntry, cancelGraceMs: this.#o.cancelGraceMs }, {
+        progress: (p) => this.#progress(run, { ...p, runId }),
+        metrics: (points) => recorder.metrics(points),
+        log: (level, message) => recorder.log(level, message),
+        done: (outcome) => void this.#finish(run, outcome),
+        ended: (status, error) => this.#end(run, status, error),
+      }),
+      recorder,
       progress: {
         runId,
         phase: 'preparing',
@@ -280,105 +247,31 @@ export class RunManager {
         elapsedSeconds: 0,
       },
       throttle: new ProgressThrottle((p) => events.emit('run.progress', p), this.#o.progressIntervalMs),
-      metrics: new MetricBatcher((points) => this.#writeMetrics(runId, points), this.#o.metricIntervalMs),
-      log: new RunLog(this.#db, runId, runDir, (line) => events.emit('run.log', line)),
       ended,
       resolveEnded,
-      cancelRequested: false,
-      settled: false,
       closed: false,
-      cancelTimer: null,
     };
     this.#active.set(runId, run);
     this.#changed(runId);
-    run.log.write(
+    recorder.log(
       'info',
       `${resume ? 'Resuming' : 'Starting'} run ${runId}: ${plan.modelKind === 'scratch' ? 'from-scratch transformer' : plan.model.kind === 'pretrained' ? plan.model.path : ''} ` +
         `on dataset ${plan.dataset.id} (${plan.dataset.name}), provider ${plan.provider}${resume ? ', from the last checkpoint' : ''}.`,
     );
-    run.throttle.push(run.progress);
-    try {
-      run.port = this.#o.spawn(this.#o.engineEntry);
-    } catch (err) {
-      this.#end(run, 'FAILED', `The engine process could not start: ${(err as Error).message}`);
-      return;
-    }
-    run.port.onMessage((m) => this.#onMessage(run, m));
-    run.port.onExit((error) => {
-      if (run.settled) return;
-      if (run.cancelRequested) {
-        run.log.write('warn', `The engine process stopped while cancelling (${error ?? 'stopped'}).`);
-        this.#end(run, 'KILLED');
-      } else {
-        this.#end(run, 'FAILED', `The engine process stopped unexpectedly (${error ?? 'stopped'}). The app is fine; resume the run to continue from its last checkpoint.`);
-      }
-    });
-    run.port.send({ type: 'start', request });
+    this.#progress(run, run.progress);
+    run.launcher.start(request);
   }
 
-  #onMessage(run: ActiveRun, m: FromEngine): void {
-    if (run.settled) return;
-    switch (m.type) {
-      case 'progress':
-        run.progress = { ...m.progress, runId: run.id };
-        run.throttle.push(run.progress);
-        return;
-      case 'metrics': {
-        const now = Date.now();
-        run.metrics.add(m.points.map((p) => ({ key: p.key, value: p.value, step: p.step, epoch: p.epoch, timestamp: now })));
-        return;
-      }
-      case 'log':
-        run.log.write(m.level, m.message);
-        return;
-      case 'failed':
-        if (m.code === 'CANCELLED') this.#end(run, 'KILLED');
-        else this.#end(run, 'FAILED', m.message);
-        run.port.kill();
-        return;
-      case 'done':
-        run.settled = true;
-        run.port.kill();
-        void this.#finish(run, m.outcome);
-        return;
-    }
-  }
-
-  #writeMetrics(runId: number, points: MetricRecord[]): void {
-    try {
-      logMetrics(this.#db, runId, points);
-    } catch {
-      // A run deleted under us, or a closed store at shutdown: nothing left to record into.
-    }
+  /** The one place a run's progress goes out: kept as its latest, and sent to the bridge rate-limited (`final`: at once). */
+  #progress(run: ActiveRun, progress: RunProgress, final = false): void {
+    run.progress = progress;
+    run.throttle.push(progress);
+    if (final) run.throttle.flush();
   }
 
   async #finish(run: ActiveRun, outcome: TrainOutcome): Promise<void> {
     try {
-      run.metrics.flush();
-      const finalStep = outcome.steps;
-      const summary: MetricRecord[] = [];
-      const put = (key: string, value: number | null) => value !== null && summary.push({ key, value, step: finalStep, epoch: outcome.epochsCompleted });
-      put('best_val_loss', outcome.bestValLoss);
-      put('best_val_accuracy', outcome.bestValAccuracy);
-      // The trainer itself reports test_accuracy and test_macro_f1.
-      if (outcome.status === 'FINISHED' && outcome.evaluation) put('test_weighted_f1', outcome.evaluation.weighted.f1);
-      put('wall_seconds', outcome.wallSeconds);
-      put('epochs_completed', outcome.epochsCompleted);
-      const evaluation = outcome.status === 'FINISHED' ? outcome.evaluation : null;
-      saveRunResults(this.#db, run.id, { evaluation, predictions: outcome.status === 'FINISHED' ? outcome.predictions : null, metrics: summary });
-      const artifacts: [string, string][] = [
-        ['checkpoint', path.join(run.runDir, LAST_CHECKPOINT)],
-        ['best-checkpoint', path.join(run.runDir, BEST_CHECKPOINT)],
-        ['log', run.log.file],
-      ];
-      if (outcome.exportDir) artifacts.push(['export', outcome.exportDir]);
-      for (const [kind, p] of artifacts) {
-        if (fs.existsSync(p)) replaceArtifact(this.#db, run.id, kind, relativeToData(this.#o.dataDir, p), await sizeOnDisk(p));
-      }
-      if (outcome.status === 'FINISHED') {
-        const acc = evaluation ? `, test accuracy ${(evaluation.accuracy * 100).toFixed(2)}%` : '';
-        run.log.write('info', `Finished after ${outcome.epochsCompleted} epochs and ${outcome.steps} steps in ${outcome.wallSeconds.toFixed(1)} s${acc}.`);
-      }
+      await run.recorder.results(outcome);
       this.#end(run, outcome.status);
     } catch (err) {
       this.#end(run, 'FAILED', `The run trained but its results could not be saved: ${(err as Error).message}`);
@@ -388,22 +281,11 @@ export class RunManager {
   #end(run: ActiveRun, status: RunStatus, error?: string): void {
     if (run.closed) return;
     run.closed = true;
-    run.settled = true;
-    if (run.cancelTimer) clearTimeout(run.cancelTimer);
-    run.metrics.flush();
-    if (status === 'KILLED') run.log.write('info', 'The run was cancelled; its last checkpoint is kept and it can be resumed.');
-    if (error) run.log.write('error', error);
-    setRunStatus(this.#db, run.id, status, error);
-    run.progress = { ...run.progress, phase: 'finished', etaSeconds: null };
-    run.throttle.push(run.progress);
-    run.throttle.flush();
+    run.launcher.settle();
+    run.recorder.end(status, error);
+    this.#progress(run, { ...run.progress, phase: 'finished', etaSeconds: null }, true);
     this.#active.delete(run.id);
     this.#changed(run.id);
     run.resolveEnded(summaryOf(getRun(this.#db, run.id)));
   }
-}
-
-function defaultName(plan: RunPlan): string {
-  const model = plan.model.kind === 'pretrained' ? path.basename(plan.model.path) : 'scratch';
-  return `${model} on ${plan.dataset.name}`;
 }

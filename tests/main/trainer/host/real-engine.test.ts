@@ -8,13 +8,15 @@ import type { RunLogLine } from '../../../../preload/contract.ts';
 import { EventHub } from '../../../../main/api/events.ts';
 import { getRun } from '../../../../main/store/runs.ts';
 import { openStore, type Store } from '../../../../main/store/store.ts';
+import { Predictor } from '../../../../main/trainer/host/predictor.ts';
 import { RunManager } from '../../../../main/trainer/host/run-manager.ts';
 import { exportedModelDir } from '../../../../main/trainer/host/run-model.ts';
 import { tempDir } from '../../../helpers/temp.ts';
 import { tinyDataset, tinyHyperparameters } from '../tiny-run.ts';
 
 const open: { store: Store; manager: RunManager }[] = [];
-after(() => open.forEach(({ store, manager }) => (manager.close(), store.close())));
+const predictor = new Predictor();
+after(() => (predictor.close(), open.forEach(({ store, manager }) => (manager.close(), store.close()))));
 
 async function setup() {
   const dir = tempDir();
@@ -38,7 +40,7 @@ test('a tiny run trains in the engine worker and ends FINISHED with its report a
   assert.ok(typeof run.latest.train_loss === 'number');
   assert.ok(typeof run.latest.val_loss === 'number');
   const modelDir = exportedModelDir(store.db, dir, runId);
-  const [ranked] = await manager.predictor.predict(modelDir, ['<item id="1">\n  <name>n1</name>\n</item>\n']);
+  const [ranked] = await predictor.predict(modelDir, ['<item id="1">\n  <name>n1</name>\n</item>\n']);
   assert.equal(ranked.length, 3);
   const total = store.db.prepare('SELECT count(*) FROM run_predictions WHERE run_id = ?').pluck().get(runId) as number;
   assert.equal(total, run.evaluations[0].macro.support);

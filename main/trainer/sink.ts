@@ -1,0 +1,20 @@
+// Where a training run reports to. The trainer calls a sink; the engine process forwards each call
+// to the host as a message (host/protocol.ts), and tests record them.
+import type { RunProgress } from '../../preload/contract-training.ts';
+
+/** One metric point; `epoch` is fractional (optimizer steps / steps per epoch). */
+export interface MetricWrite {
+  key: string;
+  value: number;
+  step: number;
+  epoch: number | null;
+}
+
+/** Where a run's progress, metrics and log lines go. */
+export interface TrainSink {
+  /** Called every step; the host rate-limits. */
+  progress(p: Omit<RunProgress, 'runId'>): void;
+  /** train_loss, train_accuracy, learning_rate, samples_per_s, grad_norm per logging interval; val_loss, val_accuracy per validation; test_accuracy, test_macro_f1 at the end. */
+  metrics(points: MetricWrite[]): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
