@@ -1,0 +1,13 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { smoothEma } from '../../../renderer/src/charts/smooth.ts';
+
+test('the smoothed training line starts at the first value, follows a constant exactly, and damps noise', () => {
+  assert.deepEqual(smoothEma([{ x: 0, y: 2 }]), [{ x: 0, y: 2 }]);
+  const flat = smoothEma([1, 1, 1, 1].map((y, x) => ({ x, y })));
+  for (const p of flat) assert.ok(Math.abs((p.y ?? 0) - 1) < 1e-12);
+  const noisy = smoothEma([0, 1, 0, 1, 0, 1, 0, 1].map((y, x) => ({ x, y })));
+  const last = noisy.slice(-2).map((p) => p.y ?? 0);
+  assert.ok(Math.abs(last[0] - last[1]) < 0.5, `swing ${last[0]} to ${last[1]}`);
+  assert.deepEqual(smoothEma([{ x: 0, y: null }]), [{ x: 0, y: null }]);
+});
