@@ -82,3 +82,56 @@ test('test results in the runs list and a summary strip on the run page; a chanc
     await page.close();
   }
 });
+
+/** WCAG relative luminance of an sRGB colour given as 0-255 channels. */
+function luminance([r, g, b]: number[]): number {
+  const lin = (c: number) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+const contrast = (a: number[], b: number[]) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+};
+
+test('a single error in the confusion matrix stands out from an empty cell, and its number is readable, in both themes', { skip }, async () => {
+  const served = await serve();
+  const db = served.backend.store.db;
+  const run = seedFinishedRun(db, seedDataset(db, 'reference-8'), 'one-error');
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser().newPage({ viewport: { width: 1360, height: 860 }, colorScheme: scheme });
+    await page.goto(at(served, `/runs/${run}`));
+    const matrix = page.getByTestId('confusion-matrix');
+    await matrix.scrollIntoViewIfNeeded();
+    // A cell's colour as shown on screen: a pixel near its corner (clear of its number), read back in the page.
+    const pixel = async (cell: string) => {
+      const box = (await matrix.locator(`${cell} rect.bg`).boundingBox())!;
+      const png = await page.screenshot({ clip: { x: box.x + 4, y: box.y + 4, width: 1, height: 1 } });
+      return page.evaluate(async (bytes) => {
+        const image = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.drawImage(image, 0, 0);
+        return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+      }, [...png]);
+    };
+    // A number's colour: its computed fill painted on a canvas and read back as RGB.
+    const rgb = (cell: string, part: string) =>
+      matrix.locator(`${cell} ${part}`).first().evaluate((el) => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.fillStyle = getComputedStyle(el).fill;
+        ctx.fillRect(0, 0, 1, 1);
+        return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+      });
+    const error = '[data-row="java"][data-col="json"]'; // 1 file of a matrix whose largest cell is 12
+    const empty = '[data-row="java"][data-col="python"]';
+    const errorFill = await pixel(error);
+    const emptyFill = await pixel(empty);
+    const errorText = await rgb(error, 'text');
+    assert.ok(contrast(errorFill, emptyFill) >= 2, `${scheme}: error cell ${errorFill} against empty ${emptyFill}: ${contrast(errorFill, emptyFill).toFixed(2)}:1`);
+    assert.ok(contrast(errorFill, errorText) >= 4.5, `${scheme}: its number ${errorText}: ${contrast(errorFill, errorText).toFixed(2)}:1`);
+    const strongest = await pixel('[data-row="python"][data-col="python"]');
+    const strongText = await rgb('[data-row="python"][data-col="python"]', 'text');
+    assert.ok(contrast(strongest, strongText) >= 4.5, `${scheme}: the fullest cell's number: ${contrast(strongest, strongText).toFixed(2)}:1`);
+    await matrix.screenshot({ path: `${process.cwd()}/test-results/screenshots/confusion-matrix-${scheme}.png` });
+    await page.close();
+  }
+});
