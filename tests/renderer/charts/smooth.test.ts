@@ -10,4 +10,8 @@ test('the smoothed training line starts at the first value, follows a constant e
   const last = noisy.slice(-2).map((p) => p.y ?? 0);
   assert.ok(Math.abs(last[0] - last[1]) < 0.5, `swing ${last[0]} to ${last[1]}`);
   assert.deepEqual(smoothEma([{ x: 0, y: null }]), [{ x: 0, y: null }]);
+  // A long history is smoothed over more points: a fast wiggle on a 100,000-step curve flattens out.
+  const long = smoothEma(Array.from({ length: 100_000 }, (_, x) => ({ x, y: Math.sin(x / 7) })));
+  const tail = long.slice(-200).map((p) => p.y ?? 0);
+  assert.ok(Math.max(...tail) - Math.min(...tail) < 0.05, `swing ${Math.max(...tail) - Math.min(...tail)}`);
 });
