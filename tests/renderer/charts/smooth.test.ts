@@ -10,6 +10,9 @@ test('the smoothed training line starts at the first value, follows a constant e
   const last = noisy.slice(-2).map((p) => p.y ?? 0);
   assert.ok(Math.abs(last[0] - last[1]) < 0.5, `swing ${last[0]} to ${last[1]}`);
   assert.deepEqual(smoothEma([{ x: 0, y: null }]), [{ x: 0, y: null }]);
+  // After a long stretch without points the average follows the new level at once.
+  const gap = smoothEma([...[0, 10, 20, 30].map((x) => ({ x, y: 2 })), ...[300, 310, 320].map((x) => ({ x, y: 0.5 }))]);
+  assert.ok(Math.abs((gap[4].y ?? 0) - 0.5) < 0.05, `after the gap: ${gap[4].y}`);
   // A long history is smoothed over more points: a fast wiggle on a 100,000-step curve flattens out.
   const long = smoothEma(Array.from({ length: 100_000 }, (_, x) => ({ x, y: Math.sin(x / 7) })));
   const tail = long.slice(-200).map((p) => p.y ?? 0);
