@@ -62,6 +62,18 @@ export interface RunSummary {
   keyParams: Record<string, string | number | boolean | null>;
   /** Latest value of every metric key (NaN and infinity arrive as null). */
   latest: Record<string, number | null>;
+  /** The run's own test evaluation in brief, for the list's columns and its warnings; null before there is one. */
+  test: TestSummary | null;
+}
+
+/** A test evaluation in a few numbers: enough to tell a useful model from one at chance level. */
+export interface TestSummary {
+  accuracy: number;
+  macroF1: number;
+  /** How many classes the evaluation had (chance level is 1 / classes). */
+  classes: number;
+  /** The label predicted most often, and its share of all predictions (near 1 when predictions collapse onto one class). */
+  topPredicted: { label: string; share: number };
 }
 
 export interface ClassReportRow {

@@ -150,7 +150,8 @@ export interface DatasetRequests {
   'datasets.list': { args: NoArgs; result: DatasetSummary[] };
   'datasets.get': { args: { id: number }; result: DatasetReportInfo };
   'datasets.files': {
-    args: { id: number; label?: string; split?: DatasetSplit; offset?: number; limit?: number };
+    /** `path`: only files whose path contains this text, in any case (the file browser's search). */
+    args: { id: number; label?: string; split?: DatasetSplit; path?: string; offset?: number; limit?: number };
     result: { total: number; files: DatasetFileInfo[] };
   };
   'datasets.fileText': { args: { id: number; index: number }; result: DatasetFileText };

@@ -50,6 +50,7 @@ export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'fi
 export interface RunProgress {
   runId: number;
   phase: RunPhase;
+  /** The epoch in progress, counted from 1 (0 while preparing). */
   epoch: number;
   epochs: number;
   /** Optimizer steps done so far, and in all. */

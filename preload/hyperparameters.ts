@@ -86,6 +86,18 @@ export interface HyperparameterError {
   message: string;
 }
 
+/** A decimal number as people type it: 16, -3, 0.5, .5, 2e-5. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A hyperparameter typed as text (the form's fields, the command line's flags): decimal only, so
+ * "0x1", "0b1", "Infinity" and blanks are NaN rather than quietly read as numbers.
+ */
+export function parseDecimal(text: string): number {
+  const t = text.trim();
+  return DECIMAL.test(t) ? Number(t) : Number.NaN;
+}
+
 /** The range text shown next to a field and in error messages: "1 to 1024", "above 0 up to 1". */
 export function rangeText(spec: HyperparameterSpec): string {
   if (spec.type === 'bool') return 'on or off';

@@ -3,7 +3,7 @@
 // `true|false`, every value checked against the table's range before a run exists.
 
 import type { ModelKind } from '../../preload/contract.ts';
-import { defaultHyperparameters, HYPERPARAMETERS, rangeText, validateHyperparameters, type HyperparameterSpec, type Hyperparameters } from '../../preload/hyperparameters.ts';
+import { defaultHyperparameters, HYPERPARAMETERS, parseDecimal, rangeText, validateHyperparameters, type HyperparameterSpec, type Hyperparameters } from '../../preload/hyperparameters.ts';
 import { type OptionTable, usageError } from './args.ts';
 
 const flagOf = (s: HyperparameterSpec): string => s.key.replaceAll('_', '-');
@@ -38,8 +38,8 @@ export function hyperparametersFromFlags(values: Record<string, unknown>, kind: 
       if (!TRUE.includes(v) && !FALSE.includes(v)) throw usageError('train', `--${flag} takes true or false, got '${raw}'.`);
       given[s.key] = TRUE.includes(v);
     } else {
-      const v = Number(raw);
-      if (raw.trim() === '' || Number.isNaN(v)) throw usageError('train', `--${flag} takes a number (${s.label}: ${rangeText(s)}), got '${raw}'.`);
+      const v = parseDecimal(raw);
+      if (Number.isNaN(v)) throw usageError('train', `--${flag} takes a number (${s.label}: ${rangeText(s)}), got '${raw}'.`);
       given[s.key] = v;
     }
   }

@@ -47,7 +47,8 @@ export function progressLine(p: RunProgress, width = 100): string {
   const frac = p.totalSteps > 0 ? Math.min(1, p.step / p.totalSteps) : 0;
   const parts = [
     `${p.phase.padEnd(10)}`,
-    `epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs}`,
+    // Progress counts epochs from 1 (0 while preparing), as the run page shows them.
+    `epoch ${Math.min(Math.max(p.epoch, 1), p.epochs)}/${p.epochs}`,
     `step ${p.step}/${p.totalSteps}`,
     p.trainLoss !== null ? `loss ${p.trainLoss.toFixed(4)}` : '',
     p.trainAccuracy !== null ? `acc ${(100 * p.trainAccuracy).toFixed(1)}%` : '',

@@ -20,11 +20,11 @@ export interface DatasetFilesPage {
   files: DatasetFileRow[];
 }
 
-/** One page of a dataset's files, optionally of one class and/or split, in dataset order. */
+/** One page of a dataset's files, optionally of one class and/or split and/or with a path containing some text, in dataset order. */
 export function listDatasetFiles(
   db: Database.Database,
   id: number,
-  query: { label?: string; split?: Split; offset?: number; limit?: number } = {},
+  query: { label?: string; split?: Split; path?: string; offset?: number; limit?: number } = {},
 ): DatasetFilesPage {
   const where = ['dataset_id = ?'];
   const params: (string | number)[] = [id];
@@ -35,6 +35,11 @@ export function listDatasetFiles(
   if (query.split !== undefined) {
     where.push('split = ?');
     params.push(query.split);
+  }
+  if (query.path !== undefined) {
+    // instr, not LIKE: a typed % or _ is matched as itself.
+    where.push('instr(lower(path), lower(?)) > 0');
+    params.push(query.path);
   }
   const clause = where.join(' AND ');
   const total = db.prepare(`SELECT count(*) FROM dataset_files WHERE ${clause}`).pluck().get(...params) as number;

@@ -2,7 +2,7 @@
 // no dataset; those of the run on other datasets name theirs and keep their per-file predictions
 // in `evaluation_predictions`, written whole, in one transaction, or not at all.
 import type Database from 'better-sqlite3';
-import type { DatasetEvaluationInfo, EvaluationInfo, PredictionRow, PredictionsQuery, UnknownLabelInfo } from '../../preload/contract.ts';
+import type { DatasetEvaluationInfo, EvaluationInfo, PredictionRow, PredictionsQuery, TestSummary, UnknownLabelInfo } from '../../preload/contract.ts';
 import { pagePredictions, predictedProbability, PREDICTION_TABLES } from './run-predictions.ts';
 
 /** An evaluation as the trainer or an evaluation job makes it: what the store adds (id, time) left out. */
@@ -48,6 +48,33 @@ export function listEvaluations(db: Database.Database, runId: number): Evaluatio
     .prepare(`SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE run_id = ? AND dataset_name IS NULL ORDER BY id`)
     .all(runId) as EvaluationRow[];
   return rows.map(evaluationFromRow);
+}
+
+/** The latest own test evaluation of each of these runs in brief, for the runs list. */
+export function testSummaries(db: Database.Database, runIds: readonly number[]): Map<number, TestSummary> {
+  const out = new Map<number, TestSummary>();
+  if (runIds.length === 0) return out;
+  const rows = db
+    .prepare(
+      `SELECT run_id, labels, confusion, accuracy, macro_f1 FROM evaluations
+       WHERE run_id IN (${runIds.map(() => '?').join(',')}) AND dataset_name IS NULL AND split = 'test' ORDER BY id`,
+    )
+    .all(...runIds) as { run_id: number; labels: string; confusion: string; accuracy: number; macro_f1: number }[];
+  for (const r of rows) {
+    const labels = JSON.parse(r.labels) as string[];
+    const confusion = JSON.parse(r.confusion) as number[][];
+    // Column sums: how often each label was predicted.
+    const predicted = labels.map((_, j) => confusion.reduce((n, row) => n + (row[j] ?? 0), 0));
+    const total = predicted.reduce((a, b) => a + b, 0);
+    const top = predicted.indexOf(Math.max(...predicted));
+    out.set(r.run_id, {
+      accuracy: r.accuracy,
+      macroF1: r.macro_f1,
+      classes: labels.length,
+      topPredicted: { label: labels[top] ?? '', share: total === 0 ? 0 : predicted[top] / total },
+    });
+  }
+  return out;
 }
 
 /** The columns evaluationFromRow reads. */

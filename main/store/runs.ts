@@ -5,7 +5,7 @@ import os from 'node:os';
 import type { ModelKind, PredictionRow, RunDetail, RunsPage, RunsQuery, RunStatus, RunSummary } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import { listArtifacts } from './artifacts.ts';
-import { listEvaluations, replaceRunEvaluation, type NewEvaluation } from './evaluations.ts';
+import { listEvaluations, replaceRunEvaluation, testSummaries, type NewEvaluation } from './evaluations.ts';
 import { logMetrics, type MetricRecord } from './metrics.ts';
 import { savePredictions } from './run-predictions.ts';
 
@@ -202,6 +202,7 @@ function summarise(db: Database.Database, rows: RunRow[]): RunSummary[] {
     entry[p.key] = JSON.parse(p.value) as string | number | boolean | null;
     keyParams.set(p.run_id, entry);
   }
+  const tests = testSummaries(db, ids);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -218,6 +219,7 @@ function summarise(db: Database.Database, rows: RunRow[]): RunSummary[] {
     tags: r.tags ? (JSON.parse(r.tags) as string[]) : [],
     keyParams: keyParams.get(r.id) ?? {},
     latest: latest.get(r.id) ?? {},
+    test: tests.get(r.id) ?? null,
   }));
 }
 

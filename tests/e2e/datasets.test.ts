@@ -187,3 +187,69 @@ test('a report with more conflicts than one screenful reveals them 200 at a time
   assert.equal(await issues.getByRole('button', { name: /more of/ }).count(), 0);
   await page.close();
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`a dataset page names its options as the form does, searches file names, opens near-copies side by side, and a second add of the same folder is flagged (${scheme})`, { skip }, async () => {
+    const { server } = await serve();
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(SHOTS, `datasets-${name}-${scheme}.png`), fullPage });
+
+    // Every bad field of the Add form is reported at once.
+    await page.goto(server.url + '#/datasets/new');
+    await page.getByTestId('add-dataset-form').waitFor();
+    await page.getByLabel('Seed').fill('x');
+    await page.getByLabel('Test fraction').fill('0x1');
+    await page.getByTestId('add-dataset-submit').click();
+    const alert = (await page.getByRole('alert').textContent()) ?? '';
+    assert.match(alert, /Give the dataset folder\. Seed must be a whole number \(got "x"\)\. Test fraction must be a number \(got "0x1"\)\./);
+    await page.getByLabel('Seed').fill('42');
+    await page.getByLabel('Test fraction').fill('0.2');
+
+    await addFolder(page, small);
+    const facts = page.getByTestId('dataset-facts');
+    await facts.waitFor();
+    const first = page.url();
+    assert.equal(await page.getByTestId('same-fingerprint').count(), 0);
+    // "Made with" reads as the form: its labels, the largest file in KB.
+    const options = await page.getByTestId('dataset-options').locator('dt, dd').allTextContents();
+    assert.deepEqual(options.slice(0, 8), ['Seed', '42', 'Test fraction', '0.2', 'Validation fraction (of the rest)', '0.1', 'Largest file (KB)', '1024']);
+
+    // File names are searched across every class.
+    const files = page.getByTestId('file-browser');
+    await files.getByLabel('Search file names').fill('NEAR1');
+    await files.getByTestId('browse-range').filter({ hasText: '1–2 of 2' }).waitFor();
+    assert.deepEqual((await files.getByTestId('browse-files').locator('.path').allTextContents()).sort(), ['javascript/near1a.js', 'javascript/near1b.js']);
+    await files.getByLabel('Search file names').fill('no-such-name');
+    await files.getByText('No file name here contains “no-such-name”.').waitFor();
+
+    // A near-duplicate pair opens side by side.
+    const pairs = page.getByTestId('near-duplicates');
+    await pairs.getByRole('button', { name: /^Compare / }).first().click();
+    const pair = page.getByTestId('near-pair');
+    await pair.getByTestId('code-view').nth(1).waitFor();
+    assert.equal(await pair.getByTestId('code-view').count(), 2);
+    assert.match((await pair.textContent()) ?? '', /export function summarise/);
+    await shot('near-pair');
+    await page.keyboard.press('Escape');
+    await pair.waitFor({ state: 'detached' });
+    await shot('report-named', true);
+
+    // The same folder again: the form says it was added, and the copy's page offers the original.
+    await page.goto(server.url + '#/datasets/new');
+    await page.getByTestId('add-dataset-form').waitFor();
+    await page.getByLabel('Dataset folder').fill(small + '/');
+    await page.getByTestId('added-before').getByRole('link').waitFor();
+    await shot('added-before');
+    await page.getByTestId('add-dataset-submit').click();
+    const same = page.getByTestId('same-fingerprint');
+    await same.waitFor();
+    assert.notEqual(page.url(), first);
+    await shot('same-fingerprint');
+    await same.getByRole('link').click();
+    await page.waitForURL(first);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

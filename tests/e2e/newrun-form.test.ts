@@ -50,7 +50,7 @@ test('the New Run form starts from the defaults, shows ranges, blocks bad values
     await form.getByLabel('Batch size').fill('0');
     await page.getByTestId('field-batch_size').getByRole('alert').getByText(/1 to 1024, got 0/).waitFor();
     assert.equal(await startButton.isEnabled(), false);
-    assert.match((await page.getByTestId('start-blockers').textContent()) ?? '', /fix 1 field/);
+    assert.match((await page.getByTestId('start-blockers').textContent()) ?? '', /fix this field: Batch size$/);
     await form.getByLabel('Attention heads').fill('3');
     await page.getByTestId('field-num_heads').getByText(new RegExp(`must divide the model width ${defaultHyperparameters('scratch').d_model}`)).waitFor();
     await shot(page, `newrun-invalid-${scheme}`);
@@ -106,6 +106,47 @@ test('with no dataset the form says where to add one and cannot start', { skip }
     assert.equal(await page.getByTestId('start-run').isEnabled(), false);
     assert.match((await page.getByTestId('start-blockers').textContent()) ?? '', /choose a dataset/);
     await shot(page, `newrun-empty-${scheme}`);
+    errors.check();
+    await page.close();
+  }
+});
+
+test('bad fields are named and linked, numbers are decimal only, and switching the model kind keeps what was typed', { skip }, async () => {
+  const served = await serve();
+  seedDataset(served.backend.store.db, 'reference-8');
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser().newPage({ viewport: { width: 1360, height: 900 }, colorScheme: scheme });
+    const errors = collectErrors(page);
+    await stub(page, 'presets.list', () => []);
+    await stub(page, 'runs.estimate', () => estimate);
+    await page.goto(at(served, '/runs/new'));
+    const form = page.getByTestId('hyperparameters');
+    await form.getByLabel('Learning rate').waitFor();
+
+    // "0x1" is not read as 1; every bad field is named in the start panel and each name leads to its field.
+    await form.getByLabel('Learning rate').fill('0x1');
+    await page.getByTestId('field-learning_rate').getByText(/"0x1" is not a decimal number/).waitFor();
+    await form.getByLabel('Epochs').fill('0');
+    await form.getByLabel('Batch size').fill('8');
+    const blockers = page.getByTestId('start-blockers');
+    await blockers.getByText(/fix these 2 fields/).waitFor();
+    assert.deepEqual(await blockers.getByRole('button').allTextContents(), ['Epochs', 'Learning rate']);
+    await shot(page, `newrun-named-fields-${scheme}`);
+    await blockers.getByRole('button', { name: 'Epochs' }).click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'hp-epochs');
+    await form.getByLabel('Epochs').fill('2');
+    await form.getByLabel('Learning rate').fill('5e-4');
+    await blockers.waitFor({ state: 'detached' });
+
+    // Typed values valid for both kinds survive the switch, both ways; untouched ones take the kind's defaults.
+    await page.getByText('Fine-tune a pretrained model').click();
+    assert.equal(await form.getByLabel('Batch size').inputValue(), '8');
+    assert.equal(await form.getByLabel('Epochs').inputValue(), '2');
+    assert.equal(await form.getByLabel('Learning rate').inputValue(), '5e-4');
+    assert.equal(await form.getByLabel('Max length').inputValue(), String(defaultHyperparameters('pretrained').max_length));
+    await page.getByText('From scratch', { exact: true }).click();
+    assert.equal(await form.getByLabel('Batch size').inputValue(), '8');
+    assert.equal(await form.getByLabel('Max length').inputValue(), String(defaultHyperparameters('scratch').max_length));
     errors.check();
     await page.close();
   }

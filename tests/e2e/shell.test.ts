@@ -14,8 +14,16 @@ test('an empty store shows what to do next in every section', { skip }, async ()
   const page = await currentBrowser().newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const failed: string[] = [];
+  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
   await page.goto(server.url);
   await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();
+  // The page names its icon, so no browser asks for a /favicon.ico that is not there.
+  const icon = await page.locator('link[rel="icon"]').evaluate((el: HTMLLinkElement) => el.href);
+  const iconResponse = await page.request.get(icon);
+  assert.equal(iconResponse.status(), 200);
+  assert.equal(iconResponse.headers()['content-type'], 'image/svg+xml');
+  assert.deepEqual(failed, []);
   for (const [section, heading] of [['Runs', 'No runs yet'], ['Compare', 'Nothing to compare yet'], ['Classify', 'No trained model yet']]) {
     await page.getByRole('link', { name: section, exact: true }).click();
     await page.getByRole('heading', { name: heading }).waitFor();

@@ -22,12 +22,12 @@ export function seedDataset(db: Database.Database, name = 'reference-8'): number
 }
 
 /** A finished run with a metric history and a test evaluation. */
-export function seedFinishedRun(db: Database.Database, datasetId: number, name: string, lr = 2e-5, tags: string[] = []): number {
+export function seedFinishedRun(db: Database.Database, datasetId: number, name: string, lr = 2e-5, tags: string[] = [], params: Record<string, unknown> = {}): number {
   const id = createRun(db, {
     name,
     datasetId,
     modelKind: 'scratch',
-    params: { learning_rate: lr, batch_size: 16, epochs: 3, max_length: 256, seed: 42 },
+    params: { learning_rate: lr, batch_size: 16, epochs: 3, max_length: 256, seed: 42, ...params },
     tags,
     startTime: Date.now() - 60_000,
   });

@@ -22,6 +22,7 @@ export const datasetSchemas: SchemasFor<DatasetRequests> = {
     id,
     label: z.string().min(1).max(200).optional(),
     split: split.optional(),
+    path: z.string().min(1).max(1000).optional(),
     ...page,
   }),
   'datasets.fileText': z.strictObject({ id, index: z.number().int().min(0) }),

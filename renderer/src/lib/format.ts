@@ -40,3 +40,8 @@ export function formatParam(value: unknown): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
+
+/** A count with its noun, singular for one: countOf(1, 'file') -> "1 file", countOf(2, 'class', 'classes') -> "2 classes". */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}

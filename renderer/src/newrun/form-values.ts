@@ -1,5 +1,5 @@
 import type { HyperparameterKey, Hyperparameters, HyperparameterSpec, ModelKind, ModelLimits } from '../../../preload/contract.ts';
-import { defaultHyperparameters, HYPERPARAMETERS, rangeText, storedHyperparameters, validateHyperparameters } from '../../../preload/hyperparameters.ts';
+import { defaultHyperparameters, HYPERPARAMETERS, parseDecimal, rangeText, storedHyperparameters, validateHyperparameters } from '../../../preload/hyperparameters.ts';
 
 /** What the form holds: numbers as the text typed (so "2e-5" and half-typed values survive), switches as booleans. */
 export type FormValues = Record<HyperparameterKey, string | boolean>;
@@ -31,17 +31,12 @@ export function formValues(kind: ModelKind, stored: Record<string, unknown> = {}
   return out;
 }
 
-function parseNumber(text: string): number {
-  const t = text.trim();
-  return t === '' ? Number.NaN : Number(t);
-}
-
 /** The hyperparameters the form describes; unparsable text becomes NaN (and an error from `formErrors`). */
 export function toHyperparameters(values: FormValues): Hyperparameters {
   const out: Record<string, number | boolean> = {};
   for (const s of HYPERPARAMETERS) {
     const v = values[s.key];
-    out[s.key] = s.type === 'bool' ? Boolean(v) : parseNumber(String(v));
+    out[s.key] = s.type === 'bool' ? Boolean(v) : parseDecimal(String(v));
   }
   return out as unknown as Hyperparameters;
 }
@@ -65,8 +60,24 @@ export function formErrors(values: FormValues, kind: ModelKind, limits: ModelLim
     const spec = HYPERPARAMETERS.find((s) => s.key === e.key)!;
     const text = String(values[e.key]).trim();
     if (spec.type !== 'bool' && text === '') errors[e.key] = `${spec.label} is empty; enter a number ${rangeText(spec)}.`;
-    else if (spec.type !== 'bool' && Number.isNaN(Number(text))) errors[e.key] = `"${text}" is not a number; ${spec.label} must be ${rangeText(spec)}.`;
+    else if (spec.type !== 'bool' && Number.isNaN(parseDecimal(text))) errors[e.key] = `"${text}" is not a decimal number; ${spec.label} must be ${rangeText(spec)}.`;
     else errors[e.key] = e.message;
   }
   return errors;
+}
+
+/**
+ * The form after switching model kind: what the user typed (anything not the old kind's default)
+ * stays where the new kind has that field and accepts the value; everything else takes the new
+ * kind's default.
+ */
+export function switchKind(values: FormValues, from: ModelKind, to: ModelKind): FormValues {
+  const oldDefaults = formValues(from);
+  const next = formValues(to);
+  for (const s of HYPERPARAMETERS) {
+    if (!s.appliesTo.includes(to) || values[s.key] === oldDefaults[s.key]) continue;
+    const trial = { ...next, [s.key]: values[s.key] };
+    if (!formErrors(trial, to)[s.key]) next[s.key] = values[s.key];
+  }
+  return next;
 }

@@ -19,6 +19,8 @@ export type RunColumnKey =
   | 'best_val_loss'
   | 'val_accuracy'
   | 'val_loss'
+  | 'test_accuracy'
+  | 'test_macro_f1'
   | 'started'
   | 'duration';
 
@@ -29,8 +31,8 @@ export interface RunColumn {
   numeric: boolean;
   /** The first click sorts best-first for metrics (accuracy high, loss low), newest first for time. */
   initial: 'asc' | 'desc';
-  /** Columns of the validation metrics sit under one "Validation" heading. */
-  validation?: boolean;
+  /** Columns of the validation metrics sit under one "Validation" heading, those of the test result under "Test". */
+  group?: 'Validation' | 'Test';
   value: (run: RunSummary, best: BestMetrics | undefined, now: number) => SortValue;
 }
 
@@ -52,10 +54,12 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { key: 'learning_rate', title: 'LR', numeric: true, initial: 'asc', value: (r) => param(r, 'learning_rate') },
   { key: 'batch_size', title: 'Batch', numeric: true, initial: 'asc', value: (r) => param(r, 'batch_size') },
   { key: 'epochs', title: 'Epochs', numeric: true, initial: 'asc', value: (r) => param(r, 'epochs') },
-  { key: 'best_val_accuracy', title: 'Best acc', validation: true, numeric: true, initial: 'desc', value: (r, b) => b?.valAccuracy ?? r.latest.best_val_accuracy ?? null },
-  { key: 'best_val_loss', title: 'Best loss', validation: true, numeric: true, initial: 'asc', value: (r, b) => b?.valLoss ?? r.latest.best_val_loss ?? null },
-  { key: 'val_accuracy', title: 'Last acc', validation: true, numeric: true, initial: 'desc', value: (r) => r.latest.val_accuracy ?? null },
-  { key: 'val_loss', title: 'Last loss', validation: true, numeric: true, initial: 'asc', value: (r) => r.latest.val_loss ?? null },
+  { key: 'best_val_accuracy', title: 'Best acc', group: 'Validation', numeric: true, initial: 'desc', value: (r, b) => b?.valAccuracy ?? r.latest.best_val_accuracy ?? null },
+  { key: 'best_val_loss', title: 'Best loss', group: 'Validation', numeric: true, initial: 'asc', value: (r, b) => b?.valLoss ?? r.latest.best_val_loss ?? null },
+  { key: 'val_accuracy', title: 'Last acc', group: 'Validation', numeric: true, initial: 'desc', value: (r) => r.latest.val_accuracy ?? null },
+  { key: 'val_loss', title: 'Last loss', group: 'Validation', numeric: true, initial: 'asc', value: (r) => r.latest.val_loss ?? null },
+  { key: 'test_accuracy', title: 'Acc', group: 'Test', numeric: true, initial: 'desc', value: (r) => r.test?.accuracy ?? null },
+  { key: 'test_macro_f1', title: 'Macro F1', group: 'Test', numeric: true, initial: 'desc', value: (r) => r.test?.macroF1 ?? null },
   { key: 'started', title: 'Started', numeric: false, initial: 'desc', value: (r) => r.startTime },
   { key: 'duration', title: 'Duration', numeric: true, initial: 'desc', value: (r, _b, now) => (r.endTime ?? now) - r.startTime },
 ];

@@ -74,6 +74,7 @@ test('training flags come from HYPERPARAMETERS in kebab-case and are checked wit
   const refused: [string[], RegExp][] = [
     [['--max-pooling', 'maybe'], /^--max-pooling takes true or false, got 'maybe'\./],
     [['--epochs', 'lots'], /^--epochs takes a number \(.*\), got 'lots'\./],
+    [['--batch-size', '0x10'], /^--batch-size takes a number \(.*\), got '0x10'\./],
     [['--batch-size', '0'], /^Batch size \(batch_size\) must be a whole number 1 to 1024, got 0\./],
     [['--learning-rate', '-1'], /learning_rate\) must be a number above 0, up to 1, got -1\./],
     [['--batch-size', '2.5'], /batch_size\) must be a whole number 1 to 1024, got 2\.5\./],

@@ -104,5 +104,14 @@ test('Ctrl-C cancels the run: it ends KILLED and the command says so', async () 
 test('the progress line shows the bar, epoch, step, losses and ETA', () => {
   const line = progressLine({ runId: 1, phase: 'training', epoch: 1, epochs: 3, step: 50, totalSteps: 100, trainLoss: 0.12345, trainAccuracy: 0.9,
     valLoss: null, valAccuracy: null, learningRate: 1e-4, samplesPerSecond: 30, etaSeconds: 75, elapsedSeconds: 60 }, 120);
-  assert.match(line, /^\[#+-+\]  50% training\s+epoch 2\/3  step 50\/100  loss 0\.1235  acc 90\.0%  eta 1m15s$/);
+  assert.match(line, /^\[#+-+\]  50% training\s+epoch 1\/3  step 50\/100  loss 0\.1235  acc 90\.0%  eta 1m15s$/);
+});
+
+test('the progress line counts epochs as the trainer does (from 1): the first step reads epoch 1, preparing too', () => {
+  const at = (phase: 'preparing' | 'training', epoch: number, step: number) =>
+    progressLine({ runId: 1, phase, epoch, epochs: 3, step, totalSteps: 300, trainLoss: null, trainAccuracy: null,
+      valLoss: null, valAccuracy: null, learningRate: 1e-4, samplesPerSecond: null, etaSeconds: null, elapsedSeconds: 1 }, 120);
+  assert.match(at('preparing', 0, 0), /epoch 1\/3/);
+  assert.match(at('training', 1, 1), /epoch 1\/3/);
+  assert.match(at('training', 3, 300), /epoch 3\/3/);
 });

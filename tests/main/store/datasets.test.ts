@@ -39,6 +39,10 @@ test('a saved dataset reads back with its report, paged files and file texts', a
   assert.equal(page.total, 13);
   assert.equal(page.files.length, 4);
   assert.ok(page.files.every((f) => f.label === 'python'));
+  // A path search matches any part of the path, in any case, across classes.
+  const found = listDatasetFiles(s.db, id, { path: 'F1', limit: 50 });
+  assert.deepEqual(found.files.map((f) => f.path).sort(), ['javascript/f1.js', 'javascript/f10.js', 'javascript/f11.js', 'python/f1.py', 'python/f10.py', 'python/f11.py']);
+  assert.equal(listDatasetFiles(s.db, id, { path: '%' }).total, 0);
   const fifth = getDatasetFile(s.db, id, 5)!;
   assert.deepEqual(fifth, { index: 5, root: 0, path: result.files[5].path, label: result.files[5].label, split: result.files[5].split, size: result.files[5].size, sha256: result.files[5].sha256 });
   assert.equal(getDatasetFile(s.db, id, result.files.length), null);

@@ -114,3 +114,15 @@ test("a run's results replace those of an earlier end (a resumed run), and a run
   assert.deepEqual(listPredictions(db, { id }).rows.map((r) => [r.path, r.predictedLabel]), [['B.java', 'python']]);
   assert.equal(run.latest.wall_seconds, 30);
 });
+
+test('a run summary carries its test result in brief: accuracy, macro F1, classes and the most predicted label', () => {
+  const { db } = freshStore();
+  const ds = seedDataset(db, 'ref');
+  const finished = seedFinishedRun(db, ds, 'alpha');
+  createRun(db, { name: 'beta', datasetId: ds, modelKind: 'scratch', params: {}, startTime: Date.now() });
+  const byName = new Map(listRuns(db).runs.map((r) => [r.name, r]));
+  // The seeded confusion matrix predicts java 9, json 6 and python 12 times out of 27.
+  assert.deepEqual(byName.get('alpha')!.test, { accuracy: 0.962963, macroF1: 0.95215, classes: 3, topPredicted: { label: 'python', share: 12 / 27 } });
+  assert.equal(byName.get('beta')!.test, null);
+  assert.equal(getRun(db, finished).test?.classes, 3);
+});

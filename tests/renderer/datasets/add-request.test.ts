@@ -24,6 +24,11 @@ test('a missing path or a malformed number names the field', () => {
   assert.throws(() => toAddRequest({ ...DEFAULT_FORM, way: 'repositories', roots: [''] }), /at least one folder/);
   assert.throws(() => toAddRequest({ ...DEFAULT_FORM, path: '/x', seed: '4.5' }), /Seed must be a whole number \(got "4\.5"\)/);
   assert.throws(() => toAddRequest({ ...DEFAULT_FORM, path: '/x', testFraction: 'lots' }), /Test fraction must be a number/);
+  // Every bad field at once, not only the first.
+  assert.throws(
+    () => toAddRequest({ ...DEFAULT_FORM, seed: '-1', testFraction: '0x1', maxKilobytes: 'big' }),
+    /^Error: Give the dataset folder\. Seed must be a whole number \(got "-1"\)\. Test fraction must be a number \(got "0x1"\)\. Largest file must be a whole number \(got "big"\)\.$/,
+  );
 });
 
 test('histogram bins get byte-range labels and empty bins at the ends are trimmed', () => {

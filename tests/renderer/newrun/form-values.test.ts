@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultHyperparameters } from '../../../preload/hyperparameters.ts';
-import { formErrors, formValues, groupedSpecs, relevantHyperparameters, toHyperparameters } from '../../../renderer/src/newrun/form-values.ts';
+import { defaultHyperparameters, parseDecimal } from '../../../preload/hyperparameters.ts';
+import { formErrors, formValues, groupedSpecs, relevantHyperparameters, switchKind, toHyperparameters } from '../../../renderer/src/newrun/form-values.ts';
 
 test('the form starts at the reference defaults and round-trips to hyperparameters', () => {
   const values = formValues('pretrained');
@@ -38,7 +38,7 @@ test('out-of-range, empty and non-numeric values each say the allowed range', ()
   const errors = formErrors(values, 'scratch');
   assert.match(errors.batch_size ?? '', /1 to 1024, got 0/);
   assert.match(errors.learning_rate ?? '', /empty.*above 0, up to 1/);
-  assert.match(errors.dropout ?? '', /"lots" is not a number.*0 to 0\.9/);
+  assert.match(errors.dropout ?? '', /"lots" is not a decimal number.*0 to 0\.9/);
 });
 
 test("the checked model's limits apply to a pretrained run", () => {
@@ -53,4 +53,21 @@ test('groups list only the fields of the model kind, and the request carries onl
   assert.ok(scratchKeys.includes('d_model') && !scratchKeys.includes('freeze_base_model'));
   const sent = relevantHyperparameters(toHyperparameters(formValues('pretrained')), 'pretrained');
   assert.ok('freeze_base_model' in sent && !('d_model' in sent));
+});
+
+test('numbers are decimal only: hexadecimal, binary, Infinity and blanks are errors, not numbers', () => {
+  for (const [text, value] of [['16', 16], [' 2e-5 ', 2e-5], ['.5', 0.5], ['1.', 1], ['-3', -3], ['1E3', 1000]] as const) assert.equal(parseDecimal(text), value, text);
+  for (const text of ['0x1', '0b1', '0o7', 'Infinity', '', '1,5', '1e', '--1']) assert.ok(Number.isNaN(parseDecimal(text)), text);
+  const errors = formErrors({ ...formValues('scratch'), batch_size: '0x10' }, 'scratch');
+  assert.match(errors.batch_size ?? '', /"0x10" is not a decimal number/);
+});
+
+test('switching the model kind keeps typed values the new kind accepts and gives the rest its defaults', () => {
+  const typed = { ...formValues('scratch'), batch_size: '8', learning_rate: '5e-4', d_model: '256', epochs: '0' };
+  const pretrained = switchKind(typed, 'scratch', 'pretrained');
+  assert.equal(pretrained.batch_size, '8');
+  assert.equal(pretrained.learning_rate, '5e-4');
+  assert.equal(pretrained.epochs, String(defaultHyperparameters('pretrained').epochs), 'an invalid value is not carried over');
+  assert.equal(pretrained.max_length, String(defaultHyperparameters('pretrained').max_length), 'an untouched default follows the kind');
+  assert.equal(switchKind(pretrained, 'pretrained', 'scratch').d_model, String(defaultHyperparameters('scratch').d_model));
 });

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunSummary } from '../../../preload/contract.ts';
+import { modelWarning } from '../../../renderer/src/runs/model-warning.ts';
 import { bestMetrics, modelName, RUN_COLUMNS } from '../../../renderer/src/runs/run-columns.ts';
+
+const column = (key: string) => RUN_COLUMNS.find((c) => c.key === key)!;
 
 const run = (over: Partial<RunSummary>): RunSummary => ({
   id: 1,
@@ -19,6 +22,7 @@ const run = (over: Partial<RunSummary>): RunSummary => ({
   tags: [],
   keyParams: { learning_rate: 2e-5 },
   latest: {},
+  test: null,
   ...over,
 });
 
@@ -36,8 +40,17 @@ test('best validation values are the lowest loss and the highest accuracy, gaps 
 test('columns read what the list shows: the folder name of a pretrained model, stored bests, durations of running runs', () => {
   assert.equal(modelName(run({ modelKind: 'pretrained', modelSource: '/models/CodeBERTa-small-v1/' })), 'CodeBERTa-small-v1');
   assert.equal(modelName(run({})), 'from scratch');
-  const column = (key: string) => RUN_COLUMNS.find((c) => c.key === key)!;
   assert.equal(column('best_val_accuracy').value(run({ latest: { best_val_accuracy: 0.9 } }), undefined, 0), 0.9);
   assert.equal(column('best_val_accuracy').value(run({}), { valLoss: 1, valAccuracy: 0.6 }, 0), 0.6);
   assert.equal(column('duration').value(run({ endTime: null }), undefined, 11_000), 10_000);
+});
+
+test('a model at chance level or with collapsed predictions is flagged with advice; a useful one is not', () => {
+  const summary = (accuracy: number, share: number) => ({ accuracy, macroF1: accuracy, classes: 8, topPredicted: { label: 'xml', share } });
+  assert.equal(modelWarning(null), null);
+  assert.equal(modelWarning(summary(0.9, 0.15)), null);
+  assert.match(modelWarning(summary(0.125, 1))!.message, /predicts xml for 100\.0 % of the test files.*more epochs, a higher learning rate/);
+  assert.equal(modelWarning(summary(0.16, 0.3))!.short, 'near chance level');
+  assert.equal(column('test_accuracy').value(run({ test: summary(0.5, 0.2) }), undefined, 0), 0.5);
+  assert.equal(column('test_macro_f1').value(run({}), undefined, 0), null);
 });
