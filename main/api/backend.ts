@@ -6,9 +6,9 @@ import { openStore, type Store } from '../store/store.ts';
 import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
 import { ClassifyJobs } from '../classify/jobs.ts';
+import { JobRegistry } from '../jobs/registry.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
-import { TaskRegistry } from './tasks.ts';
 import { createService } from './service.ts';
 import type { PathPicker } from './service-context.ts';
 
@@ -72,9 +72,9 @@ export function startBackend(options: BackendOptions): Backend {
     ...(options.predictEntry ? { predictEntry: options.predictEntry } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  const tasks = new TaskRegistry((info) => events.emit('task.progress', info));
-  const classify = new ClassifyJobs({ db: store.db, events, predict: (modelDir, texts) => runs.predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
-  const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, tasks, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
+  const jobs = new JobRegistry((info) => events.emit('job.progress', info));
+  const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => runs.predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
+  const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, jobs, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
   return {
     dispatch,
     events,
@@ -82,9 +82,8 @@ export function startBackend(options: BackendOptions): Backend {
     dataDir,
     runs,
     close() {
-      // Scans and runs stop before the store closes, so none of them writes to a closed store.
-      tasks.cancelAll();
-      classify.cancelAll();
+      // Jobs and runs stop before the store closes, so none of them writes to a closed store.
+      jobs.cancelAll();
       runs.close();
       store.close();
       lock?.release();

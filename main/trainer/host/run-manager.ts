@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } from '../../../preload/contract.ts';
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
-import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
+import type { BridgeEvents } from '../../jobs/event-sink.ts';
+import { TrailingThrottle } from '../../jobs/throttle.ts';
 import { replaceArtifact } from '../../store/artifacts.ts';
 import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
 import { runLogLines } from '../../store/run-logs.ts';
@@ -18,7 +19,6 @@ import type { Store } from '../../store/store.ts';
 import type { EnginePort, EngineSpawner } from './engine-port.ts';
 import { MetricBatcher } from './metric-batcher.ts';
 import { Predictor } from './predictor.ts';
-import { ProgressThrottle } from './progress-throttle.ts';
 import type { FromEngine, TrainOutcome, TrainRequest } from './protocol.ts';
 import { RunLog } from './run-log.ts';
 import { completeHyperparameters, planRun, trainFileCount, type RunPlan } from './run-plan.ts';
@@ -35,7 +35,7 @@ const BEST_CHECKPOINT = path.join('checkpoints', 'best');
 export interface RunManagerOptions {
   store: Store;
   dataDir: string;
-  events: EventHub;
+  events: BridgeEvents;
   /** How engine processes start: worker threads by default, utilityProcess in Electron. */
   spawn?: EngineSpawner;
   /** The module an engine process runs (tests pass fakes). */
@@ -57,7 +57,7 @@ interface ActiveRun {
   runDir: string;
   port: EnginePort;
   progress: RunProgress;
-  throttle: ProgressThrottle<RunProgress>;
+  throttle: TrailingThrottle<RunProgress>;
   metrics: MetricBatcher;
   log: RunLog;
   ended: Promise<RunSummary>;
@@ -279,7 +279,7 @@ export class RunManager {
         etaSeconds: null,
         elapsedSeconds: 0,
       },
-      throttle: new ProgressThrottle((p) => events.emit('run.progress', p), this.#o.progressIntervalMs),
+      throttle: new TrailingThrottle((p) => events.emit('run.progress', p), this.#o.progressIntervalMs),
       metrics: new MetricBatcher((points) => this.#writeMetrics(runId, points), this.#o.metricIntervalMs),
       log: new RunLog(this.#db, runId, runDir, (line) => events.emit('run.log', line)),
       ended,

@@ -97,7 +97,7 @@ export class BrowserWindow {
     let task = (await handlers.get('langlab:datasets.add')(event, { kind: 'folder', path: process.env.DATASET_DIR })).result;
     for (let i = 0; i < 600 && task?.status === 'running'; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      task = (await handlers.get('langlab:tasks.list')(event, {})).result.find((t) => t.taskId === task.taskId);
+      task = (await handlers.get('langlab:jobs.list')(event, {})).result.find((t) => t.jobId === task.jobId);
     }
     console.log(JSON.stringify({ status: page.status, preload: this.preload, info, task }));
     process.exit(0);
