@@ -30,10 +30,8 @@ export interface BackendOptions {
   nativeBinding?: string;
   /** How engine processes start (Electron: utilityProcess); worker threads by default. */
   spawnEngine?: EngineSpawner;
-  /** The engine module those processes run; the TypeScript entry next to the run manager by default. */
+  /** The engine module those processes run; the worker table's engine entry by default (tests pass fakes). */
   engineEntry?: string;
-  /** The prediction worker's module; the TypeScript entry by default. */
-  predictEntry?: string;
   /** The native file dialog (desktop app only; browser mode shows a path field). */
   pickPath?: PathPicker;
   /**
@@ -69,7 +67,6 @@ export function startBackend(options: BackendOptions): Backend {
     events,
     ...(options.spawnEngine ? { spawn: options.spawnEngine } : {}),
     ...(options.engineEntry ? { engineEntry: options.engineEntry } : {}),
-    ...(options.predictEntry ? { predictEntry: options.predictEntry } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const jobs = new JobRegistry((info) => events.emit('job.progress', info));

@@ -8,7 +8,7 @@ import type { Backend, BackendOptions } from '../api/backend.ts';
 import { LanglabError, type ErrorCode } from '../errors.ts';
 
 /** What the tests may replace in the backend a command starts (the engine a run trains in). */
-export type CliBackendOptions = Pick<BackendOptions, 'spawnEngine' | 'engineEntry' | 'predictEntry'>;
+export type CliBackendOptions = Pick<BackendOptions, 'spawnEngine' | 'engineEntry'>;
 
 export interface CliService {
   /** Dispatches one request; resolves with its result or throws its error. */

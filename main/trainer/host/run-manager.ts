@@ -16,6 +16,7 @@ import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
 import { runLogLines } from '../../store/run-logs.ts';
 import { claimRun, createRun, deleteRunRows, getRun, runOwnership, saveRunResults, setRunStatus } from '../../store/runs.ts';
 import type { Store } from '../../store/store.ts';
+import { workerEntry } from '../../worker/entries.ts';
 import type { EnginePort, EngineSpawner } from './engine-port.ts';
 import { MetricBatcher } from './metric-batcher.ts';
 import { Predictor } from './predictor.ts';
@@ -25,8 +26,8 @@ import { completeHyperparameters, planRun, trainFileCount, type RunPlan } from '
 import { relativeToData, runDirectory, sizeOnDisk } from './run-paths.ts';
 import { spawnWorker } from './worker-spawner.ts';
 
-/** The engine entry used unless another is given (the Electron bundle passes its own). */
-export const DEFAULT_ENGINE_ENTRY = new URL('./engine-entry.ts', import.meta.url).href;
+/** The engine entry used unless another is given (tests pass fakes). */
+export const DEFAULT_ENGINE_ENTRY = workerEntry('engine').href;
 
 /** Where the trainer (`main/trainer/train.ts`) keeps the checkpoint a run resumes from. */
 export const LAST_CHECKPOINT = path.join('checkpoints', 'last');
@@ -40,8 +41,6 @@ export interface RunManagerOptions {
   spawn?: EngineSpawner;
   /** The module an engine process runs (tests pass fakes). */
   engineEntry?: string;
-  /** The prediction worker's module (the Electron bundle passes its own). */
-  predictEntry?: string;
   /** Intra-op threads for training; the trainer's default when absent. */
   threads?: number;
   /** better-sqlite3 addon the engine opens the store with (Electron's own build). */
@@ -79,7 +78,7 @@ function summaryOf(detail: RunSummary & { params?: unknown; artifacts?: unknown;
 
 /** Starts, watches, cancels, resumes and deletes training runs. */
 export class RunManager {
-  readonly #o: Required<Omit<RunManagerOptions, 'threads' | 'nativeBinding' | 'predictEntry'>> & Pick<RunManagerOptions, 'threads' | 'nativeBinding'>;
+  readonly #o: Required<Omit<RunManagerOptions, 'threads' | 'nativeBinding'>> & Pick<RunManagerOptions, 'threads' | 'nativeBinding'>;
   readonly #active = new Map<number, ActiveRun>();
   /** Ranked predictions from finished runs' exported models (the Try it box), off the main thread. */
   readonly predictor: Predictor;
@@ -93,7 +92,7 @@ export class RunManager {
       cancelGraceMs: 60_000,
       ...options,
     };
-    this.predictor = new Predictor(options.predictEntry);
+    this.predictor = new Predictor();
   }
 
   get #db() {
