@@ -147,12 +147,34 @@ export interface ClassifyJobProgress {
   disagreements: number;
 }
 
+export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'finished';
+
+/** How far a training run has come; it travels as a `run` job's progress (`job.progress`), a few updates a second at most. */
+export interface RunProgress {
+  runId: number;
+  phase: RunPhase;
+  epoch: number;
+  epochs: number;
+  /** Optimizer steps done so far, and in all. */
+  step: number;
+  totalSteps: number;
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  learningRate: number | null;
+  samplesPerSecond: number | null;
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+}
+
 /** Each kind of job and the progress it reports. */
 export interface JobProgressByKind {
   'dataset.add': ScanJobProgress;
   'dataset.build': ScanJobProgress;
   'run.evaluate': ScanJobProgress;
   classify: ClassifyJobProgress;
+  run: RunProgress;
 }
 
 export type JobKind = keyof JobProgressByKind;
@@ -166,13 +188,13 @@ export type JobOf<K extends JobKind> = {
   startedAt: number;
   endedAt: number | null;
   error: string | null;
-  /** The store row the job writes as it runs (a classification job's id); null for a job that lives in memory until it is done. */
+  /** The store row the job writes as it runs (a classification job's or a run's id); null for a job that lives in memory until it is done. */
   storeId: number | null;
   /** What the job made (a dataset, an evaluation, the classification job), once done. */
   resultId: number | null;
 } & JobProgressByKind[K];
 
-/** Any long operation (a dataset scan, an evaluation on a dataset, a classification job), its progress and its end. */
+/** Any long operation (a dataset scan, an evaluation on a dataset, a classification job, a training run), its progress and its end. */
 export type JobInfo = { [K in JobKind]: JobOf<K> }[JobKind];
 
 /** A dataset scan or an evaluation on a dataset: the jobs whose progress is a phase and counters. */

@@ -61,15 +61,16 @@ export function startBackend(options: BackendOptions): Backend {
     throw err;
   }
   const events = new EventHub();
+  const jobs = new JobRegistry((info) => events.emit('job.progress', info));
   const runs = new RunManager({
     store,
     dataDir,
     events,
+    jobs,
     ...(options.spawnEngine ? { spawn: options.spawnEngine } : {}),
     ...(options.engineEntry ? { engineEntry: options.engineEntry } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  const jobs = new JobRegistry((info) => events.emit('job.progress', info));
   const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => runs.predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
   const dispatch = createDispatch(createService({ store, dataDir, events, runtime: options.runtime, runs, jobs, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}) }));
   return {

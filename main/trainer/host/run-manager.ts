@@ -10,7 +10,7 @@ import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } fro
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import { LanglabError } from '../../errors.ts';
 import type { BridgeEvents } from '../../jobs/event-sink.ts';
-import { TrailingThrottle } from '../../jobs/throttle.ts';
+import { JobRegistry, type JobEnd, type JobHandle } from '../../jobs/registry.ts';
 import { replaceArtifact } from '../../store/artifacts.ts';
 import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
 import { runLogLines } from '../../store/run-logs.ts';
@@ -45,6 +45,8 @@ export interface RunManagerOptions {
   threads?: number;
   /** better-sqlite3 addon the engine opens the store with (Electron's own build). */
   nativeBinding?: string;
+  /** The job registry each run is a job of; one of its own (emitting on `events`) when absent. */
+  jobs?: JobRegistry;
   progressIntervalMs?: number;
   metricIntervalMs?: number;
   /** How long a cancelled run may take to write its checkpoint before its process is stopped. */
@@ -56,7 +58,7 @@ interface ActiveRun {
   runDir: string;
   port: EnginePort;
   progress: RunProgress;
-  throttle: TrailingThrottle<RunProgress>;
+  job: JobHandle<'run'>;
   metrics: MetricBatcher;
   log: RunLog;
   ended: Promise<RunSummary>;
@@ -70,6 +72,8 @@ interface ActiveRun {
 }
 
 const RESUMABLE: readonly RunStatus[] = ['KILLED', 'FAILED', 'INTERRUPTED'];
+/** How a run's end reads as a job's. */
+const JOB_END: Partial<Record<RunStatus, JobEnd>> = { FINISHED: 'done', KILLED: 'cancelled', INTERRUPTED: 'cancelled' };
 
 function summaryOf(detail: RunSummary & { params?: unknown; artifacts?: unknown; evaluations?: unknown }): RunSummary {
   const { params: _p, artifacts: _a, evaluations: _e, ...summary } = detail;
@@ -91,6 +95,7 @@ export class RunManager {
       metricIntervalMs: 1000,
       cancelGraceMs: 60_000,
       ...options,
+      jobs: options.jobs ?? new JobRegistry((info) => options.events.emit('job.progress', info)),
     };
     this.predictor = new Predictor();
   }
@@ -278,7 +283,7 @@ export class RunManager {
         etaSeconds: null,
         elapsedSeconds: 0,
       },
-      throttle: new TrailingThrottle((p) => events.emit('run.progress', p), this.#o.progressIntervalMs),
+      job: null as unknown as JobHandle<'run'>,
       metrics: new MetricBatcher((points) => this.#writeMetrics(runId, points), this.#o.metricIntervalMs),
       log: new RunLog(this.#db, runId, runDir, (line) => events.emit('run.log', line)),
       ended,
@@ -289,13 +294,17 @@ export class RunManager {
       cancelTimer: null,
     };
     this.#active.set(runId, run);
+    run.job = this.#o.jobs.track('run', `Training run ${runId}`, run.progress, {
+      store: { id: runId },
+      cancel: () => void this.cancel(runId).catch(() => undefined),
+      intervalMs: this.#o.progressIntervalMs,
+    });
     this.#changed(runId);
     run.log.write(
       'info',
       `${resume ? 'Resuming' : 'Starting'} run ${runId}: ${plan.modelKind === 'scratch' ? 'from-scratch transformer' : plan.model.kind === 'pretrained' ? plan.model.path : ''} ` +
         `on dataset ${plan.dataset.id} (${plan.dataset.name}), provider ${plan.provider}${resume ? ', from the last checkpoint' : ''}.`,
     );
-    run.throttle.push(run.progress);
     try {
       run.port = this.#o.spawn(this.#o.engineEntry);
     } catch (err) {
@@ -320,7 +329,7 @@ export class RunManager {
     switch (m.type) {
       case 'progress':
         run.progress = { ...m.progress, runId: run.id };
-        run.throttle.push(run.progress);
+        run.job.progress(run.progress);
         return;
       case 'metrics': {
         const now = Date.now();
@@ -394,8 +403,8 @@ export class RunManager {
     if (error) run.log.write('error', error);
     setRunStatus(this.#db, run.id, status, error);
     run.progress = { ...run.progress, phase: 'finished', etaSeconds: null };
-    run.throttle.push(run.progress);
-    run.throttle.flush();
+    run.job.progress(run.progress);
+    run.job.end(JOB_END[status] ?? 'failed', error ?? null);
     this.#active.delete(run.id);
     this.#changed(run.id);
     run.resolveEnded(summaryOf(getRun(this.#db, run.id)));

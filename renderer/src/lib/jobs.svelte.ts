@@ -2,8 +2,8 @@ import type { JobInfo, JobKind, JobOf } from '../../../preload/contract.ts';
 import { bridge } from './bridge.ts';
 
 /**
- * The one way a page follows a long operation (a dataset scan, an evaluation, a classification):
- * every job the service knows about, kept current from `job.progress` events. The list is loaded
+ * The one way a page follows a long operation (a dataset scan, an evaluation, a classification, a
+ * training run): every job the service knows about, kept current from `job.progress` events. The list is loaded
  * once on start so a reloaded page still shows a job that is running.
  */
 function isKind<K extends JobKind>(job: JobInfo, kinds: readonly K[]): job is JobInfo & JobOf<K> {
@@ -12,6 +12,7 @@ function isKind<K extends JobKind>(job: JobInfo, kinds: readonly K[]): job is Jo
 
 class JobTracker {
   #jobs = $state.raw<JobInfo[]>([]);
+  readonly #followers = new Set<(info: JobInfo) => void>();
 
   constructor() {
     bridge.events['job.progress']((info) => this.#put(info));
@@ -39,6 +40,15 @@ class JobTracker {
     return this.#jobs.findLast((j): j is JobInfo & JobOf<K> => isKind(j, [kind]) && j.storeId === storeId);
   }
 
+  /** Calls `onUpdate` with every update of the jobs of this kind writing the store row `storeId` (a run's id); returns the unsubscribe. */
+  follow<K extends JobKind>(kind: K, storeId: number, onUpdate: (job: JobOf<K>) => void): () => void {
+    const follower = (info: JobInfo) => {
+      if (isKind(info, [kind]) && info.storeId === storeId) onUpdate(info);
+    };
+    this.#followers.add(follower);
+    return () => this.#followers.delete(follower);
+  }
+
   /** Records a job a request just started (its first event may have arrived already). */
   started(info: JobInfo): void {
     if (!this.#find(info.jobId)) this.#put(info);
@@ -58,6 +68,7 @@ class JobTracker {
     // Events can overtake a request's answer; a finished job never goes back to running.
     if (old && old.status !== 'running') return;
     this.#jobs = old ? this.#jobs.map((j) => (j.jobId === info.jobId ? info : j)) : [...this.#jobs, info];
+    for (const follower of this.#followers) follower(info);
   }
 }
 

@@ -110,3 +110,25 @@ test('a store-backed job records its end in the store before its last event', as
   assert.ok(end.kind === 'classify');
   assert.deepEqual([end.filesDone, end.resultId, end.storeId], [3, 12, 12]);
 });
+
+test('a job run by its owner (a training run) reports through its handle; cancel asks the owner, closing the app leaves it to the owner', async () => {
+  const events: JobInfo[] = [];
+  const registry = new JobRegistry((info) => events.push(info), { intervalMs: 60_000 });
+  const asked: string[] = [];
+  const initial = { runId: 3, phase: 'preparing', epoch: 0, epochs: 2, step: 0, totalSteps: 10, trainLoss: null, trainAccuracy: null, valLoss: null, valAccuracy: null, learningRate: null, samplesPerSecond: null, etaSeconds: null, elapsedSeconds: 0 } as const;
+  const run = registry.track('run', 'Training run 3', initial, { store: { id: 3 }, cancel: () => asked.push('cancel') });
+  run.progress({ phase: 'training', step: 1 });
+  run.progress({ step: 2 });
+  assert.deepEqual(events.map((e) => (e.kind === 'run' ? `${e.phase}:${e.step}` : '')), ['preparing:0'], "a run's phase changes keep to the rate");
+  registry.cancelAll();
+  assert.deepEqual(asked, [], 'closing the app stops runs through their owner, not here');
+  registry.cancel(run.jobId);
+  assert.deepEqual(asked, ['cancel']);
+  run.progress({ phase: 'finished' });
+  run.end('cancelled');
+  run.progress({ step: 99 });
+  assert.deepEqual(events.map((e) => (e.kind === 'run' ? `${e.phase}:${e.step}:${e.status}` : '')), ['preparing:0:running', 'finished:2:cancelled']);
+  assert.equal(events.at(-1)!.storeId, 3);
+  registry.cancel(run.jobId);
+  assert.deepEqual(asked, ['cancel'], 'an ended job is not asked again');
+});
