@@ -1,5 +1,5 @@
 import type { EventName, Events } from '../../preload/contract.ts';
-import type { BridgeEvents } from '../jobs/event-sink.ts';
+import type { BridgeEvents } from '../jobs/bridge-events.ts';
 
 /** A listener that receives every event; transports forward what they get to their clients. */
 export type EventSink = <K extends EventName>(name: K, payload: Events[K]) => void;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { RankedLabel } from '../../preload/contract.ts';
 import { EXPORT_FILES } from '../engine/export/manifest.ts';
 import { LanglabError } from '../errors.ts';
-import type { BridgeEvents } from '../jobs/event-sink.ts';
+import type { BridgeEvents } from '../jobs/bridge-events.ts';
 import type { JobRegistry } from '../jobs/registry.ts';
 import { addResults, createJob, finishJob } from '../store/jobs.ts';
 import type { StoreDb } from '../store/store.ts';

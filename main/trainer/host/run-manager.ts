@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } from '../../../preload/contract.ts';
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
 import { LanglabError } from '../../errors.ts';
-import type { BridgeEvents } from '../../jobs/event-sink.ts';
+import type { BridgeEvents } from '../../jobs/bridge-events.ts';
 import { JobRegistry, type JobEnd, type JobHandle } from '../../jobs/registry.ts';
 import { replaceArtifact } from '../../store/artifacts.ts';
 import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
