@@ -8,6 +8,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { EventHub } from '../main/api/events.ts';
 import { ClassifyJobs } from '../main/classify/jobs.ts';
+import { JobRegistry } from '../main/jobs/registry.ts';
 import { exportClassifier } from '../main/engine/export/export-classifier.ts';
 import { initScratchWeights } from '../main/engine/models/scratch.ts';
 import { getJobDetail } from '../main/store/jobs.ts';
@@ -37,7 +38,7 @@ try {
     truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
   });
   const store = openStore({ file: path.join(dir, 'langlab.db') });
-  const jobs = new ClassifyJobs({ db: store.db, events: new EventHub(), predict: (m, texts) => predictor.predict(m, texts, undefined, os.availableParallelism()) });
+  const jobs = new ClassifyJobs({ db: store.db, events: new EventHub(), jobs: new JobRegistry(() => undefined), predict: (m, texts) => predictor.predict(m, texts, undefined, os.availableParallelism()) });
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
   const t0 = performance.now();

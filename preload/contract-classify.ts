@@ -1,6 +1,6 @@
 // The Classify section's part of the bridge contract: classify every text file of a folder with a
 // finished run's exported model, then read the language breakdown and each file's result.
-import type { RankedLabel, RunStatus } from './contract-common.ts';
+import type { ClassifyJobProgress, RankedLabel, RunStatus } from './contract-common.ts';
 
 export interface ClassificationJobSummary {
   id: number;
@@ -20,23 +20,8 @@ export interface ClassificationJobSummary {
   endedAt: number | null;
 }
 
-/** One language in a job's breakdown. */
-export interface ClassificationBreakdownRow {
-  label: string;
-  files: number;
-  bytes: number;
-  /** Of those files, how many have an extension that names another of the model's languages. */
-  disagree: number;
-}
-
-export interface ClassificationJobDetail extends ClassificationJobSummary {
-  /** Most files first. */
-  breakdown: ClassificationBreakdownRow[];
-  /** Files whose extension names one of the model's languages. */
-  withExtensionLabel: number;
-  /** Files whose extension names another of the model's languages than the one predicted. */
-  disagreements: number;
-}
+/** A job with its language breakdown and how often the model disagrees with file extensions. */
+export interface ClassificationJobDetail extends ClassificationJobSummary, Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'disagreements'> {}
 
 export interface ClassifiedFileInfo {
   /** Relative to the job's folder, '/'-separated. */
@@ -62,7 +47,7 @@ export interface ClassificationResultsQuery {
 
 export interface ClassifyRequests {
   'classify.jobs': { args: Record<string, never>; result: ClassificationJobSummary[] };
-  /** Starts classifying every text file under `root` with a finished run's model; progress arrives as store.changed (jobs). */
+  /** Starts classifying every text file under `root` with a finished run's model; progress arrives as job.progress (kind classify, storeId the job's id). */
   'classify.start': { args: { runId: number; root: string }; result: ClassificationJobSummary };
   'classify.job': { args: { id: number }; result: ClassificationJobDetail };
   'classify.results': { args: ClassificationResultsQuery; result: { total: number; files: ClassifiedFileInfo[] } };

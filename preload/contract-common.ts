@@ -1,5 +1,5 @@
 // The primitives every area of the bridge contract shares: statuses, kinds, the summary shapes
-// that several areas return, and the long-task shape. Each contract-*.ts area file (and
+// that several areas return, and the job shape (every long operation). Each contract-*.ts area file (and
 // hyperparameters.ts) imports only this file, so the contract has no import cycle; contract.ts
 // merges the areas. Types only.
 
@@ -121,29 +121,97 @@ export interface PredictionsQuery {
   limit?: number;
 }
 
-export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Where a scan is: starting the worker, the scan's own phases, then saving to the store; an evaluation predicts. */
-export type TaskPhase = 'start' | 'walk' | 'read' | 'select' | 'near-duplicates' | 'save' | 'predict' | 'done';
+export type JobPhase = 'start' | 'walk' | 'read' | 'select' | 'near-duplicates' | 'save' | 'predict' | 'done';
 
-/** A long operation (a dataset scan, an evaluation on a dataset), its progress and its end. */
-export interface TaskInfo {
-  taskId: string;
-  kind: 'dataset.add' | 'dataset.build' | 'run.evaluate';
-  title: string;
-  status: TaskStatus;
-  phase: TaskPhase;
+/** How far a dataset scan and save, or an evaluation on a dataset, has come. */
+export interface ScanJobProgress {
+  phase: JobPhase;
   filesSeen: number;
   bytesSeen: number;
   current: string | null;
   /** How much of the phase is done, 0-1, when the phase knows its total (saving); null otherwise. */
   fraction: number | null;
+}
+
+/** One language in a classification job's breakdown. */
+export interface ClassificationBreakdownRow {
+  label: string;
+  files: number;
+  bytes: number;
+  /** Of those files, how many have an extension that names another of the model's languages. */
+  disagree: number;
+}
+
+/** How far a classification job has come: the counts its page shows, so the page need not query the store on each update. */
+export interface ClassifyJobProgress {
+  /** Files to classify, known once the folder has been walked (0 before). */
+  filesTotal: number;
+  filesDone: number;
+  filesSkipped: number;
+  /** Most files first. */
+  breakdown: ClassificationBreakdownRow[];
+  /** Files whose extension names one of the model's languages. */
+  withExtensionLabel: number;
+  /** Files whose extension names another of the model's languages than the one predicted. */
+  disagreements: number;
+}
+
+export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'finished';
+
+/** How far a training run has come; it travels as a `run` job's progress (`job.progress`), a few updates a second at most. */
+export interface RunProgress {
+  runId: number;
+  phase: RunPhase;
+  /** The epoch in progress, counted from 1 (0 while preparing). */
+  epoch: number;
+  epochs: number;
+  /** Optimizer steps done so far, and in all. */
+  step: number;
+  totalSteps: number;
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  learningRate: number | null;
+  samplesPerSecond: number | null;
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+}
+
+/** Each kind of job and the progress it reports. */
+export interface JobProgressByKind {
+  'dataset.add': ScanJobProgress;
+  'dataset.build': ScanJobProgress;
+  'run.evaluate': ScanJobProgress;
+  classify: ClassifyJobProgress;
+  run: RunProgress;
+}
+
+export type JobKind = keyof JobProgressByKind;
+
+/** A long operation of one kind: what every job has, and that kind's progress. */
+export type JobOf<K extends JobKind> = {
+  jobId: string;
+  kind: K;
+  title: string;
+  status: JobStatus;
   startedAt: number;
   endedAt: number | null;
   error: string | null;
-  /** The dataset (or evaluation) made, once done. */
+  /** The store row the job writes as it runs (a classification job's or a run's id); null for a job that lives in memory until it is done. */
+  storeId: number | null;
+  /** What the job made (a dataset, an evaluation, the classification job), once done. */
   resultId: number | null;
-}
+} & JobProgressByKind[K];
+
+/** Any long operation (a dataset scan, an evaluation on a dataset, a classification job, a training run), its progress and its end. */
+export type JobInfo = { [K in JobKind]: JobOf<K> }[JobKind];
+
+/** A dataset scan or an evaluation on a dataset: the jobs whose progress is a phase and counters. */
+export type ScanJobInfo = JobOf<'dataset.add' | 'dataset.build' | 'run.evaluate'>;
 
 /** Every hyperparameter a run takes; hyperparameters.ts holds each one's default, range and help. */
 export interface Hyperparameters {

@@ -1,9 +1,9 @@
 // The foundation's part of the bridge contract: app info, the run list with notes, tags and metric
-// series, the long tasks (dataset scans, evaluations on datasets) with their progress and cancel,
+// series, the long operations (jobs: dataset scans, evaluations, classifications) with their progress and cancel,
 // the native path picker, and the app-wide events. Merged into `Requests`/`Events` by contract.ts.
 // Types only (plus the compile-checked name lists).
 
-import type { EvaluationInfo, NoArgs, RunStatus, RunSummary, TaskInfo } from './contract-common.ts';
+import type { EvaluationInfo, NoArgs, RunStatus, RunSummary, JobInfo } from './contract-common.ts';
 
 export interface ProviderInfo {
   /** onnxruntime's name: cpu, cuda, dml, coreml, webgpu. */
@@ -70,7 +70,7 @@ export interface MetricSeries {
   points: MetricPoint[];
 }
 
-/** Requests of the foundation: app info, the run list, run notes and tags, metric series, tasks, the path picker. */
+/** Requests of the foundation: app info, the run list, run notes and tags, metric series, jobs, the path picker. */
 export interface CoreRequests {
   'app.info': { args: NoArgs; result: AppInfo };
   'runs.list': { args: RunsQuery; result: RunsPage };
@@ -79,9 +79,10 @@ export interface CoreRequests {
   'runs.setTags': { args: { id: number; tags: string[] }; result: RunSummary };
   'runs.tags': { args: NoArgs; result: string[] };
   'runs.metrics': { args: { runIds: number[]; keys?: string[] }; result: MetricSeries[] };
-  /** Running tasks and the last finished ones, so a reloaded page picks up where it was. */
-  'tasks.list': { args: NoArgs; result: TaskInfo[] };
-  'tasks.cancel': { args: { taskId: string }; result: TaskInfo };
+  /** Running jobs and the last finished ones, so a reloaded page picks up where it was. */
+  'jobs.list': { args: NoArgs; result: JobInfo[] };
+  /** Asks a running job to stop; it ends 'cancelled' (a job event says when). */
+  'jobs.cancel': { args: { jobId: string }; result: JobInfo };
   /** Opens the native picker (desktop app only; browser mode answers NOT_AVAILABLE and the page shows a path field). */
   'system.pickPath': { args: { kind: 'folder' | 'folders' | 'file'; title?: string }; result: { paths: string[] } };
 }
@@ -91,8 +92,8 @@ export interface CoreEvents {
   'store.changed': { what: 'runs' | 'datasets' | 'jobs'; id?: number };
   /** A line for the log pane. */
   'app.log': { level: 'info' | 'warn' | 'error'; message: string; time: number };
-  /** A task's progress and its end. */
-  'task.progress': TaskInfo;
+  /** A job's progress and its end, at most a few a second per job; its last update always goes out. */
+  'job.progress': JobInfo;
 }
 
 export const coreRequestNames: { [K in keyof CoreRequests]: true } = {
@@ -103,8 +104,8 @@ export const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'runs.setTags': true,
   'runs.tags': true,
   'runs.metrics': true,
-  'tasks.list': true,
-  'tasks.cancel': true,
+  'jobs.list': true,
+  'jobs.cancel': true,
   'system.pickPath': true,
 };
-export const coreEventNames: { [K in keyof CoreEvents]: true } = { 'store.changed': true, 'app.log': true, 'task.progress': true };
+export const coreEventNames: { [K in keyof CoreEvents]: true } = { 'store.changed': true, 'app.log': true, 'job.progress': true };

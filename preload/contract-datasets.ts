@@ -1,9 +1,9 @@
 // The part of the bridge contract behind the Datasets section: the list, adding a dataset three ways
-// (as a task, with progress and cancel in contract-core.ts), its report, and paging through its files. Merged into `Requests`/`Events`
+// (as a job, with progress and cancel in contract-core.ts), its report, and paging through its files. Merged into `Requests`/`Events`
 // by contract.ts. Types only (plus the compile-checked name lists). The report's shapes are
 // defined here once; main/data's scan result reuses them.
 
-import type { ClassCount, DatasetSourceKind, DatasetSummary, NoArgs, SplitCounts, TaskInfo } from './contract-common.ts';
+import type { ClassCount, DatasetSourceKind, DatasetSummary, NoArgs, ScanJobInfo, SplitCounts } from './contract-common.ts';
 
 export type DatasetSplit = 'train' | 'validation' | 'test';
 
@@ -159,13 +159,13 @@ export interface DatasetRequests {
   'datasets.nearDuplicates': { args: { id: number; offset?: number; limit?: number }; result: { total: number; pairs: NearDuplicatePairInfo[] } };
   'datasets.duplicates': { args: { id: number; offset?: number; limit?: number }; result: { total: number; groups: DuplicateGroupInfo[] } };
   'datasets.conflicts': { args: { id: number; offset?: number; limit?: number }; result: { total: number; conflicts: ConflictInfo[] } };
-  /** Starts scanning a folder (one sub-folder per class) or a CSV/JSONL file; progress arrives as task.progress. */
-  'datasets.add': { args: DatasetCommonOptions & { kind: 'folder' | 'csv' | 'jsonl'; path: string }; result: TaskInfo };
+  /** Starts scanning a folder (one sub-folder per class) or a CSV/JSONL file; progress arrives as job.progress. */
+  'datasets.add': { args: DatasetCommonOptions & { kind: 'folder' | 'csv' | 'jsonl'; path: string }; result: ScanJobInfo };
   /** Starts building a dataset from folders of real code, labelled by GitHub Linguist. */
   'datasets.build': {
     /** `languages`: keep only these Linguist languages (the command line's --language). */
     args: DatasetCommonOptions & { roots: string[]; top?: number; minFiles?: number; cap?: number; overrides?: Record<string, string | null>; languages?: string[] };
-    result: TaskInfo;
+    result: ScanJobInfo;
   };
   'datasets.delete': { args: { id: number }; result: { id: number } };
   /** Every saved dataset's header (the command line's `dataset list`). */
@@ -174,7 +174,7 @@ export interface DatasetRequests {
   'datasets.fullReport': { args: { id: number }; result: DatasetFullReport };
 }
 
-/** None of its own: scans report through `task.progress` (contract-core.ts). */
+/** None of its own: scans report through `job.progress` (contract-core.ts). */
 export type DatasetEvents = Record<never, never>;
 
 export const datasetRequestNames: { [K in keyof DatasetRequests]: true } = {

@@ -1,8 +1,8 @@
 // Evaluating a finished run on another dataset (code from projects the run never saw): start it as
-// a task, list a run's evaluations, read one with the files behind each confusion-matrix cell.
+// a job, list a run's evaluations, read one with the files behind each confusion-matrix cell.
 // Merged into `Requests` by contract.ts. Types only (plus the compile-checked name list).
 
-import type { EvaluationInfo, PredictionRow, PredictionsQuery, TaskInfo } from './contract-common.ts';
+import type { EvaluationInfo, PredictionRow, PredictionsQuery, ScanJobInfo } from './contract-common.ts';
 
 /** Which files of the dataset an evaluation covers. */
 export type EvaluationScope = 'all' | 'train' | 'validation' | 'test';
@@ -30,8 +30,8 @@ export interface DatasetEvaluationInfo extends EvaluationInfo {
 }
 
 export interface EvaluationRequests {
-  /** Starts evaluating a finished run's exported model on a stored dataset; progress arrives as task.progress, resultId is the evaluation. */
-  'runs.evaluate': { args: { runId: number; datasetId: number; split?: EvaluationScope }; result: TaskInfo };
+  /** Starts evaluating a finished run's exported model on a stored dataset; progress arrives as job.progress, resultId is the evaluation. */
+  'runs.evaluate': { args: { runId: number; datasetId: number; split?: EvaluationScope }; result: ScanJobInfo };
   /** The evaluations on other datasets of these runs, oldest first. */
   'runs.evaluations': { args: { runIds: number[] }; result: DatasetEvaluationInfo[] };
   'runs.evaluation': { args: { id: number }; result: DatasetEvaluationInfo };

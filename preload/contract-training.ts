@@ -2,7 +2,7 @@
 // the live dashboard, the evaluation view and the Try it box. Merged into `Requests`/`Events` by
 // contract.ts. Types only (plus the compile-checked name lists).
 
-import type { Hyperparameters, ModelKind, NoArgs, PredictionRow, PredictionsQuery, RankedLabel, RunSummary } from './contract-common.ts';
+import type { Hyperparameters, ModelKind, NoArgs, PredictionRow, PredictionsQuery, RankedLabel, RunProgress, RunSummary } from './contract-common.ts';
 
 /** Which model a run trains: the from-scratch transformer or a local Hugging Face folder. */
 export type ModelSpec = { kind: 'scratch' } | { kind: 'pretrained'; path: string };
@@ -44,28 +44,6 @@ export interface RunStartArgs {
   provider: string;
 }
 
-export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'finished';
-
-/** One progress update of a run in progress, sent at a bounded rate (a few per second at most). */
-export interface RunProgress {
-  runId: number;
-  phase: RunPhase;
-  /** The epoch in progress, counted from 1 (0 while preparing). */
-  epoch: number;
-  epochs: number;
-  /** Optimizer steps done so far, and in all. */
-  step: number;
-  totalSteps: number;
-  trainLoss: number | null;
-  trainAccuracy: number | null;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  learningRate: number | null;
-  samplesPerSecond: number | null;
-  etaSeconds: number | null;
-  elapsedSeconds: number;
-}
-
 export interface RunLogLine {
   runId: number;
   /** Increases by one per line of a run, so a reconnecting view asks for what it missed. */
@@ -104,8 +82,8 @@ export interface TrainingRequests {
   'presets.delete': { args: { id: number }; result: { id: number } };
 }
 
+/** A run's progress travels as a `run` job's `job.progress` (contract-core.ts); its log lines come here. */
 export interface TrainingEvents {
-  'run.progress': RunProgress;
   'run.log': RunLogLine;
 }
 
@@ -124,4 +102,4 @@ export const trainingRequestNames: { [K in keyof TrainingRequests]: true } = {
   'presets.save': true,
   'presets.delete': true,
 };
-export const trainingEventNames: { [K in keyof TrainingEvents]: true } = { 'run.progress': true, 'run.log': true };
+export const trainingEventNames: { [K in keyof TrainingEvents]: true } = { 'run.log': true };

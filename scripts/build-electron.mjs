@@ -1,10 +1,10 @@
 // Bundles the Electron side with esbuild: main/app/main.ts -> out/electron/main.mjs (ESM, every npm
 // package left external so native modules load from node_modules), preload/preload.ts ->
 // out/electron/preload.cjs (one CommonJS file: sandboxed preloads can require only 'electron'),
-// the worker and engine entries (scan-worker.mjs, engine.mjs, predict.mjs), and the store's migrations beside the bundle, where main/store/migrate.ts looks for them.
+// the worker and engine entries of main/worker/entries.json (scan-worker.mjs, engine.mjs, predict.mjs), and the store's migrations beside the bundle, where main/store/migrate.ts looks for them.
 // Usage: node scripts/build-electron.mjs [--out-dir <dir>]
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -12,6 +12,11 @@ const root = path.resolve(import.meta.dirname, '..');
 // Electron 39 ships Node 22 and Chromium 142.
 const NODE_TARGET = 'node22';
 const CHROME_TARGET = 'chrome140';
+
+/** The worker table (name -> TypeScript source and bundle file), which the runtime reads too. */
+export function workerTable() {
+  return JSON.parse(readFileSync(path.join(root, 'main', 'worker', 'entries.json'), 'utf8'));
+}
 
 /** Writes the bundle into outDir (default out/electron); tests build into a temporary folder. */
 export async function buildElectron(outDir = path.join(root, 'out', 'electron')) {
@@ -38,12 +43,9 @@ export async function buildElectron(outDir = path.join(root, 'out', 'electron'))
     external: ['electron'],
   });
   // Worker and engine entries: each started by path at run time (a worker thread or a
-  // utilityProcess), so each is its own bundle beside main.mjs.
-  const workers = {
-    'scan-worker.mjs': path.join(root, 'main', 'data', 'worker', 'scan-worker.ts'),
-    'engine.mjs': path.join(root, 'main', 'trainer', 'host', 'engine-entry.ts'),
-    'predict.mjs': path.join(root, 'main', 'trainer', 'host', 'predict-entry.ts'),
-  };
+  // utilityProcess), so each is its own bundle beside main.mjs, named by the worker table that
+  // main/worker/entries.ts resolves them by.
+  const workers = Object.fromEntries(Object.values(workerTable()).map(({ source, bundle }) => [bundle, path.join(root, source)]));
   for (const [file, entry] of Object.entries(workers)) {
     await build({ ...common, entryPoints: [entry], outfile: path.join(outDir, file), platform: 'node', format: 'esm', target: NODE_TARGET, packages: 'external', external: ['electron'] });
   }

@@ -7,9 +7,9 @@ import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { Predictor } from '../trainer/host/predictor.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
 import { ClassifyJobs } from '../classify/jobs.ts';
+import { JobRegistry } from '../jobs/registry.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
-import { TaskRegistry } from './tasks.ts';
 import { createService } from './service.ts';
 import type { PathPicker } from './service-context.ts';
 
@@ -31,10 +31,8 @@ export interface BackendOptions {
   nativeBinding?: string;
   /** How engine processes start (Electron: utilityProcess); worker threads by default. */
   spawnEngine?: EngineSpawner;
-  /** The engine module those processes run; the TypeScript entry next to the run manager by default. */
+  /** The engine module those processes run; the worker table's engine entry by default (tests pass fakes). */
   engineEntry?: string;
-  /** The prediction worker's module; the TypeScript entry by default. */
-  predictEntry?: string;
   /** The native file dialog (desktop app only; browser mode shows a path field). */
   pickPath?: PathPicker;
   /**
@@ -64,20 +62,21 @@ export function startBackend(options: BackendOptions): Backend {
     throw err;
   }
   const events = new EventHub();
+  const jobs = new JobRegistry((info) => events.emit('job.progress', info));
   const runs = new RunManager({
     store,
     dataDir,
     events,
+    jobs,
     ...(options.spawnEngine ? { spawn: options.spawnEngine } : {}),
     ...(options.engineEntry ? { engineEntry: options.engineEntry } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   // One prediction worker for the Try it box, evaluations on datasets and classification jobs.
-  const predictor = new Predictor(options.predictEntry);
-  const tasks = new TaskRegistry((info) => events.emit('task.progress', info));
-  const classify = new ClassifyJobs({ db: store.db, events, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
+  const predictor = new Predictor();
+  const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
   const dispatch = createDispatch(createService({
-    store, dataDir, events, runtime: options.runtime, runs, predictor, tasks, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}),
+    store, dataDir, events, runtime: options.runtime, runs, predictor, jobs, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}),
   }));
   return {
     dispatch,
@@ -86,9 +85,8 @@ export function startBackend(options: BackendOptions): Backend {
     dataDir,
     runs,
     close() {
-      // Scans and runs stop before the store closes, so none of them writes to a closed store.
-      tasks.cancelAll();
-      classify.cancelAll();
+      // Jobs and runs stop before the store closes, so none of them writes to a closed store.
+      jobs.cancelAll();
       predictor.close();
       runs.close();
       store.close();

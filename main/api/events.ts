@@ -1,10 +1,11 @@
 import type { EventName, Events } from '../../preload/contract.ts';
+import type { BridgeEvents } from '../jobs/bridge-events.ts';
 
 /** A listener that receives every event; transports forward what they get to their clients. */
 export type EventSink = <K extends EventName>(name: K, payload: Events[K]) => void;
 
 /** Fans events out from the service to every connected transport (IPC window, WebSockets). */
-export class EventHub {
+export class EventHub implements BridgeEvents {
   readonly #sinks = new Set<EventSink>();
 
   subscribe(sink: EventSink): () => void {

@@ -17,8 +17,8 @@ export interface ServiceContext {
   runtime: AppInfo['runtime'];
   runs: import('../trainer/host/run-manager.ts').RunManager; // training runs off the main thread, one per backend
   predictor: import('../trainer/host/predictor.ts').Predictor; // ranked predictions from exported models, off the main thread, one per backend
-  tasks: import('./tasks.ts').TaskRegistry; // long operations (dataset scans, evaluations on datasets), one registry per backend
-  classify: import('../classify/jobs.ts').ClassifyJobs; // batch-classification jobs, one registry per backend
+  jobs: import('../jobs/registry.ts').JobRegistry; // long operations (dataset scans, evaluations, classifications), one registry per backend
+  classify: import('../classify/jobs.ts').ClassifyJobs; // batch-classification jobs (store-backed jobs in the registry)
   pickPath?: PathPicker; // the native dialog; desktop app only
 }
 

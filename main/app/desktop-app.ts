@@ -12,9 +12,6 @@ import type { ElectronLike, WindowLike } from './electron-like.ts';
 import { utilityProcessSpawner } from './engine-process.ts';
 import { createPathPicker } from './pick-path.ts';
 
-/** Worker and engine entries bundled beside main.mjs by scripts/build-electron.mjs. */
-export const ENGINE_BUNDLE = 'engine.mjs';
-export const PREDICT_BUNDLE = 'predict.mjs';
 import { hardenWebContents } from './harden-contents.ts';
 import { registerIpc } from './ipc.ts';
 import { appMenuTemplate } from './menu.ts';
@@ -128,8 +125,6 @@ export function startDesktopApp(electron: ElectronLike, paths: DesktopPaths): De
         pickPath: createPathPicker(dialog, () => (window && !window.isDestroyed() ? window : undefined)),
         // Each run's engine is a utilityProcess: a crash there never takes the window down.
         spawnEngine: utilityProcessSpawner(utilityProcess),
-        engineEntry: path.join(paths.bundleDir, ENGINE_BUNDLE),
-        predictEntry: path.join(paths.bundleDir, PREDICT_BUNDLE),
       });
     } catch (err) {
       const text = startupErrorText(err, { isPackaged: app.isPackaged });

@@ -1,87 +1,85 @@
 // The classification jobs running in this backend: each walks its folder and sends batches of
 // texts to the prediction worker (inference never runs on the main thread), writing results to
-// the store as they come and telling the page at a bounded rate.
+// the store as they come. Each is a store-backed job in the job registry, so its progress (with
+// the language breakdown so far) goes out as `job.progress` at the registry's rate.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RankedLabel } from '../../preload/contract.ts';
-import type { EventHub } from '../api/events.ts';
 import { EXPORT_FILES } from '../engine/export/manifest.ts';
 import { LanglabError } from '../errors.ts';
+import type { BridgeEvents } from '../jobs/bridge-events.ts';
+import type { JobRegistry } from '../jobs/registry.ts';
 import { addResults, createJob, finishJob } from '../store/jobs.ts';
 import type { StoreDb } from '../store/store.ts';
+import { BreakdownTally } from './breakdown-tally.ts';
 import { classifyFolder } from './classify-folder.ts';
-
-/** The least time between two "job changed" events of one job (its start and end always go out). */
-const EVENT_INTERVAL_MS = 300;
 
 export interface ClassifyJobsOptions {
   db: StoreDb;
-  events: EventHub;
+  events: BridgeEvents;
+  jobs: JobRegistry;
   predict: (modelDir: string, texts: string[]) => Promise<RankedLabel[][]>;
 }
 
+const END_STATUS = { done: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
+
 export class ClassifyJobs {
-  readonly #running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  /** Store id -> registry id, for the jobs running here. */
+  readonly #running = new Map<number, string>();
 
   constructor(private readonly o: ClassifyJobsOptions) {}
 
   /** Creates the job's row and starts it in the background; returns its id (a model without labels throws first). */
   start(job: { runId: number | null; modelDir: string; root: string }): number {
     const labels = modelLabels(job.modelDir);
-    const { db, events } = this.o;
+    const { db, events, jobs } = this.o;
     const id = createJob(db, { runId: job.runId, modelPath: job.modelDir, root: job.root });
-    const controller = new AbortController();
-    let lastEmit = 0;
-    const changed = (force: boolean) => {
-      const now = Date.now();
-      if (!force && now - lastEmit < EVENT_INTERVAL_MS) return;
-      lastEmit = now;
-      events.emit('store.changed', { what: 'jobs', id });
-    };
-    changed(true);
-    const done = classifyFolder({
-      root: job.root,
-      labels,
-      signal: controller.signal,
-      predict: (texts) => this.o.predict(job.modelDir, texts),
-      onBatch: (rows, counts) => {
-        addResults(db, id, rows, counts);
-        changed(false);
-      },
-    }).then(
-      () => finishJob(db, id, 'FINISHED'),
-      (err: unknown) => {
-        if (controller.signal.aborted) finishJob(db, id, 'KILLED', 'Cancelled; the files classified before that are kept.');
-        else finishJob(db, id, 'FAILED', err instanceof Error ? err.message : String(err));
-      },
-    ).then(
-      () => {
+    const tally = new BreakdownTally();
+    const store = {
+      id,
+      ended: (status: keyof typeof END_STATUS, error: string | null) => {
         this.#running.delete(id);
-        changed(true);
+        finishJob(db, id, END_STATUS[status], status === 'cancelled' ? 'Cancelled; the files classified before that are kept.' : error);
+        events.emit('store.changed', { what: 'jobs', id });
       },
-      () => {
-        this.#running.delete(id); // the store is closed: the next start marks the job INTERRUPTED
+    };
+    const initial = { filesTotal: 0, filesDone: 0, filesSkipped: 0, ...tally.snapshot() };
+    const info = jobs.start(
+      'classify',
+      `Classifying ${job.root}`,
+      initial,
+      async (control) => {
+        await classifyFolder({
+          root: job.root,
+          labels,
+          signal: control.signal,
+          predict: (texts) => this.o.predict(job.modelDir, texts),
+          onBatch: (rows, counts) => {
+            addResults(db, id, rows, counts);
+            tally.add(rows);
+            control.progress({ filesTotal: counts.total, filesDone: counts.done, filesSkipped: counts.skipped, ...tally.snapshot() });
+          },
+        });
+        return id;
       },
+      { store },
     );
-    this.#running.set(id, { controller, done });
+    this.#running.set(id, info.jobId);
+    events.emit('store.changed', { what: 'jobs', id });
     return id;
   }
 
   /** Asks a running job to stop; false when it is not running here. */
   cancel(id: number): boolean {
-    const job = this.#running.get(id);
-    job?.controller.abort();
-    return job !== undefined;
+    const jobId = this.#running.get(id);
+    if (jobId !== undefined) this.o.jobs.cancel(jobId);
+    return jobId !== undefined;
   }
 
   /** Resolves when the job has ended (at once when it is not running here). */
   async settled(id: number): Promise<void> {
-    await this.#running.get(id)?.done;
-  }
-
-  /** Stops every job (the backend is closing). */
-  cancelAll(): void {
-    for (const job of this.#running.values()) job.controller.abort();
+    const jobId = this.#running.get(id);
+    if (jobId !== undefined) await this.o.jobs.settled(jobId);
   }
 }
 

@@ -3,7 +3,7 @@
 // Datasets page adds them), `datasets.fullReport` and `datasets.headers` (the unpaged shapes this
 // command has always printed) and `datasets.delete`.
 
-import type { ClassProjectsInfo, DatasetCommonOptions, DatasetFullReport, TaskInfo } from '../../preload/contract.ts';
+import type { ClassProjectsInfo, DatasetCommonOptions, DatasetFullReport, ScanJobInfo } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import { finiteNumber, type ParsedArgs, UsageError, wholeNumber } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -75,8 +75,8 @@ function buildArgs(p: Args) {
   };
 }
 
-/** Writes a one-line, overwritten progress display of a scan task to stderr (a line per phase when not a TTY). */
-function progressPrinter(): { onProgress: (s: TaskInfo) => void; done: () => void } {
+/** Writes a one-line, overwritten progress display of a scan job to stderr (a line per phase when not a TTY). */
+function progressPrinter(): { onProgress: (s: ScanJobInfo) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastPhase = '';
   return {
@@ -166,7 +166,7 @@ async function execute(job: Plan, service: CliService, json: boolean): Promise<v
       id =
         job.sub === 'add'
           ? await addDataset(service, job.target, job.options, controller.signal, printer?.onProgress)
-          : await service.runTask(service.call('datasets.build', job.args), { signal: controller.signal, ...(printer ? { onProgress: printer.onProgress } : {}) });
+          : await service.runJob(service.call('datasets.build', job.args), { signal: controller.signal, ...(printer ? { onProgress: printer.onProgress } : {}) });
     } finally {
       printer?.done();
       process.off('SIGINT', onSigint);

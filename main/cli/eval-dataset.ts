@@ -1,5 +1,5 @@
 // `langlab eval <run> --dataset <id|folder>`: the app's "Evaluate on…" from a terminal, through the
-// same requests: the dataset is resolved (a folder is added first), `runs.evaluate` runs as a task
+// same requests: the dataset is resolved (a folder is added first), `runs.evaluate` runs as a job
 // in the service's prediction worker, with a progress line on stderr and Ctrl-C to cancel (nothing
 // is stored), and the stored evaluation is read back with `runs.evaluation`.
 import type { DatasetEvaluationInfo, EvaluationScope } from '../../preload/contract.ts';
@@ -15,13 +15,13 @@ export async function evaluateOnDataset(service: CliService, o: { runId: number;
   try {
     const datasetId = await resolveDataset(service, o.dataset, stop.signal, say);
     const start = service.call('runs.evaluate', { runId: o.runId, datasetId, split: o.scope });
-    start.then((task) => say(`${task.title} ...`), () => undefined);
+    start.then((job) => say(`${job.title} ...`), () => undefined);
     let id: number;
     try {
-      id = await service.runTask(start, {
+      id = await service.runJob(start, {
         signal: stop.signal,
-        onProgress: (task) => {
-          if (tty && task.phase === 'predict') process.stderr.write(`\r\x1b[K${task.filesSeen} files${task.fraction !== null ? ` (${(100 * task.fraction).toFixed(0)}%)` : ''}`);
+        onProgress: (job) => {
+          if (tty && job.phase === 'predict') process.stderr.write(`\r\x1b[K${job.filesSeen} files${job.fraction !== null ? ` (${(100 * job.fraction).toFixed(0)}%)` : ''}`);
         },
       });
     } finally {

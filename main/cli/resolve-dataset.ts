@@ -1,9 +1,9 @@
 // `--dataset <id|folder|file>` of `langlab train` and `langlab eval`, and `langlab dataset add`:
-// a folder or CSV/JSONL file is added through the service's `datasets.add` task (scanned in a
+// a folder or CSV/JSONL file is added through the service's `datasets.add` job (scanned in a
 // worker, saved in short steps), as the app's Datasets page adds it.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { DatasetCommonOptions, TaskInfo } from '../../preload/contract.ts';
+import type { DatasetCommonOptions, ScanJobInfo } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
 import type { CliService } from './service.ts';
 
@@ -20,11 +20,11 @@ export async function addDataset(
   given: string,
   options: DatasetCommonOptions,
   signal: AbortSignal,
-  onProgress?: (task: TaskInfo) => void,
+  onProgress?: (job: ScanJobInfo) => void,
 ): Promise<number> {
   const target = path.resolve(given);
   const start = service.call('datasets.add', { kind: await inputKind(target), path: target, ...options });
-  return service.runTask(start, { signal, ...(onProgress ? { onProgress } : {}) });
+  return service.runJob(start, { signal, ...(onProgress ? { onProgress } : {}) });
 }
 
 /** A dataset id, or a folder/CSV/JSONL file added to the store first (an identical saved dataset is reused). */

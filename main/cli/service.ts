@@ -3,20 +3,20 @@
 // same store), and its `dispatch` called the way IPC and HTTP call it, with the same zod
 // validation, handlers and errors. A failed request is thrown as the LanglabError it carries.
 
-import type { EventName, Events, RequestArgs, RequestName, RequestResult, TaskInfo } from '../../preload/contract.ts';
+import type { EventName, Events, RequestArgs, RequestName, RequestResult, JobInfo } from '../../preload/contract.ts';
 import type { Backend, BackendOptions } from '../api/backend.ts';
 import { LanglabError, type ErrorCode } from '../errors.ts';
 
 /** What the tests may replace in the backend a command starts (the engine a run trains in). */
-export type CliBackendOptions = Pick<BackendOptions, 'spawnEngine' | 'engineEntry' | 'predictEntry'>;
+export type CliBackendOptions = Pick<BackendOptions, 'spawnEngine' | 'engineEntry'>;
 
 export interface CliService {
   /** Dispatches one request; resolves with its result or throws its error. */
   call<K extends RequestName>(name: K, args: RequestArgs<K>): Promise<RequestResult<K>>;
   /** Subscribes to one event stream; returns the unsubscribe function. */
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
-  /** Starts a task (a dataset scan, an evaluation) and resolves with its result id once it is done. */
-  runTask(start: Promise<TaskInfo>, options: { signal: AbortSignal; onProgress?: (task: TaskInfo) => void }): Promise<number>;
+  /** Starts a job (a dataset scan, an evaluation) and resolves with its result id once it is done. */
+  runJob<J extends JobInfo>(start: Promise<J>, options: { signal: AbortSignal; onProgress?: (job: J) => void }): Promise<number>;
   /** The backend itself, for what the service has no request for (see each use). */
   readonly backend: Backend;
   close(): void;
@@ -39,34 +39,34 @@ export async function openCliService(dataDir: string, options: CliBackendOptions
     call,
     on,
     backend,
-    async runTask(start, { signal, onProgress }) {
-      let taskId: string | null = null;
-      const early: TaskInfo[] = [];
-      let settle: ((task: TaskInfo) => void) | null = null;
-      const ended = new Promise<TaskInfo>((resolve) => (settle = resolve));
-      // Subscribed before the request, so no event of the task is missed; its work starts on the next turn.
-      const off = on('task.progress', (task) => {
-        if (taskId === null) early.push(task);
-        else if (task.taskId === taskId) seen(task);
+    async runJob<J extends JobInfo>(start: Promise<J>, { signal, onProgress }: { signal: AbortSignal; onProgress?: (job: J) => void }) {
+      let jobId: string | null = null;
+      const early: JobInfo[] = [];
+      let settle: ((job: J) => void) | null = null;
+      const ended = new Promise<J>((resolve) => (settle = resolve));
+      // Subscribed before the request, so no event of the job is missed; its work starts on the next turn.
+      const off = on('job.progress', (job) => {
+        if (jobId === null) early.push(job);
+        else if (job.jobId === jobId) seen(job as J);
       });
-      const seen = (task: TaskInfo) => {
-        onProgress?.(task);
-        if (task.status !== 'running') settle?.(task);
+      const seen = (job: J) => {
+        onProgress?.(job);
+        if (job.status !== 'running') settle?.(job);
       };
       const cancel = () => {
-        if (taskId !== null) void call('tasks.cancel', { taskId }).catch(() => undefined);
+        if (jobId !== null) void call('jobs.cancel', { jobId }).catch(() => undefined);
       };
       try {
         const info = await start;
-        taskId = info.taskId;
-        for (const task of early) if (task.taskId === taskId) seen(task);
+        jobId = info.jobId;
+        for (const job of early) if (job.jobId === jobId) seen(job as J);
         if (signal.aborted) cancel();
         signal.addEventListener('abort', cancel, { once: true });
         const end = await ended;
         signal.removeEventListener('abort', cancel);
         if (end.status === 'done' && end.resultId !== null) return end.resultId;
         if (end.status === 'cancelled') throw new LanglabError('CANCELLED', 'Cancelled; nothing was saved.');
-        throw new LanglabError('INTERNAL', end.error ?? 'The task failed.');
+        throw new LanglabError('INTERNAL', end.error ?? 'The job failed.');
       } finally {
         off();
       }

@@ -1,6 +1,6 @@
 // `langlab train`: a training run from a terminal, through the service's `runs.start` (the run
 // manager the app uses: worker thread, store, run folder), with a progress bar on stderr from the
-// `run.progress` events and one JSON line at the end.
+// `run` jobs' `job.progress` events and one JSON line at the end.
 
 import path from 'node:path';
 import type { ModelSpec, RunDetail, RunProgress } from '../../preload/contract.ts';
@@ -140,8 +140,8 @@ export const trainCommand = defineCommand({
       service.on('run.log', (l) => {
         if (l.runId === runId) say(`${l.level === 'info' ? '' : `${l.level}: `}${l.message}`);
       });
-      service.on('run.progress', (p) => {
-        if (p.runId !== runId) return;
+      service.on('job.progress', (p) => {
+        if (p.kind !== 'run' || p.storeId !== runId) return;
         if (tty) process.stderr.write(`\r\x1b[K${progressLine(p, process.stderr.columns ?? 100)}`);
         else if (p.phase !== lastPhase || performance.now() - lastLine > 10_000) {
           // Piped output gets a line per phase and every ten seconds, not a torrent of carriage returns.

@@ -1,29 +1,33 @@
 import type { ScanPhase, ScanProgress } from './types.ts';
 import { LanglabError } from '../errors.ts';
+import { TrailingThrottle } from '../jobs/throttle.ts';
 
 /**
  * Counts files and bytes and forwards them at a bounded rate, so a 100,000-file scan does not
- * flood a UI with events; a phase change always goes through.
+ * flood a UI with events; a phase change always goes through at once, and the last count of an
+ * interval goes out when the interval ends.
  */
 export class ProgressReporter {
   filesSeen = 0;
   bytesSeen = 0;
   private phase: ScanPhase = 'walk';
-  private lastSent = 0;
-  private readonly listener: ((p: ScanProgress) => void) | undefined;
-  private readonly intervalMs: number;
+  private readonly throttle: TrailingThrottle<ScanProgress> | undefined;
   private readonly signal: AbortSignal | undefined;
 
   constructor(options: { onProgress?: (p: ScanProgress) => void; progressIntervalMs?: number; signal?: AbortSignal }) {
-    this.listener = options.onProgress;
-    this.intervalMs = options.progressIntervalMs ?? 100;
-    this.signal = options.signal;
+    const { onProgress, signal } = options;
+    this.signal = signal;
+    // A scan stopped by its signal says nothing more, even an update its interval still held.
+    if (onProgress) this.throttle = new TrailingThrottle((p) => signal?.aborted || onProgress(p), options.progressIntervalMs ?? 100);
   }
 
   setPhase(phase: ScanPhase): void {
     this.checkAborted();
     this.phase = phase;
-    this.send(undefined, true);
+    this.send();
+    this.throttle?.flush();
+    // 'done' is the last word: no timer outlives the scan.
+    if (phase === 'done') this.throttle?.stop();
   }
 
   file(bytes: number, current?: string): void {
@@ -34,7 +38,7 @@ export class ProgressReporter {
 
   tick(current?: string): void {
     this.checkAborted();
-    if (this.listener && Date.now() - this.lastSent >= this.intervalMs) this.send(current, false);
+    this.send(current);
   }
 
   /** Throws the user-facing cancellation error once the signal fires. */
@@ -42,12 +46,8 @@ export class ProgressReporter {
     if (this.signal?.aborted) throw cancelled();
   }
 
-  private send(current: string | undefined, force: boolean): void {
-    if (!this.listener) return;
-    const now = Date.now();
-    if (!force && now - this.lastSent < this.intervalMs) return;
-    this.lastSent = now;
-    this.listener({ phase: this.phase, filesSeen: this.filesSeen, bytesSeen: this.bytesSeen, current });
+  private send(current?: string): void {
+    this.throttle?.push({ phase: this.phase, filesSeen: this.filesSeen, bytesSeen: this.bytesSeen, current });
   }
 }
 

@@ -7,10 +7,10 @@ import type {
   DatasetSourceKind,
   DatasetSplit,
   DuplicateGroupInfo,
+  JobPhase,
   NearDuplicatePairInfo,
   SkippedGroupInfo,
   SplitCounts,
-  TaskPhase,
 } from '../../preload/contract.ts';
 
 export type Split = DatasetSplit;
@@ -87,7 +87,7 @@ export interface DatasetResult {
 }
 
 /** The phases a scan itself reports; a task adds its own start and save around them. */
-export type ScanPhase = Exclude<TaskPhase, 'start' | 'save'>;
+export type ScanPhase = Exclude<JobPhase, 'start' | 'save'>;
 
 export interface ScanProgress {
   phase: ScanPhase;

@@ -1,6 +1,6 @@
 // Where a training run reports to. The trainer calls a sink; the engine process forwards each call
 // to the host as a message (host/protocol.ts), and tests record them.
-import type { RunProgress } from '../../preload/contract-training.ts';
+import type { RunProgress } from '../../preload/contract-common.ts';
 
 /** One metric point; `epoch` is fractional (optimizer steps / steps per epoch). */
 export interface MetricWrite {

@@ -4,7 +4,8 @@
 // weights and their export. It runs wherever it is called (a worker thread or utility process: the
 // host's job), reads the store read-only and reports through a sink.
 import os from 'node:os';
-import type { ModelSpec, RunProgress } from '../../preload/contract-training.ts';
+import type { RunProgress } from '../../preload/contract-common.ts';
+import type { ModelSpec } from '../../preload/contract-training.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import { linearWarmupDecay, warmupStepsFor } from '../engine/optim/schedule.ts';

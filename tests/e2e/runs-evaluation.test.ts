@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { PredictionRow, TaskInfo } from '../../preload/contract.ts';
+import type { PredictionRow, ScanJobInfo } from '../../preload/contract.ts';
 import { datasetFromFolder } from '../../main/data/index.ts';
 import { exportClassifier } from '../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../main/engine/models/scratch.ts';
@@ -173,7 +173,7 @@ test('a run is evaluated on another dataset from its page; labels the model lack
   assert.ok(task.ok);
   await new Promise<void>((resolve) => {
     const off = served.backend.events.subscribe((name, p) => {
-      if (name === 'task.progress' && (p as TaskInfo).status !== 'running') {
+      if (name === 'job.progress' && (p as ScanJobInfo).status !== 'running') {
         off();
         resolve();
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunProgress } from '../../preload/contract.ts';
+import type { JobInfo, RunProgress } from '../../preload/contract.ts';
 import { logMetrics, type MetricRecord } from '../../main/store/metrics.ts';
 import { createRun, getRun, setRunStatus } from '../../main/store/runs.ts';
 import { seedDataset } from '../helpers/seed.ts';
@@ -26,6 +26,11 @@ function progress(runId: number, step: number, extra: Partial<RunProgress> = {})
     elapsedSeconds: step * 0.4,
     ...extra,
   };
+}
+
+/** A run's progress as the service sends it: the progress of a `run` job. */
+function asJob(p: RunProgress): JobInfo {
+  return { jobId: `run-${p.runId}`, kind: 'run', title: `Training run ${p.runId}`, status: 'running', startedAt: 0, endedAt: null, error: null, storeId: p.runId, resultId: null, ...p };
 }
 
 test('a running run streams into its dashboard, reconnects after a reload and can be cancelled', { skip }, async () => {
@@ -69,7 +74,7 @@ test('a running run streams into its dashboard, reconnects after a reload and ca
     const from = active.step;
     for (let step = from + 10; step <= from + 200; step += 10) {
       active = progress(id, step, step >= from + 100 ? { valLoss: 0.9, valAccuracy: 0.7, phase: 'training' } : {});
-      served.backend.events.emit('run.progress', active);
+      served.backend.events.emit('job.progress', asJob(active));
     }
     served.backend.events.emit('run.log', { runId: id, seq: 3, level: 'info', message: `Validation at step ${from + 100}: loss 0.9000`, time: Date.now() });
     await bar.getByText(`step ${active.step} of 1,200`).waitFor();

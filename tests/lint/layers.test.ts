@@ -70,14 +70,18 @@ test('each forbidden import fails the lint, named by its rule', () => {
   assert.ok(broken('no-cycles', 'preload/a.ts') || broken('no-cycles', 'preload/b.ts'), output);
 });
 
-test('the temporary exceptions let through only the imports they name', () => {
-  // run-manager.ts may take EventHub from api/events.ts while issue 15's job registry lands, nothing else of api/.
+test('the job registry imports nothing of the layers that use it', () => {
   const { status, output } = cruise({
     'main/api/events.ts': 'export class EventHub {}\n',
-    'main/api/service.ts': exportOne,
-    'main/trainer/host/run-manager.ts': "import type { EventHub } from '../../api/events.ts';\nimport { one } from '../../api/service.ts';\nexport type Hub = EventHub;\nexport const two = one;\n",
+    'main/store/store.ts': exportOne.replace('one', 'store'),
+    'main/errors.ts': exportOne,
+    'main/jobs/registry.ts': "import { one } from '../errors.ts';\nimport type { EventHub } from '../api/events.ts';\nimport { store } from '../store/store.ts';\nexport type Hub = EventHub;\nexport const r = one + store;\n",
+    'main/trainer/run.ts': "import { r } from '../jobs/registry.ts';\nexport const run = r;\n",
+    'main/classify/jobs.ts': "import { r } from '../jobs/registry.ts';\nexport const jobs = r;\n",
   });
   assert.notEqual(status, 0, output);
-  assert.match(output, /error trainer-classify-not-api-pending-issue-15: main\/trainer\/host\/run-manager\.ts → main\/api\/service\.ts/);
-  assert.doesNotMatch(output, /→ main\/api\/events\.ts/);
+  assert.match(output, /error jobs-below-the-service: main\/jobs\/registry\.ts → main\/api\/events\.ts/);
+  assert.match(output, /error jobs-below-the-service: main\/jobs\/registry\.ts → main\/store\/store\.ts/);
+  assert.doesNotMatch(output, /→ main\/errors\.ts/);
+  assert.doesNotMatch(output, /main\/(trainer|classify)\/[^ ]+ → main\/jobs\//);
 });

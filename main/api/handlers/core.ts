@@ -6,7 +6,7 @@ import { allTags, getRun, listRuns, setRunNote, setRunTags } from '../../store/r
 import { listExecutionProviders, onnxruntimeVersion } from '../providers.ts';
 import { APP_VERSION, type HandlersFor, type ServiceContext } from '../service-context.ts';
 
-/** The foundation's requests: app info, the run list, run notes and tags, metric series, tasks, the path picker. */
+/** The foundation's requests: app info, the run list, run notes and tags, metric series, jobs, the path picker. */
 export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
   const { db } = ctx.store;
   return {
@@ -37,8 +37,8 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
     },
     'runs.tags': async () => allTags(db),
     'runs.metrics': async ({ runIds, keys }) => getMetricSeries(db, runIds, keys),
-    'tasks.list': async () => ctx.tasks.list(),
-    'tasks.cancel': async ({ taskId }) => ctx.tasks.cancel(taskId),
+    'jobs.list': async () => ctx.jobs.list(),
+    'jobs.cancel': async ({ jobId }) => ctx.jobs.cancel(jobId),
     'system.pickPath': async ({ kind, title }) => {
       if (!ctx.pickPath) {
         throw new LanglabError('NOT_AVAILABLE', 'There is no native file dialog in browser mode: type the path into the field instead.');

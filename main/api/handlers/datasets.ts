@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DatasetCommonOptions, DatasetRequests, DatasetReportInfo, TaskInfo } from '../../../preload/contract.ts';
+import type { DatasetCommonOptions, DatasetRequests, DatasetReportInfo, ScanJobInfo } from '../../../preload/contract.ts';
 import { checkScanJob } from '../../data/check-scan-job.ts';
 import { highlightLanguage } from '../../data/highlight-language.ts';
 import { lengthHistogram } from '../../data/length-histogram.ts';
@@ -7,6 +7,7 @@ import { cancelled } from '../../data/progress.ts';
 import type { ScanJob } from '../../data/worker/scan-job.ts';
 import { scanInWorker } from '../../data/worker/scan-in-worker.ts';
 import { LanglabError } from '../../errors.ts';
+import { JOB_EVENT_INTERVAL_MS, SCAN_JOB_START, type JobControl } from '../../jobs/registry.ts';
 import { getDatasetSummary, listDatasetSummaries } from '../../store/dataset-summaries.ts';
 import { datasetFileSizes, getDatasetFile, listDatasetFiles, readDatasetFileText } from '../../store/dataset-files.ts';
 import { saveDatasetInSteps } from '../../store/dataset-save.ts';
@@ -23,10 +24,9 @@ import {
   listSkippedFiles,
 } from '../../store/datasets.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
-import { TASK_EVENT_INTERVAL_MS, type TaskControl } from '../tasks.ts';
 
-/** A scan reports at most this often; the task registry bounds the events it sends the same way. */
-const PROGRESS_INTERVAL_MS = TASK_EVENT_INTERVAL_MS;
+/** A scan reports at most this often; the job registry bounds the events it sends the same way. */
+const PROGRESS_INTERVAL_MS = JOB_EVENT_INTERVAL_MS;
 /** Entries of the long lists (skipped paths per reason, near-duplicate pairs) sent with a report; the rest is paged. */
 const REPORT_PREVIEW = 100;
 /** Duplicate groups and conflicts sent with a report: the page shows this many before "Show more". */
@@ -50,16 +50,16 @@ function common(args: DatasetCommonOptions): DatasetCommonOptions & { progressIn
   return out;
 }
 
-/** The Datasets section's requests: scans run as tasks in a worker thread, reports and files come from the store. */
+/** The Datasets section's requests: scans run as jobs in a worker thread, reports and files come from the store. */
 export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequests> {
   const { db } = ctx.store;
-  const { tasks } = ctx;
+  const { jobs } = ctx;
 
   /**
    * Scans in a worker, then saves here in short steps that leave the event loop free between them;
    * a cancelled or failed scan or save leaves nothing saved.
    */
-  const scanAndSave = async (job: ScanJob, control: TaskControl): Promise<number> => {
+  const scanAndSave = async (job: ScanJob, control: JobControl<ScanJobInfo['kind']>): Promise<number> => {
     const result = await scanInWorker(job, {
       signal: control.signal,
       onProgress: (p) => control.progress({ phase: p.phase, filesSeen: p.filesSeen, bytesSeen: p.bytesSeen, current: p.current ?? null }),
@@ -74,9 +74,9 @@ export function datasetHandlers(ctx: ServiceContext): HandlersFor<DatasetRequest
     return id;
   };
 
-  const startScan = async (kind: TaskInfo['kind'], title: (job: ScanJob) => string, job: ScanJob): Promise<TaskInfo> => {
+  const startScan = async (kind: 'dataset.add' | 'dataset.build', title: (job: ScanJob) => string, job: ScanJob): Promise<ScanJobInfo> => {
     const checked = await checkScanJob(job);
-    return tasks.start(kind, title(checked), (control) => scanAndSave(checked, control));
+    return jobs.start(kind, title(checked), SCAN_JOB_START, (control) => scanAndSave(checked, control));
   };
 
   return {

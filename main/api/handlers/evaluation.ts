@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { EvaluationRequests } from '../../../preload/contract.ts';
 import { planEvaluation, runEvaluation } from '../../classify/evaluate-dataset.ts';
 import { LanglabError } from '../../errors.ts';
+import { SCAN_JOB_START } from '../../jobs/registry.ts';
 import { deleteDatasetEvaluation, getDatasetEvaluation, listDatasetEvaluations, listEvaluationPredictions, saveDatasetEvaluation } from '../../store/evaluations.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
@@ -12,15 +13,16 @@ function noEvaluation(id: number): LanglabError {
   return new LanglabError('NOT_FOUND', `There is no evaluation ${id} on a dataset. It may have been deleted with its run; reload the run's page.`);
 }
 
-/** Evaluating runs on other datasets: a task in the registry the dataset scans use, inference in the prediction worker. */
+/** Evaluating runs on other datasets: a job in the registry every long operation uses, inference in the prediction worker. */
 export function evaluationHandlers(ctx: ServiceContext): HandlersFor<EvaluationRequests> {
   const { db } = ctx.store;
   return {
-    // Bad input (no model, no label in common, an empty split) is refused here, before a task exists.
+    // Bad input (no model, no label in common, an empty split) is refused here, before a job exists.
     'runs.evaluate': async ({ runId, datasetId, split }) => {
       const plan = planEvaluation(db, ctx.dataDir, { runId, datasetId, scope: split ?? 'all' });
       const scope = plan.scope === 'all' ? '' : ` (${plan.scope} split)`;
-      return ctx.tasks.start('run.evaluate', `Evaluating ${plan.runName} on ${plan.datasetName}${scope}`, async (control) => {
+      const title = `Evaluating ${plan.runName} on ${plan.datasetName}${scope}`;
+      return ctx.jobs.start('run.evaluate', title, SCAN_JOB_START, async (control) => {
         control.progress({ phase: 'predict', fraction: 0 });
         const result = await runEvaluation(db, plan, {
           predict: (modelDir, texts, topK) => ctx.predictor.predict(modelDir, texts, topK, BATCH_THREADS),

@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LanglabError, type ErrorCode } from '../../errors.ts';
+import { workerEntry } from '../../worker/entries.ts';
 import { startWorker } from '../../worker/start-worker.ts';
 import { cancelled } from '../progress.ts';
 import type { DatasetResult, ScanProgress } from '../types.ts';
 import type { FromScanWorker, ScanJob, ToScanWorker } from './scan-job.ts';
 
-// From the TypeScript sources the entry is the .ts file beside this one, loaded through the tsx
-// bootstrap; in the Electron bundle this code sits in main.mjs and the entry is bundled beside it.
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(FROM_SOURCES ? './scan-worker.ts' : './scan-worker.mjs', import.meta.url);
+const ENTRY = workerEntry('scan');
 /** How long a cancelled scan may take to notice its signal before its thread is stopped. */
 const CANCEL_GRACE_MS = 3000;
 

@@ -4,6 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { RankedLabel } from '../../../preload/contract.ts';
 import { LanglabError } from '../../errors.ts';
+import { workerEntry } from '../../worker/entries.ts';
 import { startWorker } from '../../worker/start-worker.ts';
 
 export interface PredictRequest {
@@ -17,15 +18,11 @@ export interface PredictRequest {
 
 export type PredictReply = { id: number; results: RankedLabel[][] } | { id: number; error: string };
 
-const ENTRY = new URL('./predict-entry.ts', import.meta.url);
-
 /** Sends prediction requests to one lazily started worker. */
 export class Predictor {
   #worker: Worker | null = null;
   #next = 1;
   readonly #pending = new Map<number, { resolve: (r: RankedLabel[][]) => void; reject: (e: Error) => void }>();
-
-  constructor(private readonly entry: string | URL = ENTRY) {}
 
   predict(modelDir: string, texts: string[], topK?: number, threads?: number): Promise<RankedLabel[][]> {
     const worker = this.#start();
@@ -46,7 +43,7 @@ export class Predictor {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = startWorker(this.entry);
+    const worker = startWorker(workerEntry('predict'));
     worker.unref();
     worker.on('message', (r: PredictReply) => {
       const p = this.#pending.get(r.id);

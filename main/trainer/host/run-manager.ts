@@ -9,13 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunLogLine, RunProgress, RunStartArgs, RunStatus, RunSummary } from '../../../preload/contract.ts';
 import { storedHyperparameters } from '../../../preload/hyperparameters.ts';
-import type { EventHub } from '../../api/events.ts';
 import { LanglabError } from '../../errors.ts';
+import type { BridgeEvents } from '../../jobs/bridge-events.ts';
+import { JobRegistry, type JobEnd, type JobHandle } from '../../jobs/registry.ts';
 import { runLogLines } from '../../store/run-logs.ts';
 import { claimRun, deleteRunRows, getRun, runOwnership, setRunStatus } from '../../store/runs.ts';
 import type { Store } from '../../store/store.ts';
+import { workerEntry } from '../../worker/entries.ts';
 import type { EngineSpawner } from './engine-port.ts';
-import { ProgressThrottle } from './progress-throttle.ts';
 import type { TrainOutcome, TrainRequest } from './protocol.ts';
 import { RunLauncher } from './run-launcher.ts';
 import { completeHyperparameters, planRun, trainFileCount, type RunPlan } from './run-plan.ts';
@@ -23,13 +24,13 @@ import { relativeToData, runDirectory } from './run-paths.ts';
 import { LAST_CHECKPOINT, recordNewRun, RunRecorder } from './run-recorder.ts';
 import { spawnWorker } from './worker-spawner.ts';
 
-/** The engine entry used unless another is given (the Electron bundle passes its own). */
-export const DEFAULT_ENGINE_ENTRY = new URL('./engine-entry.ts', import.meta.url).href;
+/** The engine entry used unless another is given (tests pass fakes). */
+export const DEFAULT_ENGINE_ENTRY = workerEntry('engine').href;
 
 export interface RunManagerOptions {
   store: Store;
   dataDir: string;
-  events: EventHub;
+  events: BridgeEvents;
   /** How engine processes start: worker threads by default, utilityProcess in Electron. */
   spawn?: EngineSpawner;
   /** The module an engine process runs (tests pass fakes). */
@@ -38,6 +39,8 @@ export interface RunManagerOptions {
   threads?: number;
   /** better-sqlite3 addon the engine opens the store with (Electron's own build). */
   nativeBinding?: string;
+  /** The job registry each run is a job of; one of its own (emitting on `events`) when absent. */
+  jobs?: JobRegistry;
   progressIntervalMs?: number;
   metricIntervalMs?: number;
   /** How long a cancelled run may take to write its checkpoint before its process is stopped. */
@@ -49,7 +52,7 @@ interface ActiveRun {
   launcher: RunLauncher;
   recorder: RunRecorder;
   progress: RunProgress;
-  throttle: ProgressThrottle<RunProgress>;
+  job: JobHandle<'run'>;
   ended: Promise<RunSummary>;
   resolveEnded: (summary: RunSummary) => void;
   /** The status is written and the run has left the active list. */
@@ -57,6 +60,8 @@ interface ActiveRun {
 }
 
 const RESUMABLE: readonly RunStatus[] = ['KILLED', 'FAILED', 'INTERRUPTED'];
+/** How a run's end reads as a job's. */
+const JOB_END: Partial<Record<RunStatus, JobEnd>> = { FINISHED: 'done', KILLED: 'cancelled', INTERRUPTED: 'cancelled' };
 
 function summaryOf(detail: RunSummary & { params?: unknown; artifacts?: unknown; evaluations?: unknown }): RunSummary {
   const { params: _p, artifacts: _a, evaluations: _e, ...summary } = detail;
@@ -76,6 +81,7 @@ export class RunManager {
       metricIntervalMs: 1000,
       cancelGraceMs: 60_000,
       ...options,
+      jobs: options.jobs ?? new JobRegistry((info) => options.events.emit('job.progress', info)),
     };
   }
 
@@ -220,6 +226,28 @@ export class RunManager {
     const recorder = new RunRecorder({
       db: this.#db, dataDir: this.#o.dataDir, runId, runDir, metricIntervalMs: this.#o.metricIntervalMs, onLog: (line) => events.emit('run.log', line),
     });
+    const progress: RunProgress = {
+      runId,
+      phase: 'preparing',
+      epoch: 0,
+      epochs: hp.epochs,
+      step: 0,
+      totalSteps: stepsPerEpoch * hp.epochs,
+      trainLoss: null,
+      trainAccuracy: null,
+      valLoss: null,
+      valAccuracy: null,
+      learningRate: null,
+      samplesPerSecond: null,
+      etaSeconds: null,
+      elapsedSeconds: 0,
+    };
+    // The run is a job of the registry from its first event; its cancel is the run's.
+    const job = this.#o.jobs.track('run', `Training run ${runId}`, progress, {
+      store: { id: runId },
+      cancel: () => void this.cancel(runId).catch(() => undefined),
+      intervalMs: this.#o.progressIntervalMs,
+    });
     const run: ActiveRun = {
       id: runId,
       launcher: new RunLauncher({ spawn: this.#o.spawn, entry: this.#o.engineEntry, cancelGraceMs: this.#o.cancelGraceMs }, {
@@ -230,23 +258,8 @@ export class RunManager {
         ended: (status, error) => this.#end(run, status, error),
       }),
       recorder,
-      progress: {
-        runId,
-        phase: 'preparing',
-        epoch: 0,
-        epochs: hp.epochs,
-        step: 0,
-        totalSteps: stepsPerEpoch * hp.epochs,
-        trainLoss: null,
-        trainAccuracy: null,
-        valLoss: null,
-        valAccuracy: null,
-        learningRate: null,
-        samplesPerSecond: null,
-        etaSeconds: null,
-        elapsedSeconds: 0,
-      },
-      throttle: new ProgressThrottle((p) => events.emit('run.progress', p), this.#o.progressIntervalMs),
+      progress,
+      job,
       ended,
       resolveEnded,
       closed: false,
@@ -258,15 +271,13 @@ export class RunManager {
       `${resume ? 'Resuming' : 'Starting'} run ${runId}: ${plan.modelKind === 'scratch' ? 'from-scratch transformer' : plan.model.kind === 'pretrained' ? plan.model.path : ''} ` +
         `on dataset ${plan.dataset.id} (${plan.dataset.name}), provider ${plan.provider}${resume ? ', from the last checkpoint' : ''}.`,
     );
-    this.#progress(run, run.progress);
     run.launcher.start(request);
   }
 
-  /** The one place a run's progress goes out: kept as its latest, and sent to the bridge rate-limited (`final`: at once). */
-  #progress(run: ActiveRun, progress: RunProgress, final = false): void {
+  /** The one place a run's progress goes out: kept as its latest, and sent as the run job's progress (rate-limited by the registry). */
+  #progress(run: ActiveRun, progress: RunProgress): void {
     run.progress = progress;
-    run.throttle.push(progress);
-    if (final) run.throttle.flush();
+    run.job.progress(progress);
   }
 
   async #finish(run: ActiveRun, outcome: TrainOutcome): Promise<void> {
@@ -283,7 +294,8 @@ export class RunManager {
     run.closed = true;
     run.launcher.settle();
     run.recorder.end(status, error);
-    this.#progress(run, { ...run.progress, phase: 'finished', etaSeconds: null }, true);
+    this.#progress(run, { ...run.progress, phase: 'finished', etaSeconds: null });
+    run.job.end(JOB_END[status] ?? 'failed', error ?? null);
     this.#active.delete(run.id);
     this.#changed(run.id);
     run.resolveEnded(summaryOf(getRun(this.#db, run.id)));

@@ -1,6 +1,7 @@
 import type { RunLogLine, RunProgress } from '../../../preload/contract.ts';
 import { bridge } from '../lib/bridge.ts';
 import { errorMessage } from '../lib/bridge-error.ts';
+import { jobs } from '../lib/jobs.svelte.ts';
 import { MetricHistory } from './metric-history.ts';
 
 const MAX_LOG_LINES = 5000;
@@ -50,8 +51,7 @@ export class LiveRun {
   connect(running: boolean): () => void {
     const stops = running
       ? [
-          bridge.events['run.progress']((p) => {
-            if (p.runId !== this.runId) return;
+          jobs.follow('run', this.runId, (p) => {
             this.#progress = p;
             if (this.history.append(p)) this.#scheduleRedraw();
           }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { ClassificationJobDetail, ClassificationJobSummary, ClassifiedFileInfo } from '../../../preload/contract.ts';
+import type { ClassificationJobDetail, ClassificationJobSummary, ClassifiedFileInfo, JobInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
@@ -50,6 +50,8 @@ function ended(b: Backend, id: number): Promise<ClassificationJobSummary> {
 
 test('a job classifies every text file of a folder with a run\'s model; its breakdown, disagreements and pages come from the store', async () => {
   const { b, runId } = await withModel();
+  const progress: JobInfo[] = [];
+  b.events.subscribe((name, p) => name === 'job.progress' && progress.push(p as JobInfo));
   const files: Record<string, string | Buffer> = { 'bin/tool': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]), 'README.md': '# Demo\n' };
   for (let i = 0; i < 40; i++) files[`src/m${i}.py`] = pySource(i);
   for (let i = 0; i < 30; i++) files[`web/w${i}.js`] = jsSource(i);
@@ -66,6 +68,15 @@ test('a job classifies every text file of a folder with a run\'s model; its brea
   assert.equal(detail.breakdown.reduce((n, r) => n + r.files, 0), 71);
   assert.ok(detail.breakdown.every((r, i) => i === 0 || r.files <= detail.breakdown[i - 1].files), 'most files first');
   assert.equal(detail.withExtensionLabel, 70, 'README.md names no language of this model');
+  // The job's own events carry what its page shows: the last one holds the store's figures.
+  const own = progress.filter((j) => j.kind === 'classify' && j.storeId === started.id);
+  assert.deepEqual(own.map((j) => j.status).filter((s, i, a) => s !== a[i - 1]), ['running', 'done']);
+  const last = own.at(-1)!;
+  assert.ok(last.kind === 'classify' && last.resultId === started.id);
+  assert.deepEqual(
+    [last.filesTotal, last.filesDone, last.filesSkipped, last.breakdown, last.withExtensionLabel, last.disagreements],
+    [detail.filesTotal, detail.filesDone, detail.filesSkipped, detail.breakdown, detail.withExtensionLabel, detail.disagreements],
+  );
   const all = await ok<{ total: number; files: ClassifiedFileInfo[] }>(b, 'classify.results', { id: started.id, limit: 1000 });
   assert.equal(all.total, 71);
   // An untrained model: whatever it says, the disagreements are exactly the files whose extension says otherwise.

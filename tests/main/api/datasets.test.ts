@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { DatasetFullReport, DatasetHeaderInfo, DatasetReportInfo, Events, TaskInfo } from '../../../preload/contract.ts';
+import type { DatasetFullReport, DatasetHeaderInfo, DatasetReportInfo, Events, ScanJobInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { seedDataset } from '../../helpers/seed.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
@@ -27,12 +27,12 @@ function recorder(b: Backend) {
       }
     }
   });
-  const taskEnd = (taskId: string) =>
-    new Promise<TaskInfo>((resolve) => {
-      const match = (name: keyof Events, p: unknown) => name === 'task.progress' && (p as TaskInfo).taskId === taskId && (p as TaskInfo).status !== 'running';
+  const taskEnd = (jobId: string) =>
+    new Promise<ScanJobInfo>((resolve) => {
+      const match = (name: keyof Events, p: unknown) => name === 'job.progress' && (p as ScanJobInfo).jobId === jobId && (p as ScanJobInfo).status !== 'running';
       const done = seen.find((e) => match(e.name, e.payload));
-      if (done) resolve(done.payload as TaskInfo);
-      else waiters.push({ match, resolve: (p) => resolve(p as TaskInfo) });
+      if (done) resolve(done.payload as ScanJobInfo);
+      else waiters.push({ match, resolve: (p) => resolve(p as ScanJobInfo) });
     });
   const next = (match: (name: keyof Events, payload: unknown) => boolean) => new Promise<unknown>((resolve) => waiters.push({ match, resolve }));
   return { seen, taskEnd, next };
@@ -73,7 +73,7 @@ test('paths are checked before any scan starts, with errors that name the path',
 
     const picker = await failure(b, 'system.pickPath', { kind: 'folder' });
     assert.equal(picker.code, 'NOT_AVAILABLE');
-    assert.deepEqual(await ok(b, 'tasks.list', {}), []);
+    assert.deepEqual(await ok(b, 'jobs.list', {}), []);
   } finally {
     b.close();
   }
@@ -84,14 +84,14 @@ test('a folder scan runs in a worker with progress, is saved, and its report and
   const events = recorder(b);
   try {
     const root = classTree(30);
-    const task = await ok<TaskInfo>(b, 'datasets.add', { kind: 'folder', path: root, name: 'three', seed: 7 });
+    const task = await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'folder', path: root, name: 'three', seed: 7 });
     assert.equal(task.status, 'running');
-    assert.equal((await ok<TaskInfo[]>(b, 'tasks.list', {}))[0].taskId, task.taskId);
-    const end = await events.taskEnd(task.taskId);
+    assert.equal((await ok<ScanJobInfo[]>(b, 'jobs.list', {}))[0].jobId, task.jobId);
+    const end = await events.taskEnd(task.jobId);
     assert.equal(end.status, 'done', end.error ?? '');
     assert.equal(typeof end.resultId, 'number');
-    const phases = events.seen.filter((e) => e.name === 'task.progress').map((e) => (e.payload as TaskInfo).phase);
-    for (const phase of ['start', 'walk', 'save', 'done']) assert.ok(phases.includes(phase as TaskInfo['phase']), `phase ${phase} in ${phases}`);
+    const phases = events.seen.filter((e) => e.name === 'job.progress').map((e) => (e.payload as ScanJobInfo).phase);
+    for (const phase of ['start', 'walk', 'save', 'done']) assert.ok(phases.includes(phase as ScanJobInfo['phase']), `phase ${phase} in ${phases}`);
     assert.ok(events.seen.some((e) => e.name === 'store.changed' && (e.payload as Events['store.changed']).what === 'datasets'));
 
     const id = end.resultId!;
@@ -145,18 +145,18 @@ test('a cancelled scan stops in its worker and saves nothing', async () => {
   const events = recorder(b);
   try {
     const root = classTree(2500);
-    const walking = events.next((name, p) => name === 'task.progress' && (p as TaskInfo).phase === 'walk');
-    const task = await ok<TaskInfo>(b, 'datasets.add', { kind: 'folder', path: root });
+    const walking = events.next((name, p) => name === 'job.progress' && (p as ScanJobInfo).phase === 'walk');
+    const task = await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'folder', path: root });
     await walking;
-    await ok(b, 'tasks.cancel', { taskId: task.taskId });
-    const end = await events.taskEnd(task.taskId);
+    await ok(b, 'jobs.cancel', { jobId: task.jobId });
+    const end = await events.taskEnd(task.jobId);
     assert.equal(end.status, 'cancelled');
     assert.equal(end.resultId, null);
     assert.deepEqual(await ok(b, 'datasets.list', {}), []);
     assert.equal(b.store.db.prepare('SELECT count(*) FROM dataset_files').pluck().get(), 0);
     assert.ok(!events.seen.some((e) => e.name === 'store.changed'));
-    assert.equal((await ok<TaskInfo[]>(b, 'tasks.list', {}))[0].status, 'cancelled');
-    assert.equal((await failure(b, 'tasks.cancel', { taskId: 'no-such-task' })).code, 'NOT_FOUND');
+    assert.equal((await ok<ScanJobInfo[]>(b, 'jobs.list', {}))[0].status, 'cancelled');
+    assert.equal((await failure(b, 'jobs.cancel', { jobId: 'no-such-task' })).code, 'NOT_FOUND');
   } finally {
     b.close();
   }
@@ -171,24 +171,24 @@ test('a scan that fails in its worker ends the task with the reason; a table and
       'good.jsonl': Array.from({ length: 12 }, (_, i) => JSON.stringify({ text: i % 2 ? pySource(i) : jsSource(i), label: i % 2 ? 'python' : 'javascript' })).join('\n') + '\n',
       ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [[`repo/proj${i % 3}/m${i}.py`, pySource(i + 100)], [`repo/proj${i % 3}/m${i}.js`, jsSource(i + 100)]]).flat()),
     });
-    const bad = await ok<TaskInfo>(b, 'datasets.add', { kind: 'csv', path: path.join(root, 'ragged.csv') });
-    const failed = await events.taskEnd(bad.taskId);
+    const bad = await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'csv', path: path.join(root, 'ragged.csv') });
+    const failed = await events.taskEnd(bad.jobId);
     assert.equal(failed.status, 'failed');
     assert.match(failed.error ?? '', /ragged\.csv/);
 
-    const table = await events.taskEnd((await ok<TaskInfo>(b, 'datasets.add', { kind: 'jsonl', path: path.join(root, 'good.jsonl') })).taskId);
+    const table = await events.taskEnd((await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'jsonl', path: path.join(root, 'good.jsonl') })).jobId);
     assert.equal(table.status, 'done', table.error ?? '');
     const tableText = await ok<{ text: string; highlight: string | null }>(b, 'datasets.fileText', { id: table.resultId, index: 0 });
     assert.ok(tableText.text.length > 0);
 
-    const build = await events.taskEnd((await ok<TaskInfo>(b, 'datasets.build', { roots: [path.join(root, 'repo')], minFiles: 5, cap: 10 })).taskId);
+    const build = await events.taskEnd((await ok<ScanJobInfo>(b, 'datasets.build', { roots: [path.join(root, 'repo')], minFiles: 5, cap: 10 })).jobId);
     assert.equal(build.status, 'done', build.error ?? '');
     const report = await ok<DatasetReportInfo>(b, 'datasets.get', { id: build.resultId });
     assert.deepEqual(report.classes.map((c) => [c.label, c.files]).sort(), [['JavaScript', 10], ['Python', 10]]);
     const js = await ok<{ files: { index: number }[] }>(b, 'datasets.files', { id: build.resultId, label: 'JavaScript', limit: 1 });
     assert.equal((await ok<{ highlight: string | null }>(b, 'datasets.fileText', { id: build.resultId, index: js.files[0].index })).highlight, 'javascript');
     // languages reaches the scan: a name Linguist lacks fails the build with the name.
-    const kept = await events.taskEnd((await ok<TaskInfo>(b, 'datasets.build', { roots: [path.join(root, 'repo')], minFiles: 5, languages: ['Python', 'Klingon'] })).taskId);
+    const kept = await events.taskEnd((await ok<ScanJobInfo>(b, 'datasets.build', { roots: [path.join(root, 'repo')], minFiles: 5, languages: ['Python', 'Klingon'] })).jobId);
     assert.equal(kept.status, 'failed');
     assert.match(kept.error ?? '', /'Klingon' is not a language in GitHub Linguist's table/);
   } finally {
@@ -222,8 +222,8 @@ test('long lists come as a first page with the report, and the rest is paged', a
         `// revision ${i}\nexport function total(orders) {\n  const sum = orders.reduce((acc, item) => acc + item.price * item.count, 0);\n` +
         `  const names = orders.map((item) => item.name.trim().toLowerCase());\n  return { sum, names, size: orders.length };\n}\n`;
     }
-    const task = await ok<TaskInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files) });
-    const end = await events.taskEnd(task.taskId);
+    const task = await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files) });
+    const end = await events.taskEnd(task.jobId);
     assert.equal(end.status, 'done', end.error ?? '');
     const id = end.resultId!;
     const report = await ok<DatasetReportInfo>(b, 'datasets.get', { id });
@@ -265,8 +265,8 @@ test('duplicate groups and conflicts beyond the first 200 come in pages, with th
       files[`python/conflict${i}.py`] = text;
       files[`javascript/conflict${i}.js`] = text;
     }
-    const task = await ok<TaskInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files) });
-    const end = await events.taskEnd(task.taskId);
+    const task = await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files) });
+    const end = await events.taskEnd(task.jobId);
     assert.equal(end.status, 'done', end.error ?? '');
     const id = end.resultId!;
     const report = await ok<DatasetReportInfo>(b, 'datasets.get', { id });
@@ -298,8 +298,8 @@ test('a folder with <class>/<project>/ folders is split by project; the report c
       files[`python/repo${i % 8}/m${i}.py`] = pySource(i);
       files[`javascript/only-one/f${i}.js`] = jsSource(i);
     }
-    const task = await ok<TaskInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files), name: 'projects' });
-    const end = await events.taskEnd(task.taskId);
+    const task = await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files), name: 'projects' });
+    const end = await events.taskEnd(task.jobId);
     assert.equal(end.status, 'done', end.error ?? '');
     const report = await ok<DatasetReportInfo>(b, 'datasets.get', { id: end.resultId! });
     assert.equal(report.splitKind, 'mixed');

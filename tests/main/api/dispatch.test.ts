@@ -10,7 +10,7 @@ import { tempDir } from '../../helpers/temp.ts';
 test('every request in the contract has a schema, and the name lists match the contract', () => {
   assert.deepEqual([...REQUEST_NAMES].sort(), Object.keys(requestSchemas).sort());
   assert.equal(new Set(EVENT_NAMES).size, EVENT_NAMES.length);
-  for (const name of ['app.log', 'store.changed', 'run.progress', 'run.log'] as const) assert.ok(EVENT_NAMES.includes(name), name);
+  for (const name of ['app.log', 'store.changed', 'job.progress', 'run.log'] as const) assert.ok(EVENT_NAMES.includes(name), name);
 });
 
 test('the service answers through dispatch with real store data', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { DatasetEvaluationInfo, PredictionRow, RunDetail, TaskInfo } from '../../../preload/contract.ts';
+import type { DatasetEvaluationInfo, PredictionRow, RunDetail, ScanJobInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { datasetFromFolder } from '../../../main/data/index.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
@@ -41,11 +41,11 @@ async function addDataset(b: Backend, classes: Record<string, number> = { python
 }
 
 /** Resolves with the task once it has ended, from its own events. */
-function ended(b: Backend, taskId: string): Promise<TaskInfo> {
+function ended(b: Backend, jobId: string): Promise<ScanJobInfo> {
   return new Promise((resolve) => {
     const off = b.events.subscribe((name, p) => {
-      const info = p as TaskInfo;
-      if (name === 'task.progress' && info.taskId === taskId && info.status !== 'running') {
+      const info = p as ScanJobInfo;
+      if (name === 'job.progress' && info.jobId === jobId && info.status !== 'running') {
         off();
         resolve(info);
       }
@@ -58,10 +58,10 @@ test('evaluating a run on another dataset stores a report over the labels the mo
   const datasetId = await addDataset(b);
   const own = (await ok<RunDetail>(b, 'runs.get', { id: runId })).evaluations;
 
-  const task = await ok<TaskInfo>(b, 'runs.evaluate', { runId, datasetId });
+  const task = await ok<ScanJobInfo>(b, 'runs.evaluate', { runId, datasetId });
   assert.equal(task.kind, 'run.evaluate');
   assert.match(task.title, /model on elsewhere/);
-  const done = await ended(b, task.taskId);
+  const done = await ended(b, task.jobId);
   assert.equal(done.status, 'done', done.error ?? '');
   assert.equal(done.filesSeen, 28);
 
@@ -106,8 +106,8 @@ test('evaluating a run on another dataset stores a report over the labels the mo
 test('an evaluation can cover one split of the dataset', async () => {
   const { b, runId } = await withModel();
   const datasetId = await addDataset(b);
-  const task = await ok<TaskInfo>(b, 'runs.evaluate', { runId, datasetId, split: 'test' });
-  const done = await ended(b, task.taskId);
+  const task = await ok<ScanJobInfo>(b, 'runs.evaluate', { runId, datasetId, split: 'test' });
+  const done = await ended(b, task.jobId);
   assert.equal(done.status, 'done', done.error ?? '');
   const e = await ok<DatasetEvaluationInfo>(b, 'runs.evaluation', { id: done.resultId });
   const testFiles = (await ok<{ total: number }>(b, 'datasets.files', { id: datasetId, split: 'test' })).total;
@@ -119,9 +119,9 @@ test('an evaluation can cover one split of the dataset', async () => {
 test('a cancelled evaluation stores nothing', async () => {
   const { b, runId } = await withModel();
   const datasetId = await addDataset(b);
-  const task = await ok<TaskInfo>(b, 'runs.evaluate', { runId, datasetId });
-  const end = ended(b, task.taskId);
-  await ok(b, 'tasks.cancel', { taskId: task.taskId });
+  const task = await ok<ScanJobInfo>(b, 'runs.evaluate', { runId, datasetId });
+  const end = ended(b, task.jobId);
+  await ok(b, 'jobs.cancel', { jobId: task.jobId });
   const done = await end;
   assert.equal(done.status, 'cancelled');
   assert.equal(done.resultId, null);

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import vm from 'node:vm';
 import { REQUEST_NAMES, type IpcBridge } from '../../../preload/contract.ts';
+import workerTable from '../../../main/worker/entries.json' with { type: 'json' };
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-build-electron-')), 'electron');
@@ -21,7 +22,7 @@ before(() => {
 test('package.json points Electron at the bundle the build writes', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
   assert.equal(pkg.main, 'out/electron/main.mjs');
-  for (const file of ['main.mjs', 'preload.cjs', 'scan-worker.mjs', 'engine.mjs', 'predict.mjs']) assert.ok(fs.statSync(path.join(out, file)).size > 0, file);
+  for (const file of ['main.mjs', 'preload.cjs', ...Object.values(workerTable).map((e) => e.bundle)]) assert.ok(fs.statSync(path.join(out, file)).size > 0, file);
 });
 
 test('the migrations sit beside the bundle, identical to the sources', () => {
@@ -97,7 +98,7 @@ export class BrowserWindow {
     let task = (await handlers.get('langlab:datasets.add')(event, { kind: 'folder', path: process.env.DATASET_DIR })).result;
     for (let i = 0; i < 600 && task?.status === 'running'; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      task = (await handlers.get('langlab:tasks.list')(event, {})).result.find((t) => t.taskId === task.taskId);
+      task = (await handlers.get('langlab:jobs.list')(event, {})).result.find((t) => t.jobId === task.jobId);
     }
     console.log(JSON.stringify({ status: page.status, preload: this.preload, info, task }));
     process.exit(0);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { RankedLabel } from '../../../preload/contract.ts';
 import { EventHub } from '../../../main/api/events.ts';
 import { ClassifyJobs } from '../../../main/classify/jobs.ts';
+import { JobRegistry } from '../../../main/jobs/registry.ts';
 import { getJob, getJobDetail, listResults } from '../../../main/store/jobs.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { makeTree } from '../data/helpers.ts';
@@ -27,7 +28,7 @@ test('a cancelled job ends KILLED with the files classified so far; a failing mo
     if (++batches === 2) await new Promise<void>((r) => (release = r));
     return texts.map(() => [{ label: 'python', probability: 1 }]);
   };
-  const jobs = new ClassifyJobs({ db: store.db, events: new EventHub(), predict });
+  const jobs = new ClassifyJobs({ db: store.db, events: new EventHub(), jobs: new JobRegistry(() => undefined), predict });
   const id = jobs.start({ runId: null, modelDir: modelDir(['python', 'java']), root });
   while (batches < 2) await new Promise((r) => setTimeout(r, 5));
   assert.equal(getJob(store.db, id)!.status, 'RUNNING');
@@ -41,7 +42,7 @@ test('a cancelled job ends KILLED with the files classified so far; a failing mo
   assert.equal(listResults(store.db, { id }).total, killed.breakdown[0].files);
   assert.equal(jobs.cancel(id), false, 'no longer running');
 
-  const failing = new ClassifyJobs({ db: store.db, events: new EventHub(), predict: async () => Promise.reject(new Error('the model file is damaged')) });
+  const failing = new ClassifyJobs({ db: store.db, events: new EventHub(), jobs: new JobRegistry(() => undefined), predict: async () => Promise.reject(new Error('the model file is damaged')) });
   const bad = failing.start({ runId: null, modelDir: modelDir(['python']), root });
   await failing.settled(bad);
   assert.deepEqual([getJob(store.db, bad)!.status, getJob(store.db, bad)!.error], ['FAILED', 'the model file is damaged']);

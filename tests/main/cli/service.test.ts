@@ -29,7 +29,7 @@ test("the command line's service runs beside the app on the same folder: no inst
   }
 });
 
-test('a task runs to its result id, and an aborted signal cancels it with nothing saved', async () => {
+test('a job runs to its result id, and an aborted signal cancels it with nothing saved', async () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 6; i++) {
     files[`python/f${i}.py`] = pySource(i);
@@ -39,12 +39,12 @@ test('a task runs to its result id, and an aborted signal cancels it with nothin
   const cli = await openCliService(tempDir());
   try {
     const phases: string[] = [];
-    const id = await cli.runTask(cli.call('datasets.add', { kind: 'folder', path: root }), { signal: new AbortController().signal, onProgress: (t) => phases.push(t.phase) });
+    const id = await cli.runJob(cli.call('datasets.add', { kind: 'folder', path: root }), { signal: new AbortController().signal, onProgress: (t) => phases.push(t.phase) });
     assert.equal((await cli.call('datasets.get', { id })).splits.train > 0, true);
     assert.equal(phases.at(-1), 'done');
     const stop = new AbortController();
     stop.abort();
-    await assert.rejects(cli.runTask(cli.call('datasets.add', { kind: 'folder', path: root }), { signal: stop.signal }), code('CANCELLED'));
+    await assert.rejects(cli.runJob(cli.call('datasets.add', { kind: 'folder', path: root }), { signal: stop.signal }), code('CANCELLED'));
     assert.deepEqual((await cli.call('datasets.list', {})).map((d) => d.id), [id]);
   } finally {
     cli.close();

@@ -7,7 +7,7 @@ import { datasetFromFolder } from '../../../main/data/from-folder.ts';
 import type { CommonOptions } from '../../../main/data/types.ts';
 import { saveDataset } from '../../../main/store/dataset-save.ts';
 import { openStore } from '../../../main/store/store.ts';
-import type { RunProgress } from '../../../preload/contract-training.ts';
+import type { RunProgress } from '../../../preload/contract-common.ts';
 import type { MetricWrite, TrainSink } from '../../../main/trainer/train.ts';
 
 /** Three easy "languages" (each file unique, so none is dropped as a duplicate). */

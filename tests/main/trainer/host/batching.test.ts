@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import type { MetricRecord } from '../../../../main/store/metrics.ts';
 import { MetricBatcher } from '../../../../main/trainer/host/metric-batcher.ts';
-import { ProgressThrottle } from '../../../../main/trainer/host/progress-throttle.ts';
 
 test('metrics are written in one batch per interval, and whatever is left when flushed', () => {
   mock.timers.enable({ apis: ['setTimeout'] });
@@ -18,28 +17,6 @@ test('metrics are written in one batch per interval, and whatever is left when f
     assert.deepEqual(batches.map((x) => x.length), [50, 1]);
     mock.timers.tick(5000);
     assert.equal(batches.length, 2, 'no empty writes');
-  } finally {
-    mock.timers.reset();
-  }
-});
-
-test('progress goes out at once, then at most once per interval, never losing the latest', () => {
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    let now = 0;
-    const sent: number[] = [];
-    const t = new ProgressThrottle<number>((v) => sent.push(v), 250, () => now);
-    for (let step = 1; step <= 100; step++) {
-      t.push(step);
-      now += 10;
-      mock.timers.tick(10);
-    }
-    // 1000 ms of updates every 10 ms: the first, then one per 250 ms.
-    assert.ok(sent.length <= 6, `sent ${sent.length}`);
-    assert.equal(sent[0], 1);
-    now += 250;
-    mock.timers.tick(250);
-    assert.equal(sent.at(-1), 100, 'the last update is delivered');
   } finally {
     mock.timers.reset();
   }

@@ -73,9 +73,12 @@ test('a finished run stores its params, every metric, its evaluation, prediction
   assert.deepEqual(manager.log(runId, log.length - 1).map((l) => l.seq), [log.length]);
   assert.match(fs.readFileSync(path.join(runDirectory(dataDir, runId), 'log.txt'), 'utf8'), /fake trained/);
 
-  const progress = seen.filter((e) => e.name === 'run.progress');
+  const progress = seen.filter((e) => e.name === 'job.progress');
   assert.equal(progress.length, 2, 'within one interval only the first update and the final one go out');
+  assert.deepEqual(progress.map((e) => (e.payload as { kind: string; storeId: number }).kind), ['run', 'run']);
+  assert.equal((progress.at(-1)!.payload as { storeId: number }).storeId, runId);
   assert.equal((progress.at(-1)!.payload as { phase: string }).phase, 'finished');
+  assert.equal((progress.at(-1)!.payload as { status: string }).status, 'done');
   const changes = seen.filter((e) => e.name === 'store.changed').map((e) => e.payload);
   assert.deepEqual(changes, [{ what: 'runs', id: runId }, { what: 'runs', id: runId }], 'one change when it starts and one when it ends');
 });

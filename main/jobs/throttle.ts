@@ -1,21 +1,22 @@
-// The trainer reports progress every step; the bridge should carry a few updates a second. The
-// first update goes out at once, later ones at most every `intervalMs`, and the latest one is never
-// lost: it goes out when the interval ends (trailing edge) or when flushed.
+// Every long operation reports progress far more often than a page can show it (a trainer every
+// step, a scan every file). This is the one rate limit they all go through: the first update goes
+// out at once, later ones at most once per `intervalMs`, and the latest one is never lost: it goes
+// out when the interval ends (trailing edge), or at once when flushed (a phase or status change).
 
-/** Rate-limits one run's progress updates. */
-export class ProgressThrottle<T> {
-  #pending: T | null = null;
+/** Rate-limits one job's progress updates without ever dropping the last one. */
+export class TrailingThrottle<T> {
+  #pending: { value: T } | null = null;
   #timer: NodeJS.Timeout | null = null;
   #lastSent = -Infinity;
 
   constructor(
     private readonly send: (value: T) => void,
-    private readonly intervalMs = 250,
+    private readonly intervalMs: number,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
   push(value: T): void {
-    this.#pending = value;
+    this.#pending = { value };
     const wait = this.#lastSent + this.intervalMs - this.now();
     if (wait <= 0) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), wait);
@@ -26,7 +27,7 @@ export class ProgressThrottle<T> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#pending === null) return;
-    const value = this.#pending;
+    const { value } = this.#pending;
     this.#pending = null;
     this.#lastSent = this.now();
     this.send(value);
