@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { EventHub } from '../main/api/events.ts';
 import { datasetFromFolder } from '../main/data/index.ts';
 import { saveDataset } from '../main/store/dataset-save.ts';
+import { metricPointCount } from '../main/store/metrics.ts';
 import { storePath } from '../main/store/paths.ts';
 import { openStore } from '../main/store/store.ts';
 import { RunManager } from '../main/trainer/host/run-manager.ts';
@@ -85,7 +86,7 @@ try {
   histogram.disable();
   const bystander = await stopBystander();
   const seconds = (performance.now() - t0) / 1000;
-  const metrics = store.db.prepare('SELECT count(*) FROM metrics WHERE run_id = ?').pluck().get(runId) as number;
+  const metrics = metricPointCount(store.db, runId);
   manager.close();
   store.close();
 

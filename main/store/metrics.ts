@@ -35,6 +35,11 @@ export function logMetrics(db: Database.Database, runId: number, points: MetricR
   })();
 }
 
+/** How many metric points a run has stored (every key, every step). */
+export function metricPointCount(db: Database.Database, runId: number): number {
+  return db.prepare('SELECT count(*) FROM metrics WHERE run_id = ?').pluck().get(runId) as number;
+}
+
 /** Metric history of several runs, for overlaid curves. */
 export function getMetricSeries(db: Database.Database, runIds: number[], keys?: string[]): MetricSeries[] {
   const series = new Map<string, MetricSeries>();

@@ -3,7 +3,7 @@
 // weights are exported as the run's inference model, written aside and renamed into place.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RankedLabel } from '../../preload/contract-common.ts';
+import type { PredictionRow } from '../../preload/contract-common.ts';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
 import type { RunnerState } from '../engine/runtime/train-step-runner.ts';
 import type { NewEvaluation } from '../store/evaluations.ts';
@@ -20,14 +20,6 @@ export interface EvaluationResult extends NewEvaluation {
 }
 
 /** One test file's prediction (the store's prediction rows). */
-export interface PredictionWrite {
-  fileIndex: number;
-  path: string;
-  trueLabel: string;
-  predictedLabel: string;
-  top: RankedLabel[];
-}
-
 /** Top probabilities stored per test file. */
 export const PREDICTION_TOP_K = 5;
 
@@ -49,7 +41,7 @@ export interface FinalReportInput {
 
 export interface FinalReport {
   evaluation: EvaluationResult;
-  predictions: PredictionWrite[];
+  predictions: PredictionRow[];
   /** runDir/model. */
   exportDir: string;
 }

@@ -4,7 +4,7 @@
 // weights and their export. It runs wherever it is called (a worker thread or utility process: the
 // host's job), reads the store read-only and reports through a sink.
 import os from 'node:os';
-import type { RunProgress } from '../../preload/contract-common.ts';
+import type { PredictionRow, RunProgress } from '../../preload/contract-common.ts';
 import type { ModelSpec } from '../../preload/contract-training.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import { MaskGenerator } from '../engine/optim/dropout-mask.ts';
@@ -17,7 +17,7 @@ import { epochBatches, labelTensor, padBatch, randomWindow } from './batches.ts'
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { type RunData, loadRunData } from './data.ts';
 import { Evaluator } from './evaluator.ts';
-import { type EvaluationResult, type FinalReport, type PredictionWrite, reportAndExport } from './final-report.ts';
+import { type EvaluationResult, type FinalReport, reportAndExport } from './final-report.ts';
 import { MetricsWindow } from './metrics-window.ts';
 import { type TrainableModel, prepareModel } from './model.ts';
 import type { TrainSink } from './sink.ts';
@@ -60,7 +60,7 @@ export interface TrainOutcome {
   /** Test split, with the best checkpoint; null when KILLED. */
   evaluation: EvaluationResult | null;
   /** One per test file (empty when KILLED). */
-  predictions: PredictionWrite[];
+  predictions: PredictionRow[];
   /** runDir/model: the exported best checkpoint (null when KILLED). */
   exportDir: string | null;
   /** Seconds of this call. */
