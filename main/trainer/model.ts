@@ -4,7 +4,7 @@
 import type { ModelSpec } from '../../preload/contract-training.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import type { ExportSpec } from '../engine/export/export-classifier.ts';
-import { Graph } from '../engine/graph/graph.ts';
+import { Graph, type Target } from '../engine/graph/graph.ts';
 import { softmaxCrossEntropy } from '../engine/graph/nn.ts';
 import { toOnnx } from '../engine/graph/serialize.ts';
 import type { Value } from '../engine/graph/value.ts';
@@ -61,7 +61,8 @@ export interface TrainableModel {
 /** A model choice with its tokenizer loaded; `build` needs the label list, known after reading the data. */
 export interface PreparedModel {
   tokenizer: RunTokenizer;
-  build(labels: string[]): TrainableModel;
+  /** Builds the training and evaluation graphs; `target` 'webgpu' keeps every update inside the graph. */
+  build(labels: string[], target?: Target): TrainableModel;
 }
 
 /** Loads the tokenizer (and, for a pretrained folder, its weights) for a model spec. */
@@ -76,22 +77,22 @@ export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedMode
         maxLength: tok.maxLength,
         truncate: tok.truncate,
       },
-      build: (labels) => buildScratchModel(hp, labels),
+      build: (labels, target = 'cpu') => buildScratchModel(hp, labels, target),
     };
   }
   const folder = loadHfRoberta(spec.path, { max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE });
   const tok = folder.tokenizer;
   return {
     tokenizer: { tokenize: (t) => tok.ids(t), padId: tok.padId, maxLength: tok.maxLength, truncate: tok.truncate },
-    build: (labels) => buildRobertaModel(folder, spec.path, hp, labels),
+    build: (labels, target = 'cpu') => buildRobertaModel(folder, spec.path, hp, labels, target),
   };
 }
 
 type Forward = (g: Graph, inputIds: Value, attentionMask: Value, dropout?: DropoutFn) => Value;
 
 function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperparameters,
-  exportSpec: TrainableModel['exportSpec']): TrainableModel {
-  const g = new Graph({ name: `langlab-${family}-train` });
+  exportSpec: TrainableModel['exportSpec'], target: Target): TrainableModel {
+  const g = new Graph({ name: `langlab-${family}-train`, target });
   const drop = new DropoutInputs();
   const logits = forward(g, g.input('input_ids', 'int64', ['batch', 'seq']), g.input('attention_mask', 'int64', ['batch', 'seq']), drop.fn);
   const loss = softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch']));
@@ -102,6 +103,9 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
     adamw: { weightDecay: hp.weight_decay },
     maxGradNorm: hp.max_grad_norm,
     accumulation: hp.gradient_accumulation_steps > 1,
+    // A GPU keeps state on the device only for updates inside the graph; the CPU updates very large
+    // tensors faster as a plain loop (DESIGN.md).
+    ...(target === 'webgpu' ? { outsideThreshold: Infinity } : {}),
   });
 
   const e = new Graph({ name: `langlab-${family}-eval` });
@@ -119,15 +123,15 @@ export function scratchConfigFor(hp: Hyperparameters, numLabels: number): Scratc
   });
 }
 
-function buildScratchModel(hp: Hyperparameters, labels: string[]): TrainableModel {
+function buildScratchModel(hp: Hyperparameters, labels: string[], target: Target): TrainableModel {
   const config = scratchConfigFor(hp, labels.length);
   const weights = initScratchWeights(config, hp.seed);
   return assemble('scratch', (g, inputIds, attentionMask, dropout) => buildScratch(g, { inputIds, attentionMask }, { config, weights }, dropout), hp,
     (params) => ({ family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels, truncate: SCRATCH_TRUNCATE,
-      skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS }));
+      skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS }), target);
 }
 
-function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparameters, labels: string[]): TrainableModel {
+function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparameters, labels: string[], target: Target): TrainableModel {
   // The run's dropout replaces the checkpoint's, as the reference's `dropout` setting did.
   const config: RobertaConfig = { ...folder.config, hidden_dropout_prob: hp.dropout, attention_probs_dropout_prob: hp.attention_dropout };
   const training = { freeze_base_model: hp.freeze_base_model, unfreeze_last_n_layers: hp.unfreeze_last_n_layers };
@@ -136,5 +140,5 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
   }, dropout).logits, hp, (params) => {
     const { encoder, head } = robertaWeightsFromParams(params, config, labels.length, folder.encoder);
     return { family: 'roberta', config, encoder, head, labels, tokenizerDir: dir, max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE };
-  });
+  }, target);
 }

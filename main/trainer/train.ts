@@ -104,7 +104,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   sink.log('info', `Dataset ${req.datasetId}: ${labels.length} classes, ${data.train.length} train, ${data.validation.length} validation` +
     `${data.heldOut ? ` (held out of train, validation_split ${hp.validation_split})` : ''}, ${data.test.length} test files.`);
 
-  const model = prepared.build(labels);
+  const model = prepared.build(labels, provider === 'webgpu' ? 'webgpu' : 'cpu');
   const runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
   if (runner.fallbackReason) sink.log('warn', runner.fallbackReason);
   const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
@@ -154,7 +154,13 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
   masks.setState(st.maskState);
   const shuffle = new MaskGenerator(0);
   const fracEpoch = () => st.step / stepsPerEpoch;
+  // On a GPU provider the weights live on the device: sync() reads them back before anything that
+  // needs them on the host (validation, checkpoints, the final report), and is free on the CPU.
   const save = (dir: string) => writeCheckpoint(dir, runner.getState(), { ...st, maskState: masks.getState(), elapsedSeconds: elapsed() }, shapes);
+  const syncAndSave = async (dir: string) => {
+    await runner.sync();
+    save(dir);
+  };
 
   const window = new MetricsWindow(labels.length, (rows) => sink.metrics(rows));
   const validator = new Validator({
@@ -175,6 +181,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
   };
   const validate = async () => {
     progress('validating');
+    await runner.sync();
     if (await validator.validate(st, fracEpoch())) stopEarly = true;
   };
 
@@ -190,7 +197,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
     while (st.batchInEpoch < batches.length && !stopEarly) {
       if (signal.aborted) {
         window.flush(st.step, fracEpoch(), lr);
-        save(lastDir);
+        await syncAndSave(lastDir);
         sink.log('info', `Cancelled at step ${st.step}; the last checkpoint is saved.`);
         return outcome('KILLED', st, c, null);
       }
@@ -220,10 +227,11 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
       st.shuffleState = nextShuffle;
     }
     if (stopEarly || st.epoch >= hp.epochs) st.trainingDone = true;
-    save(lastDir);
+    await syncAndSave(lastDir);
   }
 
   progress('testing');
+  await runner.sync();
   const report = await reportAndExport({
     runDir: req.runDir, bestDir, current: () => runner.getState(), evaluator, model, test: data.test, labels, batchSize: hp.batch_size, sink,
     step: st.step, epoch: fracEpoch(),

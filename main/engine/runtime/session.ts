@@ -8,6 +8,16 @@ export interface SessionConfig {
   intraOpNumThreads?: number;
   /** Extra onnxruntime session options (advanced). */
   extra?: ort.InferenceSession.SessionOptions;
+  /**
+   * Outputs to leave in device memory when the provider can keep tensors there between runs
+   * (WebGPU's gpu-buffer outputs, fed back as inputs). Ignored on every other provider.
+   */
+  deviceOutputs?: readonly string[];
+}
+
+/** Whether a provider can hand outputs back as device tensors that later runs take as inputs. */
+export function keepsTensorsOnDevice(provider: ProviderName): boolean {
+  return provider === 'webgpu';
 }
 
 export interface CreatedSession {
@@ -32,6 +42,9 @@ function options(provider: ProviderName, config: SessionConfig, modelBytes: numb
     enableCpuMemArena: modelBytes < ARENA_MAX_MODEL_BYTES,
     ...(config.intraOpNumThreads ? { intraOpNumThreads: config.intraOpNumThreads, interOpNumThreads: 1 } : {}),
     ...config.extra,
+    ...(keepsTensorsOnDevice(provider) && config.deviceOutputs?.length
+      ? { preferredOutputLocation: Object.fromEntries(config.deviceOutputs.map((n) => [n, 'gpu-buffer' as const])) }
+      : {}),
     executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
   };
 }

@@ -1,10 +1,26 @@
 import * as ort from 'onnxruntime-node';
+import { Graph } from '../graph/graph.ts';
+import { toOnnx } from '../graph/serialize.ts';
 import { adamwUpdateInPlace } from '../optim/adamw.ts';
 import type { ParamSlot, TrainStep } from '../optim/train-step.ts';
 import type { ProviderName } from './providers.ts';
-import { type SessionConfig, createSession } from './session.ts';
+import { type SessionConfig, createSession, keepsTensorsOnDevice } from './session.ts';
 
 type Floats = Float32Array | Float64Array;
+
+/** Bytes that crossed between host and device in the last run (what a GPU provider must copy). */
+export interface StepTransfer {
+  /** Inputs given as host arrays: the batch, masks, scalars, and any state not kept on the device. */
+  toDevice: number;
+  /** Outputs returned as host arrays: loss, norms, logits, and any state not kept on the device. */
+  fromDevice: number;
+}
+
+function hostBytes(tensors: Iterable<ort.Tensor>): number {
+  let n = 0;
+  for (const t of tensors) if (t.location === 'cpu' || t.location === undefined) n += (t.data as ArrayBufferView).byteLength;
+  return n;
+}
 
 /** Batch feeds by graph input name (ids, masks, labels, dropout masks). */
 export type Feeds = Record<string, ort.Tensor>;
@@ -26,17 +42,29 @@ export interface RunnerState {
 }
 
 /**
- * Drives a TrainStep graph: owns the trainable parameters and AdamW moments as typed arrays and feeds
- * each run's outputs back as the next run's inputs. One `step()` is one optimizer step; with gradient
+ * Drives a TrainStep graph: owns the trainable parameters and AdamW moments and feeds each run's
+ * outputs back as the next run's inputs. One `step()` is one optimizer step; with gradient
  * accumulation, call `accumulate()` for the first N-1 micro-batches.
+ *
+ * On a provider that keeps tensors on the device (WebGPU), parameters, moments and accumulators stay
+ * there between steps as device tensors; the host arrays are brought up to date only by `sync()`,
+ * which checkpoints and validation call when they need the values.
  */
 export class TrainStepRunner {
   private params = new Map<string, Floats>();
   private m = new Map<string, Floats>();
   private v = new Map<string, Floats>();
   private acc = new Map<string, Floats>();
+  /** Device copies by state key (`p:`, `m:`, `v:`, `a:` + name); newer than the host arrays when present. */
+  private device = new Map<string, ort.Tensor>();
+  /** The session `sync()` reads device state with, and the state keys it was built for. */
+  private readback: { keys: string[]; session: ort.InferenceSession } | null = null;
+  /** Whether a device copy changed since the last `sync()`. */
+  private stale = false;
   private micro = 0;
   private t = 0;
+  /** Host-device traffic of the last run. */
+  lastTransfer: StepTransfer = { toDevice: 0, fromDevice: 0 };
 
   /** The step's description without its model bytes and initial values (see `create`). */
   readonly spec: TrainStep;
@@ -63,8 +91,13 @@ export class TrainStepRunner {
   }
 
   static async create(spec: TrainStep, config: SessionConfig = {}): Promise<TrainStepRunner> {
-    const { session, provider, fallbackReason } = await createSession(spec.onnx, config);
+    const { session, provider, fallbackReason } = await createSession(spec.onnx, { deviceOutputs: stateOutputs(spec), ...config });
     return new TrainStepRunner(spec, session, provider, fallbackReason);
+  }
+
+  /** Whether parameters and moments stay on the device between steps. */
+  get stateOnDevice(): boolean {
+    return keepsTensorsOnDevice(this.provider);
   }
 
   private zeros(s: ParamSlot): Floats {
@@ -89,20 +122,88 @@ export class TrainStepRunner {
     f[this.spec.lrInput] = this.scalar(lr);
     if (this.spec.gradScaleInput) f[this.spec.gradScaleInput] = this.scalar(1 / (this.micro + 1));
     for (const s of this.spec.slots) {
-      f[s.name] = this.tensor(this.params.get(s.name)!, s.shape);
-      if (s.mIn) f[s.mIn] = this.tensor(this.m.get(s.name)!, s.shape);
-      if (s.vIn) f[s.vIn] = this.tensor(this.v.get(s.name)!, s.shape);
-      if (s.accIn) f[s.accIn] = this.tensor(this.acc.get(s.name)!, s.shape);
+      f[s.name] = this.device.get(`p:${s.name}`) ?? this.tensor(this.params.get(s.name)!, s.shape);
+      if (s.mIn) f[s.mIn] = this.device.get(`m:${s.name}`) ?? this.tensor(this.m.get(s.name)!, s.shape);
+      if (s.vIn) f[s.vIn] = this.device.get(`v:${s.name}`) ?? this.tensor(this.v.get(s.name)!, s.shape);
+      if (s.accIn) f[s.accIn] = this.device.get(`a:${s.name}`) ?? this.tensor(this.acc.get(s.name)!, s.shape);
     }
     return f;
+  }
+
+  /** Runs the session and counts what crossed between host and device. */
+  private async run(feeds: Feeds, fetches?: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+    const out = fetches ? await this.session.run(feeds, fetches) : await this.session.run(feeds);
+    this.lastTransfer = { toDevice: hostBytes(Object.values(feeds)), fromDevice: hostBytes(Object.values(out) as ort.Tensor[]) };
+    return out;
+  }
+
+  /**
+   * Takes a state output: a device tensor replaces the previous device copy (freed), a host one
+   * replaces the host array.
+   */
+  private keep(key: string, host: Map<string, Floats>, name: string, t: ort.Tensor): void {
+    const old = this.device.get(key);
+    if (t.location === 'gpu-buffer') {
+      this.device.set(key, t);
+      this.stale = true;
+      if (old && old !== t) old.dispose();
+    } else {
+      if (old) old.dispose();
+      this.device.delete(key);
+      host.set(name, t.data as Floats);
+    }
+  }
+
+  /** Zeroes the accumulators (host arrays; a device copy is dropped so the zeros are used). */
+  private clearAccumulators(): void {
+    for (const s of this.spec.slots) {
+      if (!s.accIn) continue;
+      this.device.get(`a:${s.name}`)?.dispose();
+      this.device.delete(`a:${s.name}`);
+      this.acc.get(s.name)!.fill(0);
+    }
+  }
+
+  /**
+   * Brings the host arrays up to date with the device copies (before a checkpoint or validation).
+   * onnxruntime-node 1.30 cannot download a gpu-buffer tensor (its `download` is not implemented), so
+   * a second session on the same device, one Identity per state tensor with host outputs, reads them.
+   */
+  async sync(): Promise<void> {
+    if (!this.stale) return;
+    const keys = [...this.device.keys()];
+    if (!this.readback || this.readback.keys.join('\n') !== keys.join('\n')) {
+      await this.readback?.session.release();
+      const g = new Graph({ name: 'langlab-readback', target: 'webgpu' });
+      keys.forEach((key, i) => {
+        const t = this.device.get(key)!;
+        g.output(g.Identity(g.input(`in${i}`, this.spec.dtype, t.dims as number[])), `out${i}`);
+      });
+      const { session } = await createSession(toOnnx(g), { provider: this.provider });
+      this.readback = { keys, session };
+    }
+    const feeds: Feeds = Object.fromEntries(keys.map((key, i) => [`in${i}`, this.device.get(key)!]));
+    const out = await this.readback.session.run(feeds);
+    keys.forEach((key, i) => {
+      const [kind, name] = [key.slice(0, 1), key.slice(2)];
+      const host = kind === 'p' ? this.params : kind === 'm' ? this.m : kind === 'v' ? this.v : this.acc;
+      host.set(name, out[`out${i}`].data as Floats);
+    });
+    this.stale = false;
+  }
+
+  private dropDevice(): void {
+    for (const t of this.device.values()) t.dispose();
+    this.device.clear();
+    this.stale = false;
   }
 
   /** Adds this micro-batch's gradient to the accumulators without updating parameters. */
   async accumulate(batch: Feeds): Promise<StepResult> {
     if (!this.spec.gradScaleInput) throw new Error('this training step was built without accumulation (accumulation: true)');
     const fetches = [this.spec.lossOutput, ...this.spec.extraOutputs, ...this.spec.slots.map((s) => s.accOut!)];
-    const out = await this.session.run(this.feeds(batch, 0, Math.max(1, this.t + 1)), fetches);
-    for (const s of this.spec.slots) this.acc.set(s.name, out[s.accOut!].data as Floats);
+    const out = await this.run(this.feeds(batch, 0, Math.max(1, this.t + 1)), fetches);
+    for (const s of this.spec.slots) this.keep(`a:${s.name}`, this.acc, s.name, out[s.accOut!] as ort.Tensor);
     this.micro++;
     return this.result(out, null);
   }
@@ -110,20 +211,20 @@ export class TrainStepRunner {
   /** One optimizer step at learning rate `lr` (applying any accumulated micro-batches). */
   async step(batch: Feeds, lr: number): Promise<StepResult> {
     const t = this.t + 1;
-    const out = await this.session.run(this.feeds(batch, lr, t));
+    const out = await this.run(this.feeds(batch, lr, t));
     const clip = Number(out[this.spec.clipScaleOutput].data[0]);
     for (const s of this.spec.slots) {
       if (s.inGraph) {
-        this.params.set(s.name, out[s.paramOut!].data as Floats);
-        this.m.set(s.name, out[s.mOut!].data as Floats);
-        this.v.set(s.name, out[s.vOut!].data as Floats);
+        this.keep(`p:${s.name}`, this.params, s.name, out[s.paramOut!] as ort.Tensor);
+        this.keep(`m:${s.name}`, this.m, s.name, out[s.mOut!] as ort.Tensor);
+        this.keep(`v:${s.name}`, this.v, s.name, out[s.vOut!] as ort.Tensor);
       } else {
         adamwUpdateInPlace(this.params.get(s.name)!, out[s.gradOut!].data as Floats, this.m.get(s.name)!, this.v.get(s.name)!, {
           lr, step: t, decay: s.decay, gradScale: clip, config: this.spec.adamw,
         });
       }
-      if (s.accIn) this.acc.get(s.name)!.fill(0);
     }
+    this.clearAccumulators();
     this.micro = 0;
     this.t = t;
     return this.result(out, Number(out[this.spec.gradNormOutput].data[0]));
@@ -140,8 +241,12 @@ export class TrainStepRunner {
     return this.t;
   }
 
-  /** Current value of a trainable parameter (the runner's own array; copy it to keep it). */
+  /**
+   * Current value of a trainable parameter (the runner's own array; copy it to keep it). When state
+   * is kept on the device, call `sync()` first.
+   */
   param(name: string): Floats {
+    if (this.stale && this.device.has(`p:${name}`)) throw new Error(`parameter "${name}" is on the device: call sync() first`);
     const p = this.params.get(name);
     if (!p) throw new Error(`no trainable parameter "${name}" (known: ${[...this.params.keys()].join(', ')})`);
     return p;
@@ -149,12 +254,14 @@ export class TrainStepRunner {
 
   /** Parameters, moments and step, for a checkpoint (copies). */
   getState(): RunnerState {
+    if (this.stale) throw new Error('training state is on the device: call sync() before getState()');
     const copy = (m: Map<string, Floats>) => Object.fromEntries([...m].map(([k, a]) => [k, a.slice()]));
     return { step: this.t, params: copy(this.params), m: copy(this.m), v: copy(this.v) };
   }
 
   /** Restores a checkpoint; every trainable parameter must be present with its exact size. */
   setState(state: RunnerState): void {
+    this.dropDevice();
     for (const s of this.spec.slots) {
       const n = s.shape.reduce((a, b) => a * b, 1);
       for (const [what, src, dst] of [['parameter', state.params, this.params], ['first moment', state.m, this.m], ['second moment', state.v, this.v]] as const) {
@@ -162,13 +269,21 @@ export class TrainStepRunner {
         if (!a || a.length !== n) throw new Error(`checkpoint ${what} "${s.name}" is ${a ? `${a.length} values` : 'missing'}, expected ${n}`);
         dst.set(s.name, a.slice());
       }
-      if (s.accIn) this.acc.get(s.name)!.fill(0);
     }
+    this.clearAccumulators();
     this.t = state.step;
     this.micro = 0;
   }
 
   async release(): Promise<void> {
+    this.dropDevice();
+    await this.readback?.session.release();
+    this.readback = null;
     await this.session.release();
   }
+}
+
+/** The outputs that carry training state from one run to the next (kept on the device when possible). */
+function stateOutputs(spec: TrainStep): string[] {
+  return spec.slots.flatMap((s) => [s.paramOut, s.mOut, s.vOut, s.accOut].filter((n): n is string => n !== null));
 }
