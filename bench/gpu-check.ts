@@ -1,6 +1,6 @@
 // The engine's part of bench/gpu-check.sh: what a GPU provider does with Langlab's training graphs.
 // Prints one JSON line per check (provider start, op placement, parity with the CPU, speed).
-// Usage: node --import tsx bench/gpu-check.ts [--provider webgpu] [--only start,placement,parity,speed]
+// Usage: node --import tsx bench/gpu-check.ts [--provider webgpu] [--only start,placement,parity,speed,host] [--precision both]
 // On the GPU machine it runs as the bundle scripts/pack-gpu-check.mjs makes (no tsx there).
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     'speed-steps': { type: 'string', default: '6' },
     /** 'host' feeds parameters and moments from host arrays every step (no device-resident state). */
     state: { type: 'string', default: 'device' },
+    /** 'float32', 'mixed' (float16 compute, float32 master weights) or 'both'. */
+    precision: { type: 'string', default: 'both' },
     /** onnxruntime's verbose log on stderr (node placements). */
     verbose: { type: 'boolean', default: false },
   },
@@ -44,14 +46,14 @@ interface Model {
   seq: number;
   batch: number;
   numLabels: number;
-  build(target: Target): { step: TrainStep; drop: DropoutInputs; vocab: number; first: number | null };
+  build(target: Target, mixedPrecision?: boolean): { step: TrainStep; drop: DropoutInputs; vocab: number; first: number | null };
 }
 
 function model(family: 'scratch' | 'roberta', size: 'tiny' | 'bench', seq: number, batch: number, unfreeze = 2): Model {
   const numLabels = 8;
   return {
     family, seq, batch, numLabels,
-    build(target) {
+    build(target, mixedPrecision = false) {
       const g = new Graph({ target });
       const drop = new DropoutInputs();
       const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
@@ -79,6 +81,7 @@ function model(family: 'scratch' | 'roberta', size: 'tiny' | 'bench', seq: numbe
       const step = buildTrainStep(g, {
         loss: softmaxCrossEntropy(g, logits, labels), outputs: { logits }, maxGradNorm: 1.0,
         ...(target === 'webgpu' ? { outsideThreshold: Infinity } : {}),
+        mixedPrecision,
       });
       return { step, drop, vocab, first };
     },
@@ -134,8 +137,9 @@ async function placement(m: Model): Promise<void> {
   }
 }
 
-async function parity(m: Model, steps = 20): Promise<void> {
-  const { step, drop, vocab, first } = m.build('webgpu');
+/** The first `steps` losses of one graph (float32 or mixed) on the GPU against the same graph on the CPU. */
+async function parity(m: Model, mixed: boolean, steps = 20): Promise<void> {
+  const { step, drop, vocab, first } = m.build('webgpu', mixed);
   const data = batches(m, vocab, first, steps, drop);
   const gpu = await TrainStepRunner.create(step, { provider, ...STATE, extra: LOG });
   const t0 = performance.now();
@@ -147,9 +151,12 @@ async function parity(m: Model, steps = 20): Promise<void> {
   const cpu = await TrainStepRunner.create(step, { provider: 'cpu', intraOpNumThreads: 4 });
   const lc: number[] = [];
   const lg: number[] = [];
+  let skipped = 0;
   for (const f of data) {
     lc.push((await cpu.step(f, 1e-3)).loss);
-    lg.push((await gpu.step(f, 1e-3)).loss);
+    const r = await gpu.step(f, 1e-3);
+    lg.push(r.loss);
+    if (r.skipped) skipped++;
   }
   const s0 = performance.now();
   await gpu.sync();
@@ -163,7 +170,8 @@ async function parity(m: Model, steps = 20): Promise<void> {
   }
   const maxLoss = Math.max(...lc.map((x, i) => Math.abs(x - lg[i])));
   emit({
-    check: 'parity', family: m.family, seq: m.seq, batch: m.batch, steps, used: gpu.provider, fallback: gpu.fallbackReason,
+    check: 'parity', family: m.family, precision: mixed ? 'mixed' : 'float32', skipped_steps: skipped, seq: m.seq, batch: m.batch, steps,
+    used: gpu.provider, fallback: gpu.fallbackReason,
     state_on_device: gpu.stateOnDevice && values.state !== 'host', max_abs_loss_diff: maxLoss, max_abs_param_diff: maxParam,
     sync_ms: Math.round(syncMs), both_runs_ms: Math.round(runMs), losses_cpu: lc.map((x) => +x.toFixed(6)), losses_gpu: lg.map((x) => +x.toFixed(6)),
   });
@@ -171,10 +179,10 @@ async function parity(m: Model, steps = 20): Promise<void> {
   await gpu.release();
 }
 
-async function speed(m: Model, keepOnDevice: boolean, label: string): Promise<void> {
+async function speed(m: Model, keepOnDevice: boolean, label: string, mixed = false): Promise<void> {
   const n = Number(values['speed-steps']);
   const t0 = performance.now();
-  const built = m.build('webgpu');
+  const built = m.build('webgpu', mixed);
   const runner = await TrainStepRunner.create(built.step, { provider, ...(keepOnDevice ? {} : { deviceOutputs: [] }) });
   const setup = (performance.now() - t0) / 1000;
   if (runner.provider !== provider) {
@@ -186,14 +194,19 @@ async function speed(m: Model, keepOnDevice: boolean, label: string): Promise<vo
   for (let i = 0; i < 3; i++) await runner.step(data[i % 2], 1e-4);
   const s0 = performance.now();
   let loss = 0;
-  for (let i = 0; i < n; i++) loss = (await runner.step(data[i % 2], 1e-4)).loss;
+  let skipped = 0;
+  for (let i = 0; i < n; i++) {
+    const r = await runner.step(data[i % 2], 1e-4);
+    loss = r.loss;
+    if (r.skipped) skipped++;
+  }
   const stepS = (performance.now() - s0) / 1000 / n;
   const s1 = performance.now();
   await runner.sync();
   const syncS = (performance.now() - s1) / 1000;
   const trainable = built.step.slots.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
   emit({
-    check: 'speed', config: label, family: m.family, seq: m.seq, batch: m.batch, used: runner.provider, fallback: runner.fallbackReason,
+    check: 'speed', config: label, precision: mixed ? 'mixed' : 'float32', skipped_steps: skipped, family: m.family, seq: m.seq, batch: m.batch, used: runner.provider, fallback: runner.fallbackReason,
     state_on_device: runner.stateOnDevice && keepOnDevice, samples_per_s: +(m.batch / stepS).toFixed(2), step_s: +stepS.toFixed(4),
     setup_s: +setup.toFixed(1), sync_s: +syncS.toFixed(3), bytes_to_device_per_step: runner.lastTransfer.toDevice,
     bytes_from_device_per_step: runner.lastTransfer.fromDevice, trainable_params: trainable, last_loss: +loss.toFixed(4),
@@ -214,10 +227,11 @@ if (only.has('start')) await guarded('start', start);
 const tinyScratch = model('scratch', 'tiny', 64, 8);
 const tinyRoberta = model('roberta', 'tiny', 32, 8, 1);
 if (only.has('placement')) for (const m of [tinyScratch, tinyRoberta]) await guarded('placement', () => placement(m));
-if (only.has('parity')) for (const m of [tinyScratch, tinyRoberta]) await guarded('parity', () => parity(m));
+const precisions = values.precision === 'both' ? [false, true] : [values.precision === 'mixed'];
+if (only.has('parity')) for (const mixed of precisions) for (const m of [tinyScratch, tinyRoberta]) await guarded('parity', () => parity(m, mixed));
 if (only.has('speed')) {
   const seeds = model('roberta', 'bench', 512, 16, 2);
-  await guarded('speed', () => speed(seeds, true, 'codeberta_small_unfreeze2_seq512_batch16'));
-  await guarded('speed', () => speed(seeds, false, 'codeberta_small_unfreeze2_seq512_batch16_state_on_host'));
-  await guarded('speed', () => speed(model('scratch', 'bench', 256, 16), true, 'scratch_d256_l4_seq256_batch16'));
+  for (const mixed of precisions) await guarded('speed', () => speed(seeds, true, 'codeberta_small_unfreeze2_seq512_batch16', mixed));
+  if (only.has('host')) await guarded('speed', () => speed(seeds, false, 'codeberta_small_unfreeze2_seq512_batch16_state_on_host'));
+  for (const mixed of precisions) await guarded('speed', () => speed(model('scratch', 'bench', 256, 16), true, 'scratch_d256_l4_seq256_batch16', mixed));
 }

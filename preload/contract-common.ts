@@ -242,4 +242,6 @@ export interface Hyperparameters {
   max_pooling: boolean;
   /** Train on windows drawn anew each epoch instead of the fixed head and tail; runs stored before it had none. */
   random_windows: boolean;
+  /** On a GPU provider, float16 compute with float32 master weights and dynamic loss scaling; the CPU trains in float32. */
+  mixed_precision: boolean;
 }

@@ -49,6 +49,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'dim_feedforward', label: 'Feed-forward width', help: 'Inner width of each feed-forward block (4x the model width is usual).', type: 'int', min: 8, max: 16384, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 3072, scratch: 512 } },
   { key: 'max_pooling', label: 'Max pooling', help: 'Give the classifier the largest value of each feature over the file beside the mean, so a few telling bytes are not averaged away.', type: 'bool', appliesTo: ['scratch'], group: 'model', defaults: { pretrained: false, scratch: true } },
   { key: 'random_windows', label: 'Random windows', help: 'Train on two half-windows drawn anew from each long file every epoch (each at its end of the file half of the time) instead of always its head and tail; classification still reads the head and tail.', type: 'bool', appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: false, scratch: true } },
+  { key: 'mixed_precision', label: 'Mixed precision', help: 'On a GPU (WebGPU, CUDA): compute in float16 with float32 master weights and dynamic loss scaling, for speed and memory. The CPU always trains in float32.', type: 'bool', appliesTo: both, group: 'training', defaults: { pretrained: true, scratch: true } },
   { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated (up to float rounding in multi-threaded kernels).', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
 ];
 
@@ -63,7 +64,8 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * Hyperparameters as stored with a run or preset, read back for a resume or a re-run: a run stored
  * before `attention_dropout` existed applied `dropout` to attention probabilities too, so that is
  * what it gets (a resumed run must build the graph it was trained with); one stored before
- * `max_pooling` existed pooled the mean only, and one stored before `random_windows` read fixed windows.
+ * `max_pooling` existed pooled the mean only, one stored before `random_windows` read fixed windows,
+ * and one stored before `mixed_precision` trained in float32.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -72,6 +74,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   if (out.attention_dropout === undefined) out = { ...out, attention_dropout: out.dropout };
   if (out.max_pooling === undefined) out = { ...out, max_pooling: false };
   if (out.random_windows === undefined) out = { ...out, random_windows: false };
+  if (out.mixed_precision === undefined) out = { ...out, mixed_precision: false };
   return out;
 }
 

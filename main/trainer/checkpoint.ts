@@ -66,7 +66,10 @@ export function writeCheckpoint(dir: string, runner: RunnerState, state: Checkpo
     moments[`v.${name}`] = f32(runner.v[name], shape);
   }
   writeSafetensors(path.join(tmp, WEIGHTS_FILE), weights, { layout: 'langlab-graph', step: String(runner.step) });
-  writeSafetensors(path.join(tmp, OPTIMIZER_FILE), moments, { optimizer: 'adamw', step: String(runner.step) });
+  writeSafetensors(path.join(tmp, OPTIMIZER_FILE), moments, {
+    optimizer: 'adamw', step: String(runner.step),
+    ...(runner.lossScale ? { loss_scale: String(runner.lossScale.scale), loss_scale_good_steps: String(runner.lossScale.goodSteps) } : {}),
+  });
   fs.writeFileSync(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
   // The old copy is moved aside before the new one takes its name; readCheckpoint falls back to it.
   const old = `${dir}.old`;
@@ -90,7 +93,11 @@ export function readCheckpoint(dir: string): { runner: RunnerState; state: Check
   if (state.version !== 1) throw new LanglabError('INVALID_ARGUMENT', `${stateFile}: unsupported checkpoint version ${String(state.version)}.`);
   const weights = readSafetensors(path.join(at, WEIGHTS_FILE));
   const moments = readSafetensors(path.join(at, OPTIMIZER_FILE));
-  const runner: RunnerState = { step: state.step, params: {}, m: {}, v: {} };
+  // AdamW's own step count: behind the run's when mixed precision skipped overflowing steps.
+  const meta = moments.metadata;
+  const adamStep = Number(meta.step);
+  const runner: RunnerState = { step: Number.isInteger(adamStep) && adamStep >= 0 ? adamStep : state.step, params: {}, m: {}, v: {} };
+  if (meta.loss_scale !== undefined) runner.lossScale = { scale: Number(meta.loss_scale), goodSteps: Number(meta.loss_scale_good_steps ?? 0) };
   for (const [name, t] of weights.tensors) {
     runner.params[name] = toFloat32(t, name).slice();
     const m = moments.tensors.get(`m.${name}`);

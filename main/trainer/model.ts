@@ -61,8 +61,16 @@ export interface TrainableModel {
 /** A model choice with its tokenizer loaded; `build` needs the label list, known after reading the data. */
 export interface PreparedModel {
   tokenizer: RunTokenizer;
-  /** Builds the training and evaluation graphs; `target` 'webgpu' keeps every update inside the graph. */
-  build(labels: string[], target?: Target): TrainableModel;
+  /**
+   * Builds the training and evaluation graphs. Target 'webgpu' keeps every update inside the graph;
+   * `mixedPrecision` makes the training step compute in float16 (evaluation stays float32).
+   */
+  build(labels: string[], how?: BuildOptions): TrainableModel;
+}
+
+export interface BuildOptions {
+  target?: Target;
+  mixedPrecision?: boolean;
 }
 
 /** Loads the tokenizer (and, for a pretrained folder, its weights) for a model spec. */
@@ -77,21 +85,21 @@ export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedMode
         maxLength: tok.maxLength,
         truncate: tok.truncate,
       },
-      build: (labels, target = 'cpu') => buildScratchModel(hp, labels, target),
+      build: (labels, how = {}) => buildScratchModel(hp, labels, how),
     };
   }
   const folder = loadHfRoberta(spec.path, { max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE });
   const tok = folder.tokenizer;
   return {
     tokenizer: { tokenize: (t) => tok.ids(t), padId: tok.padId, maxLength: tok.maxLength, truncate: tok.truncate },
-    build: (labels, target = 'cpu') => buildRobertaModel(folder, spec.path, hp, labels, target),
+    build: (labels, how = {}) => buildRobertaModel(folder, spec.path, hp, labels, how),
   };
 }
 
 type Forward = (g: Graph, inputIds: Value, attentionMask: Value, dropout?: DropoutFn) => Value;
 
 function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperparameters,
-  exportSpec: TrainableModel['exportSpec'], target: Target): TrainableModel {
+  exportSpec: TrainableModel['exportSpec'], { target = 'cpu', mixedPrecision = false }: BuildOptions): TrainableModel {
   const g = new Graph({ name: `langlab-${family}-train`, target });
   const drop = new DropoutInputs();
   const logits = forward(g, g.input('input_ids', 'int64', ['batch', 'seq']), g.input('attention_mask', 'int64', ['batch', 'seq']), drop.fn);
@@ -106,6 +114,7 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
     // A GPU keeps state on the device only for updates inside the graph; the CPU updates very large
     // tensors faster as a plain loop (DESIGN.md).
     ...(target === 'webgpu' ? { outsideThreshold: Infinity } : {}),
+    mixedPrecision,
   });
 
   const e = new Graph({ name: `langlab-${family}-eval` });
@@ -123,15 +132,15 @@ export function scratchConfigFor(hp: Hyperparameters, numLabels: number): Scratc
   });
 }
 
-function buildScratchModel(hp: Hyperparameters, labels: string[], target: Target): TrainableModel {
+function buildScratchModel(hp: Hyperparameters, labels: string[], how: BuildOptions): TrainableModel {
   const config = scratchConfigFor(hp, labels.length);
   const weights = initScratchWeights(config, hp.seed);
   return assemble('scratch', (g, inputIds, attentionMask, dropout) => buildScratch(g, { inputIds, attentionMask }, { config, weights }, dropout), hp,
     (params) => ({ family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels, truncate: SCRATCH_TRUNCATE,
-      skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS }), target);
+      skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS }), how);
 }
 
-function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparameters, labels: string[], target: Target): TrainableModel {
+function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparameters, labels: string[], how: BuildOptions): TrainableModel {
   // The run's dropout replaces the checkpoint's, as the reference's `dropout` setting did.
   const config: RobertaConfig = { ...folder.config, hidden_dropout_prob: hp.dropout, attention_probs_dropout_prob: hp.attention_dropout };
   const training = { freeze_base_model: hp.freeze_base_model, unfreeze_last_n_layers: hp.unfreeze_last_n_layers };
@@ -140,5 +149,5 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
   }, dropout).logits, hp, (params) => {
     const { encoder, head } = robertaWeightsFromParams(params, config, labels.length, folder.encoder);
     return { family: 'roberta', config, encoder, head, labels, tokenizerDir: dir, max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE };
-  }, target);
+  }, how);
 }

@@ -104,12 +104,21 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   sink.log('info', `Dataset ${req.datasetId}: ${labels.length} classes, ${data.train.length} train, ${data.validation.length} validation` +
     `${data.heldOut ? ` (held out of train, validation_split ${hp.validation_split})` : ''}, ${data.test.length} test files.`);
 
-  const model = prepared.build(labels, provider === 'webgpu' ? 'webgpu' : 'cpu');
-  const runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
-  if (runner.fallbackReason) sink.log('warn', runner.fallbackReason);
+  // A GPU provider gets the graph that keeps state on the device and, unless turned off, computes
+  // in float16; if that provider then cannot start, the run falls back to the CPU's float32 graph.
+  const gpu = provider !== 'cpu';
+  let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision });
+  let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
+  if (runner.fallbackReason) {
+    sink.log('warn', runner.fallbackReason);
+    await runner.release();
+    model = prepared.build(labels);
+    runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads });
+  }
+  const precision = model.trainStep.lossScaleInput ? 'mixed precision (float16 compute, float32 weights)' : 'float32';
   const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
   sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
-    `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads.`);
+    `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
   try {
     return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId: prepared.tokenizer.padId });
   } finally {
@@ -169,6 +178,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
   }, st);
   let lr = 0;
   let stopEarly = false;
+  let skippedSteps = 0;
 
   const progress = (phase: RunProgress['phase']) => {
     const doneHere = st.step - sessionStartStep;
@@ -206,6 +216,14 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
       for (let i = 0; i < group.length; i++) {
         const f = stepFeeds(c, group[i], st.epoch, masks);
         const r = i < group.length - 1 ? await runner.accumulate(f) : await runner.step(f, lr);
+        if (r.skipped) {
+          // Mixed precision: a gradient overflowed; the runner halved its loss scale and left the weights.
+          skippedSteps++;
+          if (skippedSteps === 1 || Number.isInteger(Math.log10(skippedSteps))) {
+            sink.log('info', `Mixed precision: ${skippedSteps} step${skippedSteps === 1 ? '' : 's'} skipped so far on a float16 overflow; loss scale now ${runner.lossScaler.scale}.`);
+          }
+          continue;
+        }
         if (!Number.isFinite(r.loss)) {
           throw new LanglabError('TRAINING_FAILED', `Loss became ${Number.isNaN(r.loss) ? 'NaN' : 'infinite'} at step ${st.step + 1} (epoch ${st.epoch + 1}); ` +
             `lower the learning rate (${hp.learning_rate}) or the gradient-norm limit. The last checkpoint is from before it.`);

@@ -177,6 +177,11 @@ export class Graph {
     this.initByValue.set(init.value, init);
   }
 
+  /** The stored tensor behind a constant, initializer or frozen parameter (undefined if `v` is computed or fed). */
+  initializerOf(v: Value): Initializer | undefined {
+    return this.initByValue.get(v);
+  }
+
   /** The numbers held by a constant/initializer (axes, pads, shapes), or null if `v` is computed. */
   constValues(v: Value | null): number[] | null {
     const init = v ? this.initByValue.get(v) : undefined;

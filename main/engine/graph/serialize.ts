@@ -52,6 +52,8 @@ export function toOnnx(g: Graph, options: SerializeOptions = {}): Uint8Array {
     const bad = g.nodes.find((n) => WEBGPU_MISSING.has(n.op));
     if (bad) throw new Error(`node ${bad.name} uses ${bad.op}, which the WebGPU provider lacks`);
   }
+  const read = new Set<Value>(g.outputs);
+  for (const n of g.nodes) for (const i of n.inputs) if (i) read.add(i);
   const graph = {
     name: g.name,
     node: g.nodes.map((n) => ({
@@ -61,7 +63,8 @@ export function toOnnx(g: Graph, options: SerializeOptions = {}): Uint8Array {
       output: n.outputs.map((o) => o.name),
       attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v)),
     })),
-    initializer: g.initializers.map((i) => tensorProto(i.value.name, i.value.dtype, i.dims, i.data)),
+    // Only what some node or output reads (a graph transform may leave a replaced tensor unread).
+    initializer: g.initializers.filter((i) => read.has(i.value)).map((i) => tensorProto(i.value.name, i.value.dtype, i.dims, i.data)),
     input: g.inputs.map(valueInfo),
     output: g.outputs.map(valueInfo),
   };

@@ -1,5 +1,6 @@
 import { gradients } from '../autodiff/gradients.ts';
 import type { Graph, Param } from '../graph/graph.ts';
+import { toMixedPrecision } from '../graph/mixed-precision.ts';
 import { type SerializeOptions, toOnnx } from '../graph/serialize.ts';
 import type { Value } from '../graph/value.ts';
 import { type AdamWConfig, DEFAULT_ADAMW } from './adamw.ts';
@@ -15,6 +16,13 @@ export interface TrainStepOptions {
   accumulation?: boolean;
   /** Parameters with at least this many elements are updated outside the graph (plain TS AdamW). */
   outsideThreshold?: number;
+  /**
+   * Mixed precision: the forward and backward compute in float16 (graph/mixed-precision.ts) while
+   * parameters, moments and the update stay float32. The loss is multiplied by an `optim.loss_scale`
+   * input before differentiation and the gradients divided by it; when any gradient is not finite,
+   * `optim.finite` is false and the step leaves parameters and moments as they were.
+   */
+  mixedPrecision?: boolean;
   serialize?: SerializeOptions;
 }
 
@@ -45,6 +53,9 @@ export interface TrainStep {
   readonly batchInputs: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[];
   readonly stepInput: string;
   readonly lrInput: string;
+  /** Mixed precision only: the loss scale input and the "every gradient is finite" output. */
+  readonly lossScaleInput: string | null;
+  readonly finiteOutput: string | null;
   readonly gradScaleInput: string | null;
   readonly lossOutput: string;
   readonly gradNormOutput: string;
@@ -74,7 +85,11 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
   const paramNames = new Set(trainable.map((p) => p.name));
   const batchInputs = g.inputs.filter((v) => !paramNames.has(v.name)).map((v) => ({ name: v.name, dtype: v.dtype, shape: v.knownShape }));
 
-  const grads = gradients(g, options.loss, trainable.map((p) => p.value));
+  const mixed = options.mixedPrecision ?? false;
+  if (mixed) toMixedPrecision(g);
+  if (options.loss.dtype !== g.dtype) throw new Error(`buildTrainStep: the loss is ${options.loss.dtype}; it must be ${g.dtype}`);
+  const lossScale = mixed ? g.input('optim.loss_scale', g.dtype, []) : null;
+  const grads = gradients(g, lossScale ? g.Mul(options.loss, lossScale) : options.loss, trainable.map((p) => p.value));
   const dt = g.dtype;
   return g.scope('optim', () => {
     const step = g.input('optim.step', dt, []);
@@ -84,6 +99,7 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
     type Work = { p: Param; grad: Value; acc: Value | null };
     const work: Work[] = trainable.map((p) => {
       let grad = grads.get(p.value)!;
+      if (lossScale) grad = g.Div(grad, lossScale);
       let acc: Value | null = null;
       if (options.accumulation) {
         acc = g.input(`optim.acc.${p.name}`, dt, p.shape);
@@ -101,6 +117,10 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
     }
     const norm = g.Sqrt(sq!);
     g.output(norm, 'optim.grad_norm');
+    // x - x is 0 for every finite x and NaN for ±Inf and NaN: one test covers every gradient.
+    const finite = lossScale ? g.Equal(g.Sub(sq!, sq!), 0) : null;
+    if (finite) g.output(finite, 'optim.finite');
+    const unlessSkipped = (next: Value, prev: Value) => (finite ? g.Where(finite, next, prev) : next);
     const clip = maxGradNorm > 0 && Number.isFinite(maxGradNorm) ? g.Min(g.Div(g.constant(maxGradNorm, dt), g.Add(norm, 1e-6)), 1) : g.Identity(g.constant(1, dt));
     g.output(clip, 'optim.clip_scale');
 
@@ -129,9 +149,9 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
         const denom = g.Add(g.Div(g.Sqrt(v2), sqrtBc2), adamw.eps);
         const decayed = p.decay && adamw.weightDecay !== 0 ? g.Mul(p.value, decayFactor) : p.value;
         const p2 = g.Sub(decayed, g.Mul(stepSize, g.Div(m2, denom)));
-        g.output(p2, `optim.new.${p.name}`);
-        g.output(m2, `optim.new_m.${p.name}`);
-        g.output(v2, `optim.new_v.${p.name}`);
+        g.output(unlessSkipped(p2, p.value), `optim.new.${p.name}`);
+        g.output(unlessSkipped(m2, m), `optim.new_m.${p.name}`);
+        g.output(unlessSkipped(v2, v), `optim.new_v.${p.name}`);
         return {
           ...base, inGraph: true, mIn: m.name, vIn: v.name, paramOut: `optim.new.${p.name}`,
           mOut: `optim.new_m.${p.name}`, vOut: `optim.new_v.${p.name}`, gradOut: null,
@@ -141,7 +161,8 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
 
     const outputOnce = (v: Value, name: string): string => (g.outputs.some((o) => o.name === name) ? name : g.output(v, name).name);
     outputOnce(options.loss, 'loss');
-    const extraOutputs = Object.entries(options.outputs ?? {}).map(([name, v]) => outputOnce(v, name));
+    // Extra outputs (logits) are returned in float32 whatever the compute precision.
+    const extraOutputs = Object.entries(options.outputs ?? {}).map(([name, v]) => outputOnce(v.dtype === 'float16' ? g.Cast(v, { to: dt }) : v, name));
     return {
       onnx: toOnnx(g, options.serialize),
       dtype: dt === 'float64' ? 'float64' : 'float32',
@@ -149,6 +170,8 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
       batchInputs,
       stepInput: step.name,
       lrInput: lr.name,
+      lossScaleInput: lossScale ? lossScale.name : null,
+      finiteOutput: finite ? 'optim.finite' : null,
       gradScaleInput: gradScale ? gradScale.name : null,
       lossOutput: 'loss',
       gradNormOutput: 'optim.grad_norm',

@@ -27,6 +27,8 @@ export type Feeds = Record<string, ort.Tensor>;
 
 export interface StepResult {
   loss: number;
+  /** Mixed precision: a gradient overflowed, so the step changed nothing and the loss scale halved. */
+  skipped: boolean;
   /** Global gradient norm before clipping (null for accumulation runs). */
   gradNorm: number | null;
   /** The extra outputs requested when the step was built (logits), by name. */
@@ -36,9 +38,41 @@ export interface StepResult {
 /** Optimizer state for checkpoints: parameters and moments by parameter name, and the step count. */
 export interface RunnerState {
   step: number;
+  /** Mixed precision: the dynamic loss scale and the finite steps since it last changed. */
+  lossScale?: { scale: number; goodSteps: number };
   params: Record<string, Floats>;
   m: Record<string, Floats>;
   v: Record<string, Floats>;
+}
+
+/**
+ * Dynamic loss scaling for mixed precision, as PyTorch's GradScaler: start at 2^16, halve and skip
+ * the step when a gradient overflows, double after `growthInterval` finite steps in a row.
+ */
+export class LossScaler {
+  scale = 2 ** 16;
+  goodSteps = 0;
+  growthInterval = 2000;
+  /** Below this every step has overflowed for a long time: the run cannot train in float16. */
+  static readonly MIN_SCALE = 2 ** -24;
+
+  /** Records one step's outcome; returns whether its update counts. */
+  update(finite: boolean): boolean {
+    if (!finite) {
+      this.scale /= 2;
+      this.goodSteps = 0;
+      if (this.scale < LossScaler.MIN_SCALE) {
+        throw new Error(`every gradient overflows in float16 even with the loss scaled by ${this.scale.toExponential(1)}; ` +
+          'turn mixed precision off or lower the learning rate');
+      }
+      return false;
+    }
+    if (++this.goodSteps >= this.growthInterval) {
+      this.scale *= 2;
+      this.goodSteps = 0;
+    }
+    return true;
+  }
 }
 
 /**
@@ -65,6 +99,8 @@ export class TrainStepRunner {
   private t = 0;
   /** Host-device traffic of the last run. */
   lastTransfer: StepTransfer = { toDevice: 0, fromDevice: 0 };
+  /** The loss scale of a mixed-precision step (unused otherwise). */
+  readonly lossScaler = new LossScaler();
 
   /** The step's description without its model bytes and initial values (see `create`). */
   readonly spec: TrainStep;
@@ -121,6 +157,7 @@ export class TrainStepRunner {
     f[this.spec.stepInput] = this.scalar(step);
     f[this.spec.lrInput] = this.scalar(lr);
     if (this.spec.gradScaleInput) f[this.spec.gradScaleInput] = this.scalar(1 / (this.micro + 1));
+    if (this.spec.lossScaleInput) f[this.spec.lossScaleInput] = this.scalar(this.lossScaler.scale);
     for (const s of this.spec.slots) {
       f[s.name] = this.device.get(`p:${s.name}`) ?? this.tensor(this.params.get(s.name)!, s.shape);
       if (s.mIn) f[s.mIn] = this.device.get(`m:${s.name}`) ?? this.tensor(this.m.get(s.name)!, s.shape);
@@ -205,7 +242,7 @@ export class TrainStepRunner {
     const out = await this.run(this.feeds(batch, 0, Math.max(1, this.t + 1)), fetches);
     for (const s of this.spec.slots) this.keep(`a:${s.name}`, this.acc, s.name, out[s.accOut!] as ort.Tensor);
     this.micro++;
-    return this.result(out, null);
+    return this.result(out, null, false);
   }
 
   /** One optimizer step at learning rate `lr` (applying any accumulated micro-batches). */
@@ -213,12 +250,14 @@ export class TrainStepRunner {
     const t = this.t + 1;
     const out = await this.run(this.feeds(batch, lr, t));
     const clip = Number(out[this.spec.clipScaleOutput].data[0]);
+    // A skipped step's graph outputs are its inputs (kept below, so device copies stay current).
+    const counts = this.spec.finiteOutput ? this.lossScaler.update(Boolean(out[this.spec.finiteOutput].data[0])) : true;
     for (const s of this.spec.slots) {
       if (s.inGraph) {
         this.keep(`p:${s.name}`, this.params, s.name, out[s.paramOut!] as ort.Tensor);
         this.keep(`m:${s.name}`, this.m, s.name, out[s.mOut!] as ort.Tensor);
         this.keep(`v:${s.name}`, this.v, s.name, out[s.vOut!] as ort.Tensor);
-      } else {
+      } else if (counts) {
         adamwUpdateInPlace(this.params.get(s.name)!, out[s.gradOut!].data as Floats, this.m.get(s.name)!, this.v.get(s.name)!, {
           lr, step: t, decay: s.decay, gradScale: clip, config: this.spec.adamw,
         });
@@ -226,14 +265,14 @@ export class TrainStepRunner {
     }
     this.clearAccumulators();
     this.micro = 0;
-    this.t = t;
-    return this.result(out, Number(out[this.spec.gradNormOutput].data[0]));
+    if (counts) this.t = t;
+    return this.result(out, Number(out[this.spec.gradNormOutput].data[0]), !counts);
   }
 
-  private result(out: ort.InferenceSession.OnnxValueMapType, gradNorm: number | null): StepResult {
+  private result(out: ort.InferenceSession.OnnxValueMapType, gradNorm: number | null, skipped: boolean): StepResult {
     const outputs: Record<string, ort.Tensor> = {};
     for (const n of this.spec.extraOutputs) outputs[n] = out[n] as ort.Tensor;
-    return { loss: Number(out[this.spec.lossOutput].data[0]), gradNorm, outputs };
+    return { loss: Number(out[this.spec.lossOutput].data[0]), gradNorm, outputs, skipped };
   }
 
   /** Optimizer steps taken so far. */
@@ -256,7 +295,10 @@ export class TrainStepRunner {
   getState(): RunnerState {
     if (this.stale) throw new Error('training state is on the device: call sync() before getState()');
     const copy = (m: Map<string, Floats>) => Object.fromEntries([...m].map(([k, a]) => [k, a.slice()]));
-    return { step: this.t, params: copy(this.params), m: copy(this.m), v: copy(this.v) };
+    return {
+      step: this.t, params: copy(this.params), m: copy(this.m), v: copy(this.v),
+      ...(this.spec.lossScaleInput ? { lossScale: { scale: this.lossScaler.scale, goodSteps: this.lossScaler.goodSteps } } : {}),
+    };
   }
 
   /** Restores a checkpoint; every trainable parameter must be present with its exact size. */
@@ -271,6 +313,7 @@ export class TrainStepRunner {
       }
     }
     this.clearAccumulators();
+    if (state.lossScale) Object.assign(this.lossScaler, state.lossScale);
     this.t = state.step;
     this.micro = 0;
   }
