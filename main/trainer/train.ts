@@ -83,8 +83,9 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   const hp = req.hyperparameters;
   const threads = req.threads ?? os.availableParallelism();
   let provider: ProviderName = 'cpu';
+  let unknownProvider: string | null = null;
   if ((PROVIDERS as readonly string[]).includes(req.provider)) provider = req.provider as ProviderName;
-  else sink.log('warn', `Execution provider "${req.provider}" is unknown; using CPU.`);
+  else sink.log('warn', (unknownProvider = `Execution provider "${req.provider}" is unknown; using CPU.`));
 
   const idle = { epoch: 0, epochs: hp.epochs, step: 0, totalSteps: 0, trainLoss: null, trainAccuracy: null, valLoss: null, valAccuracy: null,
     learningRate: null, samplesPerSecond: null, etaSeconds: null };
@@ -107,6 +108,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   const model = prepared.build(labels);
   const runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
   if (runner.fallbackReason) sink.log('warn', runner.fallbackReason);
+  sink.device?.(runner.provider, runner.fallbackReason ?? unknownProvider);
   const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
   sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
     `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads.`);

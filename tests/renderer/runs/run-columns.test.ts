@@ -15,6 +15,8 @@ const run = (over: Partial<RunSummary>): RunSummary => ({
   modelKind: 'scratch',
   modelSource: '',
   provider: 'cpu',
+  providerUsed: 'cpu',
+  providerWarning: null,
   startTime: 1000,
   endTime: 61_000,
   error: null,
