@@ -73,6 +73,13 @@ test('a run that asked for WebGPU where it cannot start trains on the CPU, and i
     assert.equal((await cell.textContent())?.trim(), '⚠ cpu');
     assert.match((await cell.getAttribute('title')) ?? '', /WebGPU could not start/);
     await shot(page, `runs-list-provider-fallback-${scheme}`);
+
+    // Re-run: the form cannot offer WebGPU here, and says it chose the CPU instead.
+    await page.goto(at(served, `/runs/new?from=${runId}`));
+    const formNote = page.getByTestId('provider-note');
+    await formNote.waitFor();
+    assert.match((await formNote.textContent()) ?? '', /The run asked for WebGPU, which cannot be used here \(No usable GPU adapter.*\); CPU is chosen instead\./s);
+    assert.ok(await page.getByTestId('provider-cpu').locator('input').isChecked());
     errors.check();
     await page.close();
   }
