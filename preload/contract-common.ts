@@ -52,7 +52,12 @@ export interface RunSummary {
   datasetName: string | null;
   modelKind: ModelKind;
   modelSource: string;
+  /** The execution provider the run asked for. */
   provider: string;
+  /** The provider its steps actually ran on; null until its engine has started (and for older runs that asked for a GPU). */
+  providerUsed: string | null;
+  /** Why it runs on another provider than the one it asked for (the CPU fallback), in one line; null when it does not. */
+  providerWarning: string | null;
   startTime: number;
   endTime: number | null;
   error: string | null;

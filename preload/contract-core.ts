@@ -9,7 +9,16 @@ export interface ProviderInfo {
   /** onnxruntime's name: cpu, cuda, dml, coreml, webgpu. */
   name: string;
   label: string;
+  /**
+   * ready: a session started on it here. unusable: onnxruntime-node has it but it did not start
+   * (no GPU adapter, no driver). not-installed: its libraries are missing or not built for this
+   * platform. unchecked: the check itself failed (the detail says why).
+   */
+  status: 'ready' | 'unusable' | 'not-installed' | 'unchecked';
+  /** A run can ask for it and get it (status ready). */
   available: boolean;
+  /** The device behind it: the CPU's model, the GPU's name; null when none is known. */
+  device: string | null;
   /** Why it is or is not usable here, in one line. */
   detail: string;
 }
@@ -26,7 +35,6 @@ export interface AppInfo {
   storePath: string;
   schemaVersion: number;
   onnxruntimeVersion: string;
-  providers: ProviderInfo[];
 }
 
 export interface RunsQuery {
@@ -73,6 +81,11 @@ export interface MetricSeries {
 /** Requests of the foundation: app info, the run list, run notes and tags, metric series, jobs, the path picker. */
 export interface CoreRequests {
   'app.info': { args: NoArgs; result: AppInfo };
+  /**
+   * The execution providers and the devices behind them. The first call starts a session on each
+   * off the main thread (a second or so); later calls answer from that check.
+   */
+  'app.providers': { args: NoArgs; result: ProviderInfo[] };
   'runs.list': { args: RunsQuery; result: RunsPage };
   'runs.get': { args: { id: number }; result: RunDetail };
   'runs.setNote': { args: { id: number; note: string }; result: RunSummary };
@@ -98,6 +111,7 @@ export interface CoreEvents {
 
 export const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'app.info': true,
+  'app.providers': true,
   'runs.list': true,
   'runs.get': true,
   'runs.setNote': true,

@@ -8,9 +8,10 @@ export const infoCommand = defineCommand({
   usage: () => 'Usage: langlab info [--home <dir>] [--json]',
   async run({ values }, ctx) {
     const service = await ctx.service();
-    let app;
+    let app, providers;
     try {
       app = await service.call('app.info', {});
+      providers = await service.call('app.providers', {});
     } finally {
       service.close();
     }
@@ -21,7 +22,7 @@ export const infoCommand = defineCommand({
       storePath: app.storePath,
       schemaVersion: app.schemaVersion,
       onnxruntimeVersion: app.onnxruntimeVersion,
-      providers: app.providers,
+      providers,
     };
     if (values.json) {
       console.log(JSON.stringify(info));
@@ -31,7 +32,10 @@ export const infoCommand = defineCommand({
     console.log(`Data folder: ${info.dataDir}`);
     console.log(`Store:       ${info.storePath} (schema ${info.schemaVersion})`);
     console.log(`onnxruntime-node ${info.onnxruntimeVersion}; providers:`);
-    for (const p of info.providers) console.log(`  ${p.name.padEnd(9)} ${p.available ? 'available    ' : 'not installed'}  ${p.detail}`);
+    for (const p of info.providers) {
+      console.log(`  ${p.name.padEnd(9)} ${p.status.padEnd(13)}  ${p.device ?? (p.status === 'unusable' || p.status === 'not-installed' ? 'no device found' : '')}`);
+      console.log(`  ${''.padEnd(9)} ${p.detail}`);
+    }
     return 0;
   },
 });

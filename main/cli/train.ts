@@ -8,16 +8,22 @@ import { LanglabError } from '../errors.ts';
 import { UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import { HYPERPARAMETER_OPTIONS, hyperparameterHelp, hyperparametersFromFlags } from './hyperparameter-flags.ts';
+import { PROVIDER_NAMES } from '../trainer/host/run-plan.ts';
 import { resolveDataset } from './resolve-dataset.ts';
 import type { CliService } from './service.ts';
 
 function usage(): string {
   return [
-    'Usage: langlab train --dataset <id|folder|file.csv> --model <folder|scratch> [hyperparameters] [--provider cpu] [--name n] [--json]',
+    `Usage: langlab train --dataset <id|folder|file.csv> --model <folder|scratch> [hyperparameters] [--provider ${PROVIDER_NAMES.join('|')}] [--name n] [--json]`,
     '',
     'Trains a run in the store (a folder or CSV dataset is added first). Ctrl-C cancels it (KILLED, resumable);',
     'the last line of output is one JSON object: run_id, status, epochs, best_val_loss, best_val_accuracy,',
-    'test_accuracy, macro_f1, wall_seconds.',
+    'test_accuracy, macro_f1, wall_seconds, provider (the one it ran on) and, when it differs from the one asked',
+    'for, provider_requested and provider_warning.',
+    '',
+    '  --provider <name>  where the steps run (default cpu). A provider that does not start here (no GPU',
+    '                     adapter, no CUDA libraries) falls back to the CPU with a warning; `langlab info`',
+    '                     lists the providers this machine has and the device behind each.',
     '',
     'Hyperparameters:',
     ...hyperparameterHelp(),
@@ -79,6 +85,9 @@ export function trainResultJson(run: RunDetail, wallSeconds: number): Record<str
     test_accuracy: test ? test.accuracy : null,
     macro_f1: test ? test.macro.f1 : null,
     wall_seconds: num('wall_seconds') ?? Math.round(wallSeconds * 1000) / 1000,
+    provider: run.providerUsed ?? run.provider,
+    ...(run.providerUsed !== null && run.providerUsed !== run.provider ? { provider_requested: run.provider } : {}),
+    ...(run.providerWarning ? { provider_warning: run.providerWarning } : {}),
     ...(run.error ? { error: run.error } : {}),
   };
 }
@@ -115,6 +124,11 @@ export const trainCommand = defineCommand({
     if (!values.dataset) throw new UsageError('Which dataset? Give --dataset <id|folder>. See `langlab train --help`.');
     if (!values.model) throw new UsageError('Which model? Give --model scratch or --model <Hugging Face model folder>. See `langlab train --help`.');
     const model = modelSpec(values.model);
+    const provider = (values.provider ?? 'cpu').trim().toLowerCase();
+    // Checked before a folder dataset is scanned, with the service's own wording.
+    if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
+      throw new UsageError(`Execution provider "${values.provider}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`);
+    }
     const t0 = performance.now();
     const tty = process.stderr.isTTY === true;
     const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
@@ -155,7 +169,7 @@ export const trainCommand = defineCommand({
         datasetId,
         model,
         hyperparameters,
-        provider: values.provider ?? 'cpu',
+        provider,
       }));
       const run = await end.waitFor(runId);
       if (tty) process.stderr.write('\r\x1b[K');
@@ -164,7 +178,8 @@ export const trainCommand = defineCommand({
       else {
         const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(2)}%` : '--');
         console.log(`Run ${runId} ${run.status}: test accuracy ${pct(result.test_accuracy)}, macro F1 ${typeof result.macro_f1 === 'number' ? result.macro_f1.toFixed(4) : '--'}, ` +
-          `best validation loss ${typeof result.best_val_loss === 'number' ? result.best_val_loss.toFixed(4) : '--'}, ${duration(result.wall_seconds as number)}.`);
+          `best validation loss ${typeof result.best_val_loss === 'number' ? result.best_val_loss.toFixed(4) : '--'}, ${duration(result.wall_seconds as number)} on ${result.provider}.`);
+        if (run.providerWarning) console.log(`It asked for ${run.provider} but ran on ${run.providerUsed ?? 'cpu'}: ${run.providerWarning}`);
         if (run.status === 'FINISHED') console.log(`See the report with \`langlab eval ${runId}\`; classify files with \`langlab predict ${runId} <file>...\`.`);
       }
       if (run.status === 'FAILED') say(`Run ${runId} failed: ${run.error ?? 'unknown error'}`);

@@ -32,6 +32,8 @@ interface RunRow {
   model_kind: ModelKind;
   model_source: string;
   provider: string;
+  provider_used: string | null;
+  provider_warning: string | null;
   start_time: number;
   end_time: number | null;
   error: string | null;
@@ -41,7 +43,7 @@ interface RunRow {
 
 const RUN_SELECT = `
   SELECT r.id, r.name, r.status, r.dataset_id, d.name AS dataset_name, r.model_kind, r.model_source,
-         r.provider, r.start_time, r.end_time, r.error, r.note,
+         r.provider, r.provider_used, r.provider_warning, r.start_time, r.end_time, r.error, r.note,
          (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags
   FROM runs r LEFT JOIN datasets d ON d.id = r.dataset_id`;
 
@@ -68,6 +70,15 @@ export function createRun(db: Database.Database, run: NewRun): number {
 export function setRunStatus(db: Database.Database, id: number, status: RunStatus, error?: string, now = Date.now()): void {
   const ended = status === 'RUNNING' ? null : now;
   const info = db.prepare('UPDATE runs SET status = ?, end_time = ?, error = ? WHERE id = ?').run(status, ended, error ?? null, id);
+  if (info.changes === 0) throw notFound(id);
+}
+
+/**
+ * Records the provider a run's engine actually started on and, when it is not the one asked for,
+ * why (the CPU fallback's reason). Written each time the engine starts, so a resume says where it runs now.
+ */
+export function setRunProviderUsed(db: Database.Database, id: number, provider: string, warning: string | null): void {
+  const info = db.prepare('UPDATE runs SET provider_used = ?, provider_warning = ? WHERE id = ?').run(provider, warning, id);
   if (info.changes === 0) throw notFound(id);
 }
 
@@ -212,6 +223,8 @@ function summarise(db: Database.Database, rows: RunRow[]): RunSummary[] {
     modelKind: r.model_kind,
     modelSource: r.model_source,
     provider: r.provider,
+    providerUsed: r.provider_used,
+    providerWarning: r.provider_warning,
     startTime: r.start_time,
     endTime: r.end_time,
     error: r.error,

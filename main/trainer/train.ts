@@ -83,8 +83,9 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   const hp = req.hyperparameters;
   const threads = req.threads ?? os.availableParallelism();
   let provider: ProviderName = 'cpu';
+  let unknownProvider: string | null = null;
   if ((PROVIDERS as readonly string[]).includes(req.provider)) provider = req.provider as ProviderName;
-  else sink.log('warn', `Execution provider "${req.provider}" is unknown; using CPU.`);
+  else sink.log('warn', (unknownProvider = `Execution provider "${req.provider}" is unknown; using CPU.`));
 
   const idle = { epoch: 0, epochs: hp.epochs, step: 0, totalSteps: 0, trainLoss: null, trainAccuracy: null, valLoss: null, valAccuracy: null,
     learningRate: null, samplesPerSecond: null, etaSeconds: null };
@@ -109,12 +110,14 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   const gpu = provider !== 'cpu';
   let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision });
   let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
-  if (runner.fallbackReason) {
-    sink.log('warn', runner.fallbackReason);
+  const fallbackReason = runner.fallbackReason;
+  if (fallbackReason) {
+    sink.log('warn', fallbackReason);
     await runner.release();
     model = prepared.build(labels);
     runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads });
   }
+  sink.device?.(runner.provider, fallbackReason ?? unknownProvider);
   const precision = model.trainStep.lossScaleInput ? 'mixed precision (float16 compute, float32 weights)' : 'float32';
   const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
   sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +

@@ -32,6 +32,8 @@ test('an empty store shows what to do next in every section', { skip }, async ()
   await page.getByRole('link', { name: 'About', exact: true }).click();
   await page.getByTestId('store-path').waitFor();
   assert.equal(await page.getByTestId('store-path').textContent(), path.join(emptyHome, 'langlab.db'));
+  // The providers arrive apart from the rest: the backend checks each one on its device first.
+  await page.getByTestId('about-providers').getByText('Always available.').waitFor();
   assert.match((await page.getByTestId('about-providers').textContent()) ?? '', /cpu/);
   await page.screenshot({ path: path.join(SHOTS, 'about.png') });
   // A file dropped on the window: the page stays (no navigation to the file) and, since browser

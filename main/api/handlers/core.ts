@@ -21,8 +21,8 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
       storePath: path.resolve(ctx.store.file),
       schemaVersion: ctx.store.schemaVersion,
       onnxruntimeVersion: onnxruntimeVersion(),
-      providers: await listExecutionProviders(),
     }),
+    'app.providers': async () => listExecutionProviders(),
     'runs.list': async (query) => listRuns(db, query),
     'runs.get': async ({ id }) => getRun(db, id),
     'runs.setNote': async ({ id, note }) => {

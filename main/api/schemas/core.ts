@@ -5,6 +5,7 @@ import { id, noArgs, status, tag, type SchemasFor } from './common.ts';
 /** Schemas of the foundation's requests. */
 export const coreSchemas: SchemasFor<CoreRequests> = {
   'app.info': noArgs,
+  'app.providers': noArgs,
   'runs.list': z.strictObject({
     text: z.string().max(200).optional(),
     tag: tag.optional(),

@@ -28,3 +28,14 @@ export function listProviders(): ProviderInfo[] {
 export function providerLabel(p: ProviderName): string {
   return { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU' }[p];
 }
+
+/**
+ * onnxruntime's messages start with its source file and assertion ("/onnxruntime_src/...cc:136
+ * ... was false. Failed to get a WebGPU adapter: No supported adapters"); the user needs the end.
+ */
+export function cleanReason(message: string): string {
+  const first = message.trim().split('\n')[0] ?? '';
+  const afterAssert = first.lastIndexOf(' was false. ');
+  const text = afterAssert >= 0 ? first.slice(afterAssert + ' was false. '.length) : first.replace(/^\S+\.(cc|h|cpp):\d+\s+/, '');
+  return text.trim() || 'unknown error';
+}

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { type ProviderName, listProviders, providerLabel } from './providers.ts';
+import { type ProviderName, cleanReason, listProviders, providerLabel } from './providers.ts';
 
 export interface SessionConfig {
   /** Preferred execution provider; falls back to CPU with a message when it cannot be used. */
@@ -66,9 +66,14 @@ export async function createSession(model: Uint8Array, config: SessionConfig = {
     try {
       return { session: await ort.InferenceSession.create(model, options(wanted, config, model.byteLength)), provider: wanted, fallbackReason: null };
     } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      const hint = wanted === 'cuda' ? ' Run `npm run setup:cuda` to install the CUDA libraries onnxruntime-node needs.' : '';
-      const reason = `${providerLabel(wanted)} could not start (${msg.split('\n')[0]}); using CPU.${hint}`;
+      const msg = cleanReason(err instanceof Error ? err.message : String(err));
+      const hint =
+        wanted === 'cuda'
+          ? ' Run `npm run setup:cuda` to install the CUDA libraries onnxruntime-node needs.'
+          : wanted === 'webgpu'
+            ? ' WebGPU needs a GPU with a Vulkan, Metal or Direct3D 12 driver; `langlab info` lists what this machine has.'
+            : '';
+      const reason = `${providerLabel(wanted)} could not start (${msg}); training on the CPU instead.${hint}`;
       return { session: await ort.InferenceSession.create(model, options('cpu', config, model.byteLength)), provider: 'cpu', fallbackReason: reason };
     }
   }

@@ -21,5 +21,6 @@ export type FromEngine =
   | { type: 'progress'; progress: Omit<RunProgress, 'runId'> }
   | { type: 'metrics'; points: MetricWrite[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'device'; provider: string; fallbackReason: string | null }
   | { type: 'done'; outcome: TrainOutcome }
   | { type: 'failed'; code: string; message: string };

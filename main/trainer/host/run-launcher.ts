@@ -13,6 +13,7 @@ export interface RunHandlers {
   progress: TrainSink['progress'];
   metrics(points: MetricWrite[]): void;
   log: TrainSink['log'];
+  device: NonNullable<TrainSink['device']>;
   /** The trainer returned: its results are to be saved (the process is already stopped). */
   done(outcome: TrainOutcome): void;
   /** The run ended without an outcome: the trainer failed or was cancelled, or its process stopped. */
@@ -101,6 +102,9 @@ export class RunLauncher {
         return;
       case 'log':
         this.handlers.log(m.level, m.message);
+        return;
+      case 'device':
+        this.handlers.device(m.provider, m.fallbackReason);
         return;
       case 'failed':
         if (m.code === 'CANCELLED') this.handlers.ended('KILLED');

@@ -254,6 +254,10 @@ export class RunManager {
         progress: (p) => this.#progress(run, { ...p, runId }),
         metrics: (points) => recorder.metrics(points),
         log: (level, message) => recorder.log(level, message),
+        device: (provider, fallbackReason) => {
+          recorder.device(provider, fallbackReason);
+          this.#changed(runId);
+        },
         done: (outcome) => void this.#finish(run, outcome),
         ended: (status, error) => this.#end(run, status, error),
       }),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { RunLogLine, RunStartArgs, RunStatus } from '../../../preload/contract.ts';
 import { replaceArtifact } from '../../store/artifacts.ts';
 import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
-import { createRun, saveRunResults, setRunStatus } from '../../store/runs.ts';
+import { createRun, saveRunResults, setRunProviderUsed, setRunStatus } from '../../store/runs.ts';
 import type { StoreDb } from '../../store/store.ts';
 import { MetricBatcher } from './metric-batcher.ts';
 import type { MetricWrite, TrainOutcome } from './protocol.ts';
@@ -70,6 +70,15 @@ export class RunRecorder {
   /** Adds a numbered line to the run's log (store, log.txt, event). */
   log(level: RunLogLine['level'], message: string): void {
     this.#log.write(level, message);
+  }
+
+  /** Stores the provider the engine started on, and why it is not the one asked for (null when it is). */
+  device(provider: string, fallbackReason: string | null): void {
+    try {
+      setRunProviderUsed(this.o.db, this.o.runId, provider, fallbackReason);
+    } catch {
+      // A run deleted under us: nothing left to record into.
+    }
   }
 
   /** Buffers metric points, stamped with the time they arrived. */

@@ -66,6 +66,7 @@ export function serveEngine(train: TrainFn): void {
       progress: (progress) => ch.post({ type: 'progress', progress }),
       metrics: (points) => ch.post({ type: 'metrics', points }),
       log: (level, msg) => ch.post({ type: 'log', level, message: msg }),
+      device: (provider, fallbackReason) => ch.post({ type: 'device', provider, fallbackReason }),
     };
     train(message.request, sink, controller.signal).then(
       (outcome) => ch.post({ type: 'done', outcome }),

@@ -41,6 +41,27 @@ export function modelName(run: Pick<RunSummary, 'modelKind' | 'modelSource'>): s
   return run.modelKind === 'scratch' ? 'from scratch' : (run.modelSource.split(/[\\/]/).filter(Boolean).pop() ?? run.modelSource);
 }
 
+/** Where a run's steps ran, as the list and the run page say it. */
+export interface RunsOn {
+  /** The provider used; the one asked for while that is not known yet (or for an older run). */
+  provider: string;
+  /** The provider is the one used, not only the one asked for. */
+  known: boolean;
+  /** Why it is not on the provider it asked for (the CPU fallback), or null. */
+  warning: string | null;
+}
+
+/** Where a run's steps ran: the provider it used, and why when that is not the one it asked for. */
+export function runsOn(run: Pick<RunSummary, 'provider' | 'providerUsed' | 'providerWarning'>): RunsOn {
+  if (run.providerUsed === null) return { provider: run.provider, known: false, warning: null };
+  const differs = run.providerUsed !== run.provider;
+  return {
+    provider: run.providerUsed,
+    known: true,
+    warning: run.providerWarning ?? (differs ? `It asked for ${run.provider} and ran on ${run.providerUsed}.` : null),
+  };
+}
+
 const param = (run: RunSummary, key: string): SortValue => {
   const v = run.keyParams[key];
   return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : null;

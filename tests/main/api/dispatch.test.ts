@@ -21,7 +21,9 @@ test('the service answers through dispatch with real store data', async () => {
     const info = await backend.dispatch('app.info', {});
     assert.ok(info.ok);
     assert.equal((info.result as { storePath: string }).storePath, path.join(backend.dataDir, 'langlab.db'));
-    assert.ok((info.result as { providers: { name: string }[] }).providers.some((p) => p.name === 'cpu'));
+    const providers = await backend.dispatch('app.providers', {});
+    assert.ok(providers.ok);
+    assert.ok((providers.result as { name: string; status: string }[]).some((p) => p.name === 'cpu' && p.status === 'ready'));
     const datasets = await backend.dispatch('datasets.list', {});
     assert.ok(datasets.ok);
     assert.equal((datasets.result as { name: string }[])[0].name, 'ref');

@@ -41,7 +41,8 @@ test('train --json prints one final line with the outcome, and eval prints the s
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1, 'stdout holds only the result line');
   const result = JSON.parse(lines[0]);
-  assert.deepEqual(Object.keys(result), ['run_id', 'status', 'epochs', 'best_val_loss', 'best_val_accuracy', 'split', 'split_detail', 'test_accuracy', 'macro_f1', 'wall_seconds']);
+  assert.deepEqual(Object.keys(result), ['run_id', 'status', 'epochs', 'best_val_loss', 'best_val_accuracy', 'split', 'split_detail', 'test_accuracy', 'macro_f1', 'wall_seconds', 'provider']);
+  assert.equal(result.provider, 'cpu');
   assert.equal(result.split, 'file', 'a dataset that names no projects is split per file');
   assert.equal(result.status, 'FINISHED');
   assert.equal(result.epochs, 3);
@@ -62,6 +63,23 @@ test('train --json prints one final line with the outcome, and eval prints the s
   const runs = JSON.parse(langlab(['runs', '--json'], dir).stdout);
   assert.equal(runs.runs[0].name, 'cli');
   assert.equal(runs.runs[0].keyParams.batch_size, 8);
+});
+
+test('--provider asks for a device; one that does not start falls back to the CPU, and the command says so', () => {
+  const { dir, datasetId } = home();
+  const help = langlab(['train', '--help'], dir);
+  assert.match(help.stdout + help.stderr, /--provider cpu\|cuda\|dml\|coreml\|webgpu/);
+  assert.match(help.stdout + help.stderr, /falls back to the CPU with a warning/);
+  const r = train(['--dataset', String(datasetId), '--model', 'scratch', '--provider', 'WebGPU', '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout.trim());
+  assert.equal(result.provider, 'cpu');
+  assert.equal(result.provider_requested, 'webgpu');
+  assert.match(result.provider_warning, /^webgpu could not start .*training on the CPU instead/);
+  assert.match(r.stderr, /warn: webgpu could not start/, 'the warning is in the log the command prints');
+  const text = train(['--dataset', String(datasetId), '--model', 'scratch', '--provider', 'cuda'], dir);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /on cpu\.\nIt asked for cuda but ran on cpu: cuda could not start/);
 });
 
 test('bad flags and values are refused before a run exists, naming the value', () => {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { getMetricSeries, logMetrics } from '../../../main/store/metrics.ts';
 import { listPredictions } from '../../../main/store/run-predictions.ts';
-import { createRun, getRun, listRuns, saveRunResults, setRunNote, setRunStatus, setRunTags, allTags } from '../../../main/store/runs.ts';
+import Database from 'better-sqlite3';
+import { loadMigrations, migrate } from '../../../main/store/migrate.ts';
+import { createRun, getRun, listRuns, saveRunResults, setRunNote, setRunProviderUsed, setRunStatus, setRunTags, allTags } from '../../../main/store/runs.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { seedDataset, seedFinishedRun } from '../../helpers/seed.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -126,3 +128,31 @@ test('a run summary carries its test result in brief: accuracy, macro F1, classe
   assert.equal(byName.get('beta')!.test, null);
   assert.equal(getRun(db, finished).test?.classes, 3);
 });
+
+test('a run keeps the provider it asked for and records the one it ran on, with the reason when they differ', () => {
+  const { db } = freshStore();
+  const ds = seedDataset(db, 'ref');
+  const id = createRun(db, { name: 'gpu wish', datasetId: ds, modelKind: 'scratch', provider: 'webgpu', params: {} });
+  assert.deepEqual(pick(getRun(db, id)), { provider: 'webgpu', providerUsed: null, providerWarning: null });
+  setRunProviderUsed(db, id, 'cpu', 'WebGPU could not start (no adapter); training on the CPU instead.');
+  assert.deepEqual(pick(listRuns(db).runs[0]), { provider: 'webgpu', providerUsed: 'cpu', providerWarning: 'WebGPU could not start (no adapter); training on the CPU instead.' });
+  // A resume that gets the GPU clears the warning.
+  setRunProviderUsed(db, id, 'webgpu', null);
+  assert.deepEqual(pick(getRun(db, id)), { provider: 'webgpu', providerUsed: 'webgpu', providerWarning: null });
+  assert.throws(() => setRunProviderUsed(db, 999, 'cpu', null), /no run 999/);
+});
+
+test('schema 8 marks the runs that asked for the CPU as run on it, and leaves GPU wishes unknown', () => {
+  const dir = tempDir();
+  const raw = new Database(path.join(dir, 'old.db'));
+  const before = loadMigrations().filter((m) => m.version < 8);
+  migrate(raw, before, 'old.db');
+  raw.prepare(`INSERT INTO runs (name, status, model_kind, provider, start_time) VALUES ('a', 'FINISHED', 'scratch', 'cpu', 1), ('b', 'FINISHED', 'scratch', 'webgpu', 2)`).run();
+  migrate(raw, loadMigrations(), 'old.db');
+  assert.deepEqual(raw.prepare('SELECT name, provider_used FROM runs ORDER BY name').all(), [{ name: 'a', provider_used: 'cpu' }, { name: 'b', provider_used: null }]);
+  raw.close();
+});
+
+function pick(r: { provider: string; providerUsed: string | null; providerWarning: string | null }) {
+  return { provider: r.provider, providerUsed: r.providerUsed, providerWarning: r.providerWarning };
+}

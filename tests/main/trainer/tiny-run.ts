@@ -17,15 +17,18 @@ const CLASSES: Record<string, (i: number) => string> = {
   angle: (i) => `<item id="${i}">\n  <name>n${i}</name>\n</item>\n`.repeat(1 + (i % 4)),
 };
 
-/** Saves a dataset of `perClass` files per class (or the given labels only) and returns the store file and id. */
-export async function tinyDataset(dir: string, o: { perClass?: number; labels?: string[] } & Pick<CommonOptions, 'testFraction' | 'validationFraction'> = {}): Promise<{ storeFile: string; datasetId: number }> {
+/** Saves a dataset of `perClass` files per class (or the given labels only) in dir/store.db (or `storeFile`) and returns the store file and id. */
+export async function tinyDataset(
+  dir: string,
+  o: { perClass?: number; labels?: string[]; storeFile?: string } & Pick<CommonOptions, 'testFraction' | 'validationFraction'> = {},
+): Promise<{ storeFile: string; datasetId: number }> {
   const root = path.join(dir, 'data');
   for (const label of o.labels ?? Object.keys(CLASSES)) {
     fs.mkdirSync(path.join(root, label), { recursive: true });
     for (let i = 0; i < (o.perClass ?? 16); i++) fs.writeFileSync(path.join(root, label, `f${i}.txt`), CLASSES[label](i));
   }
   const result = await datasetFromFolder(root, { testFraction: o.testFraction, validationFraction: o.validationFraction });
-  const storeFile = path.join(dir, 'store.db');
+  const storeFile = o.storeFile ?? path.join(dir, 'store.db');
   const store = openStore({ file: storeFile });
   try {
     return { storeFile, datasetId: saveDataset(store.db, result) };
@@ -49,6 +52,7 @@ export class RecordingSink implements TrainSink {
   readonly points: MetricWrite[] = [];
   readonly lines: { level: string; message: string }[] = [];
   readonly updates: Omit<RunProgress, 'runId'>[] = [];
+  readonly devices: { provider: string; fallbackReason: string | null }[] = [];
   constructor(private readonly onProgress?: (p: Omit<RunProgress, 'runId'>) => void) {}
   progress(p: Omit<RunProgress, 'runId'>): void {
     this.updates.push(p);
@@ -59,6 +63,9 @@ export class RecordingSink implements TrainSink {
   }
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.lines.push({ level, message });
+  }
+  device(provider: string, fallbackReason: string | null): void {
+    this.devices.push({ provider, fallbackReason });
   }
   keys(): Set<string> {
     return new Set(this.points.map((p) => p.key));

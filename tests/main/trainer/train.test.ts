@@ -27,6 +27,7 @@ test('a tiny run trains, evaluates the test split with the best checkpoint and e
 
   assert.equal(out.status, 'FINISHED');
   assert.equal(out.epochsCompleted, 8);
+  assert.deepEqual(sink.devices, [{ provider: 'cpu', fallbackReason: null }], 'the sink is told once where the steps run');
   assert.deepEqual(out.labels, ['angle', 'curly', 'hash']);
   const ev = out.evaluation!;
   assert.ok(ev.accuracy > 0.9, `test accuracy ${ev.accuracy}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunSummary } from '../../../preload/contract.ts';
 import { modelWarning } from '../../../renderer/src/runs/model-warning.ts';
-import { bestMetrics, modelName, RUN_COLUMNS } from '../../../renderer/src/runs/run-columns.ts';
+import { bestMetrics, modelName, RUN_COLUMNS, runsOn } from '../../../renderer/src/runs/run-columns.ts';
 
 const column = (key: string) => RUN_COLUMNS.find((c) => c.key === key)!;
 
@@ -15,6 +15,8 @@ const run = (over: Partial<RunSummary>): RunSummary => ({
   modelKind: 'scratch',
   modelSource: '',
   provider: 'cpu',
+  providerUsed: 'cpu',
+  providerWarning: null,
   startTime: 1000,
   endTime: 61_000,
   error: null,
@@ -53,4 +55,12 @@ test('a model at chance level or with collapsed predictions is flagged with advi
   assert.equal(modelWarning(summary(0.16, 0.3))!.short, 'near chance level');
   assert.equal(column('test_accuracy').value(run({ test: summary(0.5, 0.2) }), undefined, 0), 0.5);
   assert.equal(column('test_macro_f1').value(run({}), undefined, 0), null);
+});
+
+test('a run is listed on the provider it ran on, with the fallback reason when that is not the one it asked for', () => {
+  assert.deepEqual(runsOn(run({})), { provider: 'cpu', known: true, warning: null });
+  assert.deepEqual(runsOn(run({ provider: 'webgpu', providerUsed: null })), { provider: 'webgpu', known: false, warning: null });
+  const fellBack = run({ provider: 'webgpu', providerUsed: 'cpu', providerWarning: 'WebGPU could not start (no adapter); training on the CPU instead.' });
+  assert.deepEqual(runsOn(fellBack), { provider: 'cpu', known: true, warning: 'WebGPU could not start (no adapter); training on the CPU instead.' });
+  assert.equal(runsOn(run({ provider: 'cuda', providerUsed: 'cpu' })).warning, 'It asked for cuda and ran on cpu.');
 });

@@ -1,5 +1,6 @@
 // A stand-in for the trainer, run in a real worker thread by the RunManager tests. What it does is
 // chosen by the entry URL's query (?mode=finish|fail|crash|exit|cancel), so each test picks one.
+// Like the trainer on a machine without a GPU, it runs every run on the CPU.
 import fs from 'node:fs';
 import path from 'node:path';
 import { LanglabError } from '../../../../main/errors.ts';
@@ -53,6 +54,10 @@ function finished(req: TrainRequest, sink: TrainSink, from = 0): TrainOutcome {
 }
 
 serveEngine(async (req, sink, signal) => {
+  // As the trainer on a machine without a GPU: any other provider falls back to the CPU, saying why.
+  const fallback = req.provider === 'cpu' ? null : `${req.provider} could not start (fake: no device); training on the CPU instead.`;
+  if (fallback) sink.log('warn', fallback);
+  sink.device?.('cpu', fallback);
   if (req.resume) {
     const state = JSON.parse(fs.readFileSync(path.join(req.runDir, 'checkpoints', 'last', 'state.json'), 'utf8')) as { step: number };
     sink.log('info', `fake resumed at step ${state.step}`);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { RunLogLine } from '../../../../preload/contract.ts';
 import { EventHub } from '../../../../main/api/events.ts';
+import { probeProvider } from '../../../../main/engine/runtime/provider-probe.ts';
 import { getRun } from '../../../../main/store/runs.ts';
 import { openStore, type Store } from '../../../../main/store/store.ts';
 import { Predictor } from '../../../../main/trainer/host/predictor.ts';
@@ -61,4 +62,20 @@ test('a real run cancelled mid-way ends KILLED with a checkpoint, and resumes to
   const done = await manager.waitFor(runId);
   assert.equal(done.status, 'FINISHED', done.error ?? '');
   assert.ok(manager.log(runId).some((l) => /Resumed from the last checkpoint/.test(l.message)));
+});
+
+test('a run that asks for a GPU provider which cannot start here trains on the CPU, saying so in its log and its row', async (t) => {
+  const { store, manager, datasetId, hyperparameters } = await setup();
+  const webgpu = await probeProvider('webgpu');
+  if (webgpu.usable) return t.skip('WebGPU works on this machine, so nothing falls back');
+  const { runId } = await manager.start({ datasetId, model: { kind: 'scratch' }, hyperparameters: { ...hyperparameters, epochs: 2 }, provider: 'webgpu' });
+  const summary = await manager.waitFor(runId);
+  assert.equal(summary.status, 'FINISHED', summary.error ?? '');
+  assert.equal(summary.provider, 'webgpu', 'the row keeps what was asked for');
+  assert.equal(summary.providerUsed, 'cpu');
+  assert.match(summary.providerWarning ?? '', /^WebGPU could not start \(.*adapter.*\); training on the CPU instead\./);
+  const warnings = manager.log(runId).filter((l) => l.level === 'warn');
+  assert.ok(warnings.some((l) => l.message === summary.providerWarning), 'the same reason is a warning in the log');
+  assert.ok(manager.log(runId).some((l) => /parameters, on cpu with/.test(l.message)));
+  assert.equal(getRun(store.db, runId).providerUsed, 'cpu');
 });

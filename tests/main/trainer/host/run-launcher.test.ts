@@ -41,6 +41,7 @@ function launch(cancelGraceMs = 1000) {
     progress: (p) => calls.push(['progress', p.step]),
     metrics: (points) => calls.push(['metrics', points.length]),
     log: (level, message) => calls.push(['log', level, message]),
+    device: (provider, reason) => calls.push(['device', provider, reason]),
     done: (o) => calls.push(['done', o.steps]),
     ended: (status, error) => (calls.push(['ended', status, error]), launcher.settle()),
   });
@@ -54,11 +55,12 @@ test('the engine is sent its request, and its messages become calls until its ou
   port.reply({ type: 'progress', progress: { step: 2 } as never });
   port.reply({ type: 'metrics', points: [{ key: 'train_loss', value: 1, step: 2, epoch: 0.5 }] });
   port.reply({ type: 'log', level: 'warn', message: 'slow' });
+  port.reply({ type: 'device', provider: 'cpu', fallbackReason: 'WebGPU could not start; using CPU.' });
   port.reply({ type: 'done', outcome });
   assert.equal(port.killed, 1, 'the process is stopped once the trainer returned');
   port.reply({ type: 'log', level: 'info', message: 'late' });
   port.exit(null);
-  assert.deepEqual(calls, [['progress', 2], ['metrics', 1], ['log', 'warn', 'slow'], ['done', 3]]);
+  assert.deepEqual(calls, [['progress', 2], ['metrics', 1], ['log', 'warn', 'slow'], ['device', 'cpu', 'WebGPU could not start; using CPU.'], ['done', 3]]);
 });
 
 test('a failure ends the run FAILED with its message; a cancelled trainer ends it KILLED', () => {
@@ -111,7 +113,7 @@ test('a run settled before the grace period ends is not stopped again', (t) => {
 test('an engine that cannot be spawned ends the run FAILED saying why', () => {
   const calls: unknown[][] = [];
   const launcher = new RunLauncher({ spawn: () => { throw new Error('no utilityProcess'); }, entry: 'engine.ts', cancelGraceMs: 1000 }, {
-    progress: () => {}, metrics: () => {}, log: () => {}, done: () => {},
+    progress: () => {}, metrics: () => {}, log: () => {}, device: () => {}, done: () => {},
     ended: (status, error) => calls.push([status, error]),
   });
   launcher.start(request);

@@ -80,7 +80,9 @@ test('a finished run stores its params, every metric, its evaluation, prediction
   assert.equal((progress.at(-1)!.payload as { phase: string }).phase, 'finished');
   assert.equal((progress.at(-1)!.payload as { status: string }).status, 'done');
   const changes = seen.filter((e) => e.name === 'store.changed').map((e) => e.payload);
-  assert.deepEqual(changes, [{ what: 'runs', id: runId }, { what: 'runs', id: runId }], 'one change when it starts and one when it ends');
+  assert.deepEqual(changes, [{ what: 'runs', id: runId }, { what: 'runs', id: runId }, { what: 'runs', id: runId }],
+    'one change when it starts, one when its engine says where it runs, and one when it ends');
+  assert.deepEqual([run.providerUsed, run.providerWarning], ['cpu', null]);
 });
 
 test('a thrown error ends the run FAILED with its message', async () => {
