@@ -27,6 +27,8 @@ const { values } = parseArgs({
     state: { type: 'string', default: 'device' },
     /** 'float32', 'mixed' (float16 compute, float32 master weights) or 'both'. */
     precision: { type: 'string', default: 'both' },
+    /** Overrides every dropout rate (0 measures a step without the masks' upload). */
+    dropout: { type: 'string' },
     /** onnxruntime's verbose log on stderr (node placements). */
     verbose: { type: 'boolean', default: false },
   },
@@ -34,6 +36,7 @@ const { values } = parseArgs({
 if (values.verbose) ort.env.logLevel = 'verbose';
 const LOG: ort.InferenceSession.SessionOptions = values.verbose ? { logSeverityLevel: 0, logVerbosityLevel: 1 } : {};
 const STATE = values.state === 'host' ? { deviceOutputs: [] as string[] } : {};
+const DROPOUT = values.dropout === undefined ? null : Number(values.dropout);
 const provider = values.provider as ProviderName;
 const only = new Set(values.only!.split(','));
 const emit = (o: Record<string, unknown>) => console.log(JSON.stringify({ provider, ...o }));
@@ -63,10 +66,11 @@ function model(family: 'scratch' | 'roberta', size: 'tiny' | 'bench', seq: numbe
       let first: number | null = null;
       if (family === 'scratch') {
         const shape = size === 'tiny' ? { d_model: 64, num_layers: 2, num_heads: 4, dim_feedforward: 128, dropout: 0.1 } : SCRATCH_SHAPE;
-        const c = scratchConfig(numLabels, { ...shape, max_length: seq });
+        const c = scratchConfig(numLabels, { ...shape, max_length: seq, ...(DROPOUT === null ? {} : { dropout: DROPOUT, attention_dropout: DROPOUT }) });
         logits = buildScratch(g, { inputIds, attentionMask }, { config: c, weights: initScratchWeights(c, 1), inference: false }, drop.fn);
       } else {
-        const rc = tinyRobertaConfig(size === 'tiny' ? { seed: 1, max_length: seq } : { ...CODEBERTA_SHAPE, seed: 1 });
+        const base = tinyRobertaConfig(size === 'tiny' ? { seed: 1, max_length: seq } : { ...CODEBERTA_SHAPE, seed: 1 });
+        const rc = DROPOUT === null ? base : { ...base, hidden_dropout_prob: DROPOUT, attention_probs_dropout_prob: DROPOUT };
         const w = tinyRobertaWeights(rc, { seed: 1 });
         const encoder = new Map([...w].map(([k, t]) => [k.replace(/^roberta\./, ''), t.data as Float32Array]));
         const labels = Array.from({ length: numLabels }, (_, i) => `l${i}`);
@@ -191,6 +195,10 @@ async function speed(m: Model, keepOnDevice: boolean, label: string, mixed = fal
     return;
   }
   const data = batches(m, built.vocab, built.first, 2, built.drop);
+  // What the host spends drawing one step's dropout masks (the trainer does this every step).
+  const g0 = performance.now();
+  built.drop.masks(new MaskGenerator(7), { batch: m.batch, seq: m.seq });
+  const maskMs = performance.now() - g0;
   for (let i = 0; i < 3; i++) await runner.step(data[i % 2], 1e-4);
   const s0 = performance.now();
   let loss = 0;
@@ -208,7 +216,7 @@ async function speed(m: Model, keepOnDevice: boolean, label: string, mixed = fal
   emit({
     check: 'speed', config: label, precision: mixed ? 'mixed' : 'float32', skipped_steps: skipped, family: m.family, seq: m.seq, batch: m.batch, used: runner.provider, fallback: runner.fallbackReason,
     state_on_device: runner.stateOnDevice && keepOnDevice, samples_per_s: +(m.batch / stepS).toFixed(2), step_s: +stepS.toFixed(4),
-    setup_s: +setup.toFixed(1), sync_s: +syncS.toFixed(3), bytes_to_device_per_step: runner.lastTransfer.toDevice,
+    dropout: DROPOUT ?? 'default', mask_ms: Math.round(maskMs), setup_s: +setup.toFixed(1), sync_s: +syncS.toFixed(3), bytes_to_device_per_step: runner.lastTransfer.toDevice,
     bytes_from_device_per_step: runner.lastTransfer.fromDevice, trainable_params: trainable, last_loss: +loss.toFixed(4),
   });
   await runner.release();
