@@ -4,7 +4,7 @@ import { deletePreset, listPresets, savePreset } from '../../store/presets.ts';
 import { listPredictions } from '../../store/run-predictions.ts';
 import { runOwnership } from '../../store/runs.ts';
 import { estimateRun } from '../../trainer/host/estimate.ts';
-import { measuredSamplesPerSecond } from '../../trainer/host/measured-rate.ts';
+import { measuredRate } from '../../trainer/host/measured-rate.ts';
 import { checkModelFolder } from '../../trainer/host/model-check.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
 import { planRun } from '../../trainer/host/run-plan.ts';
@@ -17,7 +17,7 @@ export function trainingHandlers(ctx: ServiceContext): HandlersFor<TrainingReque
     'models.check': async ({ path: dir }) => checkModelFolder(dir).check,
     'runs.estimate': async (args) => {
       const plan = planRun(db, { ...args, provider: 'cpu' });
-      return estimateRun(plan, measuredSamplesPerSecond(db, plan));
+      return estimateRun(plan, measuredRate(db, plan));
     },
     'runs.start': (args) => ctx.runs.start(args),
     'runs.cancel': ({ id }) => ctx.runs.cancel(id),
