@@ -36,8 +36,12 @@ export interface RunEstimate {
   secondsPerEpochRange: [number, number] | null;
   /** The whole run (every epoch, preparing and testing included; early stopping can end it sooner). */
   totalSecondsRange: [number, number] | null;
-  /** `measured`: from earlier runs of the same model and length on this machine (`measuredRuns` of them); `model`: from FLOPs. */
-  timeBasis: 'measured' | 'model' | null;
+  /**
+   * `measured`: from earlier runs of the same model and length on this machine (`measuredRuns` of
+   * them); `scaled`: the FLOP model scaled by how fast `measuredRuns` runs of other models went on
+   * this machine; `model`: the FLOP model alone.
+   */
+  timeBasis: 'measured' | 'scaled' | 'model' | null;
   measuredRuns: number;
 }
 

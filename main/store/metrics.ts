@@ -119,3 +119,35 @@ export function measuredRuns(db: Database.Database, shape: RunShape, limit = 20)
     };
   });
 }
+
+/** A run this host timed from launch to end, with what it was asked to train (to set the machine's speed against the model's). */
+export interface TimedRun {
+  runId: number;
+  datasetId: number;
+  modelKind: ModelKind;
+  modelSource: string;
+  params: Record<string, unknown>;
+  runSeconds: number;
+  steps: number;
+}
+
+/** The latest runs on this host and provider that recorded run_seconds over at least one step, newest first. */
+export function timedRuns(db: Database.Database, host: string, provider: string, limit = 5): TimedRun[] {
+  const rows = db
+    .prepare(
+      `SELECT r.id, r.dataset_id, r.model_kind, r.model_source, m.value, m.step FROM runs r JOIN latest_metrics m ON m.run_id = r.id AND m.key = 'run_seconds'
+        WHERE r.owner_host = ? AND r.provider = ? AND r.dataset_id IS NOT NULL AND m.value > 0 AND m.step > 0
+        ORDER BY r.start_time DESC, r.id DESC LIMIT ?`,
+    )
+    .all(host, provider, limit) as { id: number; dataset_id: number; model_kind: ModelKind; model_source: string; value: number; step: number }[];
+  const params = db.prepare('SELECT key, value FROM params WHERE run_id = ?');
+  return rows.map((r) => ({
+    runId: r.id,
+    datasetId: r.dataset_id,
+    modelKind: r.model_kind,
+    modelSource: r.model_source,
+    params: Object.fromEntries((params.all(r.id) as { key: string; value: string }[]).map((p) => [p.key, JSON.parse(p.value) as unknown])),
+    runSeconds: r.value,
+    steps: r.step,
+  }));
+}

@@ -98,6 +98,10 @@ test('a tiny run: first loss point at step 1, every step of the learning rate ke
   t.diagnostic(`took ${took.toFixed(1)} s; estimated before any run ${before.low}-${before.high} s, after it ${after.low}-${after.high} s`);
   assert.ok(middle <= 2 * took && middle >= took / 2, `estimate ${after.low}-${after.high} s against ${took.toFixed(1)} s measured`);
   await shot(page, 'run-timing-estimate-light');
+  // Another length was never measured: the rough model, scaled by how this run went on this machine.
+  await page.getByTestId('hyperparameters').getByLabel('Max length', { exact: true }).fill('64');
+  await page.waitForFunction(() => document.querySelector('[data-testid="estimate"]')?.getAttribute('data-basis') === 'scaled');
+  assert.match((await estimateOf(page)).text, /scaled by how fast an earlier run of other settings went on this machine/);
   errors.check();
   await page.close();
 

@@ -11,7 +11,7 @@ import type { Hyperparameters } from '../../../preload/hyperparameters.ts';
 import { robertaEncoderShapes, robertaHeadShapes } from '../../engine/io/roberta-config.ts';
 import { scratchShapes } from '../../engine/models/scratch.ts';
 import { scratchConfigFor } from '../model.ts';
-import type { MeasuredRate } from './measured-rate.ts';
+import type { MachineFactor, MeasuredRate } from './measured-rate.ts';
 import { trainFileCount, type RunPlan } from './run-plan.ts';
 
 /**
@@ -23,23 +23,25 @@ export const REFERENCE_FLOPS_PER_SECOND = 1.64e11;
 const REFERENCE_CORES = 2;
 /**
  * What a step costs besides its FLOPs: onnxruntime runs a training graph of about 475 nodes per
- * encoder layer (DESIGN.md: ~1,900 for 4 layers) at a few microseconds each (the 1-layer, d_model
- * 32 model of the end-to-end tests measured under 20 ms per step, validation included).
+ * encoder layer (DESIGN.md: ~1,900 for 4 layers) at a few microseconds each (a 1-layer, d_model 32
+ * model measured under 10 ms per step, validation included, on a loaded 2-core machine).
  */
-const STEP_OVERHEAD_SECONDS_PER_LAYER = 0.004;
+const STEP_OVERHEAD_SECONDS_PER_LAYER = 0.002;
 /** What every step costs whatever the model: feeding, copying outputs, metrics, progress. */
-const STEP_OVERHEAD_SECONDS = 0.005;
+const STEP_OVERHEAD_SECONDS = 0.001;
 /** Elementwise floats per second on the reference machine (see layerElementwise: between the quiet and the loaded measurement). */
 const ELEMENTWISE_PER_SECOND = 2e9;
 /** Per epoch: the last and best checkpoints written, the validation session's start. */
-const EPOCH_OVERHEAD_SECONDS = 0.3;
-/** Once per run: the engine process starting, tokenising, building the graphs, testing and exporting (3-5 s measured on 2 cores). */
-const FIXED_SECONDS = 4;
+const EPOCH_OVERHEAD_SECONDS = 0.05;
+/** Once per run: the engine starting, tokenising, building the graphs, testing and exporting (1.5-4 s measured on 2 cores, quiet to loaded). */
+const FIXED_SECONDS = 2.5;
 /** Ranges around the middle figure: how far each kind of estimate has been seen to miss. */
 const MEASURED_SPREAD: [number, number] = [0.85, 1.2];
 const SCALED_SPREAD: [number, number] = [0.6, 1.6];
 const THROUGHPUT_SPREAD: [number, number] = [0.8, 1.6];
 const MODEL_SPREAD: [number, number] = [0.5, 2];
+/** The model scaled by this machine's measured speed on other models: how well cost carries across shapes is the doubt left. */
+const MACHINE_SPREAD: [number, number] = [0.6, 1.7];
 /** Bytes per token of typical source code for a BPE tokenizer such as CodeBERTa's. */
 const BYTES_PER_BPE_TOKEN = 3.5;
 /** Everything the engine process holds besides tensors (runtime, graphs, tokenized dataset). */
@@ -80,7 +82,27 @@ function layerFlops(s: Shape, seq: number): number {
  * Parameter counts, memory and time for a checked run plan. `measured` (earlier runs of the same
  * model and length on this machine) is preferred to the FLOP model.
  */
-export function estimateRun(plan: RunPlan, measured: MeasuredRate | null = null, cores = os.availableParallelism()): RunEstimate {
+export function estimateRun(plan: RunPlan, measured: MeasuredRate | null = null, machine: MachineFactor | null = null, cores = os.availableParallelism()): RunEstimate {
+  return estimateParts(plan, measured, machine, cores).estimate;
+}
+
+/**
+ * What the FLOP model (unscaled) says one optimizer step of this plan costs over a whole run,
+ * preparing, validation and testing included; null where it has no figure (not cpu). Measured runs
+ * of other models divided by this give the machine factor (measured-rate.ts).
+ */
+export function modelSecondsPerStep(plan: RunPlan, cores = os.availableParallelism()): number | null {
+  const { modelEpochSeconds, estimate } = estimateParts(plan, null, null, cores);
+  const steps = estimate.stepsPerEpoch * plan.hyperparameters.epochs;
+  return modelEpochSeconds === null || steps === 0 ? null : (modelEpochSeconds * plan.hyperparameters.epochs + FIXED_SECONDS) / steps;
+}
+
+function estimateParts(
+  plan: RunPlan,
+  measured: MeasuredRate | null,
+  machine: MachineFactor | null,
+  cores: number,
+): { estimate: RunEstimate; modelEpochSeconds: number | null } {
   const hp: Hyperparameters = plan.hyperparameters;
   const labels = plan.dataset.classes.filter((c) => c.files > 0).length;
   let totalParams: number;
@@ -131,6 +153,13 @@ export function estimateRun(plan: RunPlan, measured: MeasuredRate | null = null,
   const filesPerStep = hp.batch_size * hp.gradient_accumulation_steps;
   // Validation runs forward only: about a third of a training step per batch.
   const validationSteps = Math.ceil(validationFiles / hp.batch_size) / 3;
+  const modelEpochSeconds =
+    plan.provider === 'cpu' && Number.isFinite(epochFlops)
+      ? epochFlops / rate +
+        epochFloats / (ELEMENTWISE_PER_SECOND * speedup) +
+        (Math.ceil(trainFiles / hp.batch_size) + validationSteps) * (STEP_OVERHEAD_SECONDS + shape.layers * STEP_OVERHEAD_SECONDS_PER_LAYER) +
+        EPOCH_OVERHEAD_SECONDS
+      : null;
   const time = timeRange();
   function timeRange(): { perEpoch: [number, number]; total: [number, number]; basis: RunEstimate['timeBasis'] } | null {
     if (measured?.basis === 'run') {
@@ -147,20 +176,23 @@ export function estimateRun(plan: RunPlan, measured: MeasuredRate | null = null,
       const perEpoch: [number, number] = [steps * lo * down, steps * hi * up];
       return { perEpoch, total: [perEpoch[0] * hp.epochs + FIXED_SECONDS * down, perEpoch[1] * hp.epochs + FIXED_SECONDS * up], basis: 'measured' };
     }
-    if (plan.provider !== 'cpu' || !Number.isFinite(epochFlops)) return null;
-    const batches = Math.ceil(trainFiles / hp.batch_size) + validationSteps;
-    const mid = epochFlops / rate + epochFloats / (ELEMENTWISE_PER_SECOND * speedup) + batches * (STEP_OVERHEAD_SECONDS + shape.layers * STEP_OVERHEAD_SECONDS_PER_LAYER) + EPOCH_OVERHEAD_SECONDS;
-    const [down, up] = MODEL_SPREAD;
-    return { perEpoch: [mid * down, mid * up], total: [(mid * hp.epochs + FIXED_SECONDS) * down, (mid * hp.epochs + FIXED_SECONDS) * up], basis: 'model' };
+    if (modelEpochSeconds === null) return null;
+    // Scaled by how much slower or faster than the model earlier runs of other models went here.
+    const factor = machine?.factor ?? 1;
+    const mid = modelEpochSeconds * factor;
+    const fixed = FIXED_SECONDS * factor;
+    const [down, up] = machine ? MACHINE_SPREAD : MODEL_SPREAD;
+    return { perEpoch: [mid * down, mid * up], total: [(mid * hp.epochs + fixed) * down, (mid * hp.epochs + fixed) * up], basis: machine ? 'scaled' : 'model' };
   }
   const round = (r: [number, number]): [number, number] => [Math.max(1, Math.floor(r[0])), Math.max(1, Math.ceil(r[1]))];
   const perEpoch = time ? round(time.perEpoch) : null;
-  return {
+  const estimate: RunEstimate = {
     trainableParams, totalParams, memoryBytes, trainFiles, stepsPerEpoch,
     secondsPerEpoch: perEpoch ? Math.round(Math.sqrt(perEpoch[0] * perEpoch[1])) : null,
     secondsPerEpochRange: perEpoch,
     totalSecondsRange: time ? round(time.total) : null,
     timeBasis: time?.basis ?? null,
-    measuredRuns: measured?.runs ?? 0,
+    measuredRuns: time?.basis === 'measured' ? (measured?.runs ?? 0) : time?.basis === 'scaled' ? (machine?.runs ?? 0) : 0,
   };
+  return { estimate, modelEpochSeconds };
 }

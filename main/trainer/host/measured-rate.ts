@@ -3,10 +3,10 @@
 // what small models spend outside matrix products (graph overhead, validation, checkpoints).
 
 import os from 'node:os';
-import type { Hyperparameters } from '../../../preload/hyperparameters.ts';
-import { measuredRuns, type MeasuredRun } from '../../store/metrics.ts';
+import { HYPERPARAMETERS, type Hyperparameters } from '../../../preload/hyperparameters.ts';
+import { measuredRuns, timedRuns, type MeasuredRun } from '../../store/metrics.ts';
 import type { StoreDb } from '../../store/store.ts';
-import type { RunPlan } from './run-plan.ts';
+import { planRun, type RunPlan } from './run-plan.ts';
 
 /** At most this many of the latest matching runs make the range. */
 const RUNS_USED = 3;
@@ -61,4 +61,35 @@ export function rateOf(candidates: readonly MeasuredRun[], batchSize: number, ac
     return (seconds * filesPerStep) / measuredFilesPerStep;
   });
   return { secondsPerStep: [Math.min(...perStep), Math.max(...perStep)], basis, sameBatch: same.length > 0, runs: used.length };
+}
+
+/** How much slower (above 1) or faster than the FLOP model this machine ran earlier runs of any model. */
+export interface MachineFactor {
+  factor: number;
+  runs: number;
+}
+
+/**
+ * The median, over the latest runs this host timed on `provider`, of their measured seconds per
+ * step against what `modelSecondsPerStep` says for the same plan; null when none can be compared
+ * (no timed run, or its dataset or model folder is gone). It carries a measurement on one model
+ * over to another, which the FLOP model alone misses by the machine's speed and load.
+ */
+export function machineFactor(db: StoreDb, provider: string, modelSecondsPerStep: (plan: RunPlan) => number | null): MachineFactor | null {
+  const ratios: number[] = [];
+  for (const run of timedRuns(db, os.hostname(), provider)) {
+    try {
+      const hyperparameters = Object.fromEntries(HYPERPARAMETERS.filter((s) => s.key in run.params).map((s) => [s.key, run.params[s.key]]));
+      const model = run.modelKind === 'pretrained' ? { kind: 'pretrained' as const, path: run.modelSource } : { kind: 'scratch' as const };
+      const modelled = modelSecondsPerStep(planRun(db, { datasetId: run.datasetId, model, hyperparameters, provider }));
+      if (modelled !== null && modelled > 0) ratios.push(run.runSeconds / run.steps / modelled);
+    } catch {
+      // A run whose dataset or model folder is gone, or whose settings no longer validate: not comparable.
+    }
+  }
+  if (ratios.length === 0) return null;
+  ratios.sort((a, b) => a - b);
+  const middle = ratios.length / 2;
+  const factor = ratios.length % 2 ? ratios[Math.floor(middle)] : Math.sqrt(ratios[middle - 1] * ratios[middle]);
+  return { factor, runs: ratios.length };
 }
