@@ -1,9 +1,10 @@
 // What the New Run form shows before a run starts: parameter counts, a memory estimate and a time
 // per epoch and per run, as ranges. Counts are exact (from the shapes the model builders use);
 // memory is a rough model. Time comes from earlier runs of the same model and length on this
-// machine when there are any (measured-rate.ts), else from a FLOP model calibrated on the
-// measurement in DESIGN.md and a per-step overhead measured on small models, good to a factor of
-// about two.
+// machine when there are any (measured-rate.ts); else from a model of FLOPs, elementwise work and
+// per-step overhead (calibrated on DESIGN.md's measurement and on small models measured here),
+// scaled by how fast earlier runs of other settings went on this machine when there are any. The
+// model alone is good to a factor of about two on a quiet machine.
 
 import os from 'node:os';
 import type { RunEstimate } from '../../../preload/contract.ts';
@@ -37,7 +38,7 @@ const EPOCH_OVERHEAD_SECONDS = 0.05;
 const FIXED_SECONDS = 2.5;
 /** Ranges around the middle figure: how far each kind of estimate has been seen to miss. */
 const MEASURED_SPREAD: [number, number] = [0.85, 1.2];
-const SCALED_SPREAD: [number, number] = [0.6, 1.6];
+const OTHER_BATCH_SPREAD: [number, number] = [0.6, 1.6];
 const THROUGHPUT_SPREAD: [number, number] = [0.8, 1.6];
 const MODEL_SPREAD: [number, number] = [0.5, 2];
 /** The model scaled by this machine's measured speed on other models: how well cost carries across shapes is the doubt left. */
@@ -165,7 +166,7 @@ function estimateParts(
     if (measured?.basis === 'run') {
       // Whole runs timed: preparing, validation, checkpoints and testing are in the seconds per step.
       const [lo, hi] = measured.secondsPerStep;
-      const [down, up] = measured.sameBatch ? MEASURED_SPREAD : SCALED_SPREAD;
+      const [down, up] = measured.sameBatch ? MEASURED_SPREAD : OTHER_BATCH_SPREAD;
       const perEpoch: [number, number] = [stepsPerEpoch * lo * down, stepsPerEpoch * hi * up];
       return { perEpoch, total: [perEpoch[0] * hp.epochs, perEpoch[1] * hp.epochs], basis: 'measured' };
     }
