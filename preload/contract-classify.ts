@@ -21,7 +21,10 @@ export interface ClassificationJobSummary {
 }
 
 /** A job with its language breakdown and how often the model disagrees with file extensions. */
-export interface ClassificationJobDetail extends ClassificationJobSummary, Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'disagreements'> {}
+export interface ClassificationJobDetail extends ClassificationJobSummary, Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'disagreements'> {
+  /** What was left out, counted by reason (the walk's and the reader's: binary, vendored, gitignored, …); most first. Jobs from before schema 8 have none listed. */
+  leftOut: { reason: string; count: number }[];
+}
 
 export interface ClassifiedFileInfo {
   /** Relative to the job's folder, '/'-separated. */
@@ -32,6 +35,14 @@ export interface ClassifiedFileInfo {
   extensionLabel: string | null;
   size: number;
   top: RankedLabel[];
+}
+
+/** A classified file's code, for the job page's viewer. */
+export interface ClassifiedFileText {
+  path: string;
+  text: string;
+  /** highlight.js language name (from the file name, else the predicted label), or null for plain text. */
+  highlight: string | null;
 }
 
 export interface ClassificationResultsQuery {
@@ -54,6 +65,10 @@ export interface ClassifyRequests {
   /** Stops a running job; it ends KILLED with the files classified so far. */
   'classify.cancel': { args: { id: number }; result: ClassificationJobSummary };
   'classify.delete': { args: { id: number }; result: { deleted: true } };
+  /** One page of the files (and folders, ending in '/') a job left out for one reason. */
+  'classify.leftOut': { args: { id: number; reason: string; offset?: number; limit?: number }; result: { total: number; files: string[] } };
+  /** A classified file's text, read from the job's folder now (as the evaluation view reads a dataset's files). */
+  'classify.file': { args: { id: number; path: string }; result: ClassifiedFileText };
 }
 
 export const classifyRequestNames: { [K in keyof ClassifyRequests]: true } = {
@@ -63,4 +78,6 @@ export const classifyRequestNames: { [K in keyof ClassifyRequests]: true } = {
   'classify.results': true,
   'classify.cancel': true,
   'classify.delete': true,
+  'classify.leftOut': true,
+  'classify.file': true,
 };

@@ -30,8 +30,19 @@ export interface RunEstimate {
   memoryBytes: number;
   trainFiles: number;
   stepsPerEpoch: number;
-  /** From a measured step on this machine when available; null when it could not be measured. */
+  /** The middle of `secondsPerEpochRange`; null when there is no estimate (a provider other than cpu, never measured). */
   secondsPerEpoch: number | null;
+  /** How long an epoch is likely to take, lowest to highest. */
+  secondsPerEpochRange: [number, number] | null;
+  /** The whole run (every epoch, preparing and testing included; early stopping can end it sooner). */
+  totalSecondsRange: [number, number] | null;
+  /**
+   * `measured`: from earlier runs of the same model and length on this machine (`measuredRuns` of
+   * them); `scaled`: the FLOP model scaled by how fast `measuredRuns` runs of other models went on
+   * this machine; `model`: the FLOP model alone.
+   */
+  timeBasis: 'measured' | 'scaled' | 'model' | null;
+  measuredRuns: number;
 }
 
 export interface RunStartArgs {

@@ -13,7 +13,9 @@ import { cancelled, ProgressReporter } from '../data/progress.ts';
 import { contentVerdict, fileNameVerdict, repositoryFolderCheck } from '../data/repo-filters.ts';
 import { decodeText } from '../data/text-check.ts';
 import { inode, walkFiles, type WalkEntry } from '../data/walk.ts';
-import type { ClassifiedRow } from '../store/jobs.ts';
+import type { SkipReason } from '../data/types.ts';
+import { LanglabError } from '../errors.ts';
+import type { ClassifiedRow, LeftOutRow } from '../store/jobs.ts';
 
 /** Files larger than this are left out (the model reads a few hundred bytes of each anyway). */
 export const CLASSIFY_MAX_BYTES = 1024 * 1024;
@@ -29,8 +31,8 @@ export interface ClassifyFolderOptions {
   /** The model's labels, to say which one a file's extension names. */
   labels: readonly string[];
   predict: (texts: string[]) => Promise<RankedLabel[][]>;
-  /** Each batch of results with the counters so far; awaited before the next batch is read. */
-  onBatch: (rows: ClassifiedRow[], counts: { total: number; done: number; skipped: number }) => void | Promise<void>;
+  /** Each batch of results with the counters so far and what was left out since the last batch; awaited before the next batch is read. */
+  onBatch: (rows: ClassifiedRow[], counts: { total: number; done: number; skipped: number }, leftOut: LeftOutRow[]) => void | Promise<void>;
   signal?: AbortSignal;
   batchSize?: number;
 }
@@ -49,15 +51,17 @@ export function extensionLabel(fileName: string, labels: readonly string[]): str
   return labels.find((l) => l.toLowerCase() === ext) ?? null;
 }
 
-/** A file's text, or null when it is binary, not UTF-8, empty, generated or unreadable (removed since the walk). */
-async function readText(entry: WalkEntry): Promise<string | null> {
+/** A file's text, or why it is left out: binary, not UTF-8, empty, generated, minified or unreadable (removed since the walk). */
+async function readText(entry: WalkEntry): Promise<{ text: string } | { skip: SkipReason }> {
   try {
     const bytes = await fsp.readFile(entry.abs);
-    if (await isBinaryFile(bytes, bytes.length)) return null;
+    if (await isBinaryFile(bytes, bytes.length)) return { skip: 'binary' };
     const decoded = decodeText(bytes);
-    return 'text' in decoded && !contentVerdict(decoded.text) ? decoded.text : null;
+    if (!('text' in decoded)) return decoded;
+    const verdict = contentVerdict(decoded.text);
+    return verdict ? { skip: verdict } : decoded;
   } catch {
-    return null;
+    return { skip: 'unreadable' };
   }
 }
 
@@ -68,7 +72,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
   const check = () => {
     if (signal?.aborted) throw cancelled();
   };
-  let skipped = 0;
+  let leftOut: LeftOutRow[] = [];
   const base = Buffer.from(path.resolve(o.root));
   const gitignore = new GitignoreSet();
   await gitignore.load(base, '');
@@ -78,7 +82,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
     Buffer.alloc(0),
     {
       progress: new ProgressReporter({ signal }),
-      skip: () => skipped++,
+      skip: (reason, rel) => void leftOut.push({ path: rel, reason }),
       enterDir: repositoryFolderCheck(gitignore),
       checkFile: (relBytes, size) => {
         const rel = displayPath(relBytes);
@@ -94,18 +98,31 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
     check();
     files.push(entry);
   }
-  const counts = { total: files.length, done: 0, skipped };
-  await o.onBatch([], { ...counts });
+  const counts = { total: files.length, done: 0, skipped: leftOut.length };
+  if (files.length === 0) {
+    await o.onBatch([], { ...counts }, leftOut);
+    throw new LanglabError(
+      'INVALID_ARGUMENT',
+      counts.skipped === 0
+        ? `${o.root} holds no file to classify. Pick the folder of a repository.`
+        : `No file under ${o.root} can be classified: all ${counts.skipped} files and folders found were left out (the list below says why).`,
+    );
+  }
+  await o.onBatch([], { ...counts }, leftOut);
+  leftOut = [];
+  let classified = 0;
 
   for (let i = 0; i < files.length; i += batchSize) {
     check();
     // Read with the bounded concurrency the dataset scans use; null for a file left out.
     const texts = await mapBounded(files.slice(i, i + batchSize), READ_CONCURRENCY, readText);
     const read: { rel: string; size: number; text: string }[] = [];
-    texts.forEach((text, k) => {
+    texts.forEach((verdict, k) => {
       const entry = files[i + k];
-      if (text === null) counts.skipped++;
-      else read.push({ rel: displayPath(entry.rel), size: entry.size, text });
+      if ('skip' in verdict) {
+        counts.skipped++;
+        leftOut.push({ path: displayPath(entry.rel), reason: verdict.skip });
+      } else read.push({ rel: displayPath(entry.rel), size: entry.size, text: verdict.text });
     });
     const ranked = read.length > 0 ? await o.predict(read.map((r) => r.text)) : [];
     check();
@@ -118,7 +135,12 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
       top: ranked[k],
     }));
     counts.done = Math.min(files.length, i + batchSize);
-    await o.onBatch(rows, { ...counts });
+    classified += rows.length;
+    await o.onBatch(rows, { ...counts }, leftOut);
+    leftOut = [];
+  }
+  if (classified === 0) {
+    throw new LanglabError('INVALID_ARGUMENT', `None of the ${counts.total} files under ${o.root} is a text file the model can read: each was left out (the list below says why).`);
   }
   return counts;
 }

@@ -54,8 +54,8 @@ export class ClassifyJobs {
           labels,
           signal: control.signal,
           predict: (texts) => this.o.predict(job.modelDir, texts),
-          onBatch: (rows, counts) => {
-            addResults(db, id, rows, counts);
+          onBatch: (rows, counts, leftOut) => {
+            addResults(db, id, rows, counts, leftOut);
             tally.add(rows);
             control.progress({ filesTotal: counts.total, filesDone: counts.done, filesSkipped: counts.skipped, ...tally.snapshot() });
           },

@@ -71,20 +71,56 @@ export function createJob(db: Database.Database, job: { runId: number | null; mo
 /** A file's result as the job writes it (the same shape the page reads). */
 export type ClassifiedRow = ClassifiedFileInfo;
 
+/** A file or folder (ending in '/') a job left out, and the walk's or the reader's reason. */
+export interface LeftOutRow {
+  path: string;
+  reason: string;
+}
+
 /**
  * Writes one batch of results and the job's counters in one transaction. `top` is stored as
  * [label, probability] pairs, unlike the { label, probability } objects of run_predictions and
  * evaluation_predictions: the schema has said so since 001_initial and stored rows hold it, so it stays.
  */
-export function addResults(db: Database.Database, id: number, rows: readonly ClassifiedRow[], counts: { total: number; done: number; skipped: number }): void {
+export function addResults(
+  db: Database.Database,
+  id: number,
+  rows: readonly ClassifiedRow[],
+  counts: { total: number; done: number; skipped: number },
+  leftOut: readonly LeftOutRow[] = [],
+): void {
+  const skip = db.prepare('INSERT OR REPLACE INTO classification_skipped (job_id, path, reason) VALUES (?, ?, ?)');
   const insert = db.prepare(
     'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, size, top) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const update = db.prepare('UPDATE classification_jobs SET files_total = ?, files_done = ?, files_skipped = ? WHERE id = ?');
   db.transaction(() => {
     for (const r of rows) insert.run(id, r.path, r.label, r.confidence, r.extensionLabel, r.size, JSON.stringify(r.top.map((t) => [t.label, t.probability])));
+    for (const s of leftOut) skip.run(id, s.path, s.reason);
     update.run(counts.total, counts.done, counts.skipped, id);
   })();
+}
+
+/** One of a job's results by its path, or null when the job classified no such file. */
+export function getResult(db: Database.Database, id: number, filePath: string): { path: string; label: string } | null {
+  return (db.prepare('SELECT path, label FROM classification_results WHERE job_id = ? AND path = ?').get(id, filePath) as { path: string; label: string } | undefined) ?? null;
+}
+
+/** What a job left out, counted by reason (most first). */
+export function leftOutReasons(db: Database.Database, id: number): { reason: string; count: number }[] {
+  return db
+    .prepare('SELECT reason, count(*) AS count FROM classification_skipped WHERE job_id = ? GROUP BY reason ORDER BY count DESC, reason')
+    .all(id) as { reason: string; count: number }[];
+}
+
+/** One page of the paths a job left out for one reason, sorted. */
+export function listLeftOut(db: Database.Database, id: number, reason: string, offset = 0, limit = 100): { total: number; files: string[] } {
+  const total = db.prepare('SELECT count(*) FROM classification_skipped WHERE job_id = ? AND reason = ?').pluck().get(id, reason) as number;
+  const files = db
+    .prepare('SELECT path FROM classification_skipped WHERE job_id = ? AND reason = ? ORDER BY path LIMIT ? OFFSET ?')
+    .pluck()
+    .all(id, reason, Math.max(1, Math.min(limit, 1000)), Math.max(0, offset)) as string[];
+  return { total, files };
 }
 
 /** Ends a RUNNING job; a job already ended (by a crash recovery, say) keeps its status. */
@@ -112,7 +148,7 @@ export function getJobDetail(db: Database.Database, id: number): ClassificationJ
     .prepare('SELECT count(*) FROM classification_results WHERE job_id = ? AND extension_label IS NOT NULL')
     .pluck()
     .get(id) as number;
-  return { ...job, breakdown, withExtensionLabel, disagreements: breakdown.reduce((n, b) => n + b.disagree, 0) };
+  return { ...job, breakdown, withExtensionLabel, disagreements: breakdown.reduce((n, b) => n + b.disagree, 0), leftOut: leftOutReasons(db, id) };
 }
 
 /** One page of a job's results, optionally of one predicted label and/or only disagreements. */

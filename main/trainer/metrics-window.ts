@@ -1,7 +1,10 @@
 // The training figures of one logging interval: every micro-batch's loss, correct predictions and
 // gradient norm are summed as the steps go, and each flush turns the interval into its metric rows
 // (train_loss, train_accuracy, learning_rate, samples_per_s, grad_norm) and starts the next one.
-// The last flushed figures are what progress updates show between flushes.
+// The learning rate is kept for every optimizer step, not only the flushed ones: the live chart
+// draws it per step (from progress), so the stored history must hold the same points (a warm-up
+// of a few steps would otherwise vanish once the run ends). The last flushed figures are what
+// progress updates show between flushes.
 import type { Example } from './data.ts';
 import type { MetricWrite } from './sink.ts';
 
@@ -13,6 +16,8 @@ export class MetricsWindow {
   #gradNormSum = 0;
   #steps = 0;
   #since: number;
+  /** learning_rate rows of the optimizer steps since the last flush. */
+  #rates: MetricWrite[] = [];
   #trainLoss: number | null = null;
   #trainAccuracy: number | null = null;
   #samplesPerSecond: number | null = null;
@@ -44,15 +49,29 @@ export class MetricsWindow {
     }
   }
 
-  /** Emits the interval's rows at `step` (nothing when no micro-batch was added) and starts a new interval. */
+  /** Records the learning rate an optimizer step used; it is emitted with the next flush. */
+  stepped(step: number, epoch: number, learningRate: number): void {
+    this.#rates.push({ key: 'learning_rate', value: learningRate, step, epoch });
+  }
+
+  /**
+   * Emits the interval's rows at `step` (nothing when no micro-batch was added), preceded by the
+   * learning rate of every earlier step of the interval, and starts a new interval.
+   */
   flush(step: number, epoch: number, learningRate: number): void {
-    if (this.#samples === 0) return;
+    const earlier = this.#rates.filter((r) => r.step < step);
+    this.#rates = [];
+    if (this.#samples === 0) {
+      if (earlier.length) this.emit(earlier);
+      return;
+    }
     const seconds = (this.now() - this.#since) / 1000;
     this.#trainLoss = this.#lossSum / this.#samples;
     this.#trainAccuracy = this.#correct / this.#samples;
     this.#samplesPerSecond = seconds > 0 ? this.#samples / seconds : null;
     const at = { step, epoch };
     this.emit([
+      ...earlier,
       { key: 'train_loss', value: this.#trainLoss, ...at },
       { key: 'train_accuracy', value: this.#trainAccuracy, ...at },
       { key: 'learning_rate', value: learningRate, ...at },

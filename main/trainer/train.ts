@@ -43,7 +43,7 @@ export interface TrainRequest {
   resume: boolean;
   /** Intra-op threads; default os.availableParallelism(). */
   threads?: number;
-  /** Optimizer steps per train_* metrics point (default 10; every epoch end logs the rest). */
+  /** Optimizer steps per train_* metrics point (default 10; the session's first step and every epoch end log too; learning_rate is kept for every step). */
   logEverySteps?: number;
   /** better-sqlite3 addon for the running runtime (Electron's build), when not the default one. */
   nativeBinding?: string;
@@ -236,7 +236,9 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
       st.batchInEpoch += group.length;
       st.step++;
       st.maskState = masks.getState();
-      if (st.step % logEvery === 0) window.flush(st.step, fracEpoch(), lr);
+      window.stepped(st.step, fracEpoch(), lr);
+      // The first step of a session is logged at once, so the dashboard has a point to draw.
+      if (st.step === sessionStartStep + 1 || st.step % logEvery === 0) window.flush(st.step, fracEpoch(), lr);
       progress('training');
       if (hp.eval_every_steps > 0 && st.step % hp.eval_every_steps === 0 && st.batchInEpoch < batches.length) await validate();
     }

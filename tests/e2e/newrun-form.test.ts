@@ -8,7 +8,8 @@ import { at, collectErrors, shot, skip, stub, useBrowser } from './browser-helpe
 const { browser, serve } = useBrowser();
 
 // The stubbed estimate is the from-scratch defaults' parameter count for the 3 classes below.
-const estimate: RunEstimate = { trainableParams: 446_467, totalParams: 446_467, memoryBytes: 420 * 1024 * 1024, trainFiles: 194, stepsPerEpoch: 13, secondsPerEpoch: 7.5 };
+const estimate: RunEstimate = { trainableParams: 446_467, totalParams: 446_467, memoryBytes: 420 * 1024 * 1024, trainFiles: 194, stepsPerEpoch: 13, secondsPerEpoch: 8,
+  secondsPerEpochRange: [6, 10], totalSecondsRange: [18, 30], timeBasis: 'measured', measuredRuns: 1 };
 
 test('the New Run form starts from the defaults, shows ranges, blocks bad values and re-runs a saved run', { skip }, async () => {
   const served = await serve();
@@ -53,6 +54,8 @@ test('the New Run form starts from the defaults, shows ranges, blocks bad values
     assert.match((await page.getByTestId('start-blockers').textContent()) ?? '', /fix this field: Batch size$/);
     await form.getByLabel('Attention heads').fill('3');
     await page.getByTestId('field-num_heads').getByText(new RegExp(`must divide the model width ${defaultHyperparameters('scratch').d_model}`)).waitFor();
+    // The dataset is picked: the estimate names what it waits for, never "Pick a dataset".
+    await page.getByTestId('estimate').getByText('Fix the 2 fields marked in the settings to see the size and cost of this run.').waitFor();
     await shot(page, `newrun-invalid-${scheme}`);
     await form.getByLabel('Batch size').fill('8');
     await form.getByLabel('Attention heads').fill('4');

@@ -64,6 +64,10 @@ test('a running run streams into its dashboard, reconnects after a reload and ca
     await page.goto(at(served, `/runs/${id}`));
     const bar = page.getByTestId('run-progress');
     await bar.getByText(`step ${active.step} of 1,200`).waitFor();
+    // One clock: the header's running time is the progress panel's elapsed time (the run's row was created just now).
+    const elapsed = (await page.getByTestId('run-elapsed').textContent())?.replace('elapsed ', '');
+    assert.equal(elapsed, scheme === 'light' ? '40s' : '2m 00s');
+    assert.equal(await page.getByTestId('run-duration').textContent(), `running for ${elapsed}`);
     const points = (chart: string) => page.getByTestId(chart).getAttribute('data-points').then(Number);
     await page.getByTestId('chart-loss').locator('canvas').waitFor();
     // The stored points, plus where a reconnecting page finds the run.

@@ -2,7 +2,8 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ClassifyRequests } from '../../../preload/contract.ts';
 import { LanglabError } from '../../errors.ts';
-import { deleteJob, getJob, getJobDetail, listJobs, listResults } from '../../store/jobs.ts';
+import { highlightLanguage } from '../../data/highlight-language.ts';
+import { deleteJob, getJob, getJobDetail, getResult, listJobs, listLeftOut, listResults } from '../../store/jobs.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
@@ -10,7 +11,7 @@ function noJob(id: number): LanglabError {
   return new LanglabError('NOT_FOUND', `There is no classification job ${id}. It may have been deleted; pick one from the Classify list.`);
 }
 
-/** The folder a job is asked to classify: it must exist and be a folder. */
+/** The folder a job is asked to classify: it must exist, be a folder and hold something. */
 async function checkedFolder(given: string): Promise<string> {
   const root = path.resolve(given);
   let isDir = false;
@@ -20,6 +21,7 @@ async function checkedFolder(given: string): Promise<string> {
     throw new LanglabError('INVALID_ARGUMENT', `${root} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}). Pick an existing folder.`);
   }
   if (!isDir) throw new LanglabError('INVALID_ARGUMENT', `${root} is a file, not a folder. Pick the folder (a repository) to classify.`);
+  if ((await fsp.readdir(root)).length === 0) throw new LanglabError('INVALID_ARGUMENT', `${root} is empty: there is no file to classify. Pick the folder of a repository.`);
   return root;
 }
 
@@ -46,6 +48,26 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
       }
       await ctx.classify.settled(id);
       return getJob(db, id)!;
+    },
+    'classify.leftOut': async ({ id, reason, offset, limit }) => {
+      if (!getJob(db, id)) throw noJob(id);
+      return listLeftOut(db, id, reason, offset, limit);
+    },
+    // Highlighted as its file name says (the model may be wrong), else as the model says.
+    // Only a file the job classified, by its stored path under the job's folder: the page never names another file to read.
+    'classify.file': async ({ id, path: rel }) => {
+      const job = getJob(db, id);
+      if (!job) throw noJob(id);
+      const result = getResult(db, id, rel);
+      if (!result) throw new LanglabError('NOT_FOUND', `Classification job ${id} has no file ${rel}.`);
+      const file = path.join(job.root, ...rel.split('/'));
+      let bytes: Buffer;
+      try {
+        bytes = await fsp.readFile(file);
+      } catch (err) {
+        throw new LanglabError('NOT_AVAILABLE', `${file} cannot be read any more (${(err as NodeJS.ErrnoException).code ?? 'error'}): it was moved or deleted since the job ran.`);
+      }
+      return { path: rel, text: new TextDecoder('utf-8').decode(bytes), highlight: highlightLanguage('', rel) ?? highlightLanguage(result.label, rel) };
     },
     'classify.delete': async ({ id }) => {
       const job = getJob(db, id);

@@ -3,8 +3,8 @@ import { LanglabError } from '../../errors.ts';
 import { deletePreset, listPresets, savePreset } from '../../store/presets.ts';
 import { listPredictions } from '../../store/run-predictions.ts';
 import { runOwnership } from '../../store/runs.ts';
-import { estimateRun } from '../../trainer/host/estimate.ts';
-import { measuredSamplesPerSecond } from '../../trainer/host/measured-rate.ts';
+import { estimateRun, modelSecondsPerStep } from '../../trainer/host/estimate.ts';
+import { machineFactor, measuredRate } from '../../trainer/host/measured-rate.ts';
 import { checkModelFolder } from '../../trainer/host/model-check.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
 import { planRun } from '../../trainer/host/run-plan.ts';
@@ -17,7 +17,9 @@ export function trainingHandlers(ctx: ServiceContext): HandlersFor<TrainingReque
     'models.check': async ({ path: dir }) => checkModelFolder(dir).check,
     'runs.estimate': async (args) => {
       const plan = planRun(db, { ...args, provider: 'cpu' });
-      return estimateRun(plan, measuredSamplesPerSecond(db, plan));
+      const measured = measuredRate(db, plan);
+      // Only without a measurement of this model and length: the machine's speed on other models.
+      return estimateRun(plan, measured, measured ? null : machineFactor(db, plan.provider, (p) => modelSecondsPerStep(p)));
     },
     'runs.start': (args) => ctx.runs.start(args),
     'runs.cancel': ({ id }) => ctx.runs.cancel(id),

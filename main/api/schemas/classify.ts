@@ -17,4 +17,11 @@ export const classifySchemas: SchemasFor<ClassifyRequests> = {
   }),
   'classify.cancel': z.strictObject({ id }),
   'classify.delete': z.strictObject({ id }),
+  'classify.leftOut': z.strictObject({
+    id,
+    reason: z.string().min(1).max(100),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
+  'classify.file': z.strictObject({ id, path: z.string().min(1).max(4096) }),
 };

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunLogLine, RunStartArgs, RunStatus } from '../../../preload/contract.ts';
 import { replaceArtifact } from '../../store/artifacts.ts';
-import { logMetrics, type MetricRecord } from '../../store/metrics.ts';
+import { latestMetric, logMetrics, type MetricRecord } from '../../store/metrics.ts';
 import { createRun, saveRunResults, setRunProviderUsed, setRunStatus } from '../../store/runs.ts';
 import type { StoreDb } from '../../store/store.ts';
 import { MetricBatcher } from './metric-batcher.ts';
@@ -61,6 +61,8 @@ export interface RunRecorderOptions {
 export class RunRecorder {
   readonly #log: RunLog;
   readonly #metrics: MetricBatcher;
+  /** When this session was launched (the recorder is made just before the engine starts). */
+  readonly #launched = Date.now();
 
   constructor(private readonly o: RunRecorderOptions) {
     this.#log = new RunLog(o.db, o.runId, o.runDir, o.onLog);
@@ -99,6 +101,9 @@ export class RunRecorder {
     // The trainer itself reports test_accuracy and test_macro_f1.
     if (outcome.status === 'FINISHED' && outcome.evaluation) put('test_weighted_f1', outcome.evaluation.weighted.f1);
     put('wall_seconds', outcome.wallSeconds);
+    // The host's clock from launch to now, over every session of a resumed run (the engine's start
+    // included, which wall_seconds leaves out): what the New Run form's time estimate is calibrated on.
+    put('run_seconds', (latestMetric(db, runId, 'run_seconds') ?? 0) + (Date.now() - this.#launched) / 1000);
     put('epochs_completed', outcome.epochsCompleted);
     const evaluation = outcome.status === 'FINISHED' ? outcome.evaluation : null;
     saveRunResults(db, runId, { evaluation, predictions: outcome.status === 'FINISHED' ? outcome.predictions : null, metrics: summary });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { ClassificationJobDetail, ClassificationJobSummary, ClassifiedFileInfo, JobInfo } from '../../../preload/contract.ts';
+import type { ClassificationJobDetail, ClassificationJobSummary, ClassifiedFileInfo, ClassifiedFileText, JobInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
@@ -94,6 +94,14 @@ test('a job classifies every text file of a folder with a run\'s model; its brea
   const top = detail.breakdown[0];
   assert.equal((await ok<{ total: number }>(b, 'classify.results', { id: started.id, label: top.label })).total, top.files);
 
+  // What was left out, and why; a classified file's code, and no other file.
+  assert.deepEqual(detail.leftOut, [{ reason: 'binary', count: 1 }]);
+  assert.deepEqual(await ok(b, 'classify.leftOut', { id: started.id, reason: 'binary' }), { total: 1, files: ['bin/tool'] });
+  const code = await ok<ClassifiedFileText>(b, 'classify.file', { id: started.id, path: 'src/m0.py' });
+  assert.deepEqual(code, { path: 'src/m0.py', text: files['src/m0.py'], highlight: 'python' });
+  assert.equal((await failure(b, 'classify.file', { id: started.id, path: 'bin/tool' })).code, 'NOT_FOUND');
+  assert.equal((await failure(b, 'classify.file', { id: started.id, path: '../../etc/passwd' })).code, 'NOT_FOUND');
+
   const listed = await ok<ClassificationJobSummary[]>(b, 'classify.jobs', {});
   assert.deepEqual(listed.map((j) => j.id), [started.id]);
   assert.equal((await failure(b, 'classify.cancel', { id: started.id })).code, 'INVALID_ARGUMENT');
@@ -109,5 +117,18 @@ test('a job needs a finished run with a model and an existing folder; each refus
   assert.match((await failure(b, 'classify.start', { runId, root: path.join(tempDir(), 'missing') })).message, /cannot be read \(ENOENT\)/);
   assert.equal((await failure(b, 'classify.start', { runId: runId + 99, root: tempDir() })).code, 'NOT_FOUND');
   assert.equal((await failure(b, 'classify.start', { runId, root: '' })).code, 'INVALID_ARGUMENT');
+  assert.match((await failure(b, 'classify.start', { runId, root: tempDir() })).message, /is empty: there is no file to classify/);
   assert.deepEqual(await ok(b, 'classify.jobs', {}), []);
+});
+
+test('a folder with nothing the model can read ends FAILED saying so, with what was left out and why', async () => {
+  const { b, runId } = await withModel();
+  const root = makeTree({ 'tool.bin': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]), 'node_modules/dep/index.js': 'x\n' });
+  const started = await ok<ClassificationJobSummary>(b, 'classify.start', { runId, root });
+  const job = await ended(b, started.id);
+  assert.equal(job.status, 'FAILED');
+  assert.match(job.error ?? '', /None of the 1 files under .* is a text file the model can read/);
+  const detail = await ok<ClassificationJobDetail>(b, 'classify.job', { id: started.id });
+  assert.deepEqual(detail.leftOut, [{ reason: 'binary', count: 1 }, { reason: 'vendored', count: 1 }]);
+  assert.deepEqual((await ok<{ files: string[] }>(b, 'classify.leftOut', { id: started.id, reason: 'vendored' })).files, ['node_modules/']);
 });

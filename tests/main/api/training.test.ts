@@ -81,6 +81,8 @@ test('runs.estimate counts parameters, steps and memory', async () => {
   assert.equal(scratch.stepsPerEpoch, 13);
   assert.ok(scratch.memoryBytes > 300 * 1024 ** 2);
   assert.ok(scratch.secondsPerEpoch !== null && scratch.secondsPerEpoch >= 0);
+  assert.deepEqual([scratch.timeBasis, scratch.measuredRuns], ['model', 0], 'nothing has trained here yet');
+  assert.ok(scratch.secondsPerEpochRange![0] <= scratch.secondsPerEpoch! && scratch.secondsPerEpoch! <= scratch.secondsPerEpochRange![1]);
   const model = { kind: 'pretrained', path: tinyModel() };
   const frozen = await ok<RunEstimate>(b, 'runs.estimate', { datasetId, model, hyperparameters: { freeze_base_model: true, unfreeze_last_n_layers: 1 } });
   const open = await ok<RunEstimate>(b, 'runs.estimate', { datasetId, model, hyperparameters: { freeze_base_model: false } });
@@ -96,11 +98,16 @@ test('a run through the bridge: start, log, predictions by confusion cell, Try i
   const done = await b.runs.waitFor(runId);
   assert.equal(done.status, 'FINISHED');
   assert.deepEqual(await ok(b, 'runs.active', {}), []);
-  // The estimate now uses the speed this run measured (10 samples/s in the fake) for the same shape.
+  // The estimate now uses this run's timing for the same model and length, any batch size; another length falls back to the FLOP model.
   const measured = await ok<RunEstimate>(b, 'runs.estimate', { datasetId, model: { kind: 'scratch' }, hyperparameters: {} });
-  assert.equal(measured.secondsPerEpoch, Math.round((194 + 22 / 3) / 10));
-  const other = await ok<RunEstimate>(b, 'runs.estimate', { datasetId, model: { kind: 'scratch' }, hyperparameters: { batch_size: 4 } });
-  assert.notEqual(other.secondsPerEpoch, measured.secondsPerEpoch, 'another shape falls back to the FLOP model');
+  assert.deepEqual([measured.timeBasis, measured.measuredRuns], ['measured', 1]);
+  const [lo, hi] = measured.totalSecondsRange!;
+  assert.ok(lo <= hi && measured.secondsPerEpochRange![0] <= measured.secondsPerEpochRange![1]);
+  const scaled = await ok<RunEstimate>(b, 'runs.estimate', { datasetId, model: { kind: 'scratch' }, hyperparameters: { batch_size: 4 } });
+  assert.equal(scaled.timeBasis, 'measured');
+  // Another length: the FLOP model, scaled by how this machine ran the measured one.
+  const other = await ok<RunEstimate>(b, 'runs.estimate', { datasetId, model: { kind: 'scratch' }, hyperparameters: { max_length: 128 } });
+  assert.deepEqual([other.timeBasis, other.measuredRuns], ['scaled', 1]);
   const log = await ok<RunLogLine[]>(b, 'runs.log', { id: runId, afterSeq: 1 });
   assert.equal(log[0].seq, 2);
   const all = await ok<{ rows: PredictionRow[]; total: number }>(b, 'runs.predictions', { id: runId });

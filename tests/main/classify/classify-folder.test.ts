@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RankedLabel } from '../../../preload/contract.ts';
 import { classifyFolder, extensionLabel } from '../../../main/classify/classify-folder.ts';
-import type { ClassifiedRow } from '../../../main/store/jobs.ts';
+import type { ClassifiedRow, LeftOutRow } from '../../../main/store/jobs.ts';
 import { makeTree } from '../data/helpers.ts';
 
 const LABELS = ['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml'];
@@ -51,7 +51,11 @@ test('every text file is classified in batches; binary, empty, vendored, generat
   const root = makeTree(files);
   const batches: { rows: ClassifiedRow[]; counts: { total: number; done: number; skipped: number } }[] = [];
   const calls: number[] = [];
-  const end = await classifyFolder({ root, labels: LABELS, predict: fakePredict(calls), batchSize: 4, onBatch: (rows, counts) => void batches.push({ rows, counts }) });
+  const leftOut: LeftOutRow[] = [];
+  const end = await classifyFolder({
+    root, labels: LABELS, predict: fakePredict(calls), batchSize: 4,
+    onBatch: (rows, counts, left) => void (batches.push({ rows, counts }), leftOut.push(...left)),
+  });
 
   const rows = batches.flatMap((b) => b.rows);
   const byPath = new Map(rows.map((r) => [r.path, r]));
@@ -71,6 +75,15 @@ test('every text file is classified in batches; binary, empty, vendored, generat
   // when read: the binary and the blank file.
   assert.deepEqual(end, { total: 14, done: 14, skipped: 4 + 2 });
   assert.deepEqual(batches[0], { rows: [], counts: { total: 14, done: 0, skipped: 4 } }, 'the total is known before the first file is read');
+  // Each left out once, with its reason.
+  assert.deepEqual(leftOut.sort((a, b) => a.path.localeCompare(b.path)), [
+    { path: 'build/', reason: 'gitignored' },
+    { path: 'node_modules/', reason: 'vendored' },
+    { path: 'package-lock.json', reason: 'generated' },
+    { path: 'src/blob.bin', reason: 'binary' },
+    { path: 'src/empty.py', reason: 'empty' },
+    { path: 'src/run.log', reason: 'gitignored' },
+  ]);
   assert.ok(batches.every((b, i) => i === 0 || b.counts.done > batches[i - 1].counts.done));
   assert.ok(calls.every((n) => n <= 4) && calls.reduce((a, b) => a + b, 0) === 12);
 });

@@ -54,3 +54,15 @@ test('an interval measured in no time has no samples_per_s row', () => {
   assert.deepEqual(rows[0].map((r) => r.key), ['train_loss', 'train_accuracy', 'learning_rate', 'grad_norm']);
   assert.equal(w.samplesPerSecond, null);
 });
+
+test('the learning rate of every step since the last flush comes with the flush, each at its own step', () => {
+  const { w, rows } = windowAt([0, 1000, 1000]);
+  for (let step = 1; step <= 3; step++) {
+    w.add([0], examples, 1, Float32Array.from([1, 0]), 1);
+    w.stepped(step, step / 4, step * 1e-4);
+  }
+  w.flush(3, 0.75, 3e-4);
+  assert.deepEqual(rows[0].filter((r) => r.key === 'learning_rate').map((r) => [r.step, r.value]), [[1, 1e-4], [2, 2e-4], [3, 3e-4]]);
+  w.flush(4, 1, 4e-4);
+  assert.equal(rows.length, 1, 'nothing is left over to emit');
+});

@@ -23,11 +23,16 @@ test('a tiny run trains, evaluates the test split with the best checkpoint and e
   const { storeFile, datasetId } = await tinyDataset(dir);
   const sink = new RecordingSink();
   const runDir = path.join(dir, 'run');
-  const out = await train(request(storeFile, datasetId, runDir), sink, never);
+  const out = await train(request(storeFile, datasetId, runDir, { logEverySteps: 10 }), sink, never);
 
   assert.equal(out.status, 'FINISHED');
   assert.equal(out.epochsCompleted, 8);
   assert.deepEqual(sink.devices, [{ provider: 'cpu', fallbackReason: null }], 'the sink is told once where the steps run');
+  // The dashboard gets its first training point after the first step, not after ten.
+  const firstLoss = sink.points.find((p) => p.key === 'train_loss');
+  assert.equal(firstLoss?.step, 1);
+  // The learning rate is stored for every optimizer step (the warm-up the live chart showed stays).
+  assert.deepEqual(sink.points.filter((p) => p.key === 'learning_rate').map((p) => p.step), Array.from({ length: out.steps }, (_, i) => i + 1));
   assert.deepEqual(out.labels, ['angle', 'curly', 'hash']);
   const ev = out.evaluation!;
   assert.ok(ev.accuracy > 0.9, `test accuracy ${ev.accuracy}`);
