@@ -3,8 +3,14 @@ Langlab worker, one configuration per process so peak RSS is per configuration.
 
 Usage: /usr/bin/python3 bench/reference_train.py <config-json> <threads>
 Prints one JSON object: samples_per_s, step_s, peak_rss_mb (and gemm_gflops for the GEMM row).
-The models are the plain torch.nn ones of the parity fixtures (tests/fixtures/*/make_fixture.py).
+The models are the plain torch.nn ones of the parity fixtures (tests/fixtures/*/make_fixture.py),
+which the engine matches with dropout off; in training their `train_dropout` puts dropout where
+the engine has it (after the embeddings, on attention probabilities, after each block's output
+projection, in the classifier), as transformers' RoBERTa does.
+Run by bench/engine.ts with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from the environment,
+so OpenBLAS picks its kernels for this CPU; `reference_blas` says which it used.
 """
+import ctypes
 import importlib.util
 import json
 import os
@@ -29,7 +35,7 @@ def scratch_model(cfg, shape):
     mod = load("tests/fixtures/scratch-parity/make_fixture.py", "scratch_ref")
     c = dict(vocab_size=260, d_model=shape["d_model"], num_layers=shape["num_layers"], num_heads=shape["num_heads"],
              dim_feedforward=shape["dim_feedforward"], dropout=shape["dropout"], max_length=cfg["seq"],
-             activation="relu", layer_norm_eps=1e-5, num_labels=cfg["num_labels"])
+             activation="relu", layer_norm_eps=1e-5, num_labels=cfg["num_labels"], train_dropout=shape["dropout"])
     return mod.TransformerClassifier(c), 256, None
 
 
@@ -37,37 +43,13 @@ def roberta_model(cfg, shape):
     mod = load("tests/fixtures/roberta-parity/make_fixture.py", "roberta_ref")
     c = dict(vocab_size=shape["vocab_size"], hidden_size=shape["hidden_size"], num_hidden_layers=shape["num_hidden_layers"],
              num_attention_heads=shape["num_attention_heads"], intermediate_size=shape["intermediate_size"],
-             max_position_embeddings=shape["max_length"] + 2, type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1)
+             max_position_embeddings=shape["max_length"] + 2, type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1,
+             train_dropout=0.1)
     model = mod.RobertaForSequenceClassification(c, cfg["num_labels"])
-    # The fixture's module has no dropout (parity runs with it off); training here uses it like HF does.
-    drop = nn.Dropout(0.1)
-    model = WithDropout(model, drop)
     L = c["num_hidden_layers"]
-    for name, p in model.inner.named_parameters():
+    for name, p in model.named_parameters():
         p.requires_grad_(not name.startswith("roberta.") or any(name.startswith(f"roberta.encoder.layer.{i}.") for i in range(L - cfg.get("unfreeze_last_n_layers", 2), L)))
     return model, shape["vocab_size"], 0
-
-
-class WithDropout(nn.Module):
-    """Adds dropout after embeddings and inside each layer, as transformers' RoBERTa has in training."""
-
-    def __init__(self, inner, drop):
-        super().__init__()
-        self.inner = inner
-        for layer in inner.roberta.encoder.layer:
-            attn = getattr(layer.attention, "self")
-            base = attn.forward
-
-            def fwd(x, bias, base=base):
-                return drop(base(x, bias))
-
-            attn.forward = fwd
-            for dense in (layer.attention.output, layer.output):
-                lin = dense.dense
-                dense.dense = nn.Sequential(lin, nn.Dropout(0.1))
-
-    def forward(self, ids, mask):
-        return self.inner(ids, mask)
 
 
 def gemm(threads):
@@ -124,6 +106,37 @@ def run(cfg, threads):
     return {"samples_per_s": round(b / step, 2), "step_s": round(step, 3)}
 
 
+def blas_info():
+    """Which BLAS torch uses and, for OpenBLAS, the kernel family it chose for this CPU."""
+    info = {}
+    cfg = torch.__config__.show()
+    for key in ("BLAS_INFO", "LAPACK_INFO"):
+        for part in cfg.replace(",", " ").split():
+            if part.startswith(key + "="):
+                info[key.lower()] = part.split("=", 1)[1]
+    try:
+        from threadpoolctl import threadpool_info
+
+        for pool in threadpool_info():
+            if pool.get("user_api") == "blas":
+                info.update(library=pool.get("internal_api"), version=pool.get("version"), kernel=pool.get("architecture"))
+                return info
+    except ImportError:
+        pass
+    with open("/proc/self/maps") as f:
+        libs = sorted({line.split()[-1] for line in f if "openblas" in line and line.split()[-1].startswith("/")})
+    for lib in libs:
+        try:
+            handle = ctypes.CDLL(lib)
+            handle.openblas_get_corename.restype = ctypes.c_char_p
+            handle.openblas_get_config.restype = ctypes.c_char_p
+            info.update(library="openblas", kernel=handle.openblas_get_corename().decode(), config=handle.openblas_get_config().decode())
+            break
+        except (OSError, AttributeError):
+            continue
+    return info
+
+
 def main():
     cfg = json.loads(sys.argv[1])
     threads = int(sys.argv[2])
@@ -132,6 +145,7 @@ def main():
     out = gemm(threads) if cfg["kind"] == "gemm" else run(cfg, threads)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     out["torch"] = torch.__version__
+    out["blas"] = blas_info()
     print(json.dumps(out))
 
 
