@@ -3,23 +3,13 @@ import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { fromHalf, halfBits, toHalf } from '../../../main/engine/graph/dtype.ts';
 import { Graph } from '../../../main/engine/graph/graph.ts';
-import { softmaxCrossEntropy } from '../../../main/engine/graph/nn.ts';
 import { toOnnx } from '../../../main/engine/graph/serialize.ts';
-import { tinyRobertaConfig, tinyRobertaWeights } from '../../../main/engine/io/tiny-roberta.ts';
-import { DropoutInputs } from '../../../main/engine/models/dropout-inputs.ts';
 import { Rng } from '../../../main/engine/models/init.ts';
-import { buildRoberta } from '../../../main/engine/models/roberta.ts';
-import { buildScratch, initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
-import { MaskGenerator } from '../../../main/engine/optim/dropout-mask.ts';
-import { buildTrainStep } from '../../../main/engine/optim/train-step.ts';
-import { type Feeds, LossScaler, TrainStepRunner } from '../../../main/engine/runtime/train-step-runner.ts';
+import { LossScaler, TrainStepRunner } from '../../../main/engine/runtime/train-step-runner.ts';
+import { type Family, tinyBatches, tinyTrainGraph } from './tiny-train-graphs.ts';
 
 // Mixed precision (float16 compute, float32 master weights, dynamic loss scaling) checked on the CPU
 // provider, which runs every float16 op the transformed graphs use.
-
-const SEQ = 16;
-const BATCH = 8;
-const LABELS = 3;
 
 test('half-precision conversion rounds as onnxruntime Cast does and clamps finite overflow', async () => {
   const g = new Graph();
@@ -36,42 +26,7 @@ test('half-precision conversion rounds as onnxruntime Cast does and clamps finit
   assert.equal(fromHalf(halfBits(0.1)), 0.0999755859375);
 });
 
-function build(family: 'scratch' | 'roberta', mixedPrecision: boolean) {
-  const g = new Graph();
-  const drop = new DropoutInputs();
-  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
-  let logits;
-  if (family === 'scratch') {
-    const c = scratchConfig(LABELS, { d_model: 32, num_layers: 2, num_heads: 4, dim_feedforward: 64, max_length: SEQ, dropout: 0.1 });
-    logits = buildScratch(g, { inputIds, attentionMask }, { config: c, weights: initScratchWeights(c, 3) }, drop.fn);
-  } else {
-    const rc = tinyRobertaConfig({ seed: 2, max_length: SEQ });
-    const encoder = new Map([...tinyRobertaWeights(rc, { seed: 2 })].map(([k, t]) => [k.replace(/^roberta\./, ''), t.data as Float32Array]));
-    logits = buildRoberta(g, { inputIds, attentionMask }, {
-      config: rc, encoder, head: null, labels: ['a', 'b', 'c'], seed: 2, training: { freeze_base_model: true, unfreeze_last_n_layers: 1 },
-    }, drop.fn).logits;
-  }
-  const step = buildTrainStep(g, { loss: softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch'])), outputs: { logits }, mixedPrecision });
-  return { g, step, drop, logits };
-}
-
-function data(family: 'scratch' | 'roberta', drop: DropoutInputs, n: number): Feeds[] {
-  const rng = new Rng(5);
-  const gen = new MaskGenerator(9);
-  const vocab = family === 'scratch' ? 256 : 290;
-  return Array.from({ length: n }, () => {
-    const ids = BigInt64Array.from({ length: BATCH * SEQ }, () => BigInt(4 + Math.floor(rng.next() * (vocab - 4))));
-    const masks = Object.fromEntries(Object.entries(drop.masks(gen, { batch: BATCH, seq: SEQ }))
-      .map(([k, t]) => [k, new ort.Tensor('uint8', (t.data as Uint8Array).slice(), t.dims)]));
-    return {
-      input_ids: new ort.Tensor('int64', ids, [BATCH, SEQ]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(BATCH * SEQ).fill(1n), [BATCH, SEQ]),
-      labels: new ort.Tensor('int64', BigInt64Array.from({ length: BATCH }, (_, i) => ids[i * SEQ + 1] % BigInt(LABELS)), [BATCH]),
-      ...masks,
-    };
-  });
-}
+const build = (family: Family, mixedPrecision: boolean) => tinyTrainGraph(family, { step: { mixedPrecision } });
 
 test('the transform computes matrix products in float16 and keeps master weights, norms and the loss in float32', () => {
   const { g, step, logits } = build('roberta', true);
@@ -96,7 +51,7 @@ for (const family of ['scratch', 'roberta'] as const) {
   test(`${family}: 20 mixed-precision steps track float32 training`, async () => {
     const a = build(family, false);
     const b = build(family, true);
-    const batches = data(family, a.drop, 20);
+    const batches = tinyBatches(family, a.drop, 20);
     const r32 = await TrainStepRunner.create(a.step, { intraOpNumThreads: 1 });
     const r16 = await TrainStepRunner.create(b.step, { intraOpNumThreads: 1 });
     let worst = 0;
@@ -119,7 +74,7 @@ for (const family of ['scratch', 'roberta'] as const) {
 
 test('an injected overflow skips the step, halves the scale, and training recovers', async () => {
   const { step, drop } = build('scratch', true);
-  const batches = data('scratch', drop, 40);
+  const batches = tinyBatches('scratch', drop, 40);
   const r = await TrainStepRunner.create(step, { intraOpNumThreads: 1 });
   await r.step(batches[0], 5e-3);
   const before = r.getState();
