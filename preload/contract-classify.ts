@@ -16,12 +16,14 @@ export interface ClassificationJobSummary {
   /** Files left out: binary, empty, not UTF-8, oversize, vendored, generated or .gitignore'd. */
   filesSkipped: number;
   error: string | null;
+  /** Files whose top probability is below this count as unknown (0: none). */
+  threshold: number;
   startedAt: number;
   endedAt: number | null;
 }
 
 /** A job with its language breakdown and how often the model disagrees with file extensions. */
-export interface ClassificationJobDetail extends ClassificationJobSummary, Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'disagreements'> {}
+export interface ClassificationJobDetail extends ClassificationJobSummary, Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'disagreements' | 'unknown'> {}
 
 export interface ClassifiedFileInfo {
   /** Relative to the job's folder, '/'-separated. */
@@ -36,7 +38,10 @@ export interface ClassifiedFileInfo {
 
 export interface ClassificationResultsQuery {
   id: number;
+  /** Files classified as this label at or above the job's threshold. */
   label?: string;
+  /** Only the files below the job's threshold. */
+  unknown?: boolean;
   /** Only files whose extension names another of the model's languages. */
   disagreeing?: boolean;
   /** 'path' (default), or 'confidence' (least confident first). */
@@ -45,12 +50,21 @@ export interface ClassificationResultsQuery {
   limit?: number;
 }
 
+/** The two forms a job's results leave the app in: comma-separated values, or one JSON object a line. */
+export type ClassificationExportFormat = 'csv' | 'jsonl';
+
 export interface ClassifyRequests {
   'classify.jobs': { args: Record<string, never>; result: ClassificationJobSummary[] };
   /** Starts classifying every text file under `root` with a finished run's model; progress arrives as job.progress (kind classify, storeId the job's id). */
-  'classify.start': { args: { runId: number; root: string }; result: ClassificationJobSummary };
+  'classify.start': { args: { runId: number; root: string; threshold?: number }; result: ClassificationJobSummary };
   'classify.job': { args: { id: number }; result: ClassificationJobDetail };
   'classify.results': { args: ClassificationResultsQuery; result: { total: number; files: ClassifiedFileInfo[] } };
+  /** Stores a job's threshold; answers the job with its breakdown recounted from the stored probabilities. */
+  'classify.setThreshold': { args: { id: number; threshold: number }; result: ClassificationJobDetail };
+  /** A job's results as a file's text, for browser mode to download. */
+  'classify.export': { args: { id: number; format: ClassificationExportFormat }; result: { fileName: string; mediaType: string; text: string } };
+  /** Writes a job's results where the user picks in the native save dialog (desktop app only); path null when dismissed. */
+  'classify.saveExport': { args: { id: number; format: ClassificationExportFormat }; result: { path: string | null } };
   /** Stops a running job; it ends KILLED with the files classified so far. */
   'classify.cancel': { args: { id: number }; result: ClassificationJobSummary };
   'classify.delete': { args: { id: number }; result: { deleted: true } };
@@ -61,6 +75,9 @@ export const classifyRequestNames: { [K in keyof ClassifyRequests]: true } = {
   'classify.start': true,
   'classify.job': true,
   'classify.results': true,
+  'classify.setThreshold': true,
+  'classify.export': true,
+  'classify.saveExport': true,
   'classify.cancel': true,
   'classify.delete': true,
 };
