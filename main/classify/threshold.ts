@@ -8,14 +8,14 @@
 //
 // The held-out files are the run's TEST split: the trainer stores per-file predictions for the test
 // split only (run_predictions), not for validation, so the test predictions stand in for them.
-import type Database from 'better-sqlite3';
 import { correctConfidenceQuantile } from '../store/run-predictions.ts';
+import type { StoreDb } from '../store/store.ts';
 
 /** The share of correct held-out predictions the default threshold may put below itself. */
 export const DEFAULT_THRESHOLD_LOSS = 0.01;
 
 /** The default threshold for a job with this run's model; 0 (nothing unknown) when the run stored no predictions. */
-export function defaultThreshold(db: Database.Database, runId: number | null): number {
+export function defaultThreshold(db: StoreDb, runId: number | null): number {
   if (runId === null) return 0;
   const q = correctConfidenceQuantile(db, runId, DEFAULT_THRESHOLD_LOSS);
   return q === null ? 0 : Math.floor(q * 1000) / 1000;
