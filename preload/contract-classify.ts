@@ -23,7 +23,7 @@ export interface ClassificationJobSummary {
 }
 
 /** A job with its language breakdown and how often the model disagrees with file extensions. */
-export interface ClassificationJobDetail extends ClassificationJobSummary, Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'disagreements' | 'unknown'> {}
+export interface ClassificationJobDetail extends ClassificationJobSummary, Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'withOtherLanguage' | 'disagreements' | 'unknown'> {}
 
 export interface ClassifiedFileInfo {
   /** Relative to the job's folder, '/'-separated. */
@@ -32,6 +32,8 @@ export interface ClassifiedFileInfo {
   confidence: number;
   /** The model's label that the file's extension names, when it names one. */
   extensionLabel: string | null;
+  /** The language the extension names when the model has no label for it (Linguist's name); never a disagreement. */
+  extensionLanguage: string | null;
   size: number;
   top: RankedLabel[];
 }

@@ -162,6 +162,8 @@ export interface ClassifyJobProgress {
   withExtensionLabel: number;
   /** Files whose extension names another of the model's languages than the one predicted. */
   disagreements: number;
+  /** Files at or above the threshold whose extension names a language the model has no label for. */
+  withOtherLanguage: number;
   /** Files whose top probability is below the job's threshold: counted here, in no language of `breakdown`. */
   unknown: { files: number; bytes: number };
 }

@@ -9,11 +9,12 @@ import { isUnknown } from './threshold.ts';
 export class BreakdownTally {
   readonly #byLabel = new Map<string, ClassificationBreakdownRow>();
   #withExtensionLabel = 0;
+  #withOtherLanguage = 0;
   readonly #unknown = { files: 0, bytes: 0 };
 
   constructor(private readonly threshold = 0) {}
 
-  add(rows: readonly Pick<ClassifiedFileInfo, 'label' | 'size' | 'extensionLabel' | 'confidence'>[]): void {
+  add(rows: readonly Pick<ClassifiedFileInfo, 'label' | 'size' | 'extensionLabel' | 'extensionLanguage' | 'confidence'>[]): void {
     for (const r of rows) {
       if (isUnknown(r.confidence, this.threshold)) {
         this.#unknown.files++;
@@ -24,6 +25,7 @@ export class BreakdownTally {
       if (!row) this.#byLabel.set(r.label, (row = { label: r.label, files: 0, bytes: 0, disagree: 0 }));
       row.files++;
       row.bytes += r.size;
+      if (r.extensionLanguage !== null) this.#withOtherLanguage++;
       if (r.extensionLabel !== null) {
         this.#withExtensionLabel++;
         if (r.extensionLabel !== r.label) row.disagree++;
@@ -32,8 +34,8 @@ export class BreakdownTally {
   }
 
   /** Most files first, then by label, as the store orders them. */
-  snapshot(): Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'disagreements' | 'unknown'> {
+  snapshot(): Pick<ClassifyJobProgress, 'breakdown' | 'withExtensionLabel' | 'withOtherLanguage' | 'disagreements' | 'unknown'> {
     const breakdown = [...this.#byLabel.values()].map((r) => ({ ...r })).sort((a, b) => b.files - a.files || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-    return { breakdown, withExtensionLabel: this.#withExtensionLabel, disagreements: breakdown.reduce((n, b) => n + b.disagree, 0), unknown: { ...this.#unknown } };
+    return { breakdown, withExtensionLabel: this.#withExtensionLabel, withOtherLanguage: this.#withOtherLanguage, disagreements: breakdown.reduce((n, b) => n + b.disagree, 0), unknown: { ...this.#unknown } };
   }
 }

@@ -89,11 +89,11 @@ export type ClassifiedRow = ClassifiedFileInfo;
  */
 export function addResults(db: Database.Database, id: number, rows: readonly ClassifiedRow[], counts: { total: number; done: number; skipped: number }): void {
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, size, top) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, extension_language, size, top) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const update = db.prepare('UPDATE classification_jobs SET files_total = ?, files_done = ?, files_skipped = ? WHERE id = ?');
   db.transaction(() => {
-    for (const r of rows) insert.run(id, r.path, r.label, r.confidence, r.extensionLabel, r.size, JSON.stringify(r.top.map((t) => [t.label, t.probability])));
+    for (const r of rows) insert.run(id, r.path, r.label, r.confidence, r.extensionLabel, r.extensionLanguage, r.size, JSON.stringify(r.top.map((t) => [t.label, t.probability])));
     update.run(counts.total, counts.done, counts.skipped, id);
   })();
 }
@@ -126,15 +126,22 @@ export function getJobDetail(db: Database.Database, id: number): ClassificationJ
   const counts = db
     .prepare(
       `SELECT coalesce(sum(CASE WHEN confidence >= ? AND extension_label IS NOT NULL THEN 1 ELSE 0 END), 0) AS withExtensionLabel,
+              coalesce(sum(CASE WHEN confidence >= ? AND extension_language IS NOT NULL THEN 1 ELSE 0 END), 0) AS withOtherLanguage,
               coalesce(sum(CASE WHEN confidence < ? THEN 1 ELSE 0 END), 0) AS unknownFiles,
               coalesce(sum(CASE WHEN confidence < ? THEN size ELSE 0 END), 0) AS unknownBytes
          FROM classification_results WHERE job_id = ?`,
     )
-    .get(job.threshold, job.threshold, job.threshold, id) as { withExtensionLabel: number; unknownFiles: number; unknownBytes: number };
+    .get(job.threshold, job.threshold, job.threshold, job.threshold, id) as {
+    withExtensionLabel: number;
+    withOtherLanguage: number;
+    unknownFiles: number;
+    unknownBytes: number;
+  };
   return {
     ...job,
     breakdown,
     withExtensionLabel: counts.withExtensionLabel,
+    withOtherLanguage: counts.withOtherLanguage,
     disagreements: breakdown.reduce((n, b) => n + b.disagree, 0),
     unknown: { files: counts.unknownFiles, bytes: counts.unknownBytes },
   };
@@ -145,6 +152,7 @@ interface ResultRow {
   label: string;
   confidence: number;
   extension_label: string | null;
+  extension_language: string | null;
   size: number;
   top: string;
 }
@@ -155,6 +163,7 @@ function toFileInfo(r: ResultRow): ClassifiedFileInfo {
     label: r.label,
     confidence: r.confidence,
     extensionLabel: r.extension_label,
+    extensionLanguage: r.extension_language,
     size: r.size,
     top: (JSON.parse(r.top) as [string, number][]).map(([label, probability]) => ({ label, probability })),
   };
@@ -186,13 +195,13 @@ export function listResults(db: Database.Database, query: ClassificationResultsQ
   const order = query.sort === 'confidence' ? 'confidence ASC, path' : 'path';
   const limit = Math.max(1, Math.min(query.limit ?? 100, 1000));
   const rows = db
-    .prepare(`SELECT path, label, confidence, extension_label, size, top FROM classification_results WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .prepare(`SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...params, limit, Math.max(0, query.offset ?? 0)) as ResultRow[];
   return { total, files: rows.map(toFileInfo) };
 }
 
 /** Every result of a job by path, read row by row (an export of 100,000 files never holds them all). */
 export function* eachResult(db: Database.Database, id: number): Generator<ClassifiedFileInfo> {
-  const rows = db.prepare('SELECT path, label, confidence, extension_label, size, top FROM classification_results WHERE job_id = ? ORDER BY path').iterate(id);
+  const rows = db.prepare('SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results WHERE job_id = ? ORDER BY path').iterate(id);
   for (const r of rows as IterableIterator<ResultRow>) yield toFileInfo(r);
 }

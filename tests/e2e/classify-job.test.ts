@@ -10,11 +10,11 @@ import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts'
 
 const { browser, serve } = useBrowser();
 
-/** Twelve files: python at 0.95 and 0.55, javascript at 0.9 and 0.4, one ambiguous header at 0.3. */
+/** Thirteen files: python at 0.95 and 0.55, javascript at 0.9 and 0.4, an ambiguous header at 0.3, a TypeScript file the model has no label for. */
 function results(): ClassifiedFileInfo[] {
   const file = (path: string, label: string, confidence: number, extensionLabel: string | null, size: number): ClassifiedFileInfo => {
     const other = label === 'python' ? 'javascript' : 'python';
-    return { path, label, confidence, extensionLabel, size, top: [{ label, probability: confidence }, { label: other, probability: 1 - confidence }] };
+    return { path, label, confidence, extensionLabel, extensionLanguage: null, size, top: [{ label, probability: confidence }, { label: other, probability: 1 - confidence }] };
   };
   return [
     ...[0, 1, 2, 3].map((i) => file(`src/sure${i}.py`, 'python', 0.95, 'python', 1000)),
@@ -22,6 +22,7 @@ function results(): ClassifiedFileInfo[] {
     ...[0, 1, 2].map((i) => file(`web/sure${i}.js`, 'javascript', 0.9, 'javascript', 800)),
     ...[0, 1].map((i) => file(`web/maybe${i}.js`, 'python', 0.4, 'javascript', 300)),
     file('include/odd, "name".h', 'javascript', 0.3, null, 200),
+    { ...file('tools/build.ts', 'javascript', 0.8, null, 100), extensionLanguage: 'TypeScript' },
   ];
 }
 
@@ -43,8 +44,11 @@ test('the threshold recounts the breakdown from the stored probabilities, and th
   // At 0.5: the two javascript files at 0.4 (predicted python) and the header at 0.3 are unknown.
   await page.getByTestId('unknown-row').waitFor();
   assert.equal(await page.getByTestId('threshold-value').inputValue(), '0.5');
-  assert.deepEqual([await count('python'), await count('javascript'), await count('unknown')], [6, 3, 3]);
-  assert.match((await page.getByTestId('disagreements').textContent()) ?? '', /0\s+of the 9 files/);
+  assert.deepEqual([await count('python'), await count('javascript'), await count('unknown')], [6, 4, 3]);
+  const agreement = (await page.getByTestId('disagreements').textContent()) ?? '';
+  assert.match(agreement, /0\s+of the 9 files/);
+  assert.match(agreement.replace(/\s+/g, ' '), /1 file has an extension naming a language the model has no label for \(it is not counted as disagreeing\)/);
+  assert.equal(await page.getByTestId('results').locator('tr', { hasText: 'tools/build.ts' }).locator('td').nth(3).textContent(), 'TypeScript (no label)');
   await shot(page, 'classify-threshold');
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'classify-threshold-dark');
@@ -54,7 +58,7 @@ test('the threshold recounts the breakdown from the stored probabilities, and th
   await page.getByTestId('threshold-value').fill('0.6');
   await page.getByTestId('threshold-value').press('Enter');
   await page.getByTestId('unknown-count').getByText('5').waitFor();
-  assert.deepEqual([await count('python'), await count('javascript'), await count('unknown')], [4, 3, 5]);
+  assert.deepEqual([await count('python'), await count('javascript'), await count('unknown')], [4, 4, 5]);
   assert.equal(getJob(db, id)!.threshold, 0.6, 'the threshold is stored with the job');
   // The unknown row lists exactly the files below it.
   await row('unknown').getByRole('button').click();

@@ -157,12 +157,16 @@ test("a job's threshold defaults from the run's test predictions; changing it re
 
 test("a job's results export as CSV and JSON lines with the runner-up, the extension's label, the size and whether the file is unknown", async () => {
   const { b, runId } = await withModel();
-  const root = makeTree({ 'src/a.py': pySource(1), 'src/b.js': jsSource(2), 'odd, "name".py': pySource(3) });
+  const root = makeTree({ 'src/a.py': pySource(1), 'src/b.js': jsSource(2), 'odd, "name".py': pySource(3), 'tools/build.ts': 'export const n: number = 1;\n' });
   const started = await ok<ClassificationJobSummary>(b, 'classify.start', { runId, root, threshold: 0 });
   await ended(b, started.id);
   const all = await ok<{ total: number; files: ClassifiedFileInfo[] }>(b, 'classify.results', { id: started.id, limit: 1000 });
   const threshold = all.files.map((f) => f.confidence).sort((x, y) => x - y)[1];
-  await ok(b, 'classify.setThreshold', { id: started.id, threshold });
+  const detail = await ok<ClassificationJobDetail>(b, 'classify.setThreshold', { id: started.id, threshold });
+  // TypeScript is no label of this model: the file says so, and it is no disagreement.
+  const ts = all.files.find((f) => f.path === 'tools/build.ts')!;
+  assert.deepEqual([ts.extensionLabel, ts.extensionLanguage], [null, 'TypeScript']);
+  assert.equal(detail.withOtherLanguage, ts.confidence >= threshold ? 1 : 0);
 
   const jsonl = await ok<{ fileName: string; mediaType: string; text: string }>(b, 'classify.export', { id: started.id, format: 'jsonl' });
   assert.match(jsonl.fileName, new RegExp(`-classified-${started.id}\\.jsonl$`));
@@ -182,7 +186,7 @@ test("a job's results export as CSV and JSON lines with the runner-up, the exten
   assert.equal(csv.mediaType, 'text/csv');
   const lines = csv.text.trimEnd().split('\n');
   assert.equal(lines[0], 'path,label,confidence,runner_up,runner_up_confidence,extension_label,bytes,unknown');
-  assert.equal(lines.length, 4);
+  assert.equal(lines.length, 5);
   assert.ok(lines.some((l) => l.startsWith('"odd, ""name"".py",')), 'a field with a comma or a quote is quoted');
   const a = all.files.find((f) => f.path === 'src/a.py')!;
   assert.ok(lines.includes(`src/a.py,${a.label},${a.confidence},${a.top[1].label},${a.top[1].probability},python,${a.size},${a.confidence < threshold}`));
