@@ -141,7 +141,7 @@ export interface ScanJobProgress {
   fraction: number | null;
 }
 
-/** One language in a classification job's breakdown. */
+/** One language in a classification job's breakdown (files at or above the job's threshold). */
 export interface ClassificationBreakdownRow {
   label: string;
   files: number;
@@ -162,6 +162,10 @@ export interface ClassifyJobProgress {
   withExtensionLabel: number;
   /** Files whose extension names another of the model's languages than the one predicted. */
   disagreements: number;
+  /** Files at or above the threshold whose extension names a language the model has no label for. */
+  withOtherLanguage: number;
+  /** Files whose top probability is below the job's threshold: counted here, in no language of `breakdown`. */
+  unknown: { files: number; bytes: number };
 }
 
 export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'finished';

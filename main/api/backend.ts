@@ -11,7 +11,7 @@ import { JobRegistry } from '../jobs/registry.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { createService } from './service.ts';
-import type { PathPicker } from './service-context.ts';
+import type { PathPicker, SavePathPicker } from './service-context.ts';
 
 /** Everything a transport needs: the dispatcher, the event hub, and a way to shut down. */
 export interface Backend {
@@ -35,6 +35,8 @@ export interface BackendOptions {
   engineEntry?: string;
   /** The native file dialog (desktop app only; browser mode shows a path field). */
   pickPath?: PathPicker;
+  /** The native save dialog (desktop app only; browser mode downloads instead). */
+  pickSavePath?: SavePathPicker;
   /**
    * Whether this backend owns the data folder (default true): it takes the single-instance lock and
    * recovers what a crash left (RUNNING runs, half-saved datasets). The command line runs beside
@@ -76,7 +78,9 @@ export function startBackend(options: BackendOptions): Backend {
   const predictor = new Predictor();
   const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
   const dispatch = createDispatch(createService({
-    store, dataDir, events, runtime: options.runtime, runs, predictor, jobs, classify, ...(options.pickPath ? { pickPath: options.pickPath } : {}),
+    store, dataDir, events, runtime: options.runtime, runs, predictor, jobs, classify,
+    ...(options.pickPath ? { pickPath: options.pickPath } : {}),
+    ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
   }));
   return {
     dispatch,

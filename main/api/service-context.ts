@@ -9,6 +9,9 @@ export const APP_VERSION: string = packageJson.version;
 /** What the service calls to let the user pick paths (`system.pickPath`); resolves to [] when the dialog is dismissed. */
 export type PathPicker = (kind: 'folder' | 'folders' | 'file', title?: string) => Promise<string[]>;
 
+/** What the service calls to let the user pick where a file is saved; resolves to null when the dialog is dismissed. */
+export type SavePathPicker = (o: { title: string; defaultName: string; filter: { name: string; extensions: string[] } }) => Promise<string | null>;
+
 /** What every handler file gets: the open store, the data folder, the event hub. */
 export interface ServiceContext {
   store: Store;
@@ -20,6 +23,7 @@ export interface ServiceContext {
   jobs: import('../jobs/registry.ts').JobRegistry; // long operations (dataset scans, evaluations, classifications), one registry per backend
   classify: import('../classify/jobs.ts').ClassifyJobs; // batch-classification jobs (store-backed jobs in the registry)
   pickPath?: PathPicker; // the native dialog; desktop app only
+  pickSavePath?: SavePathPicker; // the native save dialog; desktop app only
 }
 
 /** The handlers of one part of the contract. */

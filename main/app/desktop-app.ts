@@ -10,7 +10,7 @@ import { APP_SCHEME, APP_START_URL } from './app-origin.ts';
 import { APP_SCHEME_PRIVILEGES, createAppRequestHandler } from './app-protocol.ts';
 import type { ElectronLike, WindowLike } from './electron-like.ts';
 import { utilityProcessSpawner } from './engine-process.ts';
-import { createPathPicker } from './pick-path.ts';
+import { createPathPicker, createSavePathPicker } from './pick-path.ts';
 
 import { hardenWebContents } from './harden-contents.ts';
 import { registerIpc } from './ipc.ts';
@@ -110,6 +110,7 @@ export function startDesktopApp(electron: ElectronLike, paths: DesktopPaths): De
     backend = undefined;
   });
 
+  const openWindow = () => (window && !window.isDestroyed() ? window : undefined);
   const ready = app.whenReady().then(() => {
     const rendererDir = path.resolve(paths.bundleDir, '..', 'renderer');
     if (!existsSync(path.join(rendererDir, 'index.html'))) {
@@ -122,7 +123,8 @@ export function startDesktopApp(electron: ElectronLike, paths: DesktopPaths): De
         runtime: 'electron',
         dataDir,
         nativeBinding,
-        pickPath: createPathPicker(dialog, () => (window && !window.isDestroyed() ? window : undefined)),
+        pickPath: createPathPicker(dialog, openWindow),
+        pickSavePath: createSavePathPicker(dialog, openWindow),
         // Each run's engine is a utilityProcess: a crash there never takes the window down.
         spawnEngine: utilityProcessSpawner(utilityProcess),
       });

@@ -1,7 +1,7 @@
 // The slice of Electron's main-process API the desktop app uses, written as plain interfaces.
 // main.ts passes the real electron module; tests pass a fake and watch what the app does with it,
 // since Electron's binary cannot run on the development and CI machines.
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { ContentsLike } from './harden-contents.ts';
 import type { IpcMainLike, WindowContentsLike } from './ipc.ts';
 import type { SessionLike } from './session-security.ts';
@@ -54,6 +54,11 @@ export interface OpenDialogLike {
   showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
 
+/** Electron's `dialog.showSaveDialog`, as far as the save picker (pick-path.ts) needs it. */
+export interface SaveDialogLike {
+  showSaveDialog(options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
+}
+
 /** The electron module, as far as the desktop app needs it. */
 export interface ElectronLike {
   app: AppLike;
@@ -61,7 +66,7 @@ export interface ElectronLike {
   protocol: ProtocolLike;
   session: { readonly defaultSession: SessionLike };
   ipcMain: IpcMainLike;
-  dialog: { showErrorBox(title: string, content: string): void } & OpenDialogLike;
+  dialog: { showErrorBox(title: string, content: string): void } & OpenDialogLike & SaveDialogLike;
   /** Starts each training run's engine in its own process (engine-process.ts). */
   utilityProcess: UtilityProcessLike;
   Menu: {

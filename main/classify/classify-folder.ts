@@ -43,12 +43,21 @@ export interface ClassifyFolderOptions {
  * counts only when the extension itself is one of the labels (`pom.xml` -> xml).
  */
 export function extensionLabel(fileName: string, labels: readonly string[]): string | null {
+  return extensionVerdict(fileName, labels).label;
+}
+
+/**
+ * What a file name's extension says: the model's label it names (`label`), or else the one
+ * language it names that the model has no label for (`language`, Linguist's name), or neither.
+ */
+export function extensionVerdict(fileName: string, labels: readonly string[]): { label: string | null; language: string | null } {
   const verdict = languageForFileName(fileName, OVERRIDES);
-  if (!verdict || !('language' in verdict)) return null;
+  if (!verdict || !('language' in verdict)) return { label: null, language: null };
   const known = labelForLanguage(verdict.language, labels);
-  if (known) return known;
+  if (known) return { label: known, language: null };
   const ext = path.posix.extname(fileName).slice(1).toLowerCase();
-  return labels.find((l) => l.toLowerCase() === ext) ?? null;
+  const byExtension = labels.find((l) => l.toLowerCase() === ext) ?? null;
+  return byExtension ? { label: byExtension, language: null } : { label: null, language: verdict.language };
 }
 
 /** A file's text, or why it is left out: binary, not UTF-8, empty, generated, minified or unreadable (removed since the walk). */
@@ -126,14 +135,18 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
     });
     const ranked = read.length > 0 ? await o.predict(read.map((r) => r.text)) : [];
     check();
-    const rows = read.map((r, k): ClassifiedRow => ({
-      path: r.rel,
-      label: ranked[k][0].label,
-      confidence: ranked[k][0].probability,
-      extensionLabel: extensionLabel(path.posix.basename(r.rel), o.labels),
-      size: r.size,
-      top: ranked[k],
-    }));
+    const rows = read.map((r, k): ClassifiedRow => {
+      const extension = extensionVerdict(path.posix.basename(r.rel), o.labels);
+      return {
+        path: r.rel,
+        label: ranked[k][0].label,
+        confidence: ranked[k][0].probability,
+        extensionLabel: extension.label,
+        extensionLanguage: extension.language,
+        size: r.size,
+        top: ranked[k],
+      };
+    });
     counts.done = Math.min(files.length, i + batchSize);
     classified += rows.length;
     await o.onBatch(rows, { ...counts }, leftOut);

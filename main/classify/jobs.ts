@@ -29,12 +29,12 @@ export class ClassifyJobs {
 
   constructor(private readonly o: ClassifyJobsOptions) {}
 
-  /** Creates the job's row and starts it in the background; returns its id (a model without labels throws first). */
-  start(job: { runId: number | null; modelDir: string; root: string }): number {
+  /** Creates the job's row and starts it in the background; returns its id (a model without labels throws first). Threshold 0 by default. */
+  start(job: { runId: number | null; modelDir: string; root: string; threshold?: number }): number {
     const labels = modelLabels(job.modelDir);
     const { db, events, jobs } = this.o;
-    const id = createJob(db, { runId: job.runId, modelPath: job.modelDir, root: job.root });
-    const tally = new BreakdownTally();
+    const id = createJob(db, { runId: job.runId, modelPath: job.modelDir, root: job.root, threshold: job.threshold ?? 0 });
+    const tally = new BreakdownTally(job.threshold ?? 0);
     const store = {
       id,
       ended: (status: keyof typeof END_STATUS, error: string | null) => {

@@ -1,59 +1,132 @@
 // `langlab classify <run|folder> <dir>`: classifies every text file under a folder (the walk of
 // the app's Classify section: .gitignore, vendored, generated, binary and oversize files left out)
 // with a run's model or an exported model folder, in batches, one line per file, then the
-// language breakdown. Nothing is stored: the app's Classify section keeps its jobs, so the
-// service's `classify.start` (which stores a job) is not used; the walk and the batching are the
-// same library code that job runs.
+// language breakdown. Files below the confidence threshold (--threshold, else the default the app
+// gives a job of that run) are unknown. Nothing is stored unless --store is given: then the job is
+// written to the store as the app's jobs are (a row, its results batch by batch, its end), so the
+// app lists it. The service's `classify.start` is not used: it runs the job in the backend's
+// prediction worker and reports through events, while this command streams its lines as each
+// batch comes and also takes exported model folders; the walk, the batching and the store
+// operations are the same library code that job runs.
 
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './args.ts';
+import type { ClassificationExportFormat } from '../../preload/contract.ts';
+import { EXPORT_FILES } from '../engine/export/manifest.ts';
+import { exportedModelDir } from '../trainer/host/run-model.ts';
+import { finiteNumber, UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import { resolveModelDir } from './predict.ts';
+import type { CliService } from './service.ts';
 
-const USAGE = 'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--json]';
+const USAGE =
+  'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--threshold x] [--json | --format csv|json] [--store]';
+
+/** `--format` values: `json` is JSON lines, one object a file (so is `jsonl`). */
+const FORMATS: Record<string, ClassificationExportFormat> = { csv: 'csv', json: 'jsonl', jsonl: 'jsonl' };
 
 /** The `langlab classify` command. */
 export const classifyCommand = defineCommand({
   name: 'classify',
   summary: "classify every text file under a folder with a run's model",
-  options: { disagreeing: { type: 'boolean' } },
-  usage: () => `${USAGE}\n  --disagreeing  list only files whose extension names another of the model's languages`,
+  options: { disagreeing: { type: 'boolean' }, threshold: { type: 'string' }, format: { type: 'string' }, store: { type: 'boolean' } },
+  usage: () =>
+    [
+      USAGE,
+      "  --disagreeing  list only files whose extension names another of the model's languages",
+      "  --threshold x  files whose top probability is below x (0 to 1) are unknown; by default the run's",
+      '                 own threshold (where 1% of its correct test predictions lie below), 0 for a model folder',
+      '  --format f     one line a file as CSV (with a header) or JSON lines: path, label, confidence,',
+      '                 runner_up, runner_up_confidence, extension_label, bytes, unknown',
+      '  --store        record the job in the store, so the app lists it (nothing is stored without it)',
+    ].join('\n'),
   async run({ values, positionals }, ctx) {
     if (positionals.length !== 2) throw new UsageError(`classify takes a run id or model folder, then one folder.\n${USAGE}`);
     const [target, given] = positionals;
     const root = path.resolve(given);
     if (!(await fsp.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`${root} is not a folder. ${USAGE}`);
-    // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
-    const { Classifier } = await import('../engine/export/classifier.ts');
-    const { classifyFolder } = await import('../classify/classify-folder.ts');
-    const classifier = await Classifier.load(await resolveModelDir(target, ctx));
-    const byLabel = new Map<string, { files: number; disagree: number }>();
+    const givenThreshold = finiteNumber('classify', 'threshold', values.threshold);
+    if (givenThreshold !== undefined && (givenThreshold < 0 || givenThreshold > 1)) {
+      throw new UsageError(`--threshold ${values.threshold} is outside [0, 1]; give a probability between 0 and 1 (0 marks no file unknown).`);
+    }
+    let format: ClassificationExportFormat | null = null;
+    if (values.format !== undefined) {
+      format = FORMATS[values.format] ?? null;
+      if (format === null) throw new UsageError(`--format ${values.format} is not a format; give csv or json.`);
+      if (values.json) throw new UsageError('--json and --format both choose the output; give one of them.');
+    }
+
+    // The store is opened only for a run id (its model folder, its default threshold) or --store.
+    const runId = /^\d+$/.test(target) && !fs.existsSync(path.join(target, EXPORT_FILES.manifest)) ? Number(target) : null;
+    let service: CliService | null = null;
+    if (runId !== null || values.store) service = await ctx.service();
     try {
-      const counts = await classifyFolder({
-        root,
-        labels: classifier.labels,
-        predict: (texts) => classifier.predict(texts, { topK: 3 }),
-        onBatch: (rows) => {
-          for (const r of rows) {
-            const disagree = r.extensionLabel !== null && r.extensionLabel !== r.label;
-            const entry = byLabel.get(r.label) ?? { files: 0, disagree: 0 };
-            entry.files++;
-            if (disagree) entry.disagree++;
-            byLabel.set(r.label, entry);
-            if (values.disagreeing && !disagree) continue;
-            if (values.json) console.log(JSON.stringify({ path: r.path, label: r.label, confidence: r.confidence, extension_label: r.extensionLabel, top: r.top }));
-            else console.log(`${r.path}\t${r.label}\t${(100 * r.confidence).toFixed(1)}%${disagree ? `\t(extension says ${r.extensionLabel})` : ''}`);
-          }
-        },
-      });
-      const classified = [...byLabel.values()].reduce((n, b) => n + b.files, 0);
-      const lines = [...byLabel.entries()]
-        .sort((a, b) => b[1].files - a[1].files || (a[0] < b[0] ? -1 : 1))
-        .map(([label, b]) => `  ${label.padEnd(16)} ${String(b.files).padStart(7)}  ${((100 * b.files) / Math.max(1, classified)).toFixed(1).padStart(5)}%${b.disagree ? `  (${b.disagree} disagree with their extension)` : ''}`);
-      console.error(`${classified} files classified under ${root}, ${counts.skipped} left out:\n${lines.join('\n')}`);
+      // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
+      const { Classifier } = await import('../engine/export/classifier.ts');
+      const { classifyFolder } = await import('../classify/classify-folder.ts');
+      const { defaultThreshold, isUnknown } = await import('../classify/threshold.ts');
+      const { exportHeader, exportLine } = await import('../classify/export-results.ts');
+      const store = await import('../store/jobs.ts');
+      const db = service?.backend.store.db;
+      const modelDir = runId !== null && db && service ? exportedModelDir(db, service.backend.dataDir, runId) : await resolveModelDir(target, ctx);
+      const threshold = givenThreshold ?? (runId !== null && db ? defaultThreshold(db, runId) : 0);
+      const classifier = await Classifier.load(modelDir);
+      const jobId = values.store && db ? store.createJob(db, { runId, modelPath: modelDir, root, threshold }) : null;
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.on('SIGINT', onSigint);
+      const byLabel = new Map<string, { files: number; disagree: number }>();
+      let unknownFiles = 0;
+      try {
+        if (format !== null) {
+          const header = exportHeader(format);
+          if (header !== null) console.log(header);
+        }
+        const counts = await classifyFolder({
+          root,
+          labels: classifier.labels,
+          signal: abort.signal,
+          predict: (texts) => classifier.predict(texts, { topK: 3 }),
+          onBatch: (rows, batchCounts) => {
+            if (jobId !== null && db) store.addResults(db, jobId, rows, batchCounts);
+            for (const r of rows) {
+              const unknown = isUnknown(r.confidence, threshold);
+              // As the app's breakdown counts them: a file below the threshold disagrees with nothing.
+              const disagree = !unknown && r.extensionLabel !== null && r.extensionLabel !== r.label;
+              if (unknown) unknownFiles++;
+              else {
+                const entry = byLabel.get(r.label) ?? { files: 0, disagree: 0 };
+                entry.files++;
+                if (disagree) entry.disagree++;
+                byLabel.set(r.label, entry);
+              }
+              if (values.disagreeing && !disagree) continue;
+              if (format !== null) console.log(exportLine(format, r, threshold));
+              else if (values.json) console.log(JSON.stringify({ path: r.path, label: r.label, confidence: r.confidence, extension_label: r.extensionLabel, top: r.top, unknown }));
+              else console.log(`${r.path}\t${r.label}\t${(100 * r.confidence).toFixed(1)}%${unknown ? '\t(unknown: below the threshold)' : disagree ? `\t(extension says ${r.extensionLabel})` : ''}`);
+            }
+          },
+        });
+        if (jobId !== null && db) store.finishJob(db, jobId, 'FINISHED');
+        const classified = [...byLabel.values()].reduce((n, b) => n + b.files, 0) + unknownFiles;
+        const lines = [...byLabel.entries()]
+          .sort((a, b) => b[1].files - a[1].files || (a[0] < b[0] ? -1 : 1))
+          .map(([label, b]) => `  ${label.padEnd(16)} ${String(b.files).padStart(7)}  ${((100 * b.files) / Math.max(1, classified)).toFixed(1).padStart(5)}%${b.disagree ? `  (${b.disagree} disagree with their extension)` : ''}`);
+        if (unknownFiles > 0) lines.push(`  ${'(unknown)'.padEnd(16)} ${String(unknownFiles).padStart(7)}  ${((100 * unknownFiles) / classified).toFixed(1).padStart(5)}%  (below the threshold ${threshold})`);
+        const stored = jobId !== null ? `\nStored as classification job ${jobId}.` : '';
+        console.error(`${classified} files classified under ${root}, ${counts.skipped} left out:\n${lines.join('\n')}${stored}`);
+      } catch (err) {
+        if (jobId !== null && db) {
+          const cancelled = abort.signal.aborted;
+          store.finishJob(db, jobId, cancelled ? 'KILLED' : 'FAILED', cancelled ? 'Cancelled; the files classified before that are kept.' : (err as Error).message);
+        }
+        throw err;
+      } finally {
+        process.off('SIGINT', onSigint);
+        await classifier.close();
+      }
     } finally {
-      await classifier.close();
+      service?.close();
     }
     return 0;
   },

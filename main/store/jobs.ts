@@ -20,12 +20,13 @@ interface JobRow {
   files_done: number;
   files_skipped: number;
   error: string | null;
+  threshold: number;
   started_at: number;
   ended_at: number | null;
 }
 
 const SELECT_JOBS = `SELECT j.id, j.run_id, r.name AS run_name, j.model_path, j.root, j.status, j.files_total, j.files_done,
-       j.files_skipped, j.error, j.started_at, j.ended_at
+       j.files_skipped, j.error, j.threshold, j.started_at, j.ended_at
   FROM classification_jobs j LEFT JOIN runs r ON r.id = j.run_id`;
 
 function toSummary(r: JobRow): ClassificationJobSummary {
@@ -40,6 +41,7 @@ function toSummary(r: JobRow): ClassificationJobSummary {
     filesDone: r.files_done,
     filesSkipped: r.files_skipped,
     error: r.error,
+    threshold: r.threshold,
     startedAt: r.started_at,
     endedAt: r.ended_at,
   };
@@ -57,15 +59,24 @@ export function getJob(db: Database.Database, id: number): ClassificationJobSumm
 }
 
 /** A new RUNNING job owned by this process (a crash leaves it for the next start to mark INTERRUPTED). */
-export function createJob(db: Database.Database, job: { runId: number | null; modelPath: string; root: string }, now = Date.now()): number {
+export function createJob(
+  db: Database.Database,
+  job: { runId: number | null; modelPath: string; root: string; threshold?: number },
+  now = Date.now(),
+): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO classification_jobs (run_id, model_path, root, status, started_at, owner_pid, owner_host)
-         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?)`,
+        `INSERT INTO classification_jobs (run_id, model_path, root, status, threshold, started_at, owner_pid, owner_host)
+         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
       )
-      .run(job.runId, job.modelPath, job.root, now, process.pid, os.hostname()).lastInsertRowid,
+      .run(job.runId, job.modelPath, job.root, job.threshold ?? 0, now, process.pid, os.hostname()).lastInsertRowid,
   );
+}
+
+/** Stores a job's threshold; false when there is no such job. */
+export function setJobThreshold(db: Database.Database, id: number, threshold: number): boolean {
+  return db.prepare('UPDATE classification_jobs SET threshold = ? WHERE id = ?').run(threshold, id).changes > 0;
 }
 
 /** A file's result as the job writes it (the same shape the page reads). */
@@ -91,11 +102,11 @@ export function addResults(
 ): void {
   const skip = db.prepare('INSERT OR REPLACE INTO classification_skipped (job_id, path, reason) VALUES (?, ?, ?)');
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, size, top) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, extension_language, size, top) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const update = db.prepare('UPDATE classification_jobs SET files_total = ?, files_done = ?, files_skipped = ? WHERE id = ?');
   db.transaction(() => {
-    for (const r of rows) insert.run(id, r.path, r.label, r.confidence, r.extensionLabel, r.size, JSON.stringify(r.top.map((t) => [t.label, t.probability])));
+    for (const r of rows) insert.run(id, r.path, r.label, r.confidence, r.extensionLabel, r.extensionLanguage, r.size, JSON.stringify(r.top.map((t) => [t.label, t.probability])));
     for (const s of leftOut) skip.run(id, s.path, s.reason);
     update.run(counts.total, counts.done, counts.skipped, id);
   })();
@@ -133,7 +144,11 @@ export function deleteJob(db: Database.Database, id: number): boolean {
   return db.prepare('DELETE FROM classification_jobs WHERE id = ?').run(id).changes > 0;
 }
 
-/** A job with its language breakdown and how often the model disagrees with file extensions. */
+/**
+ * A job with its language breakdown and how often the model disagrees with file extensions, counted
+ * in SQL over the stored results at the job's threshold: files below it are unknown, in no language
+ * and no disagreement.
+ */
 export function getJobDetail(db: Database.Database, id: number): ClassificationJobDetail | null {
   const job = getJob(db, id);
   if (!job) return null;
@@ -141,48 +156,89 @@ export function getJobDetail(db: Database.Database, id: number): ClassificationJ
     .prepare(
       `SELECT label, count(*) AS files, sum(size) AS bytes,
               sum(CASE WHEN extension_label IS NOT NULL AND extension_label <> label THEN 1 ELSE 0 END) AS disagree
-         FROM classification_results WHERE job_id = ? GROUP BY label ORDER BY files DESC, label`,
+         FROM classification_results WHERE job_id = ? AND confidence >= ? GROUP BY label ORDER BY files DESC, label`,
     )
-    .all(id) as ClassificationBreakdownRow[];
-  const withExtensionLabel = db
-    .prepare('SELECT count(*) FROM classification_results WHERE job_id = ? AND extension_label IS NOT NULL')
-    .pluck()
-    .get(id) as number;
-  return { ...job, breakdown, withExtensionLabel, disagreements: breakdown.reduce((n, b) => n + b.disagree, 0), leftOut: leftOutReasons(db, id) };
+    .all(id, job.threshold) as ClassificationBreakdownRow[];
+  const counts = db
+    .prepare(
+      `SELECT coalesce(sum(CASE WHEN confidence >= ? AND extension_label IS NOT NULL THEN 1 ELSE 0 END), 0) AS withExtensionLabel,
+              coalesce(sum(CASE WHEN confidence >= ? AND extension_language IS NOT NULL THEN 1 ELSE 0 END), 0) AS withOtherLanguage,
+              coalesce(sum(CASE WHEN confidence < ? THEN 1 ELSE 0 END), 0) AS unknownFiles,
+              coalesce(sum(CASE WHEN confidence < ? THEN size ELSE 0 END), 0) AS unknownBytes
+         FROM classification_results WHERE job_id = ?`,
+    )
+    .get(job.threshold, job.threshold, job.threshold, job.threshold, id) as {
+    withExtensionLabel: number;
+    withOtherLanguage: number;
+    unknownFiles: number;
+    unknownBytes: number;
+  };
+  return {
+    ...job,
+    breakdown,
+    withExtensionLabel: counts.withExtensionLabel,
+    withOtherLanguage: counts.withOtherLanguage,
+    disagreements: breakdown.reduce((n, b) => n + b.disagree, 0),
+    unknown: { files: counts.unknownFiles, bytes: counts.unknownBytes },
+    leftOut: leftOutReasons(db, id),
+  };
 }
 
-/** One page of a job's results, optionally of one predicted label and/or only disagreements. */
+interface ResultRow {
+  path: string;
+  label: string;
+  confidence: number;
+  extension_label: string | null;
+  extension_language: string | null;
+  size: number;
+  top: string;
+}
+
+function toFileInfo(r: ResultRow): ClassifiedFileInfo {
+  return {
+    path: r.path,
+    label: r.label,
+    confidence: r.confidence,
+    extensionLabel: r.extension_label,
+    extensionLanguage: r.extension_language,
+    size: r.size,
+    top: (JSON.parse(r.top) as [string, number][]).map(([label, probability]) => ({ label, probability })),
+  };
+}
+
+/**
+ * One page of a job's results, optionally of one predicted label (at or above the job's threshold),
+ * of the unknown files (below it) and/or only disagreements.
+ */
 export function listResults(db: Database.Database, query: ClassificationResultsQuery): { total: number; files: ClassifiedFileInfo[] } {
+  const threshold = (db.prepare('SELECT threshold FROM classification_jobs WHERE id = ?').pluck().get(query.id) as number | undefined) ?? 0;
   const where = ['job_id = ?'];
   const params: (string | number)[] = [query.id];
   if (query.label !== undefined) {
-    where.push('label = ?');
-    params.push(query.label);
+    where.push('label = ? AND confidence >= ?');
+    params.push(query.label, threshold);
   }
-  if (query.disagreeing) where.push('extension_label IS NOT NULL AND extension_label <> label');
+  if (query.unknown) {
+    where.push('confidence < ?');
+    params.push(threshold);
+  }
+  if (query.disagreeing) {
+    // As the breakdown counts them: a file below the threshold disagrees with nothing.
+    where.push('extension_label IS NOT NULL AND extension_label <> label AND confidence >= ?');
+    params.push(threshold);
+  }
   const clause = where.join(' AND ');
   const total = db.prepare(`SELECT count(*) FROM classification_results WHERE ${clause}`).pluck().get(...params) as number;
   const order = query.sort === 'confidence' ? 'confidence ASC, path' : 'path';
   const limit = Math.max(1, Math.min(query.limit ?? 100, 1000));
   const rows = db
-    .prepare(`SELECT path, label, confidence, extension_label, size, top FROM classification_results WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, limit, Math.max(0, query.offset ?? 0)) as {
-    path: string;
-    label: string;
-    confidence: number;
-    extension_label: string | null;
-    size: number;
-    top: string;
-  }[];
-  return {
-    total,
-    files: rows.map((r) => ({
-      path: r.path,
-      label: r.label,
-      confidence: r.confidence,
-      extensionLabel: r.extension_label,
-      size: r.size,
-      top: (JSON.parse(r.top) as [string, number][]).map(([label, probability]) => ({ label, probability })),
-    })),
-  };
+    .prepare(`SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...params, limit, Math.max(0, query.offset ?? 0)) as ResultRow[];
+  return { total, files: rows.map(toFileInfo) };
+}
+
+/** Every result of a job by path, read row by row (an export of 100,000 files never holds them all). */
+export function* eachResult(db: Database.Database, id: number): Generator<ClassifiedFileInfo> {
+  const rows = db.prepare('SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results WHERE job_id = ? ORDER BY path').iterate(id);
+  for (const r of rows as IterableIterator<ResultRow>) yield toFileInfo(r);
 }

@@ -65,3 +65,16 @@ export function pagePredictions(
 export function predictedProbability(r: PredictionRow): number {
   return r.top.find((t) => t.label === r.predictedLabel)?.probability ?? r.top[0]?.probability ?? 0;
 }
+
+/**
+ * The confidence of a run's correct test-set predictions below which at most `fraction` of them
+ * lie (the k-th lowest, k = floor(fraction x correct)); null when the run stored no correct prediction.
+ */
+export function correctConfidenceQuantile(db: Database.Database, runId: number, fraction: number): number | null {
+  const correct = db.prepare('SELECT count(*) FROM run_predictions WHERE run_id = ? AND true_label = predicted_label').pluck().get(runId) as number;
+  if (correct === 0) return null;
+  return db
+    .prepare('SELECT probability FROM run_predictions WHERE run_id = ? AND true_label = predicted_label ORDER BY probability LIMIT 1 OFFSET ?')
+    .pluck()
+    .get(runId, Math.floor(fraction * correct)) as number;
+}

@@ -1,9 +1,12 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { ClassifyRequests } from '../../../preload/contract.ts';
+import type { ClassificationExportFormat, ClassificationJobSummary, ClassifyRequests } from '../../../preload/contract.ts';
+import { EXPORT_FILE_TYPES, exportLines } from '../../classify/export-results.ts';
+import { defaultThreshold } from '../../classify/threshold.ts';
+import { writeExportFile } from '../../classify/write-export.ts';
 import { LanglabError } from '../../errors.ts';
 import { highlightLanguage } from '../../data/highlight-language.ts';
-import { deleteJob, getJob, getJobDetail, getResult, listJobs, listLeftOut, listResults } from '../../store/jobs.ts';
+import { deleteJob, eachResult, getJob, getJobDetail, getResult, listJobs, listLeftOut, listResults, setJobThreshold } from '../../store/jobs.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
@@ -25,20 +28,54 @@ async function checkedFolder(given: string): Promise<string> {
   return root;
 }
 
+/** The name an export of a job is offered under: the folder's name, the job's id. */
+function exportName(job: ClassificationJobSummary, format: ClassificationExportFormat): string {
+  const folder = path.basename(job.root).replace(/[^\w.-]+/g, '_') || 'folder';
+  return `${folder}-classified-${job.id}.${EXPORT_FILE_TYPES[format].extension}`;
+}
+
 /** The Classify section's requests: jobs run in this backend, inference in the prediction worker. */
 export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyRequests> {
   const { db } = ctx.store;
   return {
     'classify.jobs': async () => listJobs(db),
-    'classify.start': async ({ runId, root }) => {
+    'classify.start': async ({ runId, root, threshold }) => {
       const modelDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
-      const id = ctx.classify.start({ runId, modelDir, root: await checkedFolder(root) });
+      const id = ctx.classify.start({ runId, modelDir, root: await checkedFolder(root), threshold: threshold ?? defaultThreshold(db, runId) });
       return getJob(db, id)!;
     },
     'classify.job': async ({ id }) => getJobDetail(db, id) ?? Promise.reject(noJob(id)),
     'classify.results': async (query) => {
       if (!getJob(db, query.id)) throw noJob(query.id);
       return listResults(db, query);
+    },
+    'classify.setThreshold': async ({ id, threshold }) => {
+      const job = getJob(db, id);
+      if (!job) throw noJob(id);
+      // A running job's breakdown is counted as its batches come, at the threshold it started with.
+      if (job.status === 'RUNNING') throw new LanglabError('INVALID_ARGUMENT', `Classification job ${id} is still running; change its threshold once it has ended.`);
+      setJobThreshold(db, id, threshold);
+      ctx.events.emit('store.changed', { what: 'jobs', id });
+      return getJobDetail(db, id)!;
+    },
+    'classify.export': async ({ id, format }) => {
+      const job = getJob(db, id);
+      if (!job) throw noJob(id);
+      return { fileName: exportName(job, format), mediaType: EXPORT_FILE_TYPES[format].mediaType, text: [...exportLines(format, eachResult(db, id), job.threshold)].join('') };
+    },
+    'classify.saveExport': async ({ id, format }) => {
+      if (!ctx.pickSavePath) throw new LanglabError('NOT_AVAILABLE', 'There is no native save dialog in browser mode: the export is downloaded instead.');
+      const job = getJob(db, id);
+      if (!job) throw noJob(id);
+      const type = EXPORT_FILE_TYPES[format];
+      const file = await ctx.pickSavePath({ title: `Export job ${id}'s results`, defaultName: exportName(job, format), filter: { name: type.name, extensions: [type.extension] } });
+      if (file === null) return { path: null };
+      try {
+        await writeExportFile(file, exportLines(format, eachResult(db, id), job.threshold));
+      } catch (err) {
+        throw new LanglabError('INVALID_ARGUMENT', `${file} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pick another place to save the export.`);
+      }
+      return { path: file };
     },
     'classify.cancel': async ({ id }) => {
       const job = getJob(db, id);

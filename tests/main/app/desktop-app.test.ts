@@ -143,6 +143,7 @@ function fakeElectron(options: { singleInstance?: boolean } = {}) {
     dialog: {
       showErrorBox: (title, content) => void dialogs.push({ title, content }),
       showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showSaveDialog: async () => ({ canceled: true }),
     },
     utilityProcess: {
       fork: () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RankedLabel } from '../../../preload/contract.ts';
-import { classifyFolder, extensionLabel } from '../../../main/classify/classify-folder.ts';
+import { classifyFolder, extensionLabel, extensionVerdict } from '../../../main/classify/classify-folder.ts';
 import type { ClassifiedRow, LeftOutRow } from '../../../main/store/jobs.ts';
 import { makeTree } from '../data/helpers.ts';
 
@@ -30,6 +30,14 @@ test("an extension names a model label only when Linguist's table is sure of its
   assert.equal(extensionLabel('g.ts', LABELS), null, 'a language the model does not know');
   assert.equal(extensionLabel('README', LABELS), null);
   assert.equal(extensionLabel('x.py', ['C++', 'Python']), 'Python', 'labels named as Linguist names them');
+});
+
+test('an extension naming a language the model has no label for is told as that language, never as a label', () => {
+  assert.deepEqual(extensionVerdict('g.ts', LABELS), { label: null, language: 'TypeScript' });
+  assert.deepEqual(extensionVerdict('a.cc', LABELS), { label: 'cpp', language: null });
+  assert.deepEqual(extensionVerdict('pom.xml', LABELS), { label: 'xml', language: null }, 'the extension is a label');
+  assert.deepEqual(extensionVerdict('f.h', LABELS), { label: null, language: null }, 'ambiguous');
+  assert.deepEqual(extensionVerdict('README', LABELS), { label: null, language: null });
 });
 
 test('every text file is classified in batches; binary, empty, vendored, generated and ignored files are counted as left out', async () => {
@@ -66,6 +74,7 @@ test('every text file is classified in batches; binary, empty, vendored, generat
     label: 'python',
     confidence: 0.9,
     extensionLabel: 'javascript',
+    extensionLanguage: null,
     size: Buffer.byteLength(files['src/mislabelled.js'] as string),
     top: [{ label: 'python', probability: 0.9 }, { label: 'groovy', probability: 0.1 }],
   });
