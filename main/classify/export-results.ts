@@ -28,10 +28,14 @@ function record(file: ClassifiedFileInfo, threshold: number): ExportRecord {
   };
 }
 
-/** RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled; null is empty. */
-function csvField(value: string | number | boolean | null): string {
+/**
+ * RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled; null is
+ * empty. A text field a spreadsheet would read as a formula (a path starting with =, +, -, @, a tab
+ * or a carriage return) gets a leading apostrophe, so opening the export runs nothing.
+ */
+export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
