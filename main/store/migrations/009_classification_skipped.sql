@@ -1,4 +1,4 @@
--- Langlab store, schema 8: a classification job keeps what it left out and why (a file or a whole
+-- Langlab store, schema 9: a classification job keeps what it left out and why (a file or a whole
 -- folder, by the walk's reason: binary, not UTF-8, empty, oversize, vendored, generated, minified,
 -- .gitignore'd, unreadable), so its page can list them; files_skipped stays the count.
 

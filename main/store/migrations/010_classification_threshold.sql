@@ -1,4 +1,4 @@
--- Langlab store, schema 9: each classification job has a confidence threshold. Files whose top
+-- Langlab store, schema 10: each classification job has a confidence threshold. Files whose top
 -- probability is below it count as "unknown" in the job's breakdown; the page can change it, and
 -- the breakdown is recomputed from the stored probabilities, never by classifying again. Each
 -- result also keeps the language its extension names when the model has no label for it.
