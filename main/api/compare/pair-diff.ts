@@ -5,6 +5,8 @@ import type { PairClassRow, PairDiff, PairFile, PairFilesFilter, RankedLabel } f
 import type { PairablePrediction, PairablePredictions } from '../../store/pairable-predictions.ts';
 import { classificationReport } from '../../trainer/metrics.ts';
 
+const PATH_ORDER = new Intl.Collator(undefined, { numeric: true });
+
 /** One side of a comparison: the model's labels and its stored predictions. */
 export interface PairInput {
   labels: readonly string[];
@@ -38,7 +40,7 @@ export function pairFiles(a: readonly PairablePrediction[], b: readonly Pairable
     const other = inB.get(key(r));
     if (other && other.trueLabel === r.trueLabel) pairs.push({ a: r, b: other });
   }
-  pairs.sort((p, q) => p.a.path.localeCompare(q.a.path) || p.a.fileIndex - q.a.fileIndex);
+  pairs.sort((p, q) => PATH_ORDER.compare(p.a.path, q.a.path) || p.a.fileIndex - q.a.fileIndex);
   return { pairs, matchedBy: byHash ? 'hash' : 'path', sameFiles: pairs.length === a.length && pairs.length === b.length };
 }
 
@@ -124,14 +126,20 @@ export function selectPairs(pairs: readonly PairedFile[], filter: PairFilesFilte
     .map((pair) => ({ pair }));
 }
 
-/** A selected pair as the view shows it, its probabilities parsed. */
-export function pairFileOf(selected: { pair: PairedFile; move?: 'in' | 'out' }, datasetA: number | null, datasetB: number | null): PairFile {
+/** Where one run's side of the listed files lives, and their probabilities (read for the page only). */
+export interface SideDetails {
+  datasetId: number | null;
+  tops: ReadonlyMap<number, RankedLabel[]>;
+}
+
+/** A selected pair as the view shows it. */
+export function pairFileOf(selected: { pair: PairedFile; move?: 'in' | 'out' }, sideA: SideDetails, sideB: SideDetails): PairFile {
   const { a, b } = selected.pair;
-  const side = (r: PairablePrediction, datasetId: number | null) => ({
-    datasetId,
+  const side = (r: PairablePrediction, details: SideDetails) => ({
+    datasetId: details.datasetId,
     fileIndex: r.fileIndex,
     predictedLabel: r.predictedLabel,
-    top: JSON.parse(r.topJson) as RankedLabel[],
+    top: details.tops.get(r.fileIndex) ?? [],
   });
-  return { path: a.path, trueLabel: a.trueLabel, a: side(a, datasetA), b: side(b, datasetB), ...(selected.move ? { move: selected.move } : {}) };
+  return { path: a.path, trueLabel: a.trueLabel, a: side(a, sideA), b: side(b, sideB), ...(selected.move ? { move: selected.move } : {}) };
 }

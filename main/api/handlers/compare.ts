@@ -1,12 +1,14 @@
 import type { CompareRequests, PairQuery } from '../../../preload/contract.ts';
 import { LanglabError } from '../../errors.ts';
 import { getDatasetEvaluation } from '../../store/evaluations.ts';
-import { pairablePredictions } from '../../store/pairable-predictions.ts';
+import { pairablePredictions, predictionTops, type PredictionSource } from '../../store/pairable-predictions.ts';
 import { getRun } from '../../store/runs.ts';
 import { comparedPairs, pairDiff, pairFiles, pairFileOf, selectPairs, sharedLabels, type PairInput } from '../compare/pair-diff.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
 type Db = ServiceContext['store']['db'];
+/** One side of a comparison, and where its predictions are stored. */
+type Side = PairInput & { source: PredictionSource };
 
 /** Comparing two runs file by file; the pairing and the counting happen here, pages go to the view. */
 export function compareHandlers(ctx: ServiceContext): HandlersFor<CompareRequests> {
@@ -21,7 +23,10 @@ export function compareHandlers(ctx: ServiceContext): HandlersFor<CompareRequest
       const pairs = comparedPairs(pairFiles(a.predictions.rows, b.predictions.rows), sharedLabels(a.labels, b.labels).labels);
       const selected = selectPairs(pairs, q.filter);
       const offset = q.offset ?? 0;
-      const rows = selected.slice(offset, offset + (q.limit ?? 100)).map((s) => pairFileOf(s, a.predictions.datasetId, b.predictions.datasetId));
+      const page = selected.slice(offset, offset + (q.limit ?? 100));
+      const details = (side: Side, key: 'a' | 'b') => ({ datasetId: side.predictions.datasetId, tops: predictionTops(db, side.source, page.map((s) => s.pair[key].fileIndex)) });
+      const [detailsA, detailsB] = [details(a, 'a'), details(b, 'b')];
+      const rows = page.map((s) => pairFileOf(s, detailsA, detailsB));
       const moved = q.filter.kind === 'cell' ? { in: selected.filter((s) => s.move === 'in').length, out: selected.filter((s) => s.move === 'out').length } : undefined;
       return { rows, total: selected.length, ...(moved ? { moved } : {}) };
     },
@@ -29,22 +34,24 @@ export function compareHandlers(ctx: ServiceContext): HandlersFor<CompareRequest
 }
 
 /** Both sides of a comparison, or a message that says why one cannot be compared file by file. */
-function sides(db: Db, q: PairQuery): [PairInput, PairInput] {
+function sides(db: Db, q: PairQuery): [Side, Side] {
   if (q.runA === q.runB) throw new LanglabError('INVALID_ARGUMENT', `Run ${q.runA} was picked as both A and B; pick two different runs.`);
   return [side(db, q.runA, q.evaluationA), side(db, q.runB, q.evaluationB)];
 }
 
-function side(db: Db, runId: number, evaluationId: number | undefined): PairInput {
+function side(db: Db, runId: number, evaluationId: number | undefined): Side {
   const run = getRun(db, runId);
   if (evaluationId !== undefined) {
     const evaluation = getDatasetEvaluation(db, evaluationId);
     if (!evaluation || evaluation.runId !== runId) {
       throw new LanglabError('NOT_FOUND', `Run “${run.name}” has no evaluation ${evaluationId} on another dataset. It may have been deleted; reload the page.`);
     }
-    return { labels: evaluation.labels, predictions: pairablePredictions(db, { kind: 'evaluation', evaluationId }) };
+    const source = { kind: 'evaluation', evaluationId } as const;
+    return { labels: evaluation.labels, predictions: pairablePredictions(db, source), source };
   }
   const test = run.evaluations.filter((e) => e.split === 'test').at(-1);
-  const predictions = pairablePredictions(db, { kind: 'run', runId });
+  const source = { kind: 'run', runId } as const;
+  const predictions = pairablePredictions(db, source);
   if (!test || predictions.rows.length === 0) {
     const why =
       run.status === 'RUNNING'
@@ -52,5 +59,5 @@ function side(db: Db, runId: number, evaluationId: number | undefined): PairInpu
         : `has no stored test predictions (it ended ${run.status.toLowerCase()} before its test evaluation), so it cannot be compared file by file.`;
     throw new LanglabError('NOT_AVAILABLE', `Run “${run.name}” ${why}`);
   }
-  return { labels: test.labels, predictions };
+  return { labels: test.labels, predictions, source };
 }

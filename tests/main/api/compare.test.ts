@@ -101,6 +101,11 @@ test('evaluations of both runs on another dataset compare the same way', async (
   assert.equal(diff.sameFiles, true);
   assert.equal(diff.accuracyA, 8 / 12);
   assert.equal(diff.accuracyB, 9 / 12);
+  const broken = await ok<{ rows: PairFile[]; total: number }>(b, 'compare.pairFiles', { runA, runB, evaluationA, evaluationB, filter: { kind: 'broken' } });
+  assert.deepEqual(
+    broken.rows.map((r) => [r.path, r.a.top[0].probability, r.b.top[0].probability, r.a.datasetId]),
+    [['java/f4.txt', 0.9, 0.55, ds3], ['java/f8.txt', 0.9, 0.55, ds3]],
+  );
   const swapped = await failure(b, 'compare.pair', { runA, runB, evaluationA: evaluationB, evaluationB: evaluationA });
   assert.equal(swapped.code, 'NOT_FOUND');
   assert.match(swapped.message, /Run “A” has no evaluation/);

@@ -7,7 +7,7 @@ import { classificationReport } from '../../../../main/trainer/metrics.ts';
 const LABELS = ['java', 'json', 'python'];
 
 function row(fileIndex: number, path: string, trueLabel: string, predictedLabel: string, sha256: string | null = `h-${path}`): PairablePrediction {
-  return { fileIndex, path, trueLabel, predictedLabel, topJson: JSON.stringify([{ label: predictedLabel, probability: 0.9 }]), sha256 };
+  return { fileIndex, path, trueLabel, predictedLabel, sha256 };
 }
 
 // Ten files; A and B disagree on four of them.
