@@ -73,6 +73,10 @@ test('Compare two runs in depth: per-class deltas, the confusion difference and 
     const moves = await cellFiles.locator('.move').allTextContents();
     assert.equal(moves.filter((m) => m.includes('in')).length - moves.filter((m) => m.includes('out')).length, shown);
     await shot(page, `compare-pair-${scheme}`);
+    // In shares of each true label: 4 of json's 15 files more.
+    await pair.getByRole('checkbox', { name: 'share of each true label' }).check();
+    assert.equal(await cell.locator('text.value').textContent(), '+.27');
+    await pair.getByRole('checkbox', { name: 'share of each true label' }).uncheck();
 
     // Flipped files: A right and B wrong, then the reverse filtered to one true label; a click shows the code.
     const flips = pair.getByTestId('pair-files').last();
