@@ -87,6 +87,8 @@ export interface CoreRequests {
    */
   'app.providers': { args: NoArgs; result: ProviderInfo[] };
   'runs.list': { args: RunsQuery; result: RunsPage };
+  /** Every run matching the filters as CSV (parameters, final metrics, duration), newest first. */
+  'runs.exportCsv': { args: Omit<RunsQuery, 'limit' | 'offset'>; result: { csv: string; runs: number } };
   'runs.get': { args: { id: number }; result: RunDetail };
   'runs.setNote': { args: { id: number; note: string }; result: RunSummary };
   'runs.setTags': { args: { id: number; tags: string[] }; result: RunSummary };
@@ -113,6 +115,7 @@ export const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'app.info': true,
   'app.providers': true,
   'runs.list': true,
+  'runs.exportCsv': true,
   'runs.get': true,
   'runs.setNote': true,
   'runs.setTags': true,

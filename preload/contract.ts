@@ -4,6 +4,7 @@
 // Only types and the two name lists live here; the renderer imports types only.
 
 import { classifyRequestNames, type ClassifyRequests } from './contract-classify.ts';
+import { compareRequestNames, type CompareRequests } from './contract-compare.ts';
 import { coreEventNames, coreRequestNames, type CoreEvents, type CoreRequests } from './contract-core.ts';
 import { evaluationRequestNames, type EvaluationRequests } from './contract-evaluation.ts';
 import { datasetEventNames, datasetRequestNames, type DatasetEvents, type DatasetRequests } from './contract-datasets.ts';
@@ -12,12 +13,13 @@ import { trainingEventNames, trainingRequestNames, type TrainingEvents, type Tra
 export type * from './contract-common.ts';
 export type * from './contract-core.ts';
 export type * from './contract-classify.ts';
+export type * from './contract-compare.ts';
 export type * from './contract-datasets.ts';
 export type * from './contract-evaluation.ts';
 export type * from './contract-training.ts';
 export type * from './hyperparameters.ts';
 
-export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests, ClassifyRequests, EvaluationRequests {}
+export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests, ClassifyRequests, EvaluationRequests, CompareRequests {}
 
 export interface Events extends CoreEvents, DatasetEvents, TrainingEvents {}
 
@@ -56,7 +58,7 @@ export interface IpcBridge {
 }
 
 // Runtime name lists, typed so that a request or event missing here is a compile error.
-const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames, ...classifyRequestNames, ...evaluationRequestNames };
+const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames, ...classifyRequestNames, ...evaluationRequestNames, ...compareRequestNames };
 const eventNameSet: { [K in EventName]: true } = { ...coreEventNames, ...datasetEventNames, ...trainingEventNames };
 
 export const REQUEST_NAMES = Object.keys(requestNameSet) as RequestName[];

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RequestArgs, RequestName } from '../../preload/contract.ts';
 import { classifySchemas } from './schemas/classify.ts';
+import { compareSchemas } from './schemas/compare.ts';
 import { coreSchemas } from './schemas/core.ts';
 import { datasetSchemas } from './schemas/datasets.ts';
 import { evaluationSchemas } from './schemas/evaluation.ts';
@@ -11,4 +12,4 @@ import { trainingSchemas } from './schemas/training.ts';
  * contract, so a request added without a schema, or a schema that disagrees with its type, fails
  * the type-check.
  */
-export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas, ...evaluationSchemas };
+export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas, ...evaluationSchemas, ...compareSchemas };

@@ -160,6 +160,25 @@ export function getRun(db: Database.Database, id: number): RunDetail {
   return { ...summary, params, artifacts: listArtifacts(db, id), evaluations: listEvaluations(db, id) };
 }
 
+/** Every parameter of these runs, by run id, read in chunks so any number of runs can be asked for. */
+export function paramsOfRuns(db: Database.Database, runIds: readonly number[]): Map<number, Record<string, unknown>> {
+  const out = new Map<number, Record<string, unknown>>();
+  for (let i = 0; i < runIds.length; i += 500) {
+    const chunk = runIds.slice(i, i + 500);
+    const rows = db.prepare(`SELECT run_id, key, value FROM params WHERE run_id IN (${chunk.map(() => '?').join(',')}) ORDER BY run_id, key`).all(...chunk) as {
+      run_id: number;
+      key: string;
+      value: string;
+    }[];
+    for (const r of rows) {
+      const params = out.get(r.run_id) ?? {};
+      params[r.key] = JSON.parse(r.value) as unknown;
+      out.set(r.run_id, params);
+    }
+  }
+  return out;
+}
+
 export function setRunNote(db: Database.Database, id: number, note: string): void {
   if (db.prepare('UPDATE runs SET note = ? WHERE id = ?').run(note, id).changes === 0) throw notFound(id);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logMetrics } from '../../main/store/metrics.ts';
+import { createRun } from '../../main/store/runs.ts';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
 import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts';
 
@@ -68,4 +69,26 @@ test('Compare fits the window with 8 runs: long values shortened, copied whole; 
     errors.check();
     await page.close();
   }
+});
+
+test('The picker holds every run, not 200: virtualised and filterable', { skip }, async () => {
+  const served = await serve();
+  const db = served.backend.store.db;
+  const ds = seedDataset(db, 'reference-8');
+  db.transaction(() => {
+    for (let i = 0; i < 1000; i++) createRun(db, { name: `picker-${String(i).padStart(4, '0')}`, datasetId: ds, modelKind: 'scratch', params: {}, tags: [], startTime: Date.UTC(2026, 0, 1) + i * 60_000 });
+  })();
+  const page = await browser().newPage({ viewport: { width: 1360, height: 860 } });
+  const errors = collectErrors(page);
+  await page.goto(at(served, '/compare'));
+  await page.getByTestId('compare-count').getByText('1000 runs').waitFor();
+  const picker = page.getByTestId('compare-picker');
+  assert.ok((await picker.locator('label').count()) < 60, 'only the rows in view are in the DOM');
+  // The oldest run, far past 200, is reached by scrolling and by filtering.
+  await picker.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await picker.getByText('picker-0000').waitFor();
+  await page.getByLabel('Filter runs to compare').fill('picker-0003');
+  await page.getByTestId('compare-count').getByText(/^\s*1 run\s*$/).waitFor();
+  errors.check();
+  await page.close();
 });

@@ -99,3 +99,27 @@ test('1,000 runs list fast: few rows in the DOM, sortable, filterable, with resu
     await page.close();
   }
 });
+
+test('Export CSV downloads every run the filters match, with parameters, final metrics and duration', { skip }, async () => {
+  const served = await serve();
+  seedThousand(served);
+  const page = await browser().newPage({ viewport: { width: 1360, height: 860 } });
+  const errors = collectErrors(page);
+  await page.goto(at(served, '/runs'));
+  await page.getByTestId('runs-count').getByText('1,000 runs').waitFor();
+  await page.getByLabel('Status').selectOption('KILLED');
+  await page.getByTestId('runs-count').getByText('100 runs').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  assert.match(download.suggestedFilename(), /^langlab-runs-\d{4}-\d{2}-\d{2}\.csv$/);
+  const { readFile } = await import('node:fs/promises');
+  const lines = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\r\n');
+  assert.equal(lines.length, 101);
+  const header = lines[0].split(',');
+  for (const column of ['name', 'status', 'duration_seconds', 'param.learning_rate', 'param.batch_size', 'metric.val_accuracy']) assert.ok(header.includes(column), column);
+  const newest = lines[1].split(',');
+  assert.equal(newest[header.indexOf('name')], 'run-0990');
+  assert.equal(newest[header.indexOf('status')], 'KILLED');
+  assert.equal(newest[header.indexOf('duration_seconds')], String(600 + 990));
+  errors.check();
+  await page.close();
+});

@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { CoreRequests } from '../../../preload/contract.ts';
 import { LanglabError } from '../../errors.ts';
 import { getMetricSeries } from '../../store/metrics.ts';
-import { allTags, getRun, listRuns, setRunNote, setRunTags } from '../../store/runs.ts';
+import { allTags, getRun, listRuns, paramsOfRuns, setRunNote, setRunTags } from '../../store/runs.ts';
 import { listExecutionProviders, onnxruntimeVersion } from '../providers.ts';
+import { runsCsv } from '../runs-csv.ts';
 import { APP_VERSION, type HandlersFor, type ServiceContext } from '../service-context.ts';
 
 /** The foundation's requests: app info, the run list, run notes and tags, metric series, jobs, the path picker. */
@@ -24,6 +25,15 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
     }),
     'app.providers': async () => listExecutionProviders(),
     'runs.list': async (query) => listRuns(db, query),
+    'runs.exportCsv': async (query) => {
+      const runs = [];
+      for (let page = listRuns(db, { ...query, limit: 5000 }); page.runs.length > 0; page = listRuns(db, { ...query, limit: 5000, offset: runs.length })) {
+        runs.push(...page.runs);
+        if (runs.length >= page.total) break;
+      }
+      const params = paramsOfRuns(db, runs.map((r) => r.id));
+      return { csv: runsCsv(runs.map((run) => ({ run, params: params.get(run.id) ?? {} }))), runs: runs.length };
+    },
     'runs.get': async ({ id }) => getRun(db, id),
     'runs.setNote': async ({ id, note }) => {
       setRunNote(db, id, note);

@@ -13,6 +13,7 @@ export const coreSchemas: SchemasFor<CoreRequests> = {
     limit: z.number().int().min(1).max(5000).optional(),
     offset: z.number().int().min(0).optional(),
   }),
+  'runs.exportCsv': z.strictObject({ text: z.string().max(200).optional(), tag: tag.optional(), status: status.optional() }),
   'runs.get': z.strictObject({ id }),
   'runs.setNote': z.strictObject({ id, note: z.string().max(20_000) }),
   'runs.setTags': z.strictObject({ id, tags: z.array(tag).max(50) }),
