@@ -16,9 +16,9 @@ import { predictCommand } from './predict.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import type { CliBackendOptions } from './service.ts';
-import { trainCommand } from './train.ts';
+import { resumeCommand, trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

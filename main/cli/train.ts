@@ -114,6 +114,73 @@ function runEnd(service: CliService): { waitFor: (id: number) => Promise<RunDeta
   };
 }
 
+/**
+ * Runs one training session to its end from the terminal, for `train` and `resume`: `begin` starts
+ * it (a scan it runs first can be aborted) and returns the run's id; a progress bar goes to stderr,
+ * log lines too, and the last line (with --json, one object) says how it ended. Ctrl-C cancels the
+ * run (KILLED, resumable); a second Ctrl-C stops it at once (INTERRUPTED, resumable).
+ */
+async function followRun(service: CliService, json: boolean, begin: (scan: AbortSignal, say: (line: string) => void) => Promise<number>): Promise<number> {
+  const t0 = performance.now();
+  const tty = process.stderr.isTTY === true;
+  const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+  const end = runEnd(service);
+  const scan = new AbortController();
+  let runId: number | null = null;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (runId === null) scan.abort();
+    else if (interrupts === 1) {
+      say('Cancelling: the run stops after this step and keeps its last checkpoint (Ctrl-C again to stop at once).');
+      service.call('runs.cancel', { id: runId }).catch(() => undefined);
+    } else service.backend.runs.close(); // no request stops an engine at once: the run ends INTERRUPTED, resumable
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    let lastLine = 0;
+    let lastPhase = '';
+    service.on('run.log', (l) => {
+      if (l.runId === runId) say(`${l.level === 'info' ? '' : `${l.level}: `}${l.message}`);
+    });
+    service.on('job.progress', (p) => {
+      if (p.kind !== 'run' || p.storeId !== runId) return;
+      if (tty) process.stderr.write(`\r\x1b[K${progressLine(p, process.stderr.columns ?? 100)}`);
+      else if (p.phase !== lastPhase || performance.now() - lastLine > 10_000) {
+        // Piped output gets a line per phase and every ten seconds, not a torrent of carriage returns.
+        process.stderr.write(`${progressLine(p, 200)}\n`);
+        lastLine = performance.now();
+      }
+      lastPhase = p.phase;
+    });
+    runId = await begin(scan.signal, say);
+    const run = await end.waitFor(runId);
+    if (tty) process.stderr.write('\r\x1b[K');
+    const result = trainResultJson(run, (performance.now() - t0) / 1000);
+    if (json) process.stdout.write(JSON.stringify(result) + '\n');
+    else {
+      const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(2)}%` : '--');
+      console.log(`Run ${runId} ${run.status}: test accuracy ${pct(result.test_accuracy)}, macro F1 ${typeof result.macro_f1 === 'number' ? result.macro_f1.toFixed(4) : '--'}, ` +
+        `best validation loss ${typeof result.best_val_loss === 'number' ? result.best_val_loss.toFixed(4) : '--'}, ${duration(result.wall_seconds as number)} on ${result.provider}.`);
+      if (run.providerWarning) console.log(`It asked for ${run.provider} but ran on ${run.providerUsed ?? 'cpu'}: ${run.providerWarning}`);
+      if (run.status === 'FINISHED') console.log(`See the report with \`langlab eval ${runId}\`; classify files with \`langlab predict ${runId} <file>...\`.`);
+      if (run.status === 'KILLED' || run.status === 'INTERRUPTED') console.log(`Continue it from its last checkpoint with \`langlab resume ${runId}\`.`);
+    }
+    if (run.status === 'FAILED') say(`Run ${runId} failed: ${run.error ?? 'unknown error'}`);
+    return run.status === 'FINISHED' ? 0 : run.status === 'KILLED' || run.status === 'INTERRUPTED' ? 130 : 1;
+  } catch (err) {
+    if (json) {
+      const code = err instanceof LanglabError ? err.code : 'INTERNAL';
+      process.stdout.write(JSON.stringify({ run_id: runId, status: 'FAILED', error: { code, message: (err as Error).message } }) + '\n');
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    end.off();
+    service.close();
+  }
+}
+
 /** `langlab train`. */
 export const trainCommand = defineCommand({
   name: 'train',
@@ -129,71 +196,36 @@ export const trainCommand = defineCommand({
     if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
       throw new UsageError(`Execution provider "${values.provider}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`);
     }
-    const t0 = performance.now();
-    const tty = process.stderr.isTTY === true;
-    const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+    const hyperparameters = hyperparametersFromFlags(values, model.kind);
     const service = await ctx.service();
-    const end = runEnd(service);
-    const scan = new AbortController();
-    let runId: number | null = null;
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (runId === null) scan.abort();
-      else if (interrupts === 1) {
-        say('Cancelling: the run stops after this step and keeps its last checkpoint (Ctrl-C again to stop at once).');
-        service.call('runs.cancel', { id: runId }).catch(() => undefined);
-      } else service.backend.runs.close(); // no request stops an engine at once: the run ends INTERRUPTED, resumable
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const hyperparameters = hyperparametersFromFlags(values, model.kind);
-      const datasetId = await resolveDataset(service, values.dataset, scan.signal, say);
-      let lastLine = 0;
-      let lastPhase = '';
-      service.on('run.log', (l) => {
-        if (l.runId === runId) say(`${l.level === 'info' ? '' : `${l.level}: `}${l.message}`);
-      });
-      service.on('job.progress', (p) => {
-        if (p.kind !== 'run' || p.storeId !== runId) return;
-        if (tty) process.stderr.write(`\r\x1b[K${progressLine(p, process.stderr.columns ?? 100)}`);
-        else if (p.phase !== lastPhase || performance.now() - lastLine > 10_000) {
-          // Piped output gets a line per phase and every ten seconds, not a torrent of carriage returns.
-          process.stderr.write(`${progressLine(p, 200)}\n`);
-          lastLine = performance.now();
-        }
-        lastPhase = p.phase;
-      });
-      ({ runId } = await service.call('runs.start', {
-        ...(values.name ? { name: values.name } : {}),
-        datasetId,
-        model,
-        hyperparameters,
-        provider,
-      }));
-      const run = await end.waitFor(runId);
-      if (tty) process.stderr.write('\r\x1b[K');
-      const result = trainResultJson(run, (performance.now() - t0) / 1000);
-      if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else {
-        const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(2)}%` : '--');
-        console.log(`Run ${runId} ${run.status}: test accuracy ${pct(result.test_accuracy)}, macro F1 ${typeof result.macro_f1 === 'number' ? result.macro_f1.toFixed(4) : '--'}, ` +
-          `best validation loss ${typeof result.best_val_loss === 'number' ? result.best_val_loss.toFixed(4) : '--'}, ${duration(result.wall_seconds as number)} on ${result.provider}.`);
-        if (run.providerWarning) console.log(`It asked for ${run.provider} but ran on ${run.providerUsed ?? 'cpu'}: ${run.providerWarning}`);
-        if (run.status === 'FINISHED') console.log(`See the report with \`langlab eval ${runId}\`; classify files with \`langlab predict ${runId} <file>...\`.`);
-      }
-      if (run.status === 'FAILED') say(`Run ${runId} failed: ${run.error ?? 'unknown error'}`);
-      return run.status === 'FINISHED' ? 0 : run.status === 'KILLED' || run.status === 'INTERRUPTED' ? 130 : 1;
-    } catch (err) {
-      if (values.json) {
-        const code = err instanceof LanglabError ? err.code : 'INTERNAL';
-        process.stdout.write(JSON.stringify({ run_id: runId, status: 'FAILED', error: { code, message: (err as Error).message } }) + '\n');
-      }
-      throw err;
-    } finally {
-      process.off('SIGINT', onSigint);
-      end.off();
-      service.close();
+    return followRun(service, values.json === true, async (scan, say) => {
+      const datasetId = await resolveDataset(service, values.dataset!, scan, say);
+      const { runId } = await service.call('runs.start', { ...(values.name ? { name: values.name } : {}), datasetId, model, hyperparameters, provider });
+      return runId;
+    });
+  },
+});
+
+const RESUME_USAGE = [
+  'Usage: langlab resume <run-id> [--json]',
+  '',
+  'Continues a KILLED, FAILED or INTERRUPTED run from its last checkpoint, in the store, with its own',
+  'hyperparameters and dataset (which must not have changed); it ends as an uninterrupted run would.',
+  'Output as `langlab train`: progress on stderr, and the same last line (with --json, one JSON object).',
+].join('\n');
+
+/** `langlab resume`: `runs.resume`, followed like `train`. */
+export const resumeCommand = defineCommand({
+  name: 'resume',
+  summary: 'continue a cancelled or interrupted run from its last checkpoint',
+  options: {},
+  usage: () => RESUME_USAGE,
+  async run({ values, positionals }, ctx) {
+    const id = Number(positionals[0]);
+    if (positionals.length !== 1 || !/^\d+$/.test(positionals[0] ?? '') || id < 1) {
+      throw new UsageError(`resume takes one run id (a whole number from \`langlab runs\`), got ${positionals.length ? `'${positionals.join(' ')}'` : 'none'}.\n${RESUME_USAGE}`);
     }
+    const service = await ctx.service();
+    return followRun(service, values.json === true, async () => (await service.call('runs.resume', { id })).runId);
   },
 });

@@ -10,8 +10,9 @@ import { tempDir } from '../../helpers/temp.ts';
 
 const FAKE = new URL('../trainer/host/fake-engine.ts', import.meta.url).href;
 // The command as a user runs it, in a child process, with the fake engine in place of the trainer.
-const SCRIPT = `import { runCli } from ${JSON.stringify(path.resolve('main/cli/index.ts'))};
-process.exitCode = await runCli(['train', ...process.argv.slice(1)], { backend: { engineEntry: process.env.FAKE_ENGINE } });`;
+const script = (command: string) => `import { runCli } from ${JSON.stringify(path.resolve('main/cli/index.ts'))};
+process.exitCode = await runCli([${JSON.stringify(command)}, ...process.argv.slice(1)], { backend: { engineEntry: process.env.FAKE_ENGINE } });`;
+const SCRIPT = script('train');
 
 function home(): { dir: string; datasetId: number } {
   const dir = tempDir();
@@ -21,8 +22,8 @@ function home(): { dir: string; datasetId: number } {
   return { dir, datasetId };
 }
 
-function train(args: string[], dir: string, mode = 'finish') {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', ...args], {
+function train(args: string[], dir: string, mode = 'finish', command = 'train') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(command), '--', ...args], {
     encoding: 'utf8',
     env: { ...process.env, LANGLAB_HOME: dir, FAKE_ENGINE: `${FAKE}?mode=${mode}` },
   });
@@ -117,6 +118,23 @@ test('Ctrl-C cancels the run: it ends KILLED and the command says so', async () 
   const result = JSON.parse(stdout.trim());
   assert.equal(result.status, 'KILLED');
   assert.match(stderr, /Cancelling/);
+
+  // `langlab resume` continues it from its last checkpoint and ends with the line `train` prints.
+  const resumed = train([String(result.run_id), '--json'], dir, 'finish', 'resume');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const again = JSON.parse(resumed.stdout.trim());
+  assert.equal(again.run_id, result.run_id);
+  assert.equal(again.status, 'FINISHED');
+  assert.deepEqual(Object.keys(again), Object.keys(JSON.parse(train(['--dataset', String(datasetId), '--model', 'scratch', '--json'], dir).stdout.trim())));
+  assert.match(resumed.stderr, /fake resumed at step 6/);
+  // A finished run, an unknown one and a malformed id are refused, naming what to do.
+  const twice = train([String(result.run_id), '--json'], dir, 'finish', 'resume');
+  assert.equal(twice.status, 2, 'a run that cannot be resumed is a bad argument');
+  assert.match(JSON.parse(twice.stdout.trim()).error.message, /FINISHED; only KILLED, FAILED or INTERRUPTED runs can be resumed/);
+  assert.notEqual(train(['999', '--json'], dir, 'finish', 'resume').status, 0);
+  const bad = train(['1x'], dir, 'finish', 'resume');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /resume takes one run id \(a whole number from `langlab runs`\), got '1x'/);
 });
 
 test('the progress line shows the bar, epoch, step, losses and ETA', () => {
