@@ -203,7 +203,7 @@ export class TrainStepRunner {
 
   /**
    * Brings the host arrays up to date with the device copies (before a checkpoint or validation).
-   * onnxruntime-node 1.30 cannot download a gpu-buffer tensor (its `download` is not implemented), so
+   * onnxruntime-node 1.30 cannot download a gpu-buffer tensor (its `download` callback throws and takes the process down), so
    * a second session on the same device, one Identity per state tensor with host outputs, reads them.
    */
   async sync(): Promise<void> {
