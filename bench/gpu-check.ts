@@ -1,6 +1,6 @@
 // The engine's part of bench/gpu-check.sh: what a GPU provider does with Langlab's training graphs.
 // Prints one JSON line per check (provider start, op placement, parity with the CPU, speed).
-// Usage: node --import tsx bench/gpu-check.ts [--provider webgpu] [--only start,placement,parity,speed,host] [--precision both]
+// Usage: node --import tsx bench/gpu-check.ts [--provider webgpu] [--only start,ops,placement,parity,speed,host] [--precision both]
 // On the GPU machine it runs as the bundle scripts/pack-gpu-check.mjs makes (no tsx there).
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -130,6 +130,45 @@ async function start(): Promise<void> {
   }
 }
 
+/**
+ * Which integer and random ops the provider runs on the device: what drawing dropout masks on the GPU
+ * (a counter-based hash of a per-step seed and the element index) would need. Each op runs alone in
+ * a strict session (no CPU fallback) and its result is compared with the CPU's.
+ */
+async function ops(): Promise<void> {
+  const n = 1024;
+  const cases: { op: string; dtype: 'int32' | 'float32'; arity: number; attrs?: Record<string, number | string> }[] = [
+    { op: 'Add', dtype: 'int32', arity: 2 }, { op: 'Mul', dtype: 'int32', arity: 2 }, { op: 'Sub', dtype: 'int32', arity: 2 },
+    { op: 'Div', dtype: 'int32', arity: 2 }, { op: 'Mod', dtype: 'int32', arity: 2 }, { op: 'BitwiseXor', dtype: 'int32', arity: 2 },
+    { op: 'BitwiseAnd', dtype: 'int32', arity: 2 }, { op: 'BitwiseOr', dtype: 'int32', arity: 2 }, { op: 'Less', dtype: 'int32', arity: 2 },
+    { op: 'Sin', dtype: 'float32', arity: 1 }, { op: 'Floor', dtype: 'float32', arity: 1 }, { op: 'RandomUniformLike', dtype: 'float32', arity: 1 },
+  ];
+  for (const c of cases) {
+    const g = new Graph({ target: 'webgpu' });
+    const a = g.input('a', c.dtype, [n]);
+    const outDtype = c.op === 'Less' ? 'bool' : c.dtype;
+    const inputs = c.arity === 2 ? [a, g.input('b', c.dtype, [n])] : [a];
+    const [y] = g.emit(c.op as Parameters<Graph['emit']>[0], inputs, c.op === 'Mod' ? { fmod: 0 } : {}, [{ dtype: outDtype, shape: [n] }]);
+    g.output(y, 'y');
+    const make = (k: number) => c.dtype === 'int32'
+      ? new ort.Tensor('int32', Int32Array.from({ length: n }, (_, i) => (Math.imul(i + k, 2654435761) | 0) % (k ? 100000 : 2 ** 31 - 1) || 7), [n])
+      : new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => (i + k) * 0.37), [n]);
+    const feeds: Record<string, ort.Tensor> = c.arity === 2 ? { a: make(0), b: make(3) } : { a: make(0) };
+    try {
+      const model = toOnnx(g);
+      const gpuS = await ort.InferenceSession.create(model, { executionProviders: [provider], ...STRICT });
+      const cpuS = await ort.InferenceSession.create(model);
+      const yg = (await gpuS.run(feeds)).y.data as ArrayLike<number>;
+      const yc = (await cpuS.run(feeds)).y.data as ArrayLike<number>;
+      let same = 0;
+      for (let i = 0; i < n; i++) if (Number(yg[i]) === Number(yc[i]) || Math.abs(Number(yg[i]) - Number(yc[i])) < 1e-4) same++;
+      emit({ check: 'op', op: c.op, dtype: c.dtype, on_device: true, same_as_cpu: `${same}/${n}` });
+    } catch (e) {
+      emit({ check: 'op', op: c.op, dtype: c.dtype, on_device: false, error: errText(e).slice(0, 200) });
+    }
+  }
+}
+
 async function placement(m: Model): Promise<void> {
   const { step } = m.build('webgpu');
   try {
@@ -232,6 +271,7 @@ async function guarded(name: string, fn: () => Promise<void>): Promise<void> {
 
 emit({ check: 'backends', node: process.version, onnxruntime: ort.env.versions.common, backends: ort.listSupportedBackends() });
 if (only.has('start')) await guarded('start', start);
+if (only.has('ops')) await guarded('ops', ops);
 const tinyScratch = model('scratch', 'tiny', 64, 8);
 const tinyRoberta = model('roberta', 'tiny', 32, 8, 1);
 if (only.has('placement')) for (const m of [tinyScratch, tinyRoberta]) await guarded('placement', () => placement(m));
