@@ -2,11 +2,15 @@
 // package left external so native modules load from node_modules), preload/preload.ts ->
 // out/electron/preload.cjs (one CommonJS file: sandboxed preloads can require only 'electron'),
 // the worker and engine entries of main/worker/entries.json (scan-worker.mjs, engine.mjs, predict.mjs, probe.mjs), and the store's migrations beside the bundle, where main/store/migrate.ts looks for them.
+// A packaged app starts the worker bundles from app.asar.unpacked (main/worker/entries.ts), where only
+// the unpacked packages (scripts/unpacked-packages.mjs) can be imported: each worker bundle carries
+// its other dependencies inside itself.
 // Usage: node scripts/build-electron.mjs [--out-dir <dir>]
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { unpackedPackages } from './unpacked-packages.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 // Electron 39 ships Node 22 and Chromium 142.
@@ -44,10 +48,13 @@ export async function buildElectron(outDir = path.join(root, 'out', 'electron'))
   });
   // Worker and engine entries: each started by path at run time (a worker thread or a
   // utilityProcess), so each is its own bundle beside main.mjs, named by the worker table that
-  // main/worker/entries.ts resolves them by.
+  // main/worker/entries.ts resolves them by. Only the unpacked packages (and electron) stay imports.
+  const external = ['electron', ...(await unpackedPackages(root))];
+  // Bundled CommonJS code (isbinaryfile) calls require(); an ES module has none unless it makes one.
+  const banner = { js: "import { createRequire as langlabCreateRequire } from 'node:module';\nconst require = langlabCreateRequire(import.meta.url);" };
   const workers = Object.fromEntries(Object.values(workerTable()).map(({ source, bundle }) => [bundle, path.join(root, source)]));
   for (const [file, entry] of Object.entries(workers)) {
-    await build({ ...common, entryPoints: [entry], outfile: path.join(outDir, file), platform: 'node', format: 'esm', target: NODE_TARGET, packages: 'external', external: ['electron'] });
+    await build({ ...common, entryPoints: [entry], outfile: path.join(outDir, file), platform: 'node', format: 'esm', target: NODE_TARGET, external, banner });
   }
   const migrations = path.join(root, 'main', 'store', 'migrations');
   mkdirSync(path.join(outDir, 'migrations'));
