@@ -13,7 +13,7 @@ export const NATIVE_PACKAGES = ['better-sqlite3', 'onnxruntime-node', 'sharp'];
 
 /** The package a file under node_modules belongs to (the innermost node_modules wins), or undefined. */
 export function packageOfFile(file) {
-  const matches = [...file.replaceAll('\\', '/').matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//g)];
+  const matches = [...file.replaceAll('\\', '/').matchAll(/(?<=^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//g)];
   return matches.at(-1)?.[1];
 }
 
