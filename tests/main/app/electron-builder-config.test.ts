@@ -66,6 +66,37 @@ test('the packaged binary cannot be used as a plain Node runtime', () => {
   assert.equal(config.electronFuses.onlyLoadAppFromAsar, true);
 });
 
+test('every fuse Electron defines is decided, each the safe way', () => {
+  // @electron/fuses (electron-builder's dependency) lists the fuses; each must appear in the config.
+  const { FuseV1Options } = require('@electron/fuses') as { FuseV1Options: Record<string, string | number> };
+  const fuses = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k))).map((k) => k[0].toLowerCase() + k.slice(1));
+  assert.ok(fuses.length >= 8);
+  assert.deepEqual(fuses.filter((f) => !(f in config.electronFuses)), [], 'fuses not decided in electron-builder.yml');
+  assert.deepEqual(config.electronFuses, {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    // Enforced by Electron on macOS and Windows; Linux has no integrity check to turn on.
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    loadBrowserProcessSpecificV8Snapshot: false,
+    grantFileProtocolExtraPrivileges: false,
+  });
+});
+
+test('Electron is pinned to a current major, the one the bundle targets', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const major = Number(/^\^?(\d+)\./.exec(pkg.devDependencies.electron)?.[1]);
+  // 39 was current when this was written; a downgrade below it fails here.
+  assert.ok(major >= 39, `electron ${pkg.devDependencies.electron}`);
+  const installed = path.join(root, 'node_modules', 'electron', 'package.json');
+  if (fs.existsSync(installed)) assert.equal(Number((JSON.parse(fs.readFileSync(installed, 'utf8')) as { version: string }).version.split('.')[0]), major);
+  // scripts/build-electron.mjs names the Node and Chromium this Electron ships.
+  const script = fs.readFileSync(path.join(root, 'scripts', 'build-electron.mjs'), 'utf8');
+  assert.match(script, new RegExp(`Electron ${major} ships`));
+});
+
 test('every icon the configuration names exists', () => {
   for (const icon of [config.linux.icon, config.mac.icon, config.win.icon]) {
     assert.ok(fs.existsSync(path.join(root, icon)), icon);
