@@ -19,7 +19,7 @@ test('the bundler and the runtime read one worker table; from the sources each e
   }
 });
 
-test('the packaging config ships every bundle: it takes all of out/, not a list of names', () => {
+test('the packaging config ships all of out/, where every bundle is', () => {
   const yml = fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
   const files = /^files:\n((?: {2}- .*\n)+)/m.exec(yml)?.[1] ?? '';
   assert.match(files, /^ {2}- out\/\*\*$/m);
