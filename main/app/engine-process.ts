@@ -2,6 +2,7 @@
 // child process Chromium manages), so a crash or an out-of-memory in the engine never takes the app
 // down. The same protocol as the worker threads that browser mode and the CLI use.
 
+import { fileURLToPath } from 'node:url';
 import type { EnginePort, EngineSpawner } from '../trainer/host/engine-port.ts';
 import type { FromEngine, ToEngine } from '../trainer/host/protocol.ts';
 
@@ -22,7 +23,8 @@ export interface UtilityProcessLike {
 /** An EngineSpawner over utilityProcess.fork; `entry` must be a bundled .mjs/.js file. */
 export function utilityProcessSpawner(utilityProcess: UtilityProcessLike): EngineSpawner {
   return (entry) => {
-    const modulePath = entry.startsWith('file:') ? new URL(entry).pathname : entry;
+    // A path, not a URL's pathname: an install folder such as "Program Files" must not stay %20-encoded.
+    const modulePath = entry.startsWith('file:') ? fileURLToPath(entry) : entry;
     const child = utilityProcess.fork(modulePath, [], { serviceName: 'Langlab engine', stdio: 'inherit' });
     let killed = false;
     let fatal: string | null = null;

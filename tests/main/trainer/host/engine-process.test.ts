@@ -48,3 +48,19 @@ test('the utilityProcess spawner forks the entry and carries the engine protocol
   assert.equal(forks[1].child.killed, true);
   assert.deepEqual(secondExits, [null], 'a kill is not reported as a crash');
 });
+
+test('a packaged engine entry is forked by its file path, spaces decoded', () => {
+  const paths: string[] = [];
+  const spawn = utilityProcessSpawner({
+    fork(modulePath) {
+      paths.push(modulePath);
+      return new FakeChild();
+    },
+  });
+  spawn('file:///opt/My%20Apps/Langlab/resources/app.asar.unpacked/out/electron/engine.mjs');
+  spawn('/opt/Langlab/resources/app.asar.unpacked/out/electron/engine.mjs');
+  assert.deepEqual(paths, [
+    '/opt/My Apps/Langlab/resources/app.asar.unpacked/out/electron/engine.mjs',
+    '/opt/Langlab/resources/app.asar.unpacked/out/electron/engine.mjs',
+  ]);
+});
