@@ -139,20 +139,46 @@ test('each worker bundle imports only Node built-ins and unpacked packages', asy
   assert.deepEqual(await importsOf(probe), ['ignore', 'ws', 'zod']);
 });
 
-test('from a copy of app.asar.unpacked holding only the unpacked files, every worker import resolves and the native packages load', () => {
+let layout: string | undefined;
+/**
+ * A copy of app.asar.unpacked: the worker bundles and the migrations, and a node_modules holding
+ * only the unpacked packages (linked). Run with symlinks preserved, a package's own imports are then
+ * looked up in this node_modules and not in the repository's. Returns the out/electron folder.
+ */
+function unpackedLayout(): string {
+  if (layout) return layout;
   const unpackedDir = path.join(base, 'resources', 'app.asar.unpacked');
   const electronDir = path.join(unpackedDir, 'out', 'electron');
   fs.mkdirSync(electronDir, { recursive: true });
   for (const bundle of bundles) fs.copyFileSync(path.join(out, bundle), path.join(electronDir, bundle));
+  fs.cpSync(path.join(out, 'migrations'), path.join(electronDir, 'migrations'), { recursive: true });
   for (const name of unpacked) {
     fs.mkdirSync(path.dirname(path.join(unpackedDir, 'node_modules', name)), { recursive: true });
     fs.symlinkSync(path.join(root, 'node_modules', name), path.join(unpackedDir, 'node_modules', name), 'junction');
   }
-  // Resolved from beside the bundles, as a worker started there would; symlinks kept, so a package's
-  // own imports are looked up in this node_modules and not in the repository's.
-  const check = path.join(electronDir, 'check-imports.mjs');
-  fs.writeFileSync(
-    check,
+  return (layout = electronDir);
+}
+
+/** Runs a script from the unpacked layout's out/electron and returns the JSON line it prints. */
+function runThere<T>(name: string, code: string, input: unknown): T {
+  const script = path.join(unpackedLayout(), name);
+  fs.writeFileSync(script, code);
+  const result = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', script, JSON.stringify(input)], {
+    cwd: base,
+    encoding: 'utf8',
+    env: { ...process.env, LANGLAB_HOME: path.join(base, 'home') },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? 'null') as T;
+}
+
+test('from a copy of app.asar.unpacked holding only the unpacked files, every worker import resolves and the native packages load', async () => {
+  const specifiers = new Set<string>();
+  for (const bundle of bundles) for (const s of await importsOf(path.join(out, bundle))) if (packageOf(s)) specifiers.add(s);
+  assert.ok(specifiers.size > 0);
+  const refused = ['zod', 'ws', '@huggingface/transformers'];
+  const report = runThere<{ resolved: string[]; failed: string[]; refused: string[]; sqlite: number; ort: string; sharp: string }>(
+    'check-imports.mjs',
     `const [specifiers, refused] = JSON.parse(process.argv[2]);
 const report = { resolved: [], failed: [], refused: [] };
 for (const s of specifiers) { try { import.meta.resolve(s); report.resolved.push(s); } catch (e) { report.failed.push(s + ': ' + e.message); } }
@@ -162,24 +188,47 @@ report.sqlite = new Database(':memory:').prepare('select 41 + 1 as x').get().x;
 report.ort = typeof (await import('onnxruntime-node')).InferenceSession.create;
 report.sharp = typeof (await import('sharp')).default;
 console.log(JSON.stringify(report));`,
+    [[...specifiers], refused],
   );
-  return (async () => {
-    const specifiers = new Set<string>();
-    for (const bundle of bundles) for (const s of await importsOf(path.join(out, bundle))) if (packageOf(s)) specifiers.add(s);
-    assert.ok(specifiers.size > 0);
-    const refused = ['zod', 'ws', '@huggingface/transformers'];
-    const result = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', check, JSON.stringify([[...specifiers], refused])], {
-      cwd: base,
-      encoding: 'utf8',
-    });
-    assert.equal(result.status, 0, result.stderr);
-    const report = JSON.parse(result.stdout.trim()) as { resolved: string[]; failed: string[]; refused: string[]; sqlite: number; ort: string; sharp: string };
-    assert.deepEqual(report.failed, []);
-    assert.deepEqual(report.resolved.sort(), [...specifiers].sort());
-    // Packed packages really are out of reach there, so the check above means something.
-    assert.deepEqual(report.refused, refused);
-    assert.deepEqual({ sqlite: report.sqlite, ort: report.ort, sharp: report.sharp }, { sqlite: 42, ort: 'function', sharp: 'function' });
-    // packageOfFile, which the closure uses, names the innermost package.
-    assert.equal(packageOfFile('node_modules/sharp/node_modules/@img/colour/index.js'), '@img/colour');
-  })();
+  assert.deepEqual(report.failed, []);
+  assert.deepEqual(report.resolved.sort(), [...specifiers].sort());
+  // Packed packages really are out of reach there, so the check above means something.
+  assert.deepEqual(report.refused, refused);
+  assert.deepEqual({ sqlite: report.sqlite, ort: report.ort, sharp: report.sharp }, { sqlite: 42, ort: 'function', sharp: 'function' });
+  // packageOfFile, which the closure uses, names the innermost package.
+  assert.equal(packageOfFile('node_modules/sharp/node_modules/@img/colour/index.js'), '@img/colour');
+});
+
+test('started from that copy, each worker bundle loads and answers its first message', () => {
+  const model = path.join(base, 'not-a-model');
+  fs.mkdirSync(model, { recursive: true });
+  fs.writeFileSync(path.join(model, 'model.onnx'), 'not onnx');
+  // One message per worker that it answers without real work: an empty probe, a scan of a missing
+  // folder, a prediction with a broken model, a training request without fields.
+  const first: Record<string, unknown> = {
+    'probe.mjs': { names: [] },
+    'scan-worker.mjs': { type: 'start', job: { kind: 'folder', path: path.join(base, 'missing') } },
+    'predict.mjs': { id: 1, modelDir: model, texts: ['print(1)'] },
+    'engine.mjs': { type: 'start', request: {} },
+  };
+  assert.deepEqual(Object.keys(first).sort(), [...bundles].sort());
+  const replies = runThere<Record<string, string>>(
+    'check-workers.mjs',
+    `import { Worker } from 'node:worker_threads';
+const first = JSON.parse(process.argv[2]);
+const replies = {};
+for (const [bundle, message] of Object.entries(first)) {
+  replies[bundle] = await new Promise((resolve) => {
+    const worker = new Worker(new URL('./' + bundle, import.meta.url));
+    const done = (answer) => { resolve(answer); void worker.terminate(); };
+    worker.on('message', (m) => { if (m?.type !== 'progress' && m?.type !== 'log') done(Array.isArray(m) ? 'array' : m?.type ?? (m?.error !== undefined ? 'error' : 'reply')); });
+    worker.on('error', (e) => done('crashed: ' + e.message));
+    worker.on('exit', (code) => done('exited ' + code));
+    worker.postMessage(message);
+  });
+}
+console.log(JSON.stringify(replies));`,
+    first,
+  );
+  assert.deepEqual(replies, { 'probe.mjs': 'array', 'scan-worker.mjs': 'error', 'predict.mjs': 'error', 'engine.mjs': 'failed' });
 });
