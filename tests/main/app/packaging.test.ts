@@ -11,6 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
+import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
+import { Graph } from '../../../main/engine/graph/index.ts';
+import { loadHfRoberta } from '../../../main/engine/io/hf-folder.ts';
+import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
+import { buildRoberta, robertaWeightsFromParams } from '../../../main/engine/models/roberta.ts';
 import workerTable from '../../../main/worker/entries.json' with { type: 'json' };
 // @ts-expect-error: a plain .mjs script without type declarations
 import { NATIVE_PACKAGES, packageOfFile, unpackedPackages } from '../../../scripts/unpacked-packages.mjs';
@@ -199,16 +204,31 @@ console.log(JSON.stringify(report));`,
   assert.equal(packageOfFile('node_modules/sharp/node_modules/@img/colour/index.js'), '@img/colour');
 });
 
+/** A tiny exported RoBERTa classifier with a Hugging Face tokenizer, which the predict bundle tokenizes with its bundled transformers.js. */
+function tinyExport(): { dir: string; labels: string[] } {
+  const src = path.join(base, 'tiny-roberta');
+  const labels = ['python', 'java'];
+  writeTinyRoberta(src, { labels: null, max_length: 24, randomize_all: true, init_std: 0.2 });
+  const m = loadHfRoberta(src);
+  const g = new Graph();
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+  buildRoberta(g, { inputIds, attentionMask }, { config: m.config, encoder: m.encoder, head: null, labels, training: { freeze_base_model: true, unfreeze_last_n_layers: 1 }, seed: 3 });
+  const params = new Map(g.params.filter((p) => p.trainable).map((p) => [p.name, p.data as Float32Array]));
+  const { encoder, head } = robertaWeightsFromParams(params, m.config, labels.length, m.encoder);
+  const dir = path.join(base, 'tiny-export');
+  exportClassifier(dir, { family: 'roberta', config: m.config, encoder, head, labels, tokenizerDir: src, max_length: m.tokenizer.maxLength });
+  return { dir, labels };
+}
+
 test('started from that copy, each worker bundle loads and answers its first message', () => {
-  const model = path.join(base, 'not-a-model');
-  fs.mkdirSync(model, { recursive: true });
-  fs.writeFileSync(path.join(model, 'model.onnx'), 'not onnx');
-  // One message per worker that it answers without real work: an empty probe, a scan of a missing
-  // folder, a prediction with a broken model, a training request without fields.
+  const model = tinyExport();
+  // One message per worker that it answers without long work: an empty probe, a scan of a missing
+  // folder, a real prediction (the bundled tokenizer and ONNX Runtime), a training request without fields.
   const first: Record<string, unknown> = {
     'probe.mjs': { names: [] },
     'scan-worker.mjs': { type: 'start', job: { kind: 'folder', path: path.join(base, 'missing') } },
-    'predict.mjs': { id: 1, modelDir: model, texts: ['print(1)'] },
+    'predict.mjs': { id: 1, modelDir: model.dir, texts: ['print(1)', 'class A {}'], topK: 2 },
     'engine.mjs': { type: 'start', request: {} },
   };
   assert.deepEqual(Object.keys(first).sort(), [...bundles].sort());
@@ -221,7 +241,12 @@ for (const [bundle, message] of Object.entries(first)) {
   replies[bundle] = await new Promise((resolve) => {
     const worker = new Worker(new URL('./' + bundle, import.meta.url));
     const done = (answer) => { resolve(answer); void worker.terminate(); };
-    worker.on('message', (m) => { if (m?.type !== 'progress' && m?.type !== 'log') done(Array.isArray(m) ? 'array' : m?.type ?? (m?.error !== undefined ? 'error' : 'reply')); });
+    worker.on('message', (m) => {
+      if (m?.type === 'progress' || m?.type === 'log') return;
+      if (Array.isArray(m)) done('array');
+      else if (m?.results) done('results: ' + m.results.map((r) => r.map((s) => s.label).sort().join('+')).join(', '));
+      else done(m?.type ?? 'error: ' + m?.error);
+    });
     worker.on('error', (e) => done('crashed: ' + e.message));
     worker.on('exit', (code) => done('exited ' + code));
     worker.postMessage(message);
@@ -230,5 +255,5 @@ for (const [bundle, message] of Object.entries(first)) {
 console.log(JSON.stringify(replies));`,
     first,
   );
-  assert.deepEqual(replies, { 'probe.mjs': 'array', 'scan-worker.mjs': 'error', 'predict.mjs': 'error', 'engine.mjs': 'failed' });
+  assert.deepEqual(replies, { 'probe.mjs': 'array', 'scan-worker.mjs': 'error', 'predict.mjs': 'results: java+python, java+python', 'engine.mjs': 'failed' });
 });
