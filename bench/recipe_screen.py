@@ -505,9 +505,40 @@ def summary(path):
             print('%-24s ERROR %s' % (r['name'][:24], r['error']))
 
 
+def parity(path):
+    """Checks the replica against bench/recipe-parity.ts's engine figures; exits 1 on a mismatch."""
+    ref = json.load(open(path))
+    hp = ref['hyperparameters']
+    c = dict(DEFAULTS)
+    for k in c:
+        if k in hp:
+            c[k] = int(hp[k]) if k in INT_KEYS else float(hp[k])
+    model = Scratch(c, ref['num_labels']).eval()
+    ids, mask = pad_batch([np.asarray(r) for r in ref['rows']], torch.device('cpu'))
+    with torch.no_grad():
+        logits = model(ids, mask).double()
+    want = torch.tensor(ref['logits'], dtype=torch.float64).view_as(logits)
+    loss = F.cross_entropy(logits, torch.tensor(ref['labels'])).item()
+    params = sum(p.numel() for p in model.parameters())
+    lengths = ref['lengths']
+    shuffle = Xoshiro(c['seed'])
+    batches = [epoch_batches(lengths, c['batch_size'], shuffle) for _ in ref['batches']]
+    src = np.arange(ref['source_length']) % 251
+    windows_ok = all(random_window(src, c['max_length'], c['seed'], w['epoch'], w['fileIndex']).tolist() == w['window'] for w in ref['windows'])
+    out = {'parity': 'recipe-screen', 'params': params, 'engine_params': ref['params'], 'max_abs_logit_diff': (logits - want).abs().max().item(),
+           'max_abs_logit': want.abs().max().item(), 'mean_loss': loss, 'engine_mean_loss': ref['mean_loss'], 'ln_labels': math.log(ref['num_labels']),
+           'batches_equal': batches == ref['batches'], 'windows_equal': windows_ok}
+    out['ok'] = (params == ref['params'] and out['max_abs_logit_diff'] < 1e-3 and abs(loss - ref['mean_loss']) < 1e-4
+                 and out['batches_equal'] and windows_ok)
+    print(json.dumps(out))
+    sys.exit(0 if out['ok'] else 1)
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == '--summary':
         return summary(sys.argv[2])
+    if len(sys.argv) == 3 and sys.argv[1] == '--parity':
+        return parity(sys.argv[2])
     ap = argparse.ArgumentParser(description='Screen from-scratch recipes with a PyTorch replica of the engine.')
     ap.add_argument('--data', required=True, help='recipe-export.ts output (.bin.xz or unpacked .bin)')
     ap.add_argument('--config', action='append', default=[], help="'name:key=value,...' (repeat); 'base:' is the defaults")
