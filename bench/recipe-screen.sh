@@ -7,9 +7,13 @@
 #
 #   sh bench/recipe-screen.sh OUTDIR ['name:key=value,...' ...]
 #
-# Without configs it screens the defaults ('base:'). Environment: RECIPE_WORKERS (processes sharing
-# the GPU, default 6), RECIPE_DEVICE (default cuda when available), RECIPE_ARGS (more arguments for
-# recipe_screen.py, e.g. "--limit 20"). Figures are a proxy: confirm winners with npm run bench:train.
+# Without configs it screens the defaults ('base:'). Configs run costliest first, each worker
+# process taking the next one not yet taken; a config expected to end after RECIPE_DEADLINE_S
+# (default 540 s from the start) is not started and gets an "error" line instead, so the command
+# ends inside the device's 600 s limit with every finished config written. Environment:
+# RECIPE_WORKERS (processes sharing the GPU, default 8), RECIPE_DEVICE (default cuda when
+# available), RECIPE_ARGS (more arguments for recipe_screen.py, e.g. "--limit 20"), PYTHON.
+# Figures are a proxy: confirm winners with npm run bench:train.
 set -u
 OUT_DIR=${1:?usage: sh bench/recipe-screen.sh OUTDIR [configs...]}
 shift
@@ -29,7 +33,7 @@ for c in "$@"; do ARGS="$ARGS --config '$c'"; done
 DEVICE=${RECIPE_DEVICE:-$("$PY" -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu")')}
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null | head -1 > "$OUT_DIR/gpu.txt"
 : > "$OUT_DIR/results.jsonl"
-eval "\"$PY\" bench/recipe_screen.py --data \"$RUN/recipe-data.bin\" --device $DEVICE --workers ${RECIPE_WORKERS:-6} --out \"$OUT_DIR/results.jsonl\" ${RECIPE_ARGS:-} $ARGS" \
+eval "\"$PY\" bench/recipe_screen.py --data \"$RUN/recipe-data.bin\" --device $DEVICE --workers ${RECIPE_WORKERS:-8} --deadline-s ${RECIPE_DEADLINE_S:-540} --out \"$OUT_DIR/results.jsonl\" ${RECIPE_ARGS:-} $ARGS" \
   > /dev/null 2> "$OUT_DIR/log.txt"
 rc=$?
 "$PY" bench/recipe_screen.py --summary "$OUT_DIR/results.jsonl" | tee "$OUT_DIR/summary.txt"

@@ -31,8 +31,11 @@ import json
 import lzma
 import math
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -176,7 +179,6 @@ def decays(name):
     """main/engine/models/common.ts decays."""
     if name.endswith('.bias'):
         return False
-    import re
     return re.search(r'(LayerNorm|norm\d*)\.weight$', name) is None
 
 
@@ -436,7 +438,7 @@ def train_one(name, c, labels, splits, device, default_cost, log):
             raise ValueError('loss became %s in epoch %d' % (train_loss, epoch + 1))
         vloss, vacc, _, _ = evaluate(model, splits['validation'], L, device)
         history.append({'epoch': epoch + 1, 'train_loss': round(train_loss, 4), 'train_acc': round(correct.item() / seen, 4),
-                        'val_loss': round(vloss, 4), 'val_acc': round(vacc, 4), 'seconds': round(time.time() - t0, 1)})
+                        'val_loss': round(vloss, 6), 'val_acc': round(vacc, 4), 'seconds': round(time.time() - t0, 1)})
         log('[%s] epoch %d: train %.4f/%.4f val %.4f/%.4f (%.0f s)' % (name, epoch + 1, train_loss, correct.item() / seen, vloss, vacc, time.time() - t0))
         if best is None or vloss < best['val_loss']:
             best = {'epoch': epoch + 1, 'val_loss': vloss, 'val_acc': vacc, 'state': copy.deepcopy(model.state_dict())}
@@ -463,7 +465,7 @@ def train_one(name, c, labels, splits, device, default_cost, log):
     cost = run_cost(c, splits, len(labels))
     params = sum(p.numel() for p in model.parameters())
     return {
-        'name': name, 'config': c, 'params': params, 'best_epoch': best['epoch'], 'best_val_loss': round(best['val_loss'], 4),
+        'name': name, 'config': c, 'params': params, 'best_epoch': best['epoch'], 'best_val_loss': round(best['val_loss'], 6),
         'best_val_accuracy': round(best['val_acc'], 4), 'test_accuracy': round(tacc, 4),
         'core8_accuracy': None if core_acc is None else round(core_acc, 4),
         'core8_accuracy_restricted': None if core_restricted is None else round(core_restricted, 4),
@@ -545,33 +547,40 @@ def main():
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--out', help='append one JSON line per config here too')
     ap.add_argument('--limit', type=int, help='keep the first N files of each class and split (quick checks)')
-    ap.add_argument('--workers', type=int, default=1, help='processes sharing the device, each taking every N-th config')
-    ap.add_argument('--shard', help=argparse.SUPPRESS)
-    ap.add_argument('--threads', type=int, help='torch CPU threads')
+    ap.add_argument('--workers', type=int, default=1, help='processes sharing the device; each takes the next config not yet taken, costliest first')
+    ap.add_argument('--deadline-s', type=float, help='start no config expected to end later than this many seconds from now')
+    ap.add_argument('--claims', help=argparse.SUPPRESS)
+    ap.add_argument('--deadline-at', type=float, help=argparse.SUPPRESS)
+    ap.add_argument('--threads', type=int, help='torch CPU threads (default with --workers: cores / workers)')
     args = ap.parse_args()
     configs = [parse_config(s) for s in (args.config or ['base:'])]
+    names = [n for n, _ in configs]
+    if len(set(names)) != len(names):
+        sys.exit('recipe_screen: config names must be unique, got %s' % ', '.join(names))
     log = lambda msg: print(msg, file=sys.stderr, flush=True)
+    deadline = args.deadline_at or (time.time() + args.deadline_s if args.deadline_s else None)
 
-    if args.workers > 1 and not args.shard:
+    if args.workers > 1 and not args.claims:
         # Several processes on one device: a tiny model leaves a big GPU mostly idle.
+        claims = tempfile.mkdtemp(prefix='recipe-claims-')
+        threads = args.threads or max(1, (os.cpu_count() or 1) // args.workers)
         procs = []
-        for k in range(args.workers):
-            cmd = [sys.executable, os.path.abspath(__file__), '--data', args.data, '--device', args.device, '--shard', '%d/%d' % (k, args.workers)]
+        for _ in range(args.workers):
+            cmd = [sys.executable, os.path.abspath(__file__), '--data', args.data, '--device', args.device, '--claims', claims, '--threads', str(threads)]
             cmd += sum((['--config', s] for s in args.config), [])
             if args.limit:
                 cmd += ['--limit', str(args.limit)]
-            if args.threads:
-                cmd += ['--threads', str(args.threads)]
             if args.out:
                 cmd += ['--out', args.out]
+            if deadline:
+                cmd += ['--deadline-at', repr(deadline)]
             procs.append(subprocess.Popen(cmd))
-        sys.exit(max(p.wait() for p in procs))
+        rc = max(p.wait() for p in procs)
+        shutil.rmtree(claims, ignore_errors=True)
+        sys.exit(rc)
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    if args.shard:
-        k, n = (int(x) for x in args.shard.split('/'))
-        configs = configs[k::n]
     device = torch.device(args.device)
     if device.type == 'cuda':
         torch.backends.cuda.matmul.allow_tf32 = False  # float32, as the engine trains on the CPU
@@ -580,11 +589,24 @@ def main():
     head, labels, splits = load_data(args.data, args.limit)
     log('data: %s files (%s), %d labels, %.1f s' % (sum(len(v) for v in splits.values()), ', '.join('%s %d' % (k, len(v)) for k, v in splits.items()), len(labels), time.time() - t0))
     default_cost = run_cost(DEFAULTS, splits, len(labels))
-    for name, c in configs:
-        try:
-            r = train_one(name, c, labels, splits, device, default_cost, log)
-        except Exception as err:  # one bad config must not end the screen
-            r = {'name': name, 'config': c, 'error': '%s: %s' % (type(err).__name__, err)}
+    costs = [run_cost(c, splits, len(labels)) for _, c in configs]
+    order = sorted(range(len(configs)), key=lambda i: (-costs[i], i))
+    rate = None  # seconds per cost unit, from this process's finished configs
+    for i in order:
+        if args.claims:
+            try:
+                os.close(os.open(os.path.join(args.claims, str(i)), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                continue
+        name, c = configs[i]
+        if deadline and rate is not None and time.time() + rate * costs[i] > deadline:
+            r = {'name': name, 'config': c, 'error': 'not run: expected to end %.0f s after the deadline' % (time.time() + rate * costs[i] - deadline)}
+        else:
+            try:
+                r = train_one(name, c, labels, splits, device, default_cost, log)
+                rate = r['seconds'] / costs[i]
+            except Exception as err:  # one bad config must not end the screen
+                r = {'name': name, 'config': c, 'error': '%s: %s' % (type(err).__name__, err)}
         r['data'] = {'fingerprint': head.get('fingerprint'), 'limit': args.limit}
         line = json.dumps(r)
         print(line, flush=True)

@@ -126,3 +126,26 @@ test('the PyTorch replica matches the engine at initialisation and screens a con
   assert.match(String(rows.find((x) => x.name === 'bad')?.error), /divisible by num_heads/);
   assert.match(fs.readFileSync(path.join(work, 'out/summary.txt'), 'utf8'), /^tiny /m);
 });
+
+test('without dropout, the replica trains to the engine\'s validation losses epoch by epoch', (t) => {
+  const py = torchPython();
+  if (!py) {
+    t.skip('no Python with torch and numpy on this machine');
+    return;
+  }
+  const dir = tempDir();
+  const { folder } = fixture();
+  exportTo(folder, path.join(dir, 'data.bin.xz'));
+  // Dropout off (its masks are the one thing the replica draws differently); random windows on.
+  const set = { dropout: 0, d_model: 32, num_heads: 2, dim_feedforward: 64, epochs: 3, max_length: 64, batch_size: 8, early_stopping_patience: 0 };
+  const engine = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/train-accuracy.ts'), '--data', folder, '--threads', '1',
+    ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`])], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as
+    { validations: { val_loss: number }[]; test_accuracy: number; steps: number };
+  const out = execFileSync(py, [path.join(root, 'bench/recipe_screen.py'), '--data', path.join(dir, 'data.bin.xz'), '--device', 'cpu', '--threads', '1',
+    '--config', `p:${Object.entries(set).map(([k, v]) => `${k}=${v}`).join(',')}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const replica = JSON.parse(out.trim()) as { history: { val_loss: number }[]; test_accuracy: number; steps: number };
+  assert.equal(replica.steps, engine.steps);
+  assert.equal(replica.history.length, engine.validations.length);
+  replica.history.forEach((h, i) => assert.ok(Math.abs(h.val_loss - engine.validations[i].val_loss) < 1e-3, `epoch ${i + 1}: ${h.val_loss} vs ${engine.validations[i].val_loss}`));
+  assert.equal(replica.test_accuracy, engine.test_accuracy);
+});
