@@ -49,12 +49,14 @@ CORE = ['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']
 M32 = 0xFFFFFFFF
 
 # The trainer's defaults for the from-scratch model (preload/hyperparameters.ts), plus the
-# screen's own knobs (label_smoothing, window_min: off at their defaults, as the engine trains).
+# screen's own knobs, off at their defaults as the engine trains: label_smoothing; window_min (each
+# training window's length drawn uniformly in [window_min x max_length, max_length]); byte_noise
+# (each training byte replaced by a uniformly random byte with this probability).
 DEFAULTS = {
     'd_model': 128, 'num_layers': 2, 'num_heads': 4, 'dim_feedforward': 512, 'max_length': 256, 'epochs': 6,
     'learning_rate': 1e-3, 'dropout': 0.1, 'attention_dropout': 0.0, 'weight_decay': 0.01, 'batch_size': 16,
     'warmup_ratio': 0.1, 'max_grad_norm': 1.0, 'early_stopping_patience': 4, 'random_windows': 1, 'max_pooling': 1,
-    'seed': 42, 'label_smoothing': 0.0, 'window_min': 1.0,
+    'seed': 42, 'label_smoothing': 0.0, 'window_min': 1.0, 'byte_noise': 0.0,
 }
 INT_KEYS = {'d_model', 'num_layers', 'num_heads', 'dim_feedforward', 'max_length', 'epochs', 'batch_size',
             'early_stopping_patience', 'random_windows', 'max_pooling', 'seed'}
@@ -419,6 +421,9 @@ def train_one(name, c, labels, splits, device, default_cost, log):
         seen = 0
         for batch in batches:
             ids, mask = pad_batch([views[i] for i in batch], device)
+            if c['byte_noise'] > 0:
+                noisy = (torch.rand(ids.shape, device=device) < c['byte_noise']) & (mask > 0)
+                ids = torch.where(noisy, torch.randint(0, 256, ids.shape, device=device), ids)
             y = torch.tensor([train[i]['label'] for i in batch]).to(device, non_blocking=True)
             for g in opt.param_groups:
                 g['lr'] = lr_at(step, c['learning_rate'], total, warmup)
@@ -552,6 +557,7 @@ def main():
     ap.add_argument('--claims', help=argparse.SUPPRESS)
     ap.add_argument('--deadline-at', type=float, help=argparse.SUPPRESS)
     ap.add_argument('--threads', type=int, help='torch CPU threads (default with --workers: cores / workers)')
+    ap.add_argument('--cost-only', action='store_true', help='print each config\'s cpu_cost_rel and estimated CPU minutes, train nothing')
     args = ap.parse_args()
     configs = [parse_config(s) for s in (args.config or ['base:'])]
     names = [n for n, _ in configs]
@@ -590,6 +596,11 @@ def main():
     log('data: %s files (%s), %d labels, %.1f s' % (sum(len(v) for v in splits.values()), ', '.join('%s %d' % (k, len(v)) for k, v in splits.items()), len(labels), time.time() - t0))
     default_cost = run_cost(DEFAULTS, splits, len(labels))
     costs = [run_cost(c, splits, len(labels)) for _, c in configs]
+    if args.cost_only:
+        for (name, c), cost in zip(configs, costs):
+            changed = {k: v for k, v in c.items() if v != DEFAULTS[k]}
+            print(json.dumps({'name': name, 'changed': changed, 'cpu_cost_rel': round(cost / default_cost, 3), 'cpu_minutes_est': round(10.3 * cost / default_cost, 1)}))
+        return
     order = sorted(range(len(configs)), key=lambda i: (-costs[i], i))
     rate = None  # seconds per cost unit, from this process's finished configs
     for i in order:

@@ -3,7 +3,7 @@
 // Python with PyTorch is on the machine, the replica matches the engine at initialisation (logits,
 // parameter count, batch order, random windows) and the runner script screens a config end to end.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -98,13 +98,14 @@ test('the PyTorch replica matches the engine at initialisation and screens a con
     return;
   }
   const dir = tempDir();
-  for (const [name, sets] of [['defaults', []], ['other', ['--set', 'd_model=48', '--set', 'num_heads=3', '--set', 'num_layers=1', '--set', 'dim_feedforward=96',
-    '--set', 'max_pooling=false', '--set', 'max_length=100', '--set', 'seed=9', '--set', 'batch_size=8']]] as const) {
+  const variants: [string, string[]][] = [['defaults', []], ['other', ['--set', 'd_model=48', '--set', 'num_heads=3', '--set', 'num_layers=1',
+    '--set', 'dim_feedforward=96', '--set', 'max_pooling=false', '--set', 'max_length=100', '--set', 'seed=9', '--set', 'batch_size=8']]];
+  for (const [name, sets] of variants) {
     const ref = path.join(dir, `${name}.json`);
     fs.writeFileSync(ref, execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/recipe-parity.ts'), ...sets], { cwd: root }));
-    const r = spawnSync(py, [path.join(root, 'bench/recipe_screen.py'), '--parity', ref], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `${name}: ${r.stdout}${r.stderr}`);
-    const parity = JSON.parse(r.stdout) as { ok: boolean; params: number };
+    const checked: SpawnSyncReturns<string> = spawnSync(py, [path.join(root, 'bench/recipe_screen.py'), '--parity', ref], { encoding: 'utf8' });
+    assert.equal(checked.status, 0, `${name}: ${checked.stdout}${checked.stderr}`);
+    const parity = JSON.parse(checked.stdout) as { ok: boolean; params: number };
     assert.equal(parity.ok, true);
     if (name === 'defaults') assert.equal(parity.params, 447_962);
   }
