@@ -307,7 +307,7 @@ def load_data(path, limit=None):
     kept = {}
     off = 0
     for f in head['files']:
-        src = blob[off:off + f['length']].astype(np.int64)
+        src = blob[off:off + f['length']]  # uint8 view: no copy
         off += f['length']
         key = (f['label'], f['split'])
         if limit is not None:
@@ -548,7 +548,7 @@ def main():
         return parity(sys.argv[2])
     ap = argparse.ArgumentParser(description='Screen from-scratch recipes with a PyTorch replica of the engine.')
     ap.add_argument('--data', required=True, help='recipe-export.ts output (.bin.xz or unpacked .bin)')
-    ap.add_argument('--config', action='append', default=[], help="'name:key=value,...' (repeat); 'base:' is the defaults")
+    ap.add_argument('--config', action='append', default=[], help="'name:key=value,...' (repeat); 'base:' is the defaults; @FILE reads one a line")
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--out', help='append one JSON line per config here too')
     ap.add_argument('--limit', type=int, help='keep the first N files of each class and split (quick checks)')
@@ -559,7 +559,17 @@ def main():
     ap.add_argument('--threads', type=int, help='torch CPU threads (default with --workers: cores / workers)')
     ap.add_argument('--cost-only', action='store_true', help='print each config\'s cpu_cost_rel and estimated CPU minutes, train nothing')
     args = ap.parse_args()
-    configs = [parse_config(s) for s in (args.config or ['base:'])]
+    specs = []
+    for spec in args.config or ['base:']:
+        if spec.startswith('@'):  # a file of configs, one a line, '#' starts a comment
+            try:
+                lines = open(spec[1:]).read().splitlines()
+            except OSError as err:
+                sys.exit('recipe_screen: cannot read the config list %s (%s)' % (spec[1:], err.strerror))
+            specs += [l.split('#')[0].strip() for l in lines if l.split('#')[0].strip()]
+        else:
+            specs.append(spec)
+    configs = [parse_config(s) for s in specs]
     names = [n for n, _ in configs]
     if len(set(names)) != len(names):
         sys.exit('recipe_screen: config names must be unique, got %s' % ', '.join(names))
