@@ -388,8 +388,11 @@ def train_one(name, c, labels, splits, device, default_cost, log):
     decay = [p for n, p in named.items() if decays(n)]
     no_decay = [p for n, p in named.items() if not decays(n)]
     extra = {'fused': True} if device.type == 'cuda' and 'fused' in torch.optim.AdamW.__init__.__code__.co_varnames else {}
-    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': c['weight_decay']}, {'params': no_decay, 'weight_decay': 0.0}],
-                            lr=c['learning_rate'], betas=(0.9, 0.999), eps=1e-8, **extra)
+    groups = [{'params': decay, 'weight_decay': c['weight_decay']}, {'params': no_decay, 'weight_decay': 0.0}]
+    try:
+        opt = torch.optim.AdamW(groups, lr=c['learning_rate'], betas=(0.9, 0.999), eps=1e-8, **extra)
+    except (RuntimeError, TypeError, ValueError):  # a torch without the fused kernel for this device
+        opt = torch.optim.AdamW(groups, lr=c['learning_rate'], betas=(0.9, 0.999), eps=1e-8)
     train = splits['train']
     L = c['max_length']
     lengths = [min(len(e['src']), L) for e in train]
