@@ -45,6 +45,7 @@ import torch.nn.functional as F
 PAD = 256
 VOCAB = 260
 POOL_BATCHES = 50
+PREDICTION_TOP_K = 5  # predictions keep the 5 most probable labels (final-report.ts)
 CORE = ['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']
 M32 = 0xFFFFFFFF
 
@@ -468,8 +469,12 @@ def train_one(name, c, labels, splits, device, default_cost, log):
     core_acc = core_restricted = None
     if int(core_sel.sum()) > 0:
         core_acc = (pred[core_sel] == y[core_sel]).double().mean().item()
-        restricted = torch.tensor(core_ids)[logits[core_sel][:, core_ids].argmax(1)]
-        core_restricted = (restricted == y[core_sel]).double().mean().item()
+        # As bench/train-accuracy.ts scores it: the first core label among the 5 most probable.
+        top = np.argsort(-logits[core_sel].numpy(), axis=1, kind='stable')[:, :PREDICTION_TOP_K]
+        truth = y[core_sel].numpy()
+        core_set = set(core_ids)
+        hits = sum(1 for row, t in zip(top, truth) if next((k for k in row if k in core_set), None) == t)
+        core_restricted = hits / len(truth)
     cost = run_cost(c, splits, len(labels))
     params = sum(p.numel() for p in model.parameters())
     return {
