@@ -1,7 +1,7 @@
 #!/bin/sh
 # The GPU recipe screen (issue 14): run from the repository root on a machine with PyTorch (CUDA)
 # and numpy, after `npm run bench:recipe:pack` has written .recipe/recipe-data.bin.xz on a machine
-# with Node. Needs no Node and no network. Unpacks the data once under .recipe/run, trains every
+# with Node. Needs no Node and no network. Unpacks the data once into a temporary folder, trains every
 # config with bench/recipe_screen.py (a replica of the engine's from-scratch training) and writes
 # OUTDIR/results.jsonl (one JSON line per config), OUTDIR/log.txt and OUTDIR/summary.txt (a table).
 #
@@ -18,15 +18,14 @@ set -u
 OUT_DIR=${1:?usage: sh bench/recipe-screen.sh OUTDIR [configs...]}
 shift
 DATA=.recipe/recipe-data.bin.xz
-RUN=.recipe/run
 PY=${PYTHON:-python3}
 [ -f "$DATA" ] || { echo "recipe-screen: $DATA is missing: run npm run bench:recipe:pack on a machine with Node" >&2; exit 1; }
-mkdir -p "$OUT_DIR" "$RUN"
-# The data unpacked once, so each worker process reads it without decompressing.
-if [ ! -f "$RUN/recipe-data.bin" ] || [ "$DATA" -nt "$RUN/recipe-data.bin" ]; then
-  "$PY" -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$DATA" "$RUN/recipe-data.bin.tmp" &&
-    mv "$RUN/recipe-data.bin.tmp" "$RUN/recipe-data.bin" || exit 1
-fi
+mkdir -p "$OUT_DIR"
+# The data unpacked once, so each worker process reads it without decompressing; outside .recipe/,
+# which stays small enough to carry to the GPU machine.
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/langlab-recipe.XXXXXX") || exit 1
+trap 'rm -rf "$RUN"' EXIT
+"$PY" -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$DATA" "$RUN/recipe-data.bin" || exit 1
 [ $# -gt 0 ] || set -- 'base:'
 ARGS=""
 for c in "$@"; do ARGS="$ARGS --config '$c'"; done

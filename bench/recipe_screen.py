@@ -45,6 +45,7 @@ import torch.nn.functional as F
 PAD = 256
 VOCAB = 260
 POOL_BATCHES = 50
+PREDICTION_TOP_K = 5  # predictions keep the 5 most probable labels (final-report.ts)
 CORE = ['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']
 M32 = 0xFFFFFFFF
 
@@ -388,8 +389,11 @@ def train_one(name, c, labels, splits, device, default_cost, log):
     decay = [p for n, p in named.items() if decays(n)]
     no_decay = [p for n, p in named.items() if not decays(n)]
     extra = {'fused': True} if device.type == 'cuda' and 'fused' in torch.optim.AdamW.__init__.__code__.co_varnames else {}
-    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': c['weight_decay']}, {'params': no_decay, 'weight_decay': 0.0}],
-                            lr=c['learning_rate'], betas=(0.9, 0.999), eps=1e-8, **extra)
+    groups = [{'params': decay, 'weight_decay': c['weight_decay']}, {'params': no_decay, 'weight_decay': 0.0}]
+    try:
+        opt = torch.optim.AdamW(groups, lr=c['learning_rate'], betas=(0.9, 0.999), eps=1e-8, **extra)
+    except (RuntimeError, TypeError, ValueError):  # a torch without the fused kernel for this device
+        opt = torch.optim.AdamW(groups, lr=c['learning_rate'], betas=(0.9, 0.999), eps=1e-8)
     train = splits['train']
     L = c['max_length']
     lengths = [min(len(e['src']), L) for e in train]
@@ -465,8 +469,12 @@ def train_one(name, c, labels, splits, device, default_cost, log):
     core_acc = core_restricted = None
     if int(core_sel.sum()) > 0:
         core_acc = (pred[core_sel] == y[core_sel]).double().mean().item()
-        restricted = torch.tensor(core_ids)[logits[core_sel][:, core_ids].argmax(1)]
-        core_restricted = (restricted == y[core_sel]).double().mean().item()
+        # As bench/train-accuracy.ts scores it: the first core label among the 5 most probable.
+        top = np.argsort(-logits[core_sel].numpy(), axis=1, kind='stable')[:, :PREDICTION_TOP_K]
+        truth = y[core_sel].numpy()
+        core_set = set(core_ids)
+        hits = sum(1 for row, t in zip(top, truth) if next((k for k in row if k in core_set), None) == t)
+        core_restricted = hits / len(truth)
     cost = run_cost(c, splits, len(labels))
     params = sum(p.numel() for p in model.parameters())
     return {

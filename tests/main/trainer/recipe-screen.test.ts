@@ -37,7 +37,7 @@ interface Header {
 }
 
 function readExport(file: string): { header: Header; bytes: Buffer } {
-  const raw = execFileSync('xz', ['-dc', file], { maxBuffer: 1 << 28 });
+  const raw = execFileSync('sh', ['-c', 'xz -dc "$1"', 'xz', file], { maxBuffer: 1 << 28 });
   const magic = 'LLRECIPE1\n';
   assert.equal(raw.subarray(0, magic.length).toString(), magic);
   const n = raw.readUInt32LE(magic.length);
