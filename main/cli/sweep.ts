@@ -4,7 +4,7 @@
 // with the best trial (with --json, one JSON object each).
 
 import path from 'node:path';
-import type { Hyperparameters, ModelSpec, SweepAxis, SweepDefinition, SweepDetail, SweepMetric, SweepTrial } from '../../preload/contract.ts';
+import type { Hyperparameters, JobInfo, ModelSpec, SweepAxis, SweepDefinition, SweepDetail, SweepMetric, SweepTrial } from '../../preload/contract.ts';
 import { HYPERPARAMETERS, parseDecimal, rangeText, type HyperparameterSpec } from '../../preload/hyperparameters.ts';
 import { describeTrial, expandSweep, SWEEP_METRICS } from '../../preload/sweep-space.ts';
 import { PROVIDER_NAMES } from '../trainer/host/run-plan.ts';
@@ -156,8 +156,16 @@ async function followSweep(service: CliService, json: boolean, begin: () => Prom
   };
   const offChanged = service.on('store.changed', (e) => e.what === 'sweeps' && e.id === sweepId && check());
   const trialOf = new Map<number, number>();
+  // The sweep's first events can come before its id does; they are kept and read once it is known.
+  const early: JobInfo[] = [];
+  const sweepEvent = (p: JobInfo) => {
+    if (p.kind !== 'sweep' || p.sweepId !== sweepId || p.runId === null || p.trial === null || trialOf.has(p.runId)) return;
+    trialOf.set(p.runId, p.trial);
+    say(`Trial ${p.trial}/${p.trialsTotal}: run ${p.runId} started.`);
+  };
   const offJobs = service.on('job.progress', (p) => {
-    if (p.kind === 'sweep' && p.sweepId === sweepId && p.runId !== null && p.trial !== null) trialOf.set(p.runId, p.trial);
+    if (sweepId === null) early.push(p);
+    sweepEvent(p);
     if (p.kind !== 'run' || !trialOf.has(p.runId)) return;
     const line = `trial ${trialOf.get(p.runId)}/${total} ${progressLine(p, (process.stderr.columns ?? 100) - 12)}`;
     if (tty) process.stderr.write(`\r\x1b[K${line}`);
@@ -172,11 +180,16 @@ async function followSweep(service: CliService, json: boolean, begin: () => Prom
     if (interrupts === 1) {
       say('Cancelling the sweep: the trial in flight stops after this step, the rest are dropped (Ctrl-C again to stop at once).');
       service.call('sweeps.cancel', { id: sweepId }).catch(() => undefined);
-    } else service.backend.close(); // the sweep and its run end INTERRUPTED, resumable
+    } else {
+      // No request stops an engine at once: the sweep, then its trial's run, end INTERRUPTED (resumable).
+      service.backend.sweeps.close();
+      service.backend.runs.close();
+    }
   };
   process.on('SIGINT', onSigint);
   try {
     sweepId = await begin();
+    for (const p of early.splice(0)) sweepEvent(p);
     check();
     const sweep = await end;
     if (tty) process.stderr.write('\r\x1b[K');

@@ -89,6 +89,7 @@ export class SweepRunner {
     if (this.#active.has(id)) throw new LanglabError('BUSY', `Sweep ${id} is already running.`);
     this.#refuseBusy();
     const detail = getSweep(this.#db, id);
+    if (detail.status === 'RUNNING') throw new LanglabError('BUSY', `Sweep ${id} is running in another Langlab process (the command line or the app).`);
     if (detail.status !== 'KILLED' && detail.status !== 'INTERRUPTED') {
       throw new LanglabError('INVALID_ARGUMENT', `Sweep ${id} is ${detail.status}; only a KILLED or INTERRUPTED sweep can be resumed.`);
     }
@@ -103,7 +104,8 @@ export class SweepRunner {
     const s = this.#active.get(id);
     if (!s) {
       const detail = getSweep(this.#db, id);
-      throw new LanglabError('INVALID_ARGUMENT', `Sweep ${id} is not running here (it is ${detail.status}), so it cannot be cancelled.`);
+      if (detail.status === 'RUNNING') throw new LanglabError('BUSY', `Sweep ${id} is running in another Langlab process (the command line or the app); cancel it there.`);
+      throw new LanglabError('INVALID_ARGUMENT', `Sweep ${id} is not running (it is ${detail.status}), so it cannot be cancelled.`);
     }
     s.cancelled = true;
     if (s.runId !== null && this.#o.runs.isActive(s.runId)) await this.#o.runs.cancel(s.runId).catch(() => undefined);
@@ -130,6 +132,7 @@ export class SweepRunner {
       s.closed = true;
       setSweepStatus(this.#db, s.id, 'INTERRUPTED', 'Langlab closed while the sweep was running; resume it to continue with the trials not yet run.');
       s.job.end('cancelled');
+      this.#changed(s.id);
     }
     this.#active.clear();
   }

@@ -2,7 +2,7 @@
 // for the output's shape, the seeded draws and the refusals, and once with the real trainer on a
 // tiny folder and a tiny model.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -121,4 +121,34 @@ test('a grid sweep with the real trainer on a tiny folder and a tiny model names
   const best = last.best as { trial: number; val_loss: number };
   assert.equal(best.val_loss, Math.min(...losses));
   assert.equal(best.trial, losses.indexOf(Math.min(...losses)) + 1);
+});
+
+test('Ctrl-C cancels the sweep: the trial in flight ends KILLED, the rest are dropped; sweep resume continues it', async () => {
+  const { dir, datasetId } = home();
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', 'sweep', '--dataset', String(datasetId), '--model', 'scratch',
+    '--grid', 'dropout=0,0.1,0.2', '--json'], { env: { ...process.env, LANGLAB_HOME: dir, FAKE_ENGINE: `${FAKE}?mode=cancel` } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  // Once the first trial's run has started and checkpointed, as a user would press Ctrl-C.
+  await new Promise<void>((resolve) =>
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      if (/Trial 1\/3: run 1 started/.test(stderr)) resolve();
+    }),
+  );
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  const out = lines(stdout);
+  assert.deepEqual(out.slice(0, 3).map((l) => [l.trial, l.status]), [[1, 'KILLED'], [2, 'DROPPED'], [3, 'DROPPED']]);
+  assert.deepEqual([out[3].status, out[3].trials_done, out[3].best], ['KILLED', 1, null]);
+
+  const resumed = faked(['sweep', 'resume', String(out[3].sweep_id), '--json'], dir);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const after = lines(resumed.stdout);
+  // The killed trial continues (from its checkpoint when it had written one, else from the start), then the dropped ones run.
+  assert.deepEqual(after.slice(0, 3).map((l) => [l.trial, l.status]), [[1, 'FINISHED'], [2, 'FINISHED'], [3, 'FINISHED']]);
+  assert.equal(after[3].status, 'FINISHED');
+  assert.equal(faked(['sweep', 'resume', String(out[3].sweep_id)], dir).status, 2, 'a finished sweep has nothing to resume');
 });
