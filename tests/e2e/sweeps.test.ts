@@ -104,8 +104,8 @@ test('define a 4-trial grid sweep, watch it name the best trial, cancel and resu
   // Each trial links to its run, a normal run tagged with the sweep.
   await rows.nth(2).getByRole('link').click();
   await page.waitForURL(/#\/runs\/\d+$/);
-  await page.locator('.facts .tag', { hasText: /^sweep-1$/ }).waitFor();
-  await page.goto(gridUrl);
+  await page.locator('.facts a.tag', { hasText: /^sweep-1$/ }).click();
+  await page.waitForURL(gridUrl);
 
   // A random search, long enough to cancel while its first trial trains.
   await page.getByRole('link', { name: '← All sweeps' }).click();
