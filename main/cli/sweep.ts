@@ -32,6 +32,8 @@ function usage(): string {
     '',
     'Output: one line per trial as it ends (with --json, a JSON object: sweep_id, trial, params and the',
     "fields of `langlab train --json`), then one line with the best trial by --metric (default val_loss).",
+    '`--range key=...` is the same as `--random key=...` (and `key=log:lo:hi` reads too); `--random N` alone',
+    'is the same as `--trials N`.',
     'Ctrl-C cancels the sweep: the trial in flight ends KILLED, the rest are dropped; `langlab sweep resume <id>`',
     'continues a cancelled or interrupted sweep with the trials not yet run.',
   ].join('\n');
@@ -236,9 +238,13 @@ export const sweepCommand = defineCommand({
     if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) throw usageError('sweep', `Execution provider "${values.provider}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`);
     const metric = (values.metric ?? 'val_loss') as SweepMetric;
     if (!METRICS.includes(metric)) throw usageError('sweep', `--metric must be one of ${METRICS.join(', ')}, got '${values.metric}'.`);
-    const axes = [...(values.grid ?? []).map(gridAxis), ...(values.random ?? []).map((t) => rangeAxis('random', t)), ...(values.range ?? []).map((t) => rangeAxis('range', t))];
+    // `--random N` (a bare count, with ranges given as --range) reads as --trials N.
+    const counts = (values.random ?? []).filter((t) => /^\d+$/.test(t.trim()));
+    const randoms = (values.random ?? []).filter((t) => !/^\d+$/.test(t.trim()));
+    if (counts.length > 1 || (counts.length && values.trials !== undefined)) throw usageError('sweep', 'Give the number of trials once (--trials N).');
+    const axes = [...(values.grid ?? []).map(gridAxis), ...randoms.map((t) => rangeAxis('random', t)), ...(values.range ?? []).map((t) => rangeAxis('range', t))];
     if (axes.length === 0) throw usageError('sweep', 'Give at least one --grid key=v1,v2 or --random key=low:high.');
-    const trials = wholeNumber('sweep', 'trials', values.trials, 1);
+    const trials = wholeNumber('sweep', 'trials', values.trials ?? counts[0], 1);
     const seed = wholeNumber('sweep', 'seed', values.seed, 0);
     const base: Partial<Hyperparameters> = hyperparametersFromFlags(values, model.kind);
     const definition: SweepDefinition = {

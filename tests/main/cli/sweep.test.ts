@@ -69,6 +69,11 @@ test('a random search draws the same trials from the same seed; bad values are r
     const { dir, datasetId } = home();
     const r = faked(['sweep', '--dataset', String(datasetId), '--model', 'scratch', '--random', 'learning-rate=1e-4:1e-2:log', '--random', 'batch_size=4:32',
       '--trials', '3', '--seed', '11', '--metric', 'test_accuracy', '--json'], dir);
+    // The same search spelled as `--random N --range key=log:lo:hi`.
+    const same = faked(['sweep', '--dataset', String(datasetId), '--model', 'scratch', '--random', '3', '--range', 'learning_rate=log:1e-4:1e-2', '--range', 'batch-size=4:32',
+      '--seed', '11', '--metric', 'test_accuracy', '--json'], dir);
+    assert.equal(same.status, 0, same.stderr);
+    assert.deepEqual(lines(same.stdout).slice(0, 3).map((l) => l.params), lines(r.stdout).slice(0, 3).map((l) => l.params));
     assert.equal(r.status, 0, r.stderr);
     return lines(r.stdout);
   };
