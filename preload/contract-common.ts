@@ -7,6 +7,9 @@ export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'INTERRUP
 
 export type ModelKind = 'pretrained' | 'scratch';
 
+/** Which model a run trains: the from-scratch transformer or a local Hugging Face folder. */
+export type ModelSpec = { kind: 'scratch' } | { kind: 'pretrained'; path: string };
+
 export type DatasetSourceKind = 'folder' | 'csv' | 'jsonl' | 'repositories';
 
 /** No arguments: requests always take an object so that every transport validates the same way. */
@@ -190,6 +193,17 @@ export interface RunProgress {
   elapsedSeconds: number;
 }
 
+/** How far a sweep has come: its trials so far and the run training now. */
+export interface SweepJobProgress {
+  sweepId: number;
+  trialsTotal: number;
+  /** Trials whose run has ended (finished, failed or killed). */
+  trialsDone: number;
+  /** The trial training now (counted from 1) and its run; null between trials. */
+  trial: number | null;
+  runId: number | null;
+}
+
 /** Each kind of job and the progress it reports. */
 export interface JobProgressByKind {
   'dataset.add': ScanJobProgress;
@@ -197,6 +211,7 @@ export interface JobProgressByKind {
   'run.evaluate': ScanJobProgress;
   classify: ClassifyJobProgress;
   run: RunProgress;
+  sweep: SweepJobProgress;
 }
 
 export type JobKind = keyof JobProgressByKind;

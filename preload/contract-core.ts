@@ -104,7 +104,7 @@ export interface CoreRequests {
 
 export interface CoreEvents {
   /** Something in the store changed; views showing that kind of thing reload. */
-  'store.changed': { what: 'runs' | 'datasets' | 'jobs'; id?: number };
+  'store.changed': { what: 'runs' | 'datasets' | 'jobs' | 'sweeps'; id?: number };
   /** A line for the log pane. */
   'app.log': { level: 'info' | 'warn' | 'error'; message: string; time: number };
   /** A job's progress and its end, at most a few a second per job; its last update always goes out. */

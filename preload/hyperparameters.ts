@@ -110,6 +110,20 @@ export function rangeText(spec: HyperparameterSpec): string {
   return lo ? `at least ${lo}` : hi ? `at most ${hi}` : 'any number';
 }
 
+/** Why one value is outside its hyperparameter's type or range, naming both; null when it is allowed. */
+export function valueError(s: HyperparameterSpec, v: unknown): string | null {
+  if (s.type === 'bool') return typeof v === 'boolean' ? null : `${s.label} (${s.key}) must be true or false, got ${String(v)}.`;
+  const bad =
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    (s.type === 'int' && !Number.isInteger(v)) ||
+    (s.min !== undefined && (s.exclusiveMin ? v <= s.min : v < s.min)) ||
+    (s.max !== undefined && v > s.max);
+  if (!bad) return null;
+  const what = s.type === 'int' ? 'a whole number' : 'a number';
+  return `${s.label} (${s.key}) must be ${what} ${rangeText(s)}, got ${String(v)}.`;
+}
+
 /**
  * Every problem with a set of hyperparameters for a model kind, each naming the value and the
  * allowed range. An empty list means the run may start.
@@ -118,21 +132,8 @@ export function validateHyperparameters(hp: Hyperparameters, kind: ModelKind, li
   const errors: HyperparameterError[] = [];
   for (const s of HYPERPARAMETERS) {
     if (!s.appliesTo.includes(kind)) continue;
-    const v = hp[s.key];
-    if (s.type === 'bool') {
-      if (typeof v !== 'boolean') errors.push({ key: s.key, message: `${s.label} (${s.key}) must be true or false, got ${String(v)}.` });
-      continue;
-    }
-    const bad =
-      typeof v !== 'number' ||
-      !Number.isFinite(v) ||
-      (s.type === 'int' && !Number.isInteger(v)) ||
-      (s.min !== undefined && (s.exclusiveMin ? v <= s.min : v < s.min)) ||
-      (s.max !== undefined && v > s.max);
-    if (bad) {
-      const what = s.type === 'int' ? 'a whole number' : 'a number';
-      errors.push({ key: s.key, message: `${s.label} (${s.key}) must be ${what} ${rangeText(s)}, got ${String(v)}.` });
-    }
+    const message = valueError(s, hp[s.key]);
+    if (message) errors.push({ key: s.key, message });
   }
   if (kind === 'scratch' && Number.isInteger(hp.d_model) && Number.isInteger(hp.num_heads) && hp.num_heads > 0 && hp.d_model % hp.num_heads !== 0) {
     errors.push({ key: 'num_heads', message: `Attention heads (num_heads) must divide the model width ${hp.d_model}, got ${hp.num_heads}.` });

@@ -6,6 +6,7 @@ import { openStore, type Store } from '../store/store.ts';
 import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { Predictor } from '../trainer/host/predictor.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
+import { SweepRunner } from '../trainer/host/sweep-runner.ts';
 import { ClassifyJobs } from '../classify/jobs.ts';
 import { JobRegistry } from '../jobs/registry.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
@@ -20,7 +21,8 @@ export interface Backend {
   readonly store: Store;
   readonly dataDir: string;
   readonly runs: RunManager;
-  /** Stops jobs, the prediction worker and training runs (they end INTERRUPTED, resumable), then closes the store and the lock. */
+  readonly sweeps: SweepRunner;
+  /** Stops jobs, the prediction worker, sweeps and training runs (they end INTERRUPTED, resumable), then closes the store and the lock. */
   close(): void;
 }
 
@@ -74,11 +76,12 @@ export function startBackend(options: BackendOptions): Backend {
     ...(options.engineEntry ? { engineEntry: options.engineEntry } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
+  const sweeps = new SweepRunner({ store, runs, jobs, events });
   // One prediction worker for the Try it box, evaluations on datasets and classification jobs.
   const predictor = new Predictor();
   const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
   const dispatch = createDispatch(createService({
-    store, dataDir, events, runtime: options.runtime, runs, predictor, jobs, classify,
+    store, dataDir, events, runtime: options.runtime, runs, sweeps, predictor, jobs, classify,
     ...(options.pickPath ? { pickPath: options.pickPath } : {}),
     ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
   }));
@@ -88,10 +91,13 @@ export function startBackend(options: BackendOptions): Backend {
     store,
     dataDir,
     runs,
+    sweeps,
     close() {
       // Jobs and runs stop before the store closes, so none of them writes to a closed store.
       jobs.cancelAll();
       predictor.close();
+      // Sweeps first: they end INTERRUPTED and start no further trial when their run is stopped.
+      sweeps.close();
       runs.close();
       store.close();
       lock?.release();

@@ -19,6 +19,7 @@ export interface ServiceContext {
   events: EventHub;
   runtime: AppInfo['runtime'];
   runs: import('../trainer/host/run-manager.ts').RunManager; // training runs off the main thread, one per backend
+  sweeps: import('../trainer/host/sweep-runner.ts').SweepRunner; // sweeps: queues of runs, one trial at a time, one runner per backend
   predictor: import('../trainer/host/predictor.ts').Predictor; // ranked predictions from exported models, off the main thread, one per backend
   jobs: import('../jobs/registry.ts').JobRegistry; // long operations (dataset scans, evaluations, classifications), one registry per backend
   classify: import('../classify/jobs.ts').ClassifyJobs; // batch-classification jobs (store-backed jobs in the registry)

@@ -15,10 +15,11 @@ import { infoCommand } from './info.ts';
 import { predictCommand } from './predict.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
+import { sweepCommand, sweepsCommand } from './sweep.ts';
 import type { CliBackendOptions } from './service.ts';
 import { resumeCommand, trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, sweepCommand, sweepsCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

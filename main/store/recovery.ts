@@ -13,14 +13,15 @@ export function recoverCrashed(db: Database.Database): void {
 }
 
 /**
- * A run or job still RUNNING whose owner process is gone was cut short by a crash: mark it
- * INTERRUPTED with an end time. Runs owned by a live process (a CLI training beside the app) stay.
+ * A run, job or sweep still RUNNING whose owner process is gone was cut short by a crash: mark it
+ * INTERRUPTED with an end time (a sweep can then be resumed with the trials it had not run). Runs
+ * owned by a live process (a CLI training beside the app) stay.
  */
 export function markCrashedAsInterrupted(db: Database.Database, now = Date.now()): number {
   const host = os.hostname();
   const reason = 'The process running it stopped unexpectedly (crash or forced quit).';
   let changed = 0;
-  for (const [table, endColumn] of [['runs', 'end_time'], ['classification_jobs', 'ended_at']] as const) {
+  for (const [table, endColumn] of [['runs', 'end_time'], ['classification_jobs', 'ended_at'], ['sweeps', 'ended_at']] as const) {
     const rows = db.prepare(`SELECT id, owner_pid, owner_host FROM ${table} WHERE status = 'RUNNING'`).all() as {
       id: number;
       owner_pid: number | null;

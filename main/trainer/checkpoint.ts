@@ -5,7 +5,7 @@
 // the previous one whole.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelSpec } from '../../preload/contract-training.ts';
+import type { ModelSpec } from '../../preload/contract-common.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import { type SafeTensor, readSafetensors, toFloat32, writeSafetensors } from '../engine/io/safetensors.ts';
 import type { MaskState } from '../engine/optim/dropout-mask.ts';

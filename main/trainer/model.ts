@@ -1,7 +1,7 @@
 // Turns a run's model choice into what the loop drives: a tokenizer, the training-step graph (with
 // dropout masks as inputs), a dropout-free evaluation graph that takes the trainable weights as
 // inputs (so validation reuses one session whatever the weights), and the export of any weights.
-import type { ModelSpec } from '../../preload/contract-training.ts';
+import type { ModelSpec } from '../../preload/contract-common.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import type { ExportSpec } from '../engine/export/export-classifier.ts';
 import { Graph, type Target } from '../engine/graph/graph.ts';

@@ -5,7 +5,7 @@
 // host's job), reads the store read-only and reports through a sink.
 import os from 'node:os';
 import type { PredictionRow, RunProgress } from '../../preload/contract-common.ts';
-import type { ModelSpec } from '../../preload/contract-training.ts';
+import type { ModelSpec } from '../../preload/contract-common.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import { linearWarmupDecay, warmupStepsFor } from '../engine/optim/schedule.ts';

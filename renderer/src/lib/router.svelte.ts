@@ -3,6 +3,7 @@ export const SECTIONS = [
   { id: 'datasets', label: 'Datasets' },
   { id: 'runs', label: 'Runs' },
   { id: 'compare', label: 'Compare' },
+  { id: 'sweeps', label: 'Sweeps' },
   { id: 'classify', label: 'Classify' },
   { id: 'about', label: 'About' },
 ] as const;
