@@ -4,7 +4,8 @@
 //   node --import tsx bench/classify.ts --folder <dir> [--labels a,b,c] [--repeats N] [--levers]
 // The machine is shared, so absolute figures drift: the one-batch-at-a-time baseline (no overlap of
 // the stages, no batching by length) and the defaults run alternately in one process, `--repeats`
-// times each (default 3), and the ratio of their medians is the figure to trust. The defaults'
+// times each (default 3), and the ratio of their medians is the figure to trust; a third variant runs
+// the defaults with the worker on every core (the defaults leave one to the main thread). The defaults'
 // predictions are checked against the baseline's (same label for every file, confidence within
 // 1e-5). `--levers` also times inference alone (in this process, the folder's texts in memory)
 // under each ONNX Runtime setting and batching choice, side by side.
@@ -15,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { EventHub } from '../main/api/events.ts';
-import { type ClassifyTiming, emptyTiming } from '../main/classify/classify-folder.ts';
+import { CLASSIFY_INFERENCE_THREADS, type ClassifyTiming, emptyTiming } from '../main/classify/classify-folder.ts';
 import { ClassifyJobs } from '../main/classify/jobs.ts';
 import { Classifier, type ClassifierOptions } from '../main/engine/export/classifier.ts';
 import { JobRegistry } from '../main/jobs/registry.ts';
@@ -51,9 +52,13 @@ interface Variant {
   pipeline: boolean;
   lengthBuckets: boolean;
   batchSize: number;
+  /** The worker's intra-op threads. */
+  threads: number;
 }
-const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: false, lengthBuckets: false, batchSize: 16 };
-const DEFAULTS: Variant = { name: 'defaults (after)', pipeline: true, lengthBuckets: true, batchSize: 16 };
+const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: false, lengthBuckets: false, batchSize: 16, threads: cpus };
+// With the stages overlapped the main thread reads while the worker runs: the worker gets one core fewer.
+const DEFAULTS: Variant = { name: `defaults (after), ${CLASSIFY_INFERENCE_THREADS} thread(s)`, pipeline: true, lengthBuckets: true, batchSize: 16, threads: CLASSIFY_INFERENCE_THREADS };
+const ALL_CORES: Variant = { ...DEFAULTS, name: `same, worker on all ${cpus} cores`, threads: cpus };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-classify-'));
 const predictor = new Predictor();
@@ -72,7 +77,7 @@ try {
     const worker0 = { ...predictor.timing };
     const jobs = new ClassifyJobs({
       db: store.db, events: new EventHub(), jobs: new JobRegistry(() => undefined),
-      predict: (m, texts) => predictor.predict(m, texts, undefined, cpus, { batchSize: v.batchSize, lengthBuckets: v.lengthBuckets }),
+      predict: (m, texts) => predictor.predict(m, texts, undefined, v.threads, { batchSize: v.batchSize, lengthBuckets: v.lengthBuckets }),
       folderOptions: { pipeline: v.pipeline, timing },
     });
     const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -100,9 +105,10 @@ try {
 
   // A first run warms the file cache and loads the model; not counted.
   await runOnce(DEFAULTS);
-  const runs = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>([[BASELINE, []], [DEFAULTS, []]]);
+  const variants = [BASELINE, DEFAULTS, ALL_CORES];
+  const runs = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(variants.map((v) => [v, []]));
   for (let r = 0; r < repeats; r++) {
-    for (const v of r % 2 ? [DEFAULTS, BASELINE] : [BASELINE, DEFAULTS]) runs.get(v)!.push(await runOnce(v));
+    for (const v of r % 2 ? [...variants].reverse() : variants) runs.get(v)!.push(await runOnce(v));
   }
 
   // Same predictions: every file's label and confidence in the last defaults job against the last baseline's.
@@ -133,10 +139,11 @@ try {
   };
   const b = summary(BASELINE);
   const d = summary(DEFAULTS);
+  const o1 = summary(ALL_CORES);
   const last = runs.get(DEFAULTS)!.at(-1)!;
   process.stderr.write(`Classifying ${last.classified.toLocaleString()} files (${last.skipped} left out), ${cpus} cores, median of ${repeats} alternating runs each:\n`);
-  for (const s of [b, d]) {
-    process.stderr.write(`  ${s.variant.padEnd(30)} ${String(s.filesPerSecond).padStart(5)} files/s (runs ${s.runs.join(', ')}), lag p99 <= ${s.lagP99Ms} ms\n`);
+  for (const s of [b, d, o1]) {
+    process.stderr.write(`  ${s.variant.padEnd(34)} ${String(s.filesPerSecond).padStart(5)} files/s (runs ${s.runs.join(', ')}), lag p99 <= ${s.lagP99Ms} ms\n`);
     process.stderr.write(`    us per file: ${Object.entries(s.usPerFile).map(([k, x]) => `${k} ${x}`).join(', ')}\n`);
   }
   process.stderr.write(`  after/before ${round(d.filesPerSecond / b.filesPerSecond, 2)}x; after/Magika (${MAGIKA_FILES_PER_SECOND} files/s, issue 16's figure) ${round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x; same predictions (max confidence change ${maxConfidenceDelta.toExponential(1)}).\n`);
@@ -157,6 +164,7 @@ try {
     mainThreadLagMs: { p50: round(median(lagAll.map((r) => r.lag.p50)), 2), p99: round(Math.max(...lagAll.map((r) => r.lag.p99)), 2), max: round(Math.max(...lagAll.map((r) => r.lag.max)), 2) },
     baseline: b,
     defaults: d,
+    workerOnAllCores: o1,
     speedup: round(d.filesPerSecond / b.filesPerSecond, 2),
     magika: { filesPerSecond: MAGIKA_FILES_PER_SECOND, source: 'issue 16 (no Magika model here)', ratio: round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2) },
     ...(levers ? { levers } : {}),

@@ -2,6 +2,7 @@
 // uses (nested .gitignore files, vendored folders, generated and minified files, symlink loops),
 // then batches of file texts through `predict`, each batch handed over with the job's counters.
 import { promises as fsp } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isBinaryFile } from 'isbinaryfile';
 import type { RankedLabel } from '../../preload/contract.ts';
@@ -19,6 +20,12 @@ import type { ClassifiedRow, LeftOutRow } from '../store/jobs.ts';
 
 /** Files larger than this are left out (the model reads a few hundred bytes of each anyway). */
 export const CLASSIFY_MAX_BYTES = 1024 * 1024;
+/**
+ * ONNX Runtime's intra-op threads for classifying a folder: every core but one, which the stages
+ * overlapped with inference (walking, reading, decoding, storing) use. On 2 cores one inference
+ * thread beat two, side by side in bench/classify.ts: the two fought the reading thread for the cores.
+ */
+export const CLASSIFY_INFERENCE_THREADS = Math.max(1, os.availableParallelism() - 1);
 /** Files read and classified together. */
 export const CLASSIFY_BATCH = 64;
 /** Files of a batch read at once. */
