@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { AppInfo } from '../../preload/contract.ts';
 import { acquireInstanceLock } from '../store/lock.ts';
 import { dataDirectory, storePath } from '../store/paths.ts';
@@ -7,6 +6,7 @@ import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { Predictor } from '../trainer/host/predictor.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
 import { SweepRunner } from '../trainer/host/sweep-runner.ts';
+import { CLASSIFY_INFERENCE_THREADS } from '../classify/classify-folder.ts';
 import { ClassifyJobs } from '../classify/jobs.ts';
 import { JobRegistry } from '../jobs/registry.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
@@ -47,8 +47,6 @@ export interface BackendOptions {
   exclusive?: boolean;
 }
 
-/** A classification job runs its model on every core (the Try it box keeps to one). */
-const BATCH_THREADS = os.availableParallelism();
 
 /**
  * Starts the app's backend: takes the single-instance lock on the data folder, opens the store
@@ -79,7 +77,7 @@ export function startBackend(options: BackendOptions): Backend {
   const sweeps = new SweepRunner({ store, runs, jobs, events });
   // One prediction worker for the Try it box, evaluations on datasets and classification jobs.
   const predictor = new Predictor();
-  const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, BATCH_THREADS) });
+  const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, CLASSIFY_INFERENCE_THREADS) });
   const dispatch = createDispatch(createService({
     store, dataDir, events, runtime: options.runtime, runs, sweeps, predictor, jobs, classify,
     ...(options.pickPath ? { pickPath: options.pickPath } : {}),

@@ -2,6 +2,7 @@
 // uses (nested .gitignore files, vendored folders, generated and minified files, symlink loops),
 // then batches of file texts through `predict`, each batch handed over with the job's counters.
 import { promises as fsp } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isBinaryFile } from 'isbinaryfile';
 import type { RankedLabel } from '../../preload/contract.ts';
@@ -19,6 +20,12 @@ import type { ClassifiedRow, LeftOutRow } from '../store/jobs.ts';
 
 /** Files larger than this are left out (the model reads a few hundred bytes of each anyway). */
 export const CLASSIFY_MAX_BYTES = 1024 * 1024;
+/**
+ * ONNX Runtime's intra-op threads for classifying a folder: every core but one, which the stages
+ * overlapped with inference (walking, reading, decoding, storing) use. On 2 cores one inference
+ * thread beat two, side by side in bench/classify.ts: the two fought the reading thread for the cores.
+ */
+export const CLASSIFY_INFERENCE_THREADS = Math.max(1, os.availableParallelism() - 1);
 /** Files read and classified together. */
 export const CLASSIFY_BATCH = 64;
 /** Files of a batch read at once. */
@@ -35,7 +42,26 @@ export interface ClassifyFolderOptions {
   onBatch: (rows: ClassifiedRow[], counts: { total: number; done: number; skipped: number }, leftOut: LeftOutRow[]) => void | Promise<void>;
   signal?: AbortSignal;
   batchSize?: number;
+  /**
+   * Overlap the stages (default on): the next batch is read while this one is in the prediction
+   * worker, and the next batch's prediction is asked for before this one is stored, so the worker
+   * always has work queued. Off: read, predict, store one batch at a time (the benchmark's baseline).
+   */
+  pipeline?: boolean;
+  /** Adds the milliseconds each stage took on this thread (the classify benchmark prints them). */
+  timing?: ClassifyTiming;
 }
+
+/** Main-thread milliseconds per stage; `predictWait` is the time spent waiting on the worker with nothing else to do. */
+export interface ClassifyTiming {
+  walk: number;
+  read: number;
+  decode: number;
+  predictWait: number;
+  store: number;
+}
+
+export const emptyTiming = (): ClassifyTiming => ({ walk: 0, read: 0, decode: 0, predictWait: 0, store: 0 });
 
 /**
  * The model's label that a file name's extension names, or null: only an extension Linguist maps
@@ -61,14 +87,19 @@ export function extensionVerdict(fileName: string, labels: readonly string[]): {
 }
 
 /** A file's text, or why it is left out: binary, not UTF-8, empty, generated, minified or unreadable (removed since the walk). */
-async function readText(entry: WalkEntry): Promise<{ text: string } | { skip: SkipReason }> {
+async function readText(entry: WalkEntry, timing?: ClassifyTiming): Promise<{ text: string } | { skip: SkipReason }> {
   try {
     const bytes = await fsp.readFile(entry.abs);
-    if (await isBinaryFile(bytes, bytes.length)) return { skip: 'binary' };
-    const decoded = decodeText(bytes);
-    if (!('text' in decoded)) return decoded;
-    const verdict = contentVerdict(decoded.text);
-    return verdict ? { skip: verdict } : decoded;
+    const t0 = performance.now();
+    try {
+      if (await isBinaryFile(bytes, bytes.length)) return { skip: 'binary' };
+      const decoded = decodeText(bytes);
+      if (!('text' in decoded)) return decoded;
+      const verdict = contentVerdict(decoded.text);
+      return verdict ? { skip: verdict } : decoded;
+    } finally {
+      if (timing) timing.decode += performance.now() - t0;
+    }
   } catch {
     return { skip: 'unreadable' };
   }
@@ -81,6 +112,11 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
   const check = () => {
     if (signal?.aborted) throw cancelled();
   };
+  const timing = o.timing;
+  const since = (t0: number, key: keyof ClassifyTiming) => {
+    if (timing) timing[key] += performance.now() - t0;
+  };
+  const tWalk = performance.now();
   let leftOut: LeftOutRow[] = [];
   const base = Buffer.from(path.resolve(o.root));
   const gitignore = new GitignoreSet();
@@ -107,6 +143,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
     check();
     files.push(entry);
   }
+  since(tWalk, 'walk');
   const counts = { total: files.length, done: 0, skipped: leftOut.length };
   if (files.length === 0) {
     await o.onBatch([], { ...counts }, leftOut);
@@ -121,21 +158,32 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
   leftOut = [];
   let classified = 0;
 
-  for (let i = 0; i < files.length; i += batchSize) {
-    check();
-    // Read with the bounded concurrency the dataset scans use; null for a file left out.
-    const texts = await mapBounded(files.slice(i, i + batchSize), READ_CONCURRENCY, readText);
+  // One batch's texts, read with the bounded concurrency the dataset scans use, and what it left out.
+  // Never rejects (an unreadable file is a left-out row), so a read started ahead can be dropped.
+  const readBatch = async (start: number) => {
+    const t0 = performance.now();
+    const decode0 = timing?.decode ?? 0;
+    const verdicts = await mapBounded(files.slice(start, start + batchSize), READ_CONCURRENCY, (e) => readText(e, timing));
     const read: { rel: string; size: number; text: string }[] = [];
-    texts.forEach((verdict, k) => {
-      const entry = files[i + k];
-      if ('skip' in verdict) {
-        counts.skipped++;
-        leftOut.push({ path: displayPath(entry.rel), reason: verdict.skip });
-      } else read.push({ rel: displayPath(entry.rel), size: entry.size, text: verdict.text });
+    const skipped: LeftOutRow[] = [];
+    verdicts.forEach((verdict, k) => {
+      const entry = files[start + k];
+      if ('skip' in verdict) skipped.push({ path: displayPath(entry.rel), reason: verdict.skip });
+      else read.push({ rel: displayPath(entry.rel), size: entry.size, text: verdict.text });
     });
-    const ranked = read.length > 0 ? await o.predict(read.map((r) => r.text)) : [];
+    // Reading's share is the batch's wall time less the decoding counted file by file.
+    if (timing) timing.read += performance.now() - t0 - (timing.decode - decode0);
+    return { start, read, skipped };
+  };
+  type Batch = Awaited<ReturnType<typeof readBatch>>;
+  const predictBatch = (b: Batch) => (b.read.length > 0 ? o.predict(b.read.map((r) => r.text)) : Promise.resolve([]));
+  const store = async (b: Batch, predicting: Promise<RankedLabel[][]>) => {
+    const t0 = performance.now();
+    const ranked = await predicting;
+    since(t0, 'predictWait');
     check();
-    const rows = read.map((r, k): ClassifiedRow => {
+    const t1 = performance.now();
+    const rows = b.read.map((r, k): ClassifiedRow => {
       const extension = extensionVerdict(path.posix.basename(r.rel), o.labels);
       return {
         path: r.rel,
@@ -147,10 +195,39 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
         top: ranked[k],
       };
     });
-    counts.done = Math.min(files.length, i + batchSize);
+    counts.skipped += b.skipped.length;
+    leftOut.push(...b.skipped);
+    counts.done = Math.min(files.length, b.start + batchSize);
     classified += rows.length;
     await o.onBatch(rows, { ...counts }, leftOut);
     leftOut = [];
+    since(t1, 'store');
+  };
+
+  if (o.pipeline === false) {
+    for (let i = 0; i < files.length; i += batchSize) {
+      check();
+      const b = await readBatch(i);
+      await store(b, predictBatch(b));
+    }
+  } else {
+    // Stages overlap: while batch k is in the worker, batch k+1 is read; batch k+1 goes to the
+    // worker before batch k is stored. Batches are stored in order, so results and counters are
+    // the same as one batch at a time.
+    let reading: Promise<Batch> | null = readBatch(0);
+    let pending: { batch: Batch; predicting: Promise<RankedLabel[][]> } | null = null;
+    while (reading) {
+      check();
+      const batch: Batch = await reading;
+      const nextStart = batch.start + batchSize;
+      reading = nextStart < files.length ? readBatch(nextStart) : null;
+      const predicting = predictBatch(batch);
+      // A failed prediction is reported when its batch is stored, not as an unhandled rejection.
+      predicting.catch(() => undefined);
+      if (pending) await store(pending.batch, pending.predicting);
+      pending = { batch, predicting };
+    }
+    if (pending) await store(pending.batch, pending.predicting);
   }
   if (classified === 0) {
     throw new LanglabError('INVALID_ARGUMENT', `None of the ${counts.total} files under ${o.root} is a text file the model can read: each was left out (the list below says why).`);

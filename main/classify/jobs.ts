@@ -12,13 +12,15 @@ import type { JobRegistry } from '../jobs/registry.ts';
 import { addResults, createJob, finishJob } from '../store/jobs.ts';
 import type { StoreDb } from '../store/store.ts';
 import { BreakdownTally } from './breakdown-tally.ts';
-import { classifyFolder } from './classify-folder.ts';
+import { type ClassifyFolderOptions, classifyFolder } from './classify-folder.ts';
 
 export interface ClassifyJobsOptions {
   db: StoreDb;
   events: BridgeEvents;
   jobs: JobRegistry;
   predict: (modelDir: string, texts: string[]) => Promise<RankedLabel[][]>;
+  /** Passed to every job's folder walk (the classify benchmark's baseline and stage timing). */
+  folderOptions?: Pick<ClassifyFolderOptions, 'pipeline' | 'timing' | 'batchSize'>;
 }
 
 const END_STATUS = { done: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
@@ -50,6 +52,7 @@ export class ClassifyJobs {
       initial,
       async (control) => {
         await classifyFolder({
+          ...this.o.folderOptions,
           root: job.root,
           labels,
           signal: control.signal,

@@ -63,14 +63,14 @@ export const classifyCommand = defineCommand({
     try {
       // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
       const { Classifier } = await import('../engine/export/classifier.ts');
-      const { classifyFolder } = await import('../classify/classify-folder.ts');
+      const { CLASSIFY_INFERENCE_THREADS, classifyFolder } = await import('../classify/classify-folder.ts');
       const { defaultThreshold, isUnknown } = await import('../classify/threshold.ts');
       const { exportHeader, exportLine } = await import('../classify/export-results.ts');
       const store = await import('../store/jobs.ts');
       const db = service?.backend.store.db;
       const modelDir = runId !== null && db && service ? exportedModelDir(db, service.backend.dataDir, runId) : await resolveModelDir(target, ctx);
       const threshold = givenThreshold ?? (runId !== null && db ? defaultThreshold(db, runId) : 0);
-      const classifier = await Classifier.load(modelDir);
+      const classifier = await Classifier.load(modelDir, { intraOpNumThreads: CLASSIFY_INFERENCE_THREADS });
       const jobId = values.store && db ? store.createJob(db, { runId, modelPath: modelDir, root, threshold }) : null;
       const abort = new AbortController();
       const onSigint = () => abort.abort();

@@ -30,12 +30,20 @@ async function classifier(dir: string, threads: number): Promise<Classifier> {
   return loaded;
 }
 
+// Requests are answered one after another: a batch job keeps the next batch queued here while one
+// runs, and two session.run calls at once would only fight over the same cores.
+let queue: Promise<unknown> = Promise.resolve();
+
 parentPort!.on('message', (req: PredictRequest) => {
   const reply = (r: PredictReply) => parentPort!.postMessage(r);
-  classifier(req.modelDir, req.threads ?? 1)
-    .then((c) => c.predict(req.texts, { topK: req.topK }))
-    .then(
-      (results) => reply({ id: req.id, results }),
-      (err: unknown) => reply({ id: req.id, error: err instanceof Error ? err.message : String(err) }),
-    );
+  queue = queue.then(async () => {
+    try {
+      const c = await classifier(req.modelDir, req.threads ?? 1);
+      const before = { ...c.timing };
+      const results = await c.predict(req.texts, { topK: req.topK, batchSize: req.batchSize, lengthBuckets: req.lengthBuckets });
+      reply({ id: req.id, results, timing: { tokenizeMs: c.timing.tokenizeMs - before.tokenizeMs, runMs: c.timing.runMs - before.runMs } });
+    } catch (err: unknown) {
+      reply({ id: req.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  });
 });

@@ -14,24 +14,41 @@ export interface PredictRequest {
   topK?: number;
   /** ONNX Runtime's intra-op threads for this model: 1 for the Try it box, every core for a batch job. */
   threads?: number;
+  /** Rows per session.run (default 16) and whether they are batched by length (default on); the benchmark compares them. */
+  batchSize?: number;
+  lengthBuckets?: boolean;
 }
 
-export type PredictReply = { id: number; results: RankedLabel[][] } | { id: number; error: string };
+/** Worker milliseconds a request spent tokenizing and in session.run. */
+export interface PredictTiming {
+  tokenizeMs: number;
+  runMs: number;
+}
+
+export type PredictReply = { id: number; results: RankedLabel[][]; timing?: PredictTiming } | { id: number; error: string };
 
 /** Sends prediction requests to one lazily started worker. */
 export class Predictor {
   #worker: Worker | null = null;
   #next = 1;
   readonly #pending = new Map<number, { resolve: (r: RankedLabel[][]) => void; reject: (e: Error) => void }>();
+  /** The worker's tokenizing and session.run milliseconds over every answer so far. */
+  readonly timing: PredictTiming = { tokenizeMs: 0, runMs: 0 };
 
-  predict(modelDir: string, texts: string[], topK?: number, threads?: number): Promise<RankedLabel[][]> {
+  predict(
+    modelDir: string,
+    texts: string[],
+    topK?: number,
+    threads?: number,
+    batching: { batchSize?: number; lengthBuckets?: boolean } = {},
+  ): Promise<RankedLabel[][]> {
     const worker = this.#start();
     // Keep the process alive while an answer is due, and only then.
     worker.ref();
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}), ...(threads !== undefined ? { threads } : {}) } satisfies PredictRequest);
+      worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}), ...(threads !== undefined ? { threads } : {}), ...batching } satisfies PredictRequest);
     });
   }
 
@@ -51,7 +68,13 @@ export class Predictor {
       this.#pending.delete(r.id);
       if (this.#pending.size === 0) worker.unref();
       if ('error' in r) p.reject(new LanglabError('INVALID_ARGUMENT', r.error));
-      else p.resolve(r.results);
+      else {
+        if (r.timing) {
+          this.timing.tokenizeMs += r.timing.tokenizeMs;
+          this.timing.runMs += r.timing.runMs;
+        }
+        p.resolve(r.results);
+      }
     });
     const failAll = (why: string) => {
       if (this.#worker === worker) this.#worker = null;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RankedLabel } from '../../../preload/contract.ts';
-import { classifyFolder, extensionLabel, extensionVerdict } from '../../../main/classify/classify-folder.ts';
+import { classifyFolder, emptyTiming, extensionLabel, extensionVerdict } from '../../../main/classify/classify-folder.ts';
 import type { ClassifiedRow, LeftOutRow } from '../../../main/store/jobs.ts';
 import { makeTree } from '../data/helpers.ts';
 
@@ -117,4 +117,65 @@ test('a cancelled job stops between batches and keeps what it had handed over', 
     (err: Error & { code?: string }) => err.code === 'CANCELLED',
   );
   assert.equal(seen.length, 10);
+});
+
+/** Runs a 23-file folder (one unreadable as text) in batches of 4 and records what happened, in order. */
+async function record(pipeline: boolean) {
+  const files: Record<string, string | Buffer> = {};
+  for (let i = 0; i < 22; i++) files[`f${String(i).padStart(2, '0')}.py`] = i % 3 ? `def f${i}():\n    return ${i}\n` : `const f${i} = ${i};\n`;
+  files['zz.bin'] = Buffer.from([0, 1, 2, 3]);
+  const events: string[] = [];
+  const batches: { rows: ClassifiedRow[]; counts: { total: number; done: number; skipped: number }; leftOut: LeftOutRow[] }[] = [];
+  const predict = fakePredict([]);
+  let asked = 0;
+  const timing = emptyTiming();
+  const end = await classifyFolder({
+    root: makeTree(files), labels: LABELS, batchSize: 4, pipeline, timing,
+    predict: async (texts) => {
+      events.push(`predict ${asked++}`);
+      // Answers come late, so an overlapped read or request shows up before the store.
+      await new Promise((r) => setTimeout(r, 5));
+      return predict(texts);
+    },
+    onBatch: (rows, counts, leftOut) => {
+      if (rows.length > 0 || counts.done > 0) events.push(`store ${batches.length - 1}`);
+      batches.push({ rows, counts, leftOut: [...leftOut] });
+    },
+  });
+  return { end, events, batches, timing };
+}
+
+test('overlapped stages store the same batches, counters and left-out files, in the same order, as one batch at a time', async () => {
+  const serial = await record(false);
+  const overlapped = await record(true);
+  assert.deepEqual(overlapped.end, serial.end);
+  assert.deepEqual(overlapped.end, { total: 23, done: 23, skipped: 1 });
+  assert.deepEqual(overlapped.batches, serial.batches);
+  assert.deepEqual(overlapped.batches.at(-1)!.leftOut, [{ path: 'zz.bin', reason: 'binary' }]);
+  // One batch at a time: each prediction is stored before the next is asked for.
+  assert.deepEqual(serial.events.slice(0, 4), ['predict 0', 'store 0', 'predict 1', 'store 1']);
+  // Overlapped: the next batch is already in the worker when a batch is stored.
+  assert.deepEqual(overlapped.events.slice(0, 4), ['predict 0', 'predict 1', 'store 0', 'predict 2']);
+  for (const k of ['walk', 'read', 'decode', 'predictWait', 'store'] as const) assert.ok(overlapped.timing[k] >= 0 && Number.isFinite(overlapped.timing[k]), k);
+  assert.ok(overlapped.timing.predictWait > 0);
+});
+
+test('a failed prediction fails the overlapped job with its error, after the batches before it were stored', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) files[`f${String(i).padStart(2, '0')}.py`] = `def f${i}():\n    return ${i}\n`;
+  const stored: number[] = [];
+  let asked = 0;
+  const predict = fakePredict([]);
+  await assert.rejects(
+    classifyFolder({
+      root: makeTree(files), labels: LABELS, batchSize: 4,
+      predict: async (texts) => {
+        if (asked++ === 1) throw new Error('the model broke on batch 1');
+        return predict(texts);
+      },
+      onBatch: (rows) => void (rows.length > 0 && stored.push(rows.length)),
+    }),
+    /the model broke on batch 1/,
+  );
+  assert.deepEqual(stored, [4]);
 });

@@ -10,7 +10,7 @@ import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
 import { buildRoberta, robertaWeightsFromParams } from '../../../main/engine/models/roberta.ts';
 import { buildScratch, initScratchWeights, scratchConfig, scratchWeightsFromParams } from '../../../main/engine/models/scratch.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
-import { Classifier } from '../../../main/engine/export/classifier.ts';
+import { Classifier, lengthOrder } from '../../../main/engine/export/classifier.ts';
 import { ByteTokenizer } from '../../../main/engine/tokenize/bytes.ts';
 import type { EncodedBatch, TextTokenizer } from '../../../main/engine/tokenize/encoded.ts';
 
@@ -114,4 +114,34 @@ test('from-scratch export: probabilities equal the training graph forward', asyn
 test('loading a folder that is not an export names the missing manifest', async () => {
   const dir = tmp();
   await assert.rejects(Classifier.load(dir), /langlab-model\.json is missing/);
+});
+
+test('lengthOrder sorts indices by text length, stably', () => {
+  assert.deepEqual(lengthOrder(['ccc', 'a', 'bb', 'z', '']), [4, 1, 3, 2, 0]);
+  assert.deepEqual(lengthOrder([]), []);
+});
+
+test('batching by length returns the same probabilities, in input order, as batching in order', async () => {
+  const labels = ['c', 'go', 'py'];
+  const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, max_length: 32 });
+  const dir = path.join(tmp(), 'export');
+  exportClassifier(dir, { family: 'scratch', config, weights: initScratchWeights(config, 7), labels });
+  const clf = await Classifier.load(dir, { intraOpNumThreads: 1 });
+  try {
+    // Lengths mixed so that sorting moves nearly every text, and more than one batch.
+    const texts = Array.from({ length: 11 }, (_, i) => `${'ab c;\n'.repeat((i * 7) % 11)}${i}`);
+    const inOrder = await clf.probabilities(texts, 3, { lengthBuckets: false });
+    const byLength = await clf.probabilities(texts, 3);
+    const alone = await Promise.all(texts.map(async (t) => (await clf.probabilities([t], 1))[0]));
+    assert.equal(byLength.length, texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = 0; j < labels.length; j++) {
+        assert.ok(Math.abs(byLength[i][j] - inOrder[i][j]) < 1e-6, `text ${i}, label ${j}: ${byLength[i]} vs ${inOrder[i]}`);
+        assert.ok(Math.abs(byLength[i][j] - alone[i][j]) < 1e-6, `text ${i} alone, label ${j}`);
+      }
+    }
+    assert.ok(clf.timing.runMs > 0 && clf.timing.tokenizeMs > 0, 'the time spent is counted');
+  } finally {
+    await clf.close();
+  }
 });
