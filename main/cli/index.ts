@@ -9,6 +9,7 @@ import { dataDirectory } from '../store/paths.ts';
 import { GLOBAL_OPTIONS, parseCommandLine, UsageError } from './args.ts';
 import { cliContext, type CliCommand } from './command.ts';
 import { classifyCommand } from './classify.ts';
+import { compareCommand } from './compare.ts';
 import { datasetCommand } from './dataset.ts';
 import { evalCommand } from './eval.ts';
 import { infoCommand } from './info.ts';
@@ -18,7 +19,7 @@ import { serveCommand } from './serve.ts';
 import type { CliBackendOptions } from './service.ts';
 import { resumeCommand, trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, compareCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
