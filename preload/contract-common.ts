@@ -197,6 +197,7 @@ export interface JobProgressByKind {
   'run.evaluate': ScanJobProgress;
   classify: ClassifyJobProgress;
   run: RunProgress;
+  'lr.find': import('./contract-lrfind.ts').LrFindProgress;
 }
 
 export type JobKind = keyof JobProgressByKind;

@@ -4,6 +4,7 @@ import { classifySchemas } from './schemas/classify.ts';
 import { compareSchemas } from './schemas/compare.ts';
 import { coreSchemas } from './schemas/core.ts';
 import { datasetSchemas } from './schemas/datasets.ts';
+import { lrFindSchemas } from './schemas/lr-find.ts';
 import { evaluationSchemas } from './schemas/evaluation.ts';
 import { trainingSchemas } from './schemas/training.ts';
 
@@ -12,4 +13,4 @@ import { trainingSchemas } from './schemas/training.ts';
  * contract, so a request added without a schema, or a schema that disagrees with its type, fails
  * the type-check.
  */
-export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas, ...evaluationSchemas, ...compareSchemas };
+export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas, ...evaluationSchemas, ...compareSchemas, ...lrFindSchemas };

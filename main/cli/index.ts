@@ -13,13 +13,14 @@ import { compareCommand } from './compare.ts';
 import { datasetCommand } from './dataset.ts';
 import { evalCommand } from './eval.ts';
 import { infoCommand } from './info.ts';
+import { lrFindCommand } from './lr-find.ts';
 import { predictCommand } from './predict.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import type { CliBackendOptions } from './service.ts';
 import { resumeCommand, trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, compareCommand, infoCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, compareCommand, lrFindCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -58,6 +58,7 @@ const KIND_RULES: { [K in JobKind]: { phaseNow: boolean; done: Partial<JobProgre
   'run.evaluate': { phaseNow: true, done: SCAN_DONE },
   classify: { phaseNow: false, done: {} },
   run: { phaseNow: false, done: {} },
+  'lr.find': { phaseNow: true, done: {} },
 };
 
 /** The least time between two progress events of one job (phase and status changes always go out at once). */

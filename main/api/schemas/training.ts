@@ -6,11 +6,11 @@ import { id, noArgs, userPath, type SchemasFor } from './common.ts';
 
 // Shape only (known keys, right JSON types): ranges are checked by validateHyperparameters so the
 // message names the value and its allowed range the same way the form does.
-const hyperparameters = z.strictObject(
+export const hyperparameters = z.strictObject(
   Object.fromEntries(HYPERPARAMETERS.map((s) => [s.key, (s.type === 'bool' ? z.boolean() : z.number()).optional()])),
 ) as unknown as z.ZodType<Partial<Hyperparameters>>;
 
-const model = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('scratch') }), z.strictObject({ kind: z.literal('pretrained'), path: userPath })]);
+export const model = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('scratch') }), z.strictObject({ kind: z.literal('pretrained'), path: userPath })]);
 const modelKind = z.enum(['pretrained', 'scratch']);
 const label = z.string().min(1).max(200);
 
