@@ -40,22 +40,27 @@ test('parallel coordinates of 12 runs: an axis per varying parameter and metric,
     assert.match(await pc.getByTestId('pc-count').textContent() ?? '', /8 of 12 runs inside the brushes/);
     assert.equal(await pc.locator('path.dim').count(), 4);
 
-    // Hover names the run and its values.
-    const line = pc.getByTestId('pc-line').first();
-    const runId = Number(await line.getAttribute('data-run'));
-    const lb = (await line.boundingBox())!;
-    await line.hover({ position: { x: 2, y: await line.evaluate((el: SVGPathElement) => el.getPointAtLength(1).y) - lb.y }, force: true });
+    // Hover names the run and its values: the point a quarter into the first segment of a bright line.
+    const svgBox = (await pc.locator('svg').first().boundingBox())!;
+    const pt = await pc.getByTestId('pc-line').first().evaluate((el: SVGPathElement) => {
+      const p = el.getPointAtLength(el.getTotalLength() / 28);
+      return { x: p.x, y: p.y };
+    });
+    const spot = { x: svgBox.x + pt.x, y: svgBox.y + pt.y };
+    await page.mouse.move(spot.x, spot.y);
+    const runId = await page.evaluate(({ x, y }) => Number(document.elementFromPoint(x, y)?.getAttribute('data-run')), spot);
+    assert.ok(ids.includes(runId), 'a run line is under the pointer');
     await pc.getByTestId('pc-tip').waitFor();
     assert.match(await pc.getByTestId('pc-tip').textContent() ?? '', new RegExp(`grid-${ids.indexOf(runId)}`));
+    assert.match(await pc.getByTestId('pc-tip').textContent() ?? '', /learning rate/i);
     await shot(page, `compare-parallel-brushed-${scheme}`);
 
     // A click without a drag clears the brush; a click on a line opens its run.
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     assert.equal(await pc.getByTestId('pc-line').count(), 12);
     if (scheme === 'dark') {
-      await line.click({ force: true, position: { x: 2, y: await line.evaluate((el: SVGPathElement) => el.getPointAtLength(1).y) - (await line.boundingBox())!.y } });
-      await page.waitForURL(/#\/runs\/\d+$/);
-      assert.match(page.url(), new RegExp(`#/runs/${runId}$`));
+      await page.mouse.click(spot.x, spot.y);
+      await page.waitForFunction((id) => location.hash === `#/runs/${id}`, runId);
     }
     errors.check();
     await page.close();
