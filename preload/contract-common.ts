@@ -197,7 +197,19 @@ export interface JobProgressByKind {
   'run.evaluate': ScanJobProgress;
   classify: ClassifyJobProgress;
   run: RunProgress;
-  'lr.find': import('./contract-lrfind.ts').LrFindProgress;
+  'lr.find': LrFindProgress;
+}
+
+/** Which model a run trains: the from-scratch transformer or a local Hugging Face folder. */
+export type ModelSpec = { kind: 'scratch' } | { kind: 'pretrained'; path: string };
+
+/** The learning-rate finder job's progress (contract-lrfind.ts). */
+export interface LrFindProgress {
+  phase: 'preparing' | 'training';
+  step: number;
+  steps: number;
+  lr: number | null;
+  loss: number | null;
 }
 
 export type JobKind = keyof JobProgressByKind;

@@ -2,9 +2,7 @@
 // grows exponentially, its loss curve and the suggested learning rate. Merged into `Requests` by
 // contract.ts. Types only (plus the compile-checked name list).
 
-import type { JobOf } from './contract-common.ts';
-import type { Hyperparameters } from './hyperparameters.ts';
-import type { ModelSpec } from './contract-training.ts';
+import type { Hyperparameters, JobOf, ModelSpec } from './contract-common.ts';
 
 export interface LrFindArgs {
   datasetId: number;
@@ -15,15 +13,6 @@ export interface LrFindArgs {
   minLr?: number;
   maxLr?: number;
   steps?: number;
-}
-
-/** The finder job's progress. */
-export interface LrFindProgress {
-  phase: 'preparing' | 'training';
-  step: number;
-  steps: number;
-  lr: number | null;
-  loss: number | null;
 }
 
 export interface LrFindPoint {

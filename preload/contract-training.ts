@@ -2,10 +2,9 @@
 // the live dashboard, the evaluation view and the Try it box. Merged into `Requests`/`Events` by
 // contract.ts. Types only (plus the compile-checked name lists).
 
-import type { Hyperparameters, ModelKind, NoArgs, PredictionRow, PredictionsQuery, RankedLabel, RunProgress, RunSummary } from './contract-common.ts';
+import type { Hyperparameters, ModelKind, ModelSpec, NoArgs, PredictionRow, PredictionsQuery, RankedLabel, RunProgress, RunSummary } from './contract-common.ts';
 
-/** Which model a run trains: the from-scratch transformer or a local Hugging Face folder. */
-export type ModelSpec = { kind: 'scratch' } | { kind: 'pretrained'; path: string };
+export type { ModelSpec } from './contract-common.ts';
 
 /** What checking a pretrained model folder found (a bad folder is an error naming the file). */
 export interface ModelCheck {

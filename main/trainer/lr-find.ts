@@ -3,7 +3,7 @@
 // when the smoothed loss diverges. It uses the training loop's pieces (model, data, batches, feeds,
 // the step runner) but writes no checkpoint and no export: the curve is the whole result.
 import os from 'node:os';
-import type { ModelSpec } from '../../preload/contract-training.ts';
+import type { LrFindProgress, ModelSpec } from '../../preload/contract-common.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
@@ -25,14 +25,6 @@ export interface LrFindRequest {
   steps: number;
   threads?: number;
   nativeBinding?: string;
-}
-
-export interface LrFindProgress {
-  phase: 'preparing' | 'training';
-  step: number;
-  steps: number;
-  lr: number | null;
-  loss: number | null;
 }
 
 export interface LrFindOutcome extends LrSuggestion {

@@ -3,7 +3,8 @@
 import { LanglabError, type ErrorCode } from '../../errors.ts';
 import { workerEntry } from '../../worker/entries.ts';
 import { startWorker } from '../../worker/start-worker.ts';
-import type { LrFindOutcome, LrFindProgress, LrFindRequest } from '../lr-find.ts';
+import type { LrFindProgress } from '../../../preload/contract-common.ts';
+import type { LrFindOutcome, LrFindRequest } from '../lr-find.ts';
 
 export type LrFindCommand = { type: 'start'; request: LrFindRequest } | { type: 'cancel' };
 export type LrFindMessage =
