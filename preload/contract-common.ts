@@ -212,6 +212,16 @@ export interface JobProgressByKind {
   classify: ClassifyJobProgress;
   run: RunProgress;
   sweep: SweepJobProgress;
+  'lr.find': LrFindProgress;
+}
+
+/** The learning-rate finder job's progress (contract-lrfind.ts). */
+export interface LrFindProgress {
+  phase: 'preparing' | 'training';
+  step: number;
+  steps: number;
+  lr: number | null;
+  loss: number | null;
 }
 
 export type JobKind = keyof JobProgressByKind;

@@ -94,6 +94,8 @@ export interface CoreRequests {
   'runs.setTags': { args: { id: number; tags: string[] }; result: RunSummary };
   'runs.tags': { args: NoArgs; result: string[] };
   'runs.metrics': { args: { runIds: number[]; keys?: string[] }; result: MetricSeries[] };
+  /** Every parameter of many runs at once (the parallel-coordinates view); a run without parameters is left out. */
+  'runs.params': { args: { runIds: number[] }; result: { runId: number; params: Record<string, string | number | boolean | null> }[] };
   /** Running jobs and the last finished ones, so a reloaded page picks up where it was. */
   'jobs.list': { args: NoArgs; result: JobInfo[] };
   /** Asks a running job to stop; it ends 'cancelled' (a job event says when). */
@@ -121,6 +123,7 @@ export const coreRequestNames: { [K in keyof CoreRequests]: true } = {
   'runs.setTags': true,
   'runs.tags': true,
   'runs.metrics': true,
+  'runs.params': true,
   'jobs.list': true,
   'jobs.cancel': true,
   'system.pickPath': true,

@@ -6,6 +6,7 @@
 import { classifyRequestNames, type ClassifyRequests } from './contract-classify.ts';
 import { compareRequestNames, type CompareRequests } from './contract-compare.ts';
 import { coreEventNames, coreRequestNames, type CoreEvents, type CoreRequests } from './contract-core.ts';
+import { lrFindRequestNames, type LrFindRequests } from './contract-lrfind.ts';
 import { evaluationRequestNames, type EvaluationRequests } from './contract-evaluation.ts';
 import { datasetEventNames, datasetRequestNames, type DatasetEvents, type DatasetRequests } from './contract-datasets.ts';
 import { sweepRequestNames, type SweepRequests } from './contract-sweeps.ts';
@@ -19,9 +20,10 @@ export type * from './contract-datasets.ts';
 export type * from './contract-evaluation.ts';
 export type * from './contract-training.ts';
 export type * from './contract-sweeps.ts';
+export type * from './contract-lrfind.ts';
 export type * from './hyperparameters.ts';
 
-export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests, ClassifyRequests, EvaluationRequests, CompareRequests, SweepRequests {}
+export interface Requests extends CoreRequests, DatasetRequests, TrainingRequests, ClassifyRequests, EvaluationRequests, CompareRequests, SweepRequests, LrFindRequests {}
 
 export interface Events extends CoreEvents, DatasetEvents, TrainingEvents {}
 
@@ -60,7 +62,7 @@ export interface IpcBridge {
 }
 
 // Runtime name lists, typed so that a request or event missing here is a compile error.
-const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames, ...classifyRequestNames, ...evaluationRequestNames, ...compareRequestNames, ...sweepRequestNames };
+const requestNameSet: { [K in RequestName]: true } = { ...coreRequestNames, ...datasetRequestNames, ...trainingRequestNames, ...classifyRequestNames, ...evaluationRequestNames, ...compareRequestNames, ...sweepRequestNames, ...lrFindRequestNames };
 const eventNameSet: { [K in EventName]: true } = { ...coreEventNames, ...datasetEventNames, ...trainingEventNames };
 
 export const REQUEST_NAMES = Object.keys(requestNameSet) as RequestName[];

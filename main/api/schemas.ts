@@ -4,6 +4,7 @@ import { classifySchemas } from './schemas/classify.ts';
 import { compareSchemas } from './schemas/compare.ts';
 import { coreSchemas } from './schemas/core.ts';
 import { datasetSchemas } from './schemas/datasets.ts';
+import { lrFindSchemas } from './schemas/lr-find.ts';
 import { evaluationSchemas } from './schemas/evaluation.ts';
 import { sweepSchemas } from './schemas/sweeps.ts';
 import { trainingSchemas } from './schemas/training.ts';
@@ -13,4 +14,4 @@ import { trainingSchemas } from './schemas/training.ts';
  * contract, so a request added without a schema, or a schema that disagrees with its type, fails
  * the type-check.
  */
-export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas, ...evaluationSchemas, ...compareSchemas, ...sweepSchemas };
+export const requestSchemas: { [K in RequestName]: z.ZodType<RequestArgs<K>> } = { ...coreSchemas, ...datasetSchemas, ...trainingSchemas, ...classifySchemas, ...evaluationSchemas, ...compareSchemas, ...sweepSchemas, ...lrFindSchemas };

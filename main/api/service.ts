@@ -5,6 +5,7 @@ import { coreHandlers } from './handlers/core.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { evaluationHandlers } from './handlers/evaluation.ts';
 import { sweepHandlers } from './handlers/sweeps.ts';
+import { lrFindHandlers } from './handlers/lr-find.ts';
 import { trainingHandlers } from './handlers/training.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -12,5 +13,5 @@ export { APP_VERSION, type ServiceContext } from './service-context.ts';
 
 /** The one service behind the bridge; both transports dispatch to it. One handler file per part of the contract. */
 export function createService(ctx: ServiceContext): Handlers {
-  return { ...coreHandlers(ctx), ...datasetHandlers(ctx), ...trainingHandlers(ctx), ...classifyHandlers(ctx), ...evaluationHandlers(ctx), ...compareHandlers(ctx), ...sweepHandlers(ctx) };
+  return { ...coreHandlers(ctx), ...datasetHandlers(ctx), ...trainingHandlers(ctx), ...classifyHandlers(ctx), ...evaluationHandlers(ctx), ...compareHandlers(ctx), ...sweepHandlers(ctx), ...lrFindHandlers(ctx) };
 }

@@ -9,9 +9,11 @@ import { dataDirectory } from '../store/paths.ts';
 import { GLOBAL_OPTIONS, parseCommandLine, UsageError } from './args.ts';
 import { cliContext, type CliCommand } from './command.ts';
 import { classifyCommand } from './classify.ts';
+import { compareCommand } from './compare.ts';
 import { datasetCommand } from './dataset.ts';
 import { evalCommand } from './eval.ts';
 import { infoCommand } from './info.ts';
+import { lrFindCommand } from './lr-find.ts';
 import { predictCommand } from './predict.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
@@ -19,7 +21,7 @@ import { sweepCommand, sweepsCommand } from './sweep.ts';
 import type { CliBackendOptions } from './service.ts';
 import { resumeCommand, trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, sweepCommand, sweepsCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
+const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, sweepCommand, sweepsCommand, evalCommand, predictCommand, classifyCommand, runsCommand, compareCommand, lrFindCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

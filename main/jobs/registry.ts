@@ -59,6 +59,7 @@ const KIND_RULES: { [K in JobKind]: { phaseNow: boolean; done: Partial<JobProgre
   classify: { phaseNow: false, done: {} },
   run: { phaseNow: false, done: {} },
   sweep: { phaseNow: false, done: {} },
+  'lr.find': { phaseNow: true, done: {} },
 };
 
 /** The least time between two progress events of one job (phase and status changes always go out at once). */

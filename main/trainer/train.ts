@@ -13,10 +13,11 @@ import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
-import { epochBatches, labelTensor, padBatch, randomWindow } from './batches.ts';
+import { epochBatches } from './batches.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { type RunData, loadRunData } from './data.ts';
 import { Evaluator } from './evaluator.ts';
+import { trainFeeds } from './feeds.ts';
 import { type EvaluationResult, type FinalReport, reportAndExport } from './final-report.ts';
 import { MetricsWindow } from './metrics-window.ts';
 import { type TrainableModel, prepareModel } from './model.ts';
@@ -288,13 +289,9 @@ function startingState(c: LoopContext, lastDir: string): CheckpointState {
   };
 }
 
-/** One micro-batch's inputs: its windows of the training files (random ones when the run draws them), padded, with its labels and dropout masks. */
+/** One micro-batch's inputs (feeds.ts, shared with the learning-rate finder). */
 function stepFeeds(c: LoopContext, batch: readonly number[], epoch: number, masks: MaskGenerator): Feeds {
-  const seed = c.req.hyperparameters.seed;
-  const rows = batch.map((i) => c.data.train[i]);
-  const ids = rows.map((e) => (e.source ? randomWindow(e.source, e.ids.length, seed, epoch, e.fileIndex) : e.ids));
-  const { inputIds, attentionMask, seq } = padBatch(ids, c.padId);
-  return { input_ids: inputIds, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...c.model.dropout.masks(masks, { batch: rows.length, seq }) };
+  return trainFeeds(c.data.train, batch, { model: c.model, padId: c.padId, seed: c.req.hyperparameters.seed, epoch, masks });
 }
 
 function outcome(status: TrainOutcome['status'], st: CheckpointState, c: LoopContext, report: FinalReport | null): TrainOutcome {

@@ -47,6 +47,7 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
     },
     'runs.tags': async () => allTags(db),
     'runs.metrics': async ({ runIds, keys }) => getMetricSeries(db, runIds, keys),
+    'runs.params': async ({ runIds }) => [...paramsOfRuns(db, runIds)].map(([runId, params]) => ({ runId, params: scalarParams(params) })),
     'jobs.list': async () => ctx.jobs.list(),
     'jobs.cancel': async ({ jobId }) => ctx.jobs.cancel(jobId),
     'system.pickPath': async ({ kind, title }) => {
@@ -56,4 +57,11 @@ export function coreHandlers(ctx: ServiceContext): HandlersFor<CoreRequests> {
       return { paths: await ctx.pickPath(kind, title) };
     },
   };
+}
+
+/** Parameters as the views show them: scalars kept, anything structured as its JSON text. */
+function scalarParams(params: Record<string, unknown>): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+  return out;
 }

@@ -19,6 +19,7 @@ export const coreSchemas: SchemasFor<CoreRequests> = {
   'runs.setTags': z.strictObject({ id, tags: z.array(tag).max(50) }),
   'runs.tags': noArgs,
   'runs.metrics': z.strictObject({ runIds: z.array(id).min(1).max(50), keys: z.array(z.string().min(1).max(100)).max(100).optional() }),
+  'runs.params': z.strictObject({ runIds: z.array(id).min(1).max(5000) }),
   'jobs.list': noArgs,
   'jobs.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'system.pickPath': z.strictObject({ kind: z.enum(['folder', 'folders', 'file']), title: z.string().max(200).optional() }),
