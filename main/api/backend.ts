@@ -80,6 +80,7 @@ export function startBackend(options: BackendOptions): Backend {
   const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, CLASSIFY_INFERENCE_THREADS) });
   const dispatch = createDispatch(createService({
     store, dataDir, events, runtime: options.runtime, runs, sweeps, predictor, jobs, classify,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.pickPath ? { pickPath: options.pickPath } : {}),
     ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
   }));

@@ -23,6 +23,7 @@ export interface ServiceContext {
   predictor: import('../trainer/host/predictor.ts').Predictor; // ranked predictions from exported models, off the main thread, one per backend
   jobs: import('../jobs/registry.ts').JobRegistry; // long operations (dataset scans, evaluations, classifications), one registry per backend
   classify: import('../classify/jobs.ts').ClassifyJobs; // batch-classification jobs (store-backed jobs in the registry)
+  nativeBinding?: string; // better-sqlite3 built for Electron, for workers of this process that open the store; desktop app only
   pickPath?: PathPicker; // the native dialog; desktop app only
   pickSavePath?: SavePathPicker; // the native save dialog; desktop app only
 }

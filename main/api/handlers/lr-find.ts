@@ -29,7 +29,11 @@ export function lrFindHandlers(ctx: ServiceContext): HandlersFor<LrFindRequests>
         { phase: 'preparing', step: 0, steps, lr: null, loss: null },
         async (control) => {
           const outcome = await runLrFindInWorker(
-            { storeFile: ctx.store.file, datasetId: plan.dataset.id, model: plan.model, hyperparameters: plan.hyperparameters, minLr, maxLr, steps },
+            {
+              storeFile: ctx.store.file, datasetId: plan.dataset.id, model: plan.model, hyperparameters: plan.hyperparameters, minLr, maxLr, steps,
+              // The worker thread runs in this process: in the desktop app it needs Electron's build of better-sqlite3.
+              ...(ctx.nativeBinding ? { nativeBinding: ctx.nativeBinding } : {}),
+            },
             (p) => control.progress(p),
             control.signal,
           );

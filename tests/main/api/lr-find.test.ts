@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { copyFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { after, test } from 'node:test';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
@@ -43,4 +46,25 @@ test('runs.params gives every parameter of many runs at once', async () => {
   assert.equal(byId.get(a)!.layers, '[1,2]', 'a structured value arrives as its JSON text');
   assert.equal(byId.get(c)!.dropout, 0);
   assert.equal((await failure(b, 'runs.params', { runIds: [] })).code, 'INVALID_ARGUMENT');
+});
+
+test("the finder's worker opens the store with the backend's better-sqlite3 build (the desktop app passes Electron's)", async () => {
+  // A copy of the Node build, loaded by the backend's own store, then removed: a worker that is given
+  // the same binding fails naming it, which shows the binding reaches the worker (without one the
+  // worker would load node_modules' build and succeed).
+  const addon = path.join(tempDir(), 'langlab-sqlite.node');
+  copyFileSync(createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node'), addon);
+  const b = startBackend({ runtime: 'browser', dataDir: tempDir(), nativeBinding: addon });
+  backends.push(b);
+  rmSync(addon);
+  const ds = seedDataset(b.store.db);
+  const job = await ok<{ jobId: string }>(b, 'lrFind.start', { datasetId: ds, model: { kind: 'scratch' }, hyperparameters: {}, steps: 5 });
+  let info: { jobId: string; status: string; error: string | null } | undefined;
+  for (let i = 0; i < 600; i++) {
+    info = (await ok<{ jobId: string; status: string; error: string | null }[]>(b, 'jobs.list', {})).find((j) => j.jobId === job.jobId);
+    if (info && info.status !== 'running') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(info?.status, 'failed');
+  assert.ok(info?.error?.includes('langlab-sqlite.node'), info?.error ?? '');
 });
