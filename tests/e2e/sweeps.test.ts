@@ -96,6 +96,10 @@ test('define a 4-trial grid sweep, watch it name the best trial, cancel and resu
   const best = await page.getByTestId('best-trial').textContent();
   assert.match(best ?? '', new RegExp(Math.min(...losses).toFixed(4)), 'the best trial has the lowest validation loss');
   assert.equal(await page.locator('tr.best').count(), 1);
+  // The trials against the metric: one line per trial, an axis for each swept value and the metric.
+  const pc = page.getByTestId('sweep-parallel').getByTestId('parallel-coordinates');
+  assert.equal(await pc.getByTestId('pc-line').count(), 4);
+  assert.ok((await pc.getByTestId('pc-axis').evaluateAll((els) => els.map((e) => e.getAttribute('data-axis')))).includes('metric:val_loss'));
   await shot(page, 'sweep-finished');
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'sweep-finished-dark');
