@@ -19,7 +19,8 @@ import { type RunData, loadRunData } from './data.ts';
 import { Evaluator } from './evaluator.ts';
 import { type EvaluationResult, type FinalReport, reportAndExport } from './final-report.ts';
 import { MetricsWindow } from './metrics-window.ts';
-import { type TrainableModel, prepareModel } from './model.ts';
+import { PREFIX_INPUT, type PrefixDtype, type TrainableModel, prepareModel } from './model.ts';
+import { PrefixCache, formatBytes } from './prefix-cache.ts';
 import type { TrainSink } from './sink.ts';
 import { Validator } from './validation.ts';
 
@@ -47,6 +48,8 @@ export interface TrainRequest {
   logEverySteps?: number;
   /** better-sqlite3 addon for the running runtime (Electron's build), when not the default one. */
   nativeBinding?: string;
+  /** How the frozen-prefix cache stores outputs (`cache_frozen_layers`); float16 unless a test or benchmark compares. */
+  prefixDtype?: PrefixDtype;
 }
 
 /** How a call of train() ended. */
@@ -108,13 +111,14 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   // A GPU provider gets the graph that keeps state on the device and, unless turned off, computes
   // in float16; if that provider then cannot start, the run falls back to the CPU's float32 graph.
   const gpu = provider !== 'cpu';
-  let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision });
+  const prefixDtype = req.prefixDtype ?? 'float16';
+  let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision, prefixDtype });
   let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
   const fallbackReason = runner.fallbackReason;
   if (fallbackReason) {
     sink.log('warn', fallbackReason);
     await runner.release();
-    model = prepared.build(labels);
+    model = prepared.build(labels, { prefixDtype });
     runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads });
   }
   sink.device?.(runner.provider, fallbackReason ?? unknownProvider);
@@ -122,10 +126,12 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
   sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
     `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
+  let cache: PrefixCache | null = null;
   try {
-    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId: prepared.tokenizer.padId });
+    cache = await openPrefixCache(req, model, data, prepared.tokenizer.padId, runner.provider, threads, sink);
+    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId: prepared.tokenizer.padId, cache });
   } finally {
-    await Promise.all([runner.release(), evaluator.release()]);
+    await Promise.all([runner.release(), evaluator.release(), cache?.close()]);
   }
 }
 
@@ -140,6 +146,30 @@ interface LoopContext {
   runner: TrainStepRunner;
   evaluator: Evaluator;
   padId: number;
+  /** The frozen prefix's outputs, when the model trains from them. */
+  cache: PrefixCache | null;
+}
+
+/** Opens the run's frozen-prefix cache when the model trains from one, and says in the log what it costs and holds. */
+async function openPrefixCache(req: TrainRequest, model: TrainableModel, data: RunData, padId: number, provider: ProviderName, threads: number,
+  sink: TrainSink): Promise<PrefixCache | null> {
+  const hp = req.hyperparameters;
+  const prefix = model.prefix;
+  if (!prefix) {
+    if (hp.cache_frozen_layers && hp.freeze_base_model && model.family === 'roberta' && provider !== 'cpu') {
+      sink.log('info', `Frozen layers are recomputed every epoch on ${provider}: the frozen-layer cache serves the CPU's float32 graph only.`);
+    }
+    return null;
+  }
+  const cache = await PrefixCache.open({ runDir: req.runDir, prefix, files: data.train.map((e) => e.ids), padId, provider, threads });
+  // The session has its own copy of the prefix graph (its weights included).
+  prefix.onnx = new Uint8Array(0);
+  const o = cache.opening;
+  sink.log('info', `Frozen-layer cache: the embeddings and encoder layers 0-${prefix.layers - 1} run once per training file and their output is kept in ` +
+    `${o.dir} (${prefix.dtype}, ${formatBytes(o.bytes)} for ${o.files} files); later epochs train the top layers and the head from it. ` +
+    `Dropout is off in the cached layers.${o.discarded ? ` The previous cache was discarded: ${o.discarded}.` : ''}` +
+    `${o.written > 0 ? ` ${o.written} of ${o.files} files are already cached.` : ''}`);
+  return cache;
 }
 
 /** Epochs of optimizer steps from the checkpoint state on, then the final report; the units it calls own their state. */
@@ -217,7 +247,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
       const group = batches.slice(st.batchInEpoch, st.batchInEpoch + accum);
       lr = linearWarmupDecay(st.step, hp.learning_rate, totalSteps, warmup);
       for (let i = 0; i < group.length; i++) {
-        const f = stepFeeds(c, group[i], st.epoch, masks);
+        const f = await stepFeeds(c, group[i], st.epoch, masks);
         const r = i < group.length - 1 ? await runner.accumulate(f) : await runner.step(f, lr);
         if (r.skipped) {
           // Mixed precision: a gradient overflowed; the runner halved its loss scale and left the weights.
@@ -251,6 +281,10 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
     }
     if (stopEarly || st.epoch >= hp.epochs) st.trainingDone = true;
     await syncAndSave(lastDir);
+    if (c.cache) {
+      const n = c.cache.counts;
+      sink.log('info', `Frozen-layer cache after epoch ${st.epoch}: ${n.read} records read, ${n.computed} computed${n.damaged ? `, ${n.damaged} damaged and recomputed` : ''} so far in this session.`);
+    }
   }
 
   progress('testing');
@@ -288,13 +322,18 @@ function startingState(c: LoopContext, lastDir: string): CheckpointState {
   };
 }
 
-/** One micro-batch's inputs: its windows of the training files (random ones when the run draws them), padded, with its labels and dropout masks. */
-function stepFeeds(c: LoopContext, batch: readonly number[], epoch: number, masks: MaskGenerator): Feeds {
+/**
+ * One micro-batch's inputs: its windows of the training files (random ones when the run draws them),
+ * padded, with its labels and dropout masks; with a frozen-prefix cache, the prefix's output for
+ * those files in place of their token ids.
+ */
+async function stepFeeds(c: LoopContext, batch: readonly number[], epoch: number, masks: MaskGenerator): Promise<Feeds> {
   const seed = c.req.hyperparameters.seed;
   const rows = batch.map((i) => c.data.train[i]);
   const ids = rows.map((e) => (e.source ? randomWindow(e.source, e.ids.length, seed, epoch, e.fileIndex) : e.ids));
   const { inputIds, attentionMask, seq } = padBatch(ids, c.padId);
-  return { input_ids: inputIds, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...c.model.dropout.masks(masks, { batch: rows.length, seq }) };
+  const tokens: Feeds = c.cache ? { [PREFIX_INPUT]: await c.cache.batch(batch, seq) } : { input_ids: inputIds };
+  return { ...tokens, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...c.model.dropout.masks(masks, { batch: rows.length, seq }) };
 }
 
 function outcome(status: TrainOutcome['status'], st: CheckpointState, c: LoopContext, report: FinalReport | null): TrainOutcome {
