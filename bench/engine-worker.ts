@@ -180,7 +180,8 @@ async function trainCached(c: BenchConfig): Promise<Record<string, unknown>> {
       return { step, drop, prefix: { layers, hidden: H, dtype: 'float16' as const, onnx: toOnnx(p), fingerprint: 'bench' }, vocab: spec.config.vocab_size,
         mm: { prefix: mmP.flops, suffix: mmS.flops }, nodes: g.nodes.length };
     })();
-    const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
+    // As the trainer: no memory arena for the suffix graph, small as a model but not in its activations.
+    const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: { enableCpuMemArena: false, ...SESSION_EXTRA } });
     const rng = new Rng(11);
     // One batch of full-length files per step (the first token is <s>, as the tokenizer writes it).
     const files = Array.from({ length: n * c.batch! }, () => Int32Array.from({ length: c.seq! }, (_, t) => (t === 0 ? 0 : 4 + Math.floor(rng.next() * (built.vocab - 4)))));

@@ -156,13 +156,6 @@ export class PrefixCache {
       { dir, bytes, written, files: files.length, discarded });
   }
 
-  /** Files whose record is written (each still CRC-checked when read). */
-  get written(): number {
-    let n = 0;
-    for (let i = 0; i < this.files.length; i++) if (this.flags[2 * i] === 1) n++;
-    return n;
-  }
-
   /**
    * The prefix output of these training files as one padded batch [rows, seq, hidden] (zeros on
    * padding rows, which the attention mask hides): cached records where valid, the rest computed now
