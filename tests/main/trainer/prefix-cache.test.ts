@@ -120,4 +120,11 @@ test('a run cancelled in its first epoch resumes with the cached part checked an
   await train(request(runDir2, { resume: true }), repaired, never);
   assert.match(cacheLines(repaired).at(-1)!, /1 damaged and recomputed/);
   assertClose(weights(runDir2), weights(whole), 1e-3, 'after repairing a record');
+  // A checkpoint holds the same trainable weights either way, so a run resumes with the setting flipped.
+  const ctl3 = new AbortController();
+  const runDir3 = path.join(dir, 'flipped');
+  await train(request(runDir3, { hp: { cache_frozen_layers: false } }), new RecordingSink((p) => { if (p.phase === 'training' && p.step === 3) ctl3.abort(); }), ctl3.signal);
+  const flipped = await train(request(runDir3, { resume: true }), new RecordingSink(), never);
+  assert.equal(flipped.status, 'FINISHED');
+  assertClose(weights(runDir3), weights(whole), 1e-3, 'resumed with the cache after starting without it');
 });
