@@ -52,13 +52,16 @@ for (let seed = 1; seed <= seeds; seed++) {
       early_stopping_patience: 0, seed, cache_frozen_layers: cached,
     };
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const out = await train({
       runId: 1, storeFile, datasetId, model: { kind: 'pretrained', path: modelDir }, hyperparameters: hp, provider: 'cpu',
       runDir: path.join(dir, `run-${seed}-${cached}`), resume: false, threads,
     }, silent, new AbortController().signal);
     const acc = out.evaluation!.accuracy;
     results[cached ? 'cached' : 'uncached'].push(acc);
-    console.log(JSON.stringify({ seed, cached, test_accuracy: +acc.toFixed(4), best_val_loss: +out.bestValLoss!.toFixed(4), wall_s: +((performance.now() - t0) / 1000).toFixed(1) }));
+    console.log(JSON.stringify({ seed, cached, test_accuracy: +acc.toFixed(4), best_val_loss: +out.bestValLoss!.toFixed(4), wall_s: +((performance.now() - t0) / 1000).toFixed(1),
+      // CPU seconds of this process: on a shared machine a fairer cost than the wall time.
+      cpu_s: +((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6).toFixed(1) }));
   }
 }
 const summary = (xs: number[]) => ({ mean: +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4), min: +Math.min(...xs).toFixed(4), max: +Math.max(...xs).toFixed(4) });

@@ -9,7 +9,8 @@
 // - records.bin: per file, a written flag and the CRC-32 of its record, written after the record;
 // - manifest.json: the key (prefix fingerprint + every training file's token ids), dtype and sizes,
 //   written last when the cache is created.
-// A record is used only when its flag is set and its CRC matches; anything else (a crash between
+// The folder stays while the run can still train (a cancelled run resumes from it) and is deleted
+// when training ends. A record is used only when its flag is set and its CRC matches; anything else (a crash between
 // the two writes, a truncated file, a flipped bit) is recomputed. Another key (model, tokenizer,
 // max_length, dataset or split changed) discards the whole cache. Node has no mmap: records are
 // read with positional reads, so the OS page cache plays the memory map's part and the process
@@ -211,10 +212,21 @@ export class PrefixCache {
     t.dispose?.();
   }
 
+  private closed = false;
+
+  /** Closes the files and the prefix session (once; later calls do nothing). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     fs.closeSync(this.fdHidden);
     fs.closeSync(this.fdRecords);
     await this.session.release();
+  }
+
+  /** Closes and deletes the cache folder: once training is over nothing reads it again. */
+  async remove(): Promise<void> {
+    await this.close();
+    fs.rmSync(this.opening.dir, { recursive: true, force: true });
   }
 }
 

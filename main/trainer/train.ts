@@ -296,6 +296,11 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
     }
   }
 
+  if (c.cache) {
+    // Training is over: the test report reads the full evaluation graph, and the disk is the user's.
+    await c.cache.remove();
+    sink.log('info', `Frozen-layer cache removed from ${c.cache.opening.dir} (${formatBytes(c.cache.opening.bytes)} freed): training is over.`);
+  }
   progress('testing');
   await runner.sync();
   const report = await reportAndExport({

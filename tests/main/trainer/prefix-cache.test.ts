@@ -67,6 +67,7 @@ test('with dropout 0, training from the frozen-layer cache gives the losses and 
 
   // The first epoch computes every training file's record once; the second reads them all.
   const epochs = cacheLines(f16).filter((l) => l.includes('after epoch'));
+  assert.ok(!fs.existsSync(prefixCacheDir(path.join(dir, 'f16'))), 'removed once training is over');
   const counts = epochs.map((l) => /(\d+) records read, (\d+) computed/.exec(l)!.slice(1).map(Number));
   const files = counts[0][1];
   assert.ok(files > 0);
@@ -74,19 +75,26 @@ test('with dropout 0, training from the frozen-layer cache gives the losses and 
   assert.match(cacheLines(f16)[0], /float16, \d+ kB for \d+ files.*Dropout is off in the cached layers/);
 });
 
-test('a cache made for other inputs is discarded; one for the same inputs is reused', async () => {
+test('a cache made for other inputs is discarded; one for the same inputs is reused; the cache is removed when training ends', async () => {
   const { dir, request } = await setup('langlab-prefix-inval-');
   const runDir = path.join(dir, 'run');
-  await train(request(runDir, { hp: { epochs: 1 } }), new RecordingSink(), never);
-  const again = new RecordingSink();
-  await train(request(runDir, { hp: { epochs: 1 } }), again, never);
-  assert.match(cacheLines(again)[0], /(\d+) of \1 files are already cached/);
-  assert.match(cacheLines(again).at(-1)!, /\d+ records read, 0 computed/);
+  const cutAt = (step: number, ctl: AbortController) => new RecordingSink((p) => { if (p.phase === 'training' && p.step === step) ctl.abort(); });
+  const ctl = new AbortController();
+  await train(request(runDir), cutAt(2, ctl), ctl.signal);
+  assert.ok(fs.existsSync(prefixCacheDir(runDir)), 'a cancelled run keeps its cache for the resume');
+
+  // A fresh start with the same model and files finds 8 files cached (2 steps of 4) and computes the rest.
+  const ctl2 = new AbortController();
+  const again = cutAt(3, ctl2);
+  await train(request(runDir), again, ctl2.signal);
+  assert.match(cacheLines(again)[0], / 8 of \d+ files are already cached/);
 
   const shorter = new RecordingSink();
   await train(request(runDir, { hp: { epochs: 1, max_length: 24 } }), shorter, never);
   assert.match(cacheLines(shorter)[0], /previous cache was discarded: it was made for another model, tokenizer, max_length or set of training files/);
-  assert.match(cacheLines(shorter).at(-1)!, / 0 records read, \d+ computed/);
+  assert.match(cacheLines(shorter).find((l) => l.includes('after epoch'))!, / 0 records read, \d+ computed/);
+  assert.match(cacheLines(shorter).at(-1)!, /removed from .* freed\): training is over/);
+  assert.ok(!fs.existsSync(prefixCacheDir(runDir)));
 });
 
 test('a run cancelled in its first epoch resumes with the cached part checked and the rest computed, as if never stopped', async () => {
@@ -118,7 +126,7 @@ test('a run cancelled in its first epoch resumes with the cached part checked an
   fs.closeSync(fd);
   const repaired = new RecordingSink();
   await train(request(runDir2, { resume: true }), repaired, never);
-  assert.match(cacheLines(repaired).at(-1)!, /1 damaged and recomputed/);
+  assert.match(cacheLines(repaired).filter((l) => l.includes('after epoch')).at(-1)!, /1 damaged and recomputed/);
   assertClose(weights(runDir2), weights(whole), 1e-3, 'after repairing a record');
   // A checkpoint holds the same trainable weights either way, so a run resumes with the setting flipped.
   const ctl3 = new AbortController();
