@@ -11,6 +11,7 @@ import { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import { linearWarmupDecay, warmupStepsFor } from '../engine/optim/schedule.ts';
 import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
+import { ARENA_MAX_MODEL_BYTES } from '../engine/runtime/session.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
 import { epochBatches, labelTensor, padBatch, randomWindow } from './batches.ts';
@@ -136,12 +137,14 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
 }
 
 /**
- * The suffix graph of a cached model is small (the frozen weights are not in it), so the session's
- * rule of thumb would turn the memory arena on; its activations are still RoBERTa-sized, and the
- * arena kept 1.3 GB more at peak on the benchmark (CodeBERTa's shape, sequence 256).
+ * The session's memory-arena rule of thumb goes by model size, a stand-in for activation size. The
+ * suffix graph of a cached model is small because the frozen weights are not in it, but its
+ * activations are those of the whole model's width and length, so it follows the whole model's
+ * size: CodeBERTa's shape then runs without the arena (with it, 1.3 GB more at peak on the
+ * benchmark, sequence 256), a tiny model with it (without, its steps took 4.6x the CPU time).
  */
-function sessionExtra(model: TrainableModel): { enableCpuMemArena: false } | undefined {
-  return model.prefix ? { enableCpuMemArena: false } : undefined;
+function sessionExtra(model: TrainableModel): { enableCpuMemArena: boolean } | undefined {
+  return model.prefix ? { enableCpuMemArena: 4 * model.totalParams < ARENA_MAX_MODEL_BYTES } : undefined;
 }
 
 interface LoopContext {
