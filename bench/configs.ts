@@ -16,6 +16,12 @@ export interface BenchConfig {
   num_labels?: number;
   /** Forces onnxruntime's CPU memory arena on or off (default: the engine's choice by model size). */
   arena?: boolean;
+  /**
+   * RoBERTa training from the frozen-prefix cache (`cache_frozen_layers`): the timed steps are those
+   * of an epoch after the first (read the cached prefix output, train the upper layers and the head).
+   * The orchestrator also runs the same configuration without the cache, alternating, for `cached_speedup`.
+   */
+  cached?: boolean;
 }
 
 /** CodeBERTa-small-v1's shape (random weights: nothing is downloaded). */
@@ -31,6 +37,7 @@ export const CONFIGS: BenchConfig[] = [
   { id: 'scratch_train_seq256_batch16', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8 },
   { id: 'scratch_train_seq256_batch16_no_arena', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8, arena: false },
   { id: 'roberta_freeze2_train_seq256_batch16', kind: 'train', family: 'roberta', seq: 256, batch: 16, steps: 3, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8 },
+  { id: 'roberta_freeze2_cached_train_seq256_batch16', kind: 'train', family: 'roberta', seq: 256, batch: 16, steps: 3, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8, cached: true },
   { id: 'roberta_freeze2_train_seq512_batch16', kind: 'train', family: 'roberta', seq: 512, batch: 16, steps: 2, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8 },
   { id: 'scratch_forward_seq256_batch16', kind: 'forward', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 1, num_labels: 8 },
   { id: 'roberta_forward_seq512_batch16', kind: 'forward', family: 'roberta', seq: 512, batch: 16, steps: 2, warmup: 1, num_labels: 8 },

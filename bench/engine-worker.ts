@@ -1,12 +1,16 @@
 // Runs one benchmark configuration with Langlab's engine in its own process (so peak RSS is per
-// configuration) and prints one JSON object. Usage: node --import tsx bench/engine-worker.ts <id> <threads>
+// configuration) and prints one JSON object. Usage: node --import tsx bench/engine-worker.ts <id> <threads> [--uncached]
+// (--uncached runs a `cached` configuration the way it trains without the frozen-prefix cache).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../main/engine/graph/graph.ts';
 import { toOnnx } from '../main/engine/graph/serialize.ts';
 import { softmaxCrossEntropy } from '../main/engine/graph/nn.ts';
 import type { Value } from '../main/engine/graph/value.ts';
 import { tinyRobertaConfig, tinyRobertaWeights } from '../main/engine/io/tiny-roberta.ts';
-import { buildRoberta } from '../main/engine/models/roberta.ts';
+import { buildRoberta, buildRobertaPrefix, buildRobertaSuffix, robertaFrozenPrefixLayers } from '../main/engine/models/roberta.ts';
 import { buildScratch, initScratchWeights, scratchConfig } from '../main/engine/models/scratch.ts';
 import { DropoutInputs } from '../main/engine/models/dropout-inputs.ts';
 import { noDropout } from '../main/engine/models/common.ts';
@@ -15,12 +19,15 @@ import { buildTrainStep } from '../main/engine/optim/train-step.ts';
 import { MaskGenerator } from '../main/engine/optim/dropout-mask.ts';
 import { TrainStepRunner } from '../main/engine/runtime/train-step-runner.ts';
 import { createSession } from '../main/engine/runtime/session.ts';
+import { PREFIX_INPUT } from '../main/trainer/model.ts';
+import { PrefixCache } from '../main/trainer/prefix-cache.ts';
 import { CODEBERTA_SHAPE, CONFIGS, type BenchConfig, SCRATCH_SHAPE } from './configs.ts';
 
-const [id, threadsArg] = process.argv.slice(2);
+const [id, threadsArg, flag] = process.argv.slice(2);
 const threads = Number(threadsArg ?? 2);
-const cfg = CONFIGS.find((c) => c.id === id);
-if (!cfg) throw new Error(`unknown configuration ${id}`);
+const found = CONFIGS.find((c) => c.id === id);
+if (!found) throw new Error(`unknown configuration ${id}`);
+const cfg: BenchConfig = flag === '--uncached' ? { ...found, cached: false } : found;
 
 /** 2*M*N*K summed over MatMul/Gemm nodes, with symbolic dims resolved. */
 function matmulFlops(g: Graph, dims: Record<string, number>): { flops: number; unknown: number } {
@@ -63,14 +70,18 @@ function buildModel(c: BenchConfig, g: Graph, dropout: DropoutInputs | null): { 
     const config = scratchConfig(labels.length, { ...SCRATCH_SHAPE, max_length: c.seq });
     return { logits: buildScratch(g, { inputIds, attentionMask }, { config, weights: initScratchWeights(config, 1), inference: dropout === null }, fn), vocab: 256, first: null };
   }
+  const spec = robertaSpec(c, dropout === null);
+  const out = buildRoberta(g, { inputIds, attentionMask }, spec, fn);
+  return { logits: out.logits, vocab: spec.config.vocab_size, first: 0 };
+}
+
+/** CodeBERTa-small's shape with random weights, frozen but for the last N layers and the head. */
+function robertaSpec(c: BenchConfig, inference: boolean) {
   const rc = tinyRobertaConfig({ ...CODEBERTA_SHAPE, seed: 1 });
   const weights = tinyRobertaWeights(rc, { seed: 1 });
   const encoder = new Map([...weights].map(([k, t]) => [k.replace(/^roberta\./, ''), t.data as Float32Array]));
-  const out = buildRoberta(g, { inputIds, attentionMask }, {
-    config: rc, encoder, head: null, labels, inference: dropout === null,
-    training: { freeze_base_model: true, unfreeze_last_n_layers: c.unfreeze_last_n_layers ?? 2 },
-  }, fn);
-  return { logits: out.logits, vocab: rc.vocab_size, first: 0 };
+  const labels = Array.from({ length: c.num_labels ?? 8 }, (_, i) => `l${i}`);
+  return { config: rc, encoder, head: null, labels, inference, training: { freeze_base_model: true, unfreeze_last_n_layers: c.unfreeze_last_n_layers ?? 2 } };
 }
 
 async function gemm(): Promise<Record<string, unknown>> {
@@ -140,6 +151,72 @@ async function train(c: BenchConfig): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * Training from the frozen-prefix cache as the trainer does it: the prefix graph (embeddings and the
+ * frozen layers, float16 output) fills a cache on disk in the first epoch; later epochs read it and
+ * run the suffix training graph. Times both: `first_epoch_step_s` (prefix + store + suffix step) and
+ * the steps of a later epoch (read + suffix step), which `samples_per_s` reports.
+ */
+async function trainCached(c: BenchConfig): Promise<Record<string, unknown>> {
+  const dims = { batch: c.batch!, seq: c.seq! };
+  const t0 = performance.now();
+  const n = c.warmup! + c.steps!;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-prefix-'));
+  const { runner, drop, cache, vocab, mm, nodes, trainableParams, hidden } = await (async () => {
+    const built = (() => {
+      const spec = robertaSpec(c, false);
+      const layers = robertaFrozenPrefixLayers(spec.config, spec.training);
+      const H = spec.config.hidden_size;
+      const p = new Graph({ name: 'prefix' });
+      const hidden = buildRobertaPrefix(p, { inputIds: p.input('input_ids', 'int64', ['batch', 'seq']), attentionMask: p.input('attention_mask', 'int64', ['batch', 'seq']) }, spec, layers);
+      p.output(p.Cast(hidden, { to: 'float16' }), PREFIX_INPUT);
+      const g = new Graph();
+      const drop = new DropoutInputs();
+      const x = g.Cast(g.input(PREFIX_INPUT, 'float16', ['batch', 'seq', H]), { to: 'float32' });
+      const logits = buildRobertaSuffix(g, { hidden: x, attentionMask: g.input('attention_mask', 'int64', ['batch', 'seq']) }, spec, layers, drop.fn).logits;
+      const step = buildTrainStep(g, { loss: softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch'])), maxGradNorm: 1.0 });
+      const mmP = matmulFlops(p, dims);
+      const mmS = matmulFlops(g, dims);
+      return { step, drop, prefix: { layers, hidden: H, dtype: 'float16' as const, onnx: toOnnx(p), fingerprint: 'bench' }, vocab: spec.config.vocab_size,
+        mm: { prefix: mmP.flops, suffix: mmS.flops }, nodes: g.nodes.length };
+    })();
+    // As the trainer: no memory arena for the suffix graph, small as a model but not in its activations.
+    const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: { enableCpuMemArena: false, ...SESSION_EXTRA } });
+    const rng = new Rng(11);
+    // One batch of full-length files per step (the first token is <s>, as the tokenizer writes it).
+    const files = Array.from({ length: n * c.batch! }, () => Int32Array.from({ length: c.seq! }, (_, t) => (t === 0 ? 0 : 4 + Math.floor(rng.next() * (built.vocab - 4)))));
+    const cache = await PrefixCache.open({ runDir: dir, prefix: built.prefix, files, padId: 1, provider: 'cpu', threads });
+    const trainableParams = built.step.slots.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
+    return { runner, drop: built.drop, cache, vocab: built.vocab, mm: built.mm, nodes: built.nodes, trainableParams, hidden: built.prefix.hidden };
+  })();
+  const setupS = (performance.now() - t0) / 1000;
+  collect();
+  const gen = new MaskGenerator(5);
+  const { attention_mask, labels } = randomBatch(new Rng(12), c.batch!, c.seq!, vocab, 0, c.num_labels ?? 8);
+  const rows = (k: number) => Array.from({ length: c.batch! }, (_, i) => k * c.batch! + i);
+  const epoch = async () => {
+    let timed = 0;
+    for (let k = 0; k < n; k++) {
+      const s0 = performance.now();
+      const prefixOut = await cache.batch(rows(k), c.seq!);
+      await runner.step({ [PREFIX_INPUT]: prefixOut, attention_mask, labels, ...drop.masks(gen, dims) }, 1e-4);
+      if (k >= c.warmup!) timed += performance.now() - s0;
+    }
+    return timed / 1000 / c.steps!;
+  };
+  const firstS = await epoch();
+  const laterS = await epoch();
+  const counts = { ...cache.counts };
+  await cache.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (counts.computed !== n * c.batch! || counts.read !== n * c.batch!) throw new Error(`cache counts ${JSON.stringify(counts)}: expected ${n * c.batch!} computed and read`);
+  return {
+    samples_per_s: +(c.batch! / laterS).toFixed(2), step_s: +laterS.toFixed(3), first_epoch_step_s: +firstS.toFixed(3), setup_s: +setupS.toFixed(2),
+    graph_nodes: nodes, matmul_gflop_per_step: +(mm.suffix / 1e9).toFixed(2), prefix_matmul_gflop_per_batch: +(mm.prefix / 1e9).toFixed(2),
+    trainable_params: trainableParams, cache_mb_per_batch: +((c.batch! * c.seq! * hidden * 2) / 1e6).toFixed(1),
+  };
+}
+
 async function forward(c: BenchConfig): Promise<Record<string, unknown>> {
   const dims = { batch: c.batch!, seq: c.seq! };
   const built = (() => {
@@ -163,6 +240,6 @@ async function forward(c: BenchConfig): Promise<Record<string, unknown>> {
   return { samples_per_s: +(c.batch! / stepS).toFixed(2), step_s: +stepS.toFixed(3), matmul_gflop_per_step: +(mm.flops / 1e9).toFixed(2) };
 }
 
-const result = cfg.kind === 'gemm' ? await gemm() : cfg.kind === 'train' ? await train(cfg) : await forward(cfg);
+const result = cfg.kind === 'gemm' ? await gemm() : cfg.kind === 'train' ? await (cfg.cached ? trainCached(cfg) : train(cfg)) : await forward(cfg);
 const peak = process.resourceUsage().maxRSS / 1024;
 console.log(JSON.stringify({ ...result, peak_rss_mb: +peak.toFixed(0) }));

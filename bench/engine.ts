@@ -7,6 +7,9 @@
 // The reference runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment: some
 // machines set them, and they hold OpenBLAS to older kernels than the CPU has (never changed for
 // tests or the product). `reference_blas` says which kernel it used.
+// A `cached` configuration (training from the frozen-prefix cache, an epoch after the first) also
+// runs the same model without the cache, alternating with the other two sides, and reports
+// `langlab_uncached_samples_per_s` and `cached_speedup` (median cached over median uncached).
 // Options: --threads N (default: all cores), --only <id substring>, --repeats N.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -78,8 +81,11 @@ for (const c of CONFIGS as BenchConfig[]) {
   const refCfg = JSON.stringify({ ...c, shapes: { scratch: SCRATCH_SHAPE, codeberta: CODEBERTA_SHAPE } });
   const mineRuns: Result[] = [];
   const refRuns: Result[] = [];
+  const uncachedRuns: Result[] = [];
+  const worker = (...extra: string[]) => runJson(process.execPath, ['--expose-gc', '--import', 'tsx', path.join('bench', 'engine-worker.ts'), c.id, String(threads), ...extra]);
   for (let k = 0; k < repeats; k++) {
-    mineRuns.push(runJson(process.execPath, ['--expose-gc', '--import', 'tsx', path.join('bench', 'engine-worker.ts'), c.id, String(threads)]));
+    mineRuns.push(worker());
+    if (c.cached) uncachedRuns.push(worker('--uncached'));
     refRuns.push(noRef ? { ok: false, error: noRef } : runJson(PYTHON, [path.join('bench', 'reference_train.py'), refCfg, String(threads)], referenceEnv));
   }
   const rateKey = c.kind === 'gemm' ? 'gemm_gflops' : 'samples_per_s';
@@ -113,6 +119,18 @@ for (const c of CONFIGS as BenchConfig[]) {
       row.reference_files_per_s = rs;
     }
     if (L?.setup_s !== undefined) row.langlab_setup_s = L.setup_s;
+    if (c.cached) {
+      const u = combine(uncachedRuns, rateKey);
+      const us = u.row ? Number(u.row.samples_per_s) : null;
+      Object.assign(row, {
+        langlab_uncached_samples_per_s: us, langlab_uncached_step_s: u.row?.step_s ?? null, langlab_uncached_peak_rss_mb: u.row?.peak_rss_mb ?? null,
+        cached_speedup: ls !== null && us ? +(ls / us).toFixed(2) : null,
+        langlab_first_epoch_step_s: L?.first_epoch_step_s ?? null,
+        uncached_ratio: us !== null && rs ? +(us / rs).toFixed(2) : null,
+      });
+      (row.spread as Record<string, number | null>).langlab_uncached = u.spread;
+      if (u.error) row.langlab_uncached_error = u.error;
+    }
   }
   if (mine.error) row.langlab_error = mine.error;
   if (ref.error) row.reference_note = ref.error;

@@ -259,6 +259,11 @@ export interface Hyperparameters {
   validation_split: number;
   freeze_base_model: boolean;
   unfreeze_last_n_layers: number;
+  /**
+   * Compute the frozen embeddings and lower layers once per training file and train later epochs from
+   * that cache (dropout off in those layers); runs stored before it recomputed them every epoch.
+   */
+  cache_frozen_layers: boolean;
   weight_decay: number;
   dropout: number;
   /** Dropout on attention probabilities; runs stored before it existed used `dropout` there (see `storedHyperparameters`). */

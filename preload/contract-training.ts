@@ -40,6 +40,11 @@ export interface RunEstimate {
    */
   timeBasis: 'measured' | 'scaled' | 'model' | null;
   measuredRuns: number;
+  /**
+   * Disk the frozen-layer cache will take in the run folder (`cache_frozen_layers`, float16 outputs
+   * of the frozen layers for every training file); absent when the run keeps none.
+   */
+  prefixCacheBytes?: number;
 }
 
 export interface RunStartArgs {

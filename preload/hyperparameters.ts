@@ -43,6 +43,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'attention_dropout', label: 'Attention dropout', help: 'Dropout on attention probabilities. Off for the from-scratch model: it costs about a quarter of a step there and did not help accuracy.', type: 'float', min: 0, max: 0.9, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0.1, scratch: 0 } },
   { key: 'freeze_base_model', label: 'Freeze base model', help: 'Train only the classifier head and the last unfrozen layers.', type: 'bool', appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: true, scratch: false } },
   { key: 'unfreeze_last_n_layers', label: 'Unfreeze last N layers', help: 'Encoder layers that still train when the base model is frozen.', type: 'int', min: 0, max: 128, appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: 2, scratch: 0 } },
+  { key: 'cache_frozen_layers', label: 'Cache frozen layers', help: 'When the embeddings and lower layers are frozen, compute their output once per training file, keep it in the run folder (its size is in the estimate) and train later epochs from it. Dropout is off in the frozen layers then; the reference script kept them in training mode.', type: 'bool', appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: true, scratch: false } },
   { key: 'd_model', label: 'Model width', help: 'Hidden size of the from-scratch transformer; a multiple of the head count.', type: 'int', min: 8, max: 2048, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 768, scratch: 128 } },
   { key: 'num_layers', label: 'Layers', help: 'Encoder layers of the from-scratch transformer.', type: 'int', min: 1, max: 48, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 6, scratch: 2 } },
   { key: 'num_heads', label: 'Attention heads', help: 'Heads per attention layer; must divide the model width.', type: 'int', min: 1, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 12, scratch: 4 } },
@@ -65,7 +66,8 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * before `attention_dropout` existed applied `dropout` to attention probabilities too, so that is
  * what it gets (a resumed run must build the graph it was trained with); one stored before
  * `max_pooling` existed pooled the mean only, one stored before `random_windows` read fixed windows,
- * and one stored before `mixed_precision` trained in float32.
+ * one stored before `mixed_precision` trained in float32, and one stored before `cache_frozen_layers`
+ * recomputed the frozen layers every epoch (with dropout in them).
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -75,6 +77,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   if (out.max_pooling === undefined) out = { ...out, max_pooling: false };
   if (out.random_windows === undefined) out = { ...out, random_windows: false };
   if (out.mixed_precision === undefined) out = { ...out, mixed_precision: false };
+  if (out.cache_frozen_layers === undefined) out = { ...out, cache_frozen_layers: false };
   return out;
 }
 

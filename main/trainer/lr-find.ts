@@ -36,7 +36,9 @@ export interface LrFindOutcome extends LrSuggestion {
 }
 
 export async function lrFind(req: LrFindRequest, onProgress: (p: LrFindProgress) => void, signal: AbortSignal): Promise<LrFindOutcome> {
-  const hp = { ...req.hyperparameters, gradient_accumulation_steps: 1 };
+  // One batch at a time; and no frozen-layer cache: a range test of a hundred steps sees most files
+  // once, so caching their frozen layers would only add the writes (and the graph takes token ids).
+  const hp = { ...req.hyperparameters, gradient_accumulation_steps: 1, cache_frozen_layers: false };
   if (!(req.minLr > 0 && req.maxLr > req.minLr)) throw new LanglabError('INVALID_ARGUMENT', `The finder's range must grow: min ${req.minLr}, max ${req.maxLr}. Give 0 < min < max.`);
   onProgress({ phase: 'preparing', step: 0, steps: req.steps, lr: null, loss: null });
   const prepared = prepareModel(req.model, hp);

@@ -1,6 +1,7 @@
 // Turns a run's model choice into what the loop drives: a tokenizer, the training-step graph (with
 // dropout masks as inputs), a dropout-free evaluation graph that takes the trainable weights as
 // inputs (so validation reuses one session whatever the weights), and the export of any weights.
+import { createHash } from 'node:crypto';
 import type { ModelSpec } from '../../preload/contract-common.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import type { ExportSpec } from '../engine/export/export-classifier.ts';
@@ -12,7 +13,7 @@ import { type HfRobertaFolder, loadHfRoberta } from '../engine/io/hf-folder.ts';
 import type { RobertaConfig } from '../engine/io/roberta-config.ts';
 import type { DropoutFn } from '../engine/models/common.ts';
 import { DropoutInputs } from '../engine/models/dropout-inputs.ts';
-import { buildRoberta, robertaWeightsFromParams } from '../engine/models/roberta.ts';
+import { buildRoberta, buildRobertaPrefix, buildRobertaSuffix, robertaFrozenPrefixLayers, robertaWeightsFromParams } from '../engine/models/roberta.ts';
 import { type ScratchConfig, buildScratch, initScratchWeights, scratchConfig, scratchWeightsFromParams } from '../engine/models/scratch.ts';
 import { type TrainStep, buildTrainStep } from '../engine/optim/train-step.ts';
 import { ByteTokenizer } from '../engine/tokenize/bytes.ts';
@@ -56,7 +57,32 @@ export interface TrainableModel {
   totalParams: number;
   /** The export spec for trained parameters (runner layout, by graph name). */
   exportSpec(params: ReadonlyMap<string, Float32Array>): ExportSpec;
+  /**
+   * Set when the frozen embeddings and lowest layers are computed once per file and cached
+   * (`cache_frozen_layers`): `trainStep` then starts from their output (batch input
+   * `prefix_hidden` with `attention_mask`, `labels` and the upper layers' dropout masks).
+   */
+  prefix: FrozenPrefix | null;
 }
+
+/** The frozen prefix of a model: its own forward graph and what its output depends on. */
+export interface FrozenPrefix {
+  /** Encoder layers in the prefix (besides the embeddings). */
+  layers: number;
+  hidden: number;
+  /** How the cache stores (and the training step takes) the prefix's output. */
+  dtype: PrefixDtype;
+  /** Inputs input_ids, attention_mask; output `prefix_hidden` [batch, seq, hidden] in `dtype`. No dropout. */
+  onnx: Uint8Array;
+  /** SHA-256 of the prefix's config, dtype and every frozen weight: a cache made with another model is never read. */
+  fingerprint: string;
+}
+
+/** Storage type of cached prefix outputs: float16 by default, float32 to compare. */
+export type PrefixDtype = 'float16' | 'float32';
+
+/** The training step's input that carries the frozen prefix's output. */
+export const PREFIX_INPUT = 'prefix_hidden';
 
 /** A model choice with its tokenizer loaded; `build` needs the label list, known after reading the data. */
 export interface PreparedModel {
@@ -71,6 +97,8 @@ export interface PreparedModel {
 export interface BuildOptions {
   target?: Target;
   mixedPrecision?: boolean;
+  /** How cached prefix outputs are stored when `cache_frozen_layers` applies (default float16). */
+  prefixDtype?: PrefixDtype;
 }
 
 /** Loads the tokenizer (and, for a pretrained folder, its weights) for a model spec. */
@@ -98,14 +126,18 @@ export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedMode
 
 type Forward = (g: Graph, inputIds: Value, attentionMask: Value, dropout?: DropoutFn) => Value;
 
+/** The training graph's forward part: it declares its own batch inputs and returns the logits. */
+type TrainForward = (g: Graph, dropout: DropoutFn) => Value;
+
 function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperparameters,
-  exportSpec: TrainableModel['exportSpec'], { target = 'cpu', mixedPrecision = false }: BuildOptions): TrainableModel {
+  exportSpec: TrainableModel['exportSpec'], { target = 'cpu', mixedPrecision = false }: BuildOptions,
+  custom?: { trainForward: TrainForward; prefix: FrozenPrefix }): TrainableModel {
   const g = new Graph({ name: `langlab-${family}-train`, target });
   const drop = new DropoutInputs();
-  const logits = forward(g, g.input('input_ids', 'int64', ['batch', 'seq']), g.input('attention_mask', 'int64', ['batch', 'seq']), drop.fn);
+  const logits = custom ? custom.trainForward(g, drop.fn)
+    : forward(g, g.input('input_ids', 'int64', ['batch', 'seq']), g.input('attention_mask', 'int64', ['batch', 'seq']), drop.fn);
   const loss = softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch']));
   const trainableParams = g.params.filter((p) => p.trainable).reduce((n, p) => n + p.data.length, 0);
-  const totalParams = g.params.reduce((n, p) => n + p.data.length, 0);
   const trainStep = buildTrainStep(g, {
     loss, outputs: { logits },
     adamw: { weightDecay: hp.weight_decay },
@@ -120,7 +152,9 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
   const e = new Graph({ name: `langlab-${family}-eval` });
   e.output(forward(e, e.input('input_ids', 'int64', ['batch', 'seq']), e.input('attention_mask', 'int64', ['batch', 'seq'])), 'logits');
   const evalParams = e.params.filter((p) => p.trainable).map((p) => ({ name: p.name, shape: [...p.shape] }));
-  return { family, trainStep, dropout: drop, evalOnnx: toOnnx(e), evalParams, trainableParams, totalParams, exportSpec };
+  // The evaluation graph holds every parameter, frozen ones included, whatever the training graph holds.
+  const totalParams = e.params.reduce((n, p) => n + p.data.length, 0);
+  return { family, trainStep, dropout: drop, evalOnnx: toOnnx(e), evalParams, trainableParams, totalParams, exportSpec, prefix: custom?.prefix ?? null };
 }
 
 /** The from-scratch model's config for a run's hyperparameters. */
@@ -144,10 +178,36 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
   // The run's dropout replaces the checkpoint's, as the reference's `dropout` setting did.
   const config: RobertaConfig = { ...folder.config, hidden_dropout_prob: hp.dropout, attention_probs_dropout_prob: hp.attention_dropout };
   const training = { freeze_base_model: hp.freeze_base_model, unfreeze_last_n_layers: hp.unfreeze_last_n_layers };
-  return assemble('roberta', (g, inputIds, attentionMask, dropout) => buildRoberta(g, { inputIds, attentionMask }, {
-    config, encoder: folder.encoder, head: folder.head, labels, training, seed: hp.seed,
-  }, dropout).logits, hp, (params) => {
+  const spec = { config, encoder: folder.encoder, head: folder.head, labels, training, seed: hp.seed };
+  const exportSpec: TrainableModel['exportSpec'] = (params) => {
     const { encoder, head } = robertaWeightsFromParams(params, config, labels.length, folder.encoder);
     return { family: 'roberta', config, encoder, head, labels, tokenizerDir: dir, max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE };
-  }, how);
+  };
+  const forward: Forward = (g, inputIds, attentionMask, dropout) => buildRoberta(g, { inputIds, attentionMask }, spec, dropout).logits;
+  const layers = robertaFrozenPrefixLayers(config, training);
+  // The cache serves the CPU's float32 graph; a GPU graph (device-resident state, float16 compute) recomputes the prefix.
+  const cpu = (how.target ?? 'cpu') === 'cpu' && !how.mixedPrecision;
+  if (!hp.cache_frozen_layers || layers < 1 || !cpu) return assemble('roberta', forward, hp, exportSpec, how);
+
+  const dtype = how.prefixDtype ?? 'float16';
+  const H = config.hidden_size;
+  const p = new Graph({ name: 'langlab-roberta-prefix' });
+  const hidden = buildRobertaPrefix(p, { inputIds: p.input('input_ids', 'int64', ['batch', 'seq']), attentionMask: p.input('attention_mask', 'int64', ['batch', 'seq']) },
+    spec, layers);
+  p.output(dtype === 'float16' ? p.Cast(hidden, { to: 'float16' }) : hidden, PREFIX_INPUT);
+  const hash = createHash('sha256');
+  // Dropout never runs in the prefix, so the run's dropout settings are left out of what it depends on.
+  hash.update(JSON.stringify({ format: 1, dtype, layers, config: { ...folder.config, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 } }));
+  for (const q of p.params) {
+    hash.update(`${q.name}[${q.shape.join(',')}]`);
+    hash.update(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength));
+  }
+  const prefix: FrozenPrefix = { layers, hidden: H, dtype, onnx: toOnnx(p), fingerprint: hash.digest('hex') };
+  const trainForward: TrainForward = (g, dropout) => {
+    const cached = g.input(PREFIX_INPUT, dtype, ['batch', 'seq', H]);
+    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+    const x = dtype === 'float16' ? g.Cast(cached, { to: 'float32' }) : cached;
+    return buildRobertaSuffix(g, { hidden: x, attentionMask }, spec, layers, dropout).logits;
+  };
+  return assemble('roberta', forward, hp, exportSpec, how, { trainForward, prefix });
 }

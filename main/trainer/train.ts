@@ -11,6 +11,7 @@ import { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import { linearWarmupDecay, warmupStepsFor } from '../engine/optim/schedule.ts';
 import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
+import { ARENA_MAX_MODEL_BYTES } from '../engine/runtime/session.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
 import { epochBatches } from './batches.ts';
@@ -20,7 +21,8 @@ import { Evaluator } from './evaluator.ts';
 import { trainFeeds } from './feeds.ts';
 import { type EvaluationResult, type FinalReport, reportAndExport } from './final-report.ts';
 import { MetricsWindow } from './metrics-window.ts';
-import { type TrainableModel, prepareModel } from './model.ts';
+import { PREFIX_INPUT, type PrefixDtype, type TrainableModel, prepareModel } from './model.ts';
+import { PrefixCache, formatBytes } from './prefix-cache.ts';
 import type { TrainSink } from './sink.ts';
 import { Validator } from './validation.ts';
 
@@ -48,6 +50,8 @@ export interface TrainRequest {
   logEverySteps?: number;
   /** better-sqlite3 addon for the running runtime (Electron's build), when not the default one. */
   nativeBinding?: string;
+  /** How the frozen-prefix cache stores outputs (`cache_frozen_layers`); float16 unless a test or benchmark compares. */
+  prefixDtype?: PrefixDtype;
 }
 
 /** How a call of train() ended. */
@@ -109,25 +113,39 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   // A GPU provider gets the graph that keeps state on the device and, unless turned off, computes
   // in float16; if that provider then cannot start, the run falls back to the CPU's float32 graph.
   const gpu = provider !== 'cpu';
-  let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision });
-  let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
+  const prefixDtype = req.prefixDtype ?? 'float16';
+  let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision, prefixDtype });
+  let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads, extra: sessionExtra(model) });
   const fallbackReason = runner.fallbackReason;
   if (fallbackReason) {
     sink.log('warn', fallbackReason);
     await runner.release();
-    model = prepared.build(labels);
-    runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads });
+    model = prepared.build(labels, { prefixDtype });
+    runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads, extra: sessionExtra(model) });
   }
   sink.device?.(runner.provider, fallbackReason ?? unknownProvider);
   const precision = model.trainStep.lossScaleInput ? 'mixed precision (float16 compute, float32 weights)' : 'float32';
   const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
   sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
     `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
+  let cache: PrefixCache | null = null;
   try {
-    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId: prepared.tokenizer.padId });
+    cache = await openPrefixCache(req, model, data, prepared.tokenizer.padId, runner.provider, threads, sink);
+    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId: prepared.tokenizer.padId, cache });
   } finally {
-    await Promise.all([runner.release(), evaluator.release()]);
+    await Promise.all([runner.release(), evaluator.release(), cache?.close()]);
   }
+}
+
+/**
+ * The session's memory-arena rule of thumb goes by model size, a stand-in for activation size. The
+ * suffix graph of a cached model is small because the frozen weights are not in it, but its
+ * activations are those of the whole model's width and length, so it follows the whole model's
+ * size: CodeBERTa's shape then runs without the arena (with it, 1.3 GB more at peak on the
+ * benchmark, sequence 256), a tiny model with it (without, its steps took 4.6x the CPU time).
+ */
+function sessionExtra(model: TrainableModel): { enableCpuMemArena: boolean } | undefined {
+  return model.prefix ? { enableCpuMemArena: 4 * model.totalParams < ARENA_MAX_MODEL_BYTES } : undefined;
 }
 
 interface LoopContext {
@@ -141,6 +159,30 @@ interface LoopContext {
   runner: TrainStepRunner;
   evaluator: Evaluator;
   padId: number;
+  /** The frozen prefix's outputs, when the model trains from them. */
+  cache: PrefixCache | null;
+}
+
+/** Opens the run's frozen-prefix cache when the model trains from one, and says in the log what it costs and holds. */
+async function openPrefixCache(req: TrainRequest, model: TrainableModel, data: RunData, padId: number, provider: ProviderName, threads: number,
+  sink: TrainSink): Promise<PrefixCache | null> {
+  const hp = req.hyperparameters;
+  const prefix = model.prefix;
+  if (!prefix) {
+    if (hp.cache_frozen_layers && hp.freeze_base_model && model.family === 'roberta' && provider !== 'cpu') {
+      sink.log('info', `Frozen layers are recomputed every epoch on ${provider}: the frozen-layer cache serves the CPU's float32 graph only.`);
+    }
+    return null;
+  }
+  const cache = await PrefixCache.open({ runDir: req.runDir, prefix, files: data.train.map((e) => e.ids), padId, provider, threads });
+  // The session has its own copy of the prefix graph (its weights included).
+  prefix.onnx = new Uint8Array(0);
+  const o = cache.opening;
+  sink.log('info', `Frozen-layer cache: the embeddings and encoder layers 0-${prefix.layers - 1} run once per training file and their output is kept in ` +
+    `${o.dir} (${prefix.dtype}, ${formatBytes(o.bytes)} for ${o.files} files); later epochs train the top layers and the head from it. ` +
+    `Dropout is off in the cached layers.${o.discarded ? ` The previous cache was discarded: ${o.discarded}.` : ''}` +
+    `${o.written > 0 ? ` ${o.written} of ${o.files} files are already cached.` : ''}`);
+  return cache;
 }
 
 /** Epochs of optimizer steps from the checkpoint state on, then the final report; the units it calls own their state. */
@@ -218,7 +260,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
       const group = batches.slice(st.batchInEpoch, st.batchInEpoch + accum);
       lr = linearWarmupDecay(st.step, hp.learning_rate, totalSteps, warmup);
       for (let i = 0; i < group.length; i++) {
-        const f = stepFeeds(c, group[i], st.epoch, masks);
+        const f = await stepFeeds(c, group[i], st.epoch, masks);
         const r = i < group.length - 1 ? await runner.accumulate(f) : await runner.step(f, lr);
         if (r.skipped) {
           // Mixed precision: a gradient overflowed; the runner halved its loss scale and left the weights.
@@ -252,8 +294,17 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
     }
     if (stopEarly || st.epoch >= hp.epochs) st.trainingDone = true;
     await syncAndSave(lastDir);
+    if (c.cache) {
+      const n = c.cache.counts;
+      sink.log('info', `Frozen-layer cache after epoch ${st.epoch}: ${n.read} records read, ${n.computed} computed${n.damaged ? `, ${n.damaged} damaged and recomputed` : ''} so far in this session.`);
+    }
   }
 
+  if (c.cache) {
+    // Training is over: the test report reads the full evaluation graph, and the disk is the user's.
+    await c.cache.remove();
+    sink.log('info', `Frozen-layer cache removed from ${c.cache.opening.dir} (${formatBytes(c.cache.opening.bytes)} freed): training is over.`);
+  }
   progress('testing');
   await runner.sync();
   const report = await reportAndExport({
@@ -289,9 +340,14 @@ function startingState(c: LoopContext, lastDir: string): CheckpointState {
   };
 }
 
-/** One micro-batch's inputs (feeds.ts, shared with the learning-rate finder). */
-function stepFeeds(c: LoopContext, batch: readonly number[], epoch: number, masks: MaskGenerator): Feeds {
-  return trainFeeds(c.data.train, batch, { model: c.model, padId: c.padId, seed: c.req.hyperparameters.seed, epoch, masks });
+/**
+ * One micro-batch's inputs (feeds.ts, shared with the learning-rate finder); with a frozen-prefix
+ * cache, the prefix's output for those files in place of their token ids.
+ */
+async function stepFeeds(c: LoopContext, batch: readonly number[], epoch: number, masks: MaskGenerator): Promise<Feeds> {
+  const { input_ids: inputIds, ...rest } = trainFeeds(c.data.train, batch, { model: c.model, padId: c.padId, seed: c.req.hyperparameters.seed, epoch, masks });
+  if (!c.cache) return { input_ids: inputIds, ...rest };
+  return { [PREFIX_INPUT]: await c.cache.batch(batch, inputIds.dims[1]), ...rest };
 }
 
 function outcome(status: TrainOutcome['status'], st: CheckpointState, c: LoopContext, report: FinalReport | null): TrainOutcome {

@@ -21,7 +21,8 @@ test('the New Run form starts from the defaults, shows ranges, blocks bad values
     const presets: Preset[] = [{ id: 1, name: 'tiny', modelKind: 'scratch', hyperparameters: { d_model: 64, num_heads: 2, epochs: 1 }, createdAt: Date.now() }];
     const started: unknown[] = [];
     await stub(page, 'presets.list', () => presets);
-    await stub(page, 'runs.estimate', () => estimate);
+    // A frozen pretrained model keeps a frozen-layer cache, whose size the estimate shows.
+    await stub(page, 'runs.estimate', (args) => (args.model.kind === 'pretrained' ? { ...estimate, prefixCacheBytes: 1.3e9 } : estimate));
     await stub(page, 'runs.start', (args) => (started.push(args), { runId: source }));
     await stub(page, 'models.check', (args) => ({
       path: args.path,
@@ -72,6 +73,8 @@ test('the New Run form starts from the defaults, shows ranges, blocks bad values
     await page.getByTestId('field-max_length').getByText(/at most 512, the positions this model has/).waitFor();
     await form.getByLabel('Max length').fill('512');
     await page.getByRole('radio', { name: /CPU/ }).first().waitFor();
+    await page.getByTestId('estimate-cache').getByText(/1\.\d GB/).waitFor();
+    assert.match((await page.getByTestId('field-cache_frozen_layers').textContent()) ?? '', /Dropout is off in the frozen layers/);
     if (scheme === 'light') await shot(page, 'newrun-pretrained-light');
 
     // A preset fills the form; Start sends only the chosen kind's values and opens the run.

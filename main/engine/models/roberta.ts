@@ -57,6 +57,45 @@ export function freshRobertaHead(c: RobertaConfig, numLabels: number, seed: numb
 
 /** Builds the forward graph up to the logits. Parameters are registered with HF names. */
 export function buildRoberta(g: Graph, inputs: ModelInputs, spec: RobertaModelSpec, dropout: DropoutFn = noDropout): RobertaOutputs {
+  const out = buildPart(g, { embed: inputs, from: 0, to: spec.config.num_hidden_layers, head: true }, spec, dropout);
+  return { ...out, logits: out.value };
+}
+
+/**
+ * How many of the lowest encoder layers are frozen together with the embeddings (0 when the
+ * embeddings train): the frozen prefix whose output is the same every epoch for the same file.
+ */
+export function robertaFrozenPrefixLayers(c: RobertaConfig, t: RobertaTraining): number {
+  if (!t.freeze_base_model) return 0;
+  return Math.max(0, c.num_hidden_layers - Math.max(0, t.unfreeze_last_n_layers));
+}
+
+/**
+ * The frozen prefix alone: embeddings and the lowest `layers` encoder layers, without dropout,
+ * returning the hidden states [batch, seq, hidden] after layer `layers` - 1. Every parameter is a
+ * constant; the spec's training settings must freeze all of them.
+ */
+export function buildRobertaPrefix(g: Graph, inputs: ModelInputs, spec: RobertaModelSpec, layers: number): Value {
+  const frozen = robertaFrozenPrefixLayers(spec.config, spec.training);
+  if (layers < 1 || layers > frozen) throw new Error(`buildRobertaPrefix: ${layers} layer(s) asked for, but only ${frozen} are frozen with the embeddings`);
+  return buildPart(g, { embed: inputs, from: 0, to: layers, head: false }, spec, noDropout).value;
+}
+
+/**
+ * The rest of the classifier above a frozen prefix: encoder layers `fromLayer`.. and the head, from
+ * the prefix's hidden states and the attention mask. Same parameter and node names as `buildRoberta`.
+ */
+export function buildRobertaSuffix(g: Graph, inputs: { hidden: Value; attentionMask: Value }, spec: RobertaModelSpec, fromLayer: number,
+  dropout: DropoutFn = noDropout): RobertaOutputs {
+  const out = buildPart(g, { hidden: inputs.hidden, attentionMask: inputs.attentionMask, from: fromLayer, to: spec.config.num_hidden_layers, head: true },
+    spec, dropout);
+  return { ...out, logits: out.value };
+}
+
+/** Which part of the classifier to build: from the token ids (embed) or from hidden states, layers [from, to), with or without the head. */
+type Part = { from: number; to: number; head: boolean } & ({ embed: ModelInputs } | { hidden: Value; attentionMask: Value });
+
+function buildPart(g: Graph, part: Part, spec: RobertaModelSpec, dropout: DropoutFn): Omit<RobertaOutputs, 'logits'> & { value: Value } {
   const c = spec.config;
   const H = c.hidden_size;
   const L = c.num_hidden_layers;
@@ -66,9 +105,12 @@ export function buildRoberta(g: Graph, inputs: ModelInputs, spec: RobertaModelSp
   const layerTrainable = Array.from({ length: L }, (_, i) => !inf && i >= firstTrainable);
   const embeddingsTrainable = !inf && !t.freeze_base_model;
   const pH = c.hidden_dropout_prob;
+  const embedInputs = 'embed' in part ? part.embed : null;
+  const attentionMask = 'embed' in part ? part.embed.attentionMask : part.attentionMask;
 
   // Parameters are registered before any scope is entered, so their graph names are exactly the
-  // HF checkpoint names (`roberta.encoder.layer.0.attention.self.query.weight`).
+  // HF checkpoint names (`roberta.encoder.layer.0.attention.self.query.weight`). A part registers
+  // only the weights it uses, so a suffix graph holds none of the frozen prefix's.
   const values = new Map<string, Value>();
   const register = (name: string, trainable: boolean): void => {
     const data = spec.encoder.get(name);
@@ -86,25 +128,33 @@ export function buildRoberta(g: Graph, inputs: ModelInputs, spec: RobertaModelSp
   };
   for (const name of spec.encoder.keys()) {
     const layer = /^encoder\.layer\.(\d+)\./.exec(name);
-    if (layer && Number(layer[1]) >= L) continue;
-    register(name, layer ? layerTrainable[Number(layer[1])] : embeddingsTrainable);
+    if (layer) {
+      const i = Number(layer[1]);
+      if (i >= part.from && i < part.to) register(name, layerTrainable[i]);
+    } else if (embedInputs) {
+      register(name, embeddingsTrainable);
+    }
   }
   const w = (name: string): Value => values.get(name)!;
 
   const hidden = g.scope('roberta', () => {
-    const emb = g.scope('embeddings', () => {
-      const words = g.Gather(w('embeddings.word_embeddings.weight'), inputs.inputIds, { axis: 0 });
-      // RoBERTa numbers real tokens from padding_idx + 1 and gives padding the padding_idx position.
-      const pos = g.Add(g.Mul(g.CumSum(inputs.attentionMask, 1), inputs.attentionMask), c.pad_token_id);
-      const positions = g.Gather(w('embeddings.position_embeddings.weight'), pos, { axis: 0 });
-      const typeRow = g.Gather(w('embeddings.token_type_embeddings.weight'), g.constant(0, 'int64', []), { axis: 0 });
-      const sum = g.Add(g.Add(words, positions), typeRow);
-      const ln = g.LayerNormalization(sum, w('embeddings.LayerNorm.weight'), w('embeddings.LayerNorm.bias'), { epsilon: c.layer_norm_eps });
-      return dropout(g, ln, pH, 'embeddings');
-    });
-    const bias = attentionBias(g, inputs.attentionMask);
-    let x = emb;
-    for (let i = 0; i < L; i++) {
+    let x: Value;
+    if (embedInputs) {
+      x = g.scope('embeddings', () => {
+        const words = g.Gather(w('embeddings.word_embeddings.weight'), embedInputs.inputIds, { axis: 0 });
+        // RoBERTa numbers real tokens from padding_idx + 1 and gives padding the padding_idx position.
+        const pos = g.Add(g.Mul(g.CumSum(embedInputs.attentionMask, 1), embedInputs.attentionMask), c.pad_token_id);
+        const positions = g.Gather(w('embeddings.position_embeddings.weight'), pos, { axis: 0 });
+        const typeRow = g.Gather(w('embeddings.token_type_embeddings.weight'), g.constant(0, 'int64', []), { axis: 0 });
+        const sum = g.Add(g.Add(words, positions), typeRow);
+        const ln = g.LayerNormalization(sum, w('embeddings.LayerNorm.weight'), w('embeddings.LayerNorm.bias'), { epsilon: c.layer_norm_eps });
+        return dropout(g, ln, pH, 'embeddings');
+      });
+    } else {
+      x = (part as { hidden: Value }).hidden;
+    }
+    const bias = attentionBias(g, attentionMask);
+    for (let i = part.from; i < part.to; i++) {
       const p = `encoder.layer.${i}.`;
       x = g.scope(`encoder.layer.${i}`, () => {
         const lin = (inp: Value, name: string) => g.Add(g.MatMul(inp, w(`${p}${name}.weight`)), w(`${p}${name}.bias`));
@@ -122,6 +172,7 @@ export function buildRoberta(g: Graph, inputs: ModelInputs, spec: RobertaModelSp
     }
     return x;
   });
+  if (!part.head) return { value: hidden, layerTrainable, embeddingsTrainable, headLoaded: false };
 
   const n = spec.labels.length;
   const loaded = spec.head !== null && spec.head.get('classifier.out_proj.weight')?.length === n * H;
@@ -138,7 +189,7 @@ export function buildRoberta(g: Graph, inputs: ModelInputs, spec: RobertaModelSp
     const d = g.Tanh(g.Add(g.MatMul(dropout(g, first, pH, 'classifier_in'), hv.get('dense.weight')!), hv.get('dense.bias')!));
     return g.Add(g.MatMul(dropout(g, d, pH, 'classifier_hidden'), hv.get('out_proj.weight')!), hv.get('out_proj.bias')!);
   });
-  return { logits, layerTrainable, embeddingsTrainable, headLoaded: loaded };
+  return { value: logits, layerTrainable, embeddingsTrainable, headLoaded: loaded };
 }
 
 /**

@@ -110,6 +110,7 @@ function estimateParts(
   let trainableParams: number;
   let shape: Shape;
   let bytesPerToken = 1;
+  let hidden = 0;
   if (plan.checkedModel) {
     const c = plan.checkedModel.config;
     const encoder = robertaEncoderShapes(c);
@@ -123,6 +124,7 @@ function estimateParts(
     trainableParams = count(encoder, trainsLayer) + count(head);
     shape = { layers: c.num_hidden_layers, d: c.hidden_size, ffn: c.intermediate_size, heads: c.num_attention_heads, trainableLayers: c.num_hidden_layers - firstTrainable };
     bytesPerToken = BYTES_PER_BPE_TOKEN;
+    hidden = c.hidden_size;
   } else {
     totalParams = count(scratchShapes(scratchConfigFor(hp, labels)));
     trainableParams = totalParams;
@@ -144,11 +146,15 @@ function estimateParts(
   const bytes = plan.dataset.classes.reduce((n, c) => n + c.bytes, 0);
   const seq = Math.max(8, Math.min(L, files > 0 ? bytes / files / bytesPerToken : L));
   const frozen = shape.layers - shape.trainableLayers;
-  const perTokenTrain = layerFlops(shape, seq) * (frozen + 3 * shape.trainableLayers);
+  // The frozen-layer cache (the CPU graph only) runs the frozen layers in the first epoch alone: an
+  // epoch of the estimate is the run's average one.
+  const cached = plan.checkedModel !== null && plan.provider === 'cpu' && hp.freeze_base_model && hp.cache_frozen_layers && frozen >= 1;
+  const frozenRuns = cached ? frozen / hp.epochs : frozen;
+  const perTokenTrain = layerFlops(shape, seq) * (frozenRuns + 3 * shape.trainableLayers);
   const perTokenEval = layerFlops(shape, seq) * shape.layers;
   const validationFiles = plan.dataset.splits.validation > 0 ? plan.dataset.splits.validation : plan.dataset.splits.train - trainFiles;
   const epochFlops = trainFiles * seq * perTokenTrain + validationFiles * seq * perTokenEval;
-  const epochFloats = trainFiles * seq * layerElementwise(shape, seq) * (frozen + 3 * shape.trainableLayers) + validationFiles * seq * layerElementwise(shape, seq) * shape.layers;
+  const epochFloats = trainFiles * seq * layerElementwise(shape, seq) * (frozenRuns + 3 * shape.trainableLayers) + validationFiles * seq * layerElementwise(shape, seq) * shape.layers;
   const speedup = Math.pow(Math.max(1, cores) / REFERENCE_CORES, 0.8);
   const rate = REFERENCE_FLOPS_PER_SECOND * speedup;
   const filesPerStep = hp.batch_size * hp.gradient_accumulation_steps;
@@ -194,6 +200,8 @@ function estimateParts(
     totalSecondsRange: time ? round(time.total) : null,
     timeBasis: time?.basis ?? null,
     measuredRuns: time?.basis === 'measured' ? (measured?.runs ?? 0) : time?.basis === 'scaled' ? (machine?.runs ?? 0) : 0,
+    // float16 outputs of the typical file's tokens (prefix-cache.ts stores real tokens only).
+    ...(cached ? { prefixCacheBytes: Math.round(trainFiles * seq * hidden * 2) } : {}),
   };
   return { estimate, modelEpochSeconds };
 }

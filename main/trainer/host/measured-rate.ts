@@ -30,7 +30,7 @@ export interface MeasuredRate {
 function shapeKeys(plan: RunPlan): (keyof Hyperparameters)[] {
   return plan.modelKind === 'scratch'
     ? ['d_model', 'num_layers', 'num_heads', 'dim_feedforward', 'max_length']
-    : ['max_length', 'freeze_base_model', 'unfreeze_last_n_layers'];
+    : ['max_length', 'freeze_base_model', 'unfreeze_last_n_layers', 'cache_frozen_layers'];
 }
 
 /** What earlier runs of the plan's model and length measured on this host, or null when none did. */

@@ -89,6 +89,12 @@ test('runs.estimate counts parameters, steps and memory', async () => {
   assert.equal(frozen.totalParams, open.totalParams);
   assert.equal(open.trainableParams, open.totalParams);
   assert.ok(frozen.trainableParams < open.trainableParams);
+  // The frozen-layer cache's disk: float16 outputs of the frozen layers, per training file's tokens.
+  assert.ok(frozen.prefixCacheBytes !== undefined && frozen.prefixCacheBytes > 0);
+  assert.equal(open.prefixCacheBytes, undefined, 'nothing to cache when nothing is frozen');
+  const uncached = await ok<RunEstimate>(b, 'runs.estimate', { datasetId, model, hyperparameters: { freeze_base_model: true, unfreeze_last_n_layers: 1, cache_frozen_layers: false } });
+  assert.equal(uncached.prefixCacheBytes, undefined);
+  assert.ok(uncached.secondsPerEpoch! >= frozen.secondsPerEpoch!, 'the cache makes the average epoch cheaper');
 });
 
 test('a run through the bridge: start, log, predictions by confusion cell, Try it, delete', async () => {

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { defaultHyperparameters, type Hyperparameters } from '../../../preload/hyperparameters.ts';
+import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
+import { readCheckpoint } from '../../../main/trainer/checkpoint.ts';
+import { prefixCacheDir } from '../../../main/trainer/prefix-cache.ts';
+import { type TrainRequest, train } from '../../../main/trainer/train.ts';
+import { tempDir } from '../../helpers/temp.ts';
+import { RecordingSink, tinyDataset } from './tiny-run.ts';
+
+const never = new AbortController().signal;
+
+/** A tiny pretrained folder (3 layers: the embeddings and 2 layers frozen, the last one and the head trained) and a dataset. */
+async function setup(prefix: string) {
+  const dir = tempDir(prefix);
+  const modelDir = path.join(dir, 'tiny-roberta');
+  writeTinyRoberta(modelDir, { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 32, max_length: 64 });
+  const { storeFile, datasetId } = await tinyDataset(dir, { perClass: 10 });
+  const hp: Hyperparameters = {
+    ...defaultHyperparameters('pretrained'), max_length: 48, batch_size: 4, epochs: 2, learning_rate: 1e-3, unfreeze_last_n_layers: 1, seed: 3,
+    dropout: 0, attention_dropout: 0, early_stopping_patience: 0,
+  };
+  const request = (runDir: string, o: Partial<TrainRequest> & { hp?: Partial<Hyperparameters> } = {}): TrainRequest => ({
+    runId: 1, storeFile, datasetId, model: { kind: 'pretrained', path: modelDir }, hyperparameters: { ...hp, ...o.hp }, provider: 'cpu',
+    runDir, resume: false, threads: 1, logEverySteps: 1, ...o,
+  });
+  return { dir, request };
+}
+
+const losses = (s: RecordingSink) => s.points.filter((p) => p.key === 'train_loss').map((p) => p.value);
+const weights = (runDir: string) => readCheckpoint(path.join(runDir, 'checkpoints', 'last')).runner.params;
+const cacheLines = (s: RecordingSink) => s.lines.filter((l) => l.message.startsWith('Frozen-layer cache')).map((l) => l.message);
+
+function assertClose(a: Record<string, Float32Array | Float64Array>, b: Record<string, Float32Array | Float64Array>, tol: number, what: string): number {
+  assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
+  let worst = 0;
+  for (const k of Object.keys(a)) {
+    for (let i = 0; i < a[k].length; i++) worst = Math.max(worst, Math.abs(a[k][i] - b[k][i]));
+  }
+  assert.ok(worst <= tol, `${what}: largest weight difference ${worst} > ${tol}`);
+  if (process.env.SHOW_DIFF) console.log(what, worst);
+  return worst;
+}
+
+test('with dropout 0, training from the frozen-layer cache gives the losses and weights of training without it', async () => {
+  const { dir, request } = await setup('langlab-prefix-eq-');
+  const plain = new RecordingSink();
+  await train(request(path.join(dir, 'plain'), { hp: { cache_frozen_layers: false } }), plain, never);
+  const f32 = new RecordingSink();
+  await train(request(path.join(dir, 'f32'), { prefixDtype: 'float32' }), f32, never);
+  const f16 = new RecordingSink();
+  await train(request(path.join(dir, 'f16')), f16, never);
+
+  assert.equal(cacheLines(plain).length, 0, 'no cache when it is turned off');
+  assert.ok(!fs.existsSync(prefixCacheDir(path.join(dir, 'plain'))));
+  const [lp, l32, l16] = [losses(plain), losses(f32), losses(f16)];
+  assert.equal(l32.length, lp.length);
+  // float32: the same arithmetic at one thread. Padding rows are zeros instead of the prefix's
+  // output there, but the attention mask gives them a weight of exactly 0, so nothing changes.
+  assert.deepEqual(l32, lp);
+  assert.deepEqual(weights(path.join(dir, 'f32')), weights(path.join(dir, 'plain')));
+  // float16: the prefix output is rounded to 11 significant bits once (measured: 3e-5 at most on the weights).
+  l16.forEach((x, i) => assert.ok(Math.abs(x - lp[i]) <= 1e-3 * Math.max(1, Math.abs(lp[i])), `float16 step ${i}: ${x} vs ${lp[i]}`));
+  assertClose(weights(path.join(dir, 'f16')), weights(path.join(dir, 'plain')), 1e-3, 'float16 cache');
+
+  // The first epoch computes every training file's record once; the second reads them all.
+  const epochs = cacheLines(f16).filter((l) => l.includes('after epoch'));
+  assert.ok(!fs.existsSync(prefixCacheDir(path.join(dir, 'f16'))), 'removed once training is over');
+  const counts = epochs.map((l) => /(\d+) records read, (\d+) computed/.exec(l)!.slice(1).map(Number));
+  const files = counts[0][1];
+  assert.ok(files > 0);
+  assert.deepEqual(counts, [[0, files], [files, files]]);
+  assert.match(cacheLines(f16)[0], /float16, \d+ kB for \d+ files.*Dropout is off in the cached layers/);
+});
+
+test('a cache made for other inputs is discarded; one for the same inputs is reused; the cache is removed when training ends', async () => {
+  const { dir, request } = await setup('langlab-prefix-inval-');
+  const runDir = path.join(dir, 'run');
+  const cutAt = (step: number, ctl: AbortController) => new RecordingSink((p) => { if (p.phase === 'training' && p.step === step) ctl.abort(); });
+  const ctl = new AbortController();
+  await train(request(runDir), cutAt(2, ctl), ctl.signal);
+  assert.ok(fs.existsSync(prefixCacheDir(runDir)), 'a cancelled run keeps its cache for the resume');
+
+  // A fresh start with the same model and files finds 8 files cached (2 steps of 4) and computes the rest.
+  const ctl2 = new AbortController();
+  const again = cutAt(3, ctl2);
+  await train(request(runDir), again, ctl2.signal);
+  assert.match(cacheLines(again)[0], / 8 of \d+ files are already cached/);
+
+  const shorter = new RecordingSink();
+  await train(request(runDir, { hp: { epochs: 1, max_length: 24 } }), shorter, never);
+  assert.match(cacheLines(shorter)[0], /previous cache was discarded: it was made for another model, tokenizer, max_length or set of training files/);
+  assert.match(cacheLines(shorter).find((l) => l.includes('after epoch'))!, / 0 records read, \d+ computed/);
+  assert.match(cacheLines(shorter).at(-1)!, /removed from .* freed\): training is over/);
+  assert.ok(!fs.existsSync(prefixCacheDir(runDir)));
+});
+
+test('a run cancelled in its first epoch resumes with the cached part checked and the rest computed, as if never stopped', async () => {
+  const { dir, request } = await setup('langlab-prefix-resume-');
+  const whole = path.join(dir, 'whole');
+  const wholeOut = await train(request(whole), new RecordingSink(), never);
+
+  const runDir = path.join(dir, 'cut');
+  const ctl = new AbortController();
+  const cut = await train(request(runDir), new RecordingSink((p) => { if (p.phase === 'training' && p.step === 3) ctl.abort(); }), ctl.signal);
+  assert.equal(cut.status, 'KILLED');
+  const resumedSink = new RecordingSink();
+  const resumed = await train(request(runDir, { resume: true }), resumedSink, never);
+  assert.equal(resumed.status, 'FINISHED');
+  assert.match(cacheLines(resumedSink)[0], /12 of \d+ files are already cached/);
+  assert.deepEqual(weights(runDir), weights(whole));
+  assert.deepEqual(resumed.predictions, wholeOut.predictions);
+
+  // A damaged record (a crash mid-write, a bad disk) is recomputed, never read as it is.
+  const ctl2 = new AbortController();
+  const runDir2 = path.join(dir, 'damaged');
+  await train(request(runDir2), new RecordingSink((p) => { if (p.phase === 'training' && p.step === 3) ctl2.abort(); }), ctl2.signal);
+  const hidden = path.join(prefixCacheDir(runDir2), 'hidden.bin');
+  const fd = fs.openSync(hidden, 'r+');
+  const buf = new Uint8Array(fs.statSync(hidden).size);
+  fs.readSync(fd, buf, 0, buf.length, 0);
+  const at = buf.findIndex((b) => b !== 0);
+  fs.writeSync(fd, Uint8Array.of(buf[at] ^ 0xff), 0, 1, at);
+  fs.closeSync(fd);
+  const repaired = new RecordingSink();
+  await train(request(runDir2, { resume: true }), repaired, never);
+  assert.match(cacheLines(repaired).filter((l) => l.includes('after epoch')).at(-1)!, /1 damaged and recomputed/);
+  assertClose(weights(runDir2), weights(whole), 1e-3, 'after repairing a record');
+  // A checkpoint holds the same trainable weights either way, so a run resumes with the setting flipped.
+  const ctl3 = new AbortController();
+  const runDir3 = path.join(dir, 'flipped');
+  await train(request(runDir3, { hp: { cache_frozen_layers: false } }), new RecordingSink((p) => { if (p.phase === 'training' && p.step === 3) ctl3.abort(); }), ctl3.signal);
+  const flipped = await train(request(runDir3, { resume: true }), new RecordingSink(), never);
+  assert.equal(flipped.status, 'FINISHED');
+  assertClose(weights(runDir3), weights(whole), 1e-3, 'resumed with the cache after starting without it');
+});
