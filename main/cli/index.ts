@@ -18,7 +18,8 @@ import { serveCommand } from './serve.ts';
 import type { CliBackendOptions } from './service.ts';
 import { resumeCommand, trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
+/** Every command, in the order help lists them; the fuzzer (bench/fuzz) walks their option tables. */
+export const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, evalCommand, predictCommand, classifyCommand, runsCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
