@@ -30,16 +30,19 @@ async function capture(argv: string[]): Promise<{ code: number; out: string }> {
   };
   const saved = { log: console.log, error: console.error, warn: console.warn };
   const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
   Object.assign(console, { log: grab, error: grab, warn: grab });
   process.stdout.write = ((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   }) as typeof process.stdout.write;
+  process.stderr.write = process.stdout.write;
   try {
     return { code: await runCli(argv), out };
   } finally {
     Object.assign(console, saved);
     process.stdout.write = write;
+    process.stderr.write = writeErr;
   }
 }
 

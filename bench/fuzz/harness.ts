@@ -75,7 +75,8 @@ function judge(c: FuzzCase, answer: Answer): { verdict: Verdict; detail: string 
     return c.acceptable?.(answer.detail) ? { verdict: 'clear', detail: `accepted: ${answer.detail}` } : { verdict: 'unclear', detail: `accepted a malformed input: ${answer.detail}` };
   }
   const text = answer.message.toLowerCase();
-  const named = c.mentions.length === 0 || c.mentions.some((m) => text.includes(m.toLowerCase()));
+  // NOT_AVAILABLE says a capability is absent here (no save dialog in browser mode), whatever the value.
+  const named = c.mentions.length === 0 || answer.code === 'NOT_AVAILABLE' || c.mentions.some((m) => text.includes(m.toLowerCase()));
   const detail = `${answer.code}: ${answer.message.slice(0, 300)}`;
   return { verdict: PERSON_CODES.has(answer.code) && named ? 'clear' : 'unclear', detail };
 }

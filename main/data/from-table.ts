@@ -200,6 +200,11 @@ function makeRow(base: string, line: number, text: Buffer | string, label: strin
   if (label === '') {
     throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the label is empty. Every row needs a label.`);
   }
+  // A label names a language (a folder dataset's labels are folder names, which cannot hold a
+  // slash); one that looks like a path or hides control characters is a column mix-up.
+  if (/[/\\\u0000-\u001f\u007f]/.test(label)) {
+    throw new LanglabError('INVALID_ARGUMENT', `${base}, line ${line}: the label ${JSON.stringify(label.slice(0, 200))} looks like a path or holds control characters; a label names a language (python, C++). Check that the label column is the right one.`);
+  }
   const row: Row = { line, text, label };
   if (project !== undefined) row.project = project;
   if (split !== undefined && split.trim() !== '') {

@@ -26,6 +26,8 @@ export interface RobertaConfig {
 /** Thrown when config.json is unusable; the message names the file and the field. */
 export class ModelFolderError extends Error {
   override name = 'ModelFolderError';
+  /** The engine cannot import main/errors.ts; this code is the one toErrorPayload passes on. */
+  readonly code = 'INVALID_ARGUMENT';
 }
 
 function int(raw: Record<string, unknown>, key: string, file: string, fallback?: number): number {
@@ -49,6 +51,9 @@ export function parseRobertaConfig(raw: unknown, file: string): RobertaConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelFolderError(`${file}: not a JSON object`);
   const r = raw as Record<string, unknown>;
   const archs = r.architectures;
+  if (archs !== undefined && !(Array.isArray(archs) && archs.every((a) => typeof a === 'string'))) {
+    throw new ModelFolderError(`${file}: "architectures" must be a list of names such as ["RobertaForSequenceClassification"], found ${JSON.stringify(archs)}`);
+  }
   const arch = Array.isArray(archs) && typeof archs[0] === 'string' ? archs[0] : r.model_type === 'roberta' ? 'RobertaModel' : String(archs ?? r.model_type ?? 'none');
   if (!(ROBERTA_ARCHITECTURES as readonly string[]).includes(arch)) {
     throw new ModelFolderError(`unknown architecture ${arch} in ${file} (supported: ${ROBERTA_ARCHITECTURES.join(', ')})`);
