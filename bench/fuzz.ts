@@ -102,22 +102,24 @@ if (count !== undefined && count < cases.length) {
 
 console.log(JSON.stringify({ seed, inputs_planned: cases.length, replay: `npm run bench:fuzz -- --seed ${seed}${count !== undefined ? ` --count ${count}` : ''}${quick ? ' --quick' : ''}` }));
 const before = await snapshot();
-const results: CaseResult[] = [];
+const results: (CaseResult & { ms: number })[] = [];
 for (const c of cases) {
   if (c.category === 'requests.http' || c.category === 'requests.ws') await ensureServer();
-  const r = await runCase(c, HANG_MS);
+  const start = performance.now();
+  const r = { ...(await runCase(c, HANG_MS)), ms: performance.now() - start };
   results.push(r);
   if (r.verdict !== 'clear') console.error(JSON.stringify(r));
 }
 const after = await snapshot();
 const storeChanges = before.filter((s, i) => s !== after[i]).length;
 
-const tally = (rs: CaseResult[]) => ({
+const tally = (rs: (CaseResult & { ms: number })[]) => ({
   inputs: rs.length,
   clear_errors: rs.filter((r) => r.verdict === 'clear').length,
   crashes: rs.filter((r) => r.verdict === 'crash').length,
   hangs: rs.filter((r) => r.verdict === 'hang').length,
   unclear: rs.filter((r) => r.verdict === 'unclear').length,
+  seconds: Math.round(rs.reduce((s, r) => s + r.ms, 0) / 100) / 10,
 });
 for (const category of [...new Set(results.map((r) => r.category))].sort()) {
   console.log(JSON.stringify({ category, ...tally(results.filter((r) => r.category === category)) }));
