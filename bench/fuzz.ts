@@ -66,12 +66,16 @@ const server: ServerHandle = {
   died: () => (child && (child.exitCode !== null || child.signalCode !== null) ? exitNote ?? 'browser-mode server exited' : null),
 };
 
+// Started now so that it boots while the in-process backend does.
+const serverReady = ensureServer();
+
 // The in-process backend: the dispatch Electron's IPC handlers call.
 const backend = startBackend({ runtime: 'browser', dataDir: path.join(work, 'dispatch-home') });
 
 /** What the store holds, read through the contract, to show that no malformed input changed it. */
 const LISTINGS = ['runs.list', 'datasets.list', 'presets.list', 'classify.jobs', 'runs.tags'];
 async function snapshot(): Promise<string[]> {
+  await serverReady;
   await ensureServer();
   const out: string[] = [];
   for (const name of LISTINGS) {

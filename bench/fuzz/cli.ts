@@ -18,9 +18,11 @@ const POSITIONALS: Record<string, (scratch: string) => string[]> = {
   resume: () => ['999999'],
   predict: (s) => ['999999', path.join(s, 'missing.py')],
   classify: (s) => ['999999', s],
+  train: () => ['--dataset', '999999', '--model', 'scratch'],
 };
 
-const OUT_OF_RANGE = ['-1', '1e309', 'NaN', '99999999999999999999999', '0x10', '', ' ', '-0', '1.5', 'Infinity'];
+// Out of range for every number flag (a seed, a fraction, a count): none of these is a valid value anywhere.
+const OUT_OF_RANGE = ['-1', '1e309', 'NaN', '99999999999999999999999', '', ' ', 'Infinity', 'abc'];
 
 /** Runs one command line in process, with its output captured. */
 async function capture(argv: string[]): Promise<{ code: number; out: string }> {
@@ -57,25 +59,27 @@ export function cliCases(o: CliFuzzOptions, rng: Rng): FuzzCase[] {
   fs.mkdirSync(o.scratch, { recursive: true });
   const home = ['--home', o.home];
   const cases: FuzzCase[] = [];
+  // When the flag's value is in fact allowed, the next thing at fault is the stand-in run or path, named too.
+  const standIns = ['run 999999', 'dataset 999999', path.join(o.scratch, 'missing')];
   const add = (name: string, argv: () => string[], mentions: string[]) =>
-    cases.push({ category: 'cli', name, mentions, run: async () => asAnswer(await capture(argv())) });
+    cases.push({ category: 'cli', name, mentions: [...mentions, ...standIns], run: async () => asAnswer(await capture(argv())) });
 
   for (const command of COMMANDS) {
     const positionals = POSITIONALS[command.name]?.(o.scratch) ?? [];
     const flags = Object.entries(command.options).filter(([, spec]) => spec.type === 'string');
     for (const [flag, spec] of flags) {
-      add(`${command.name} --${flag} without a value`, () => [...home, command.name, ...positionals, `--${flag}`], [`--${flag}`]);
+      add(`${command.name} --${flag} without a value`, () => [...home, command.name, ...positionals, `--${flag}`], [`--${flag}`, flag, flag.replaceAll('-', '_')]);
       if (!spec.multiple) {
-        add(`${command.name} --${flag} twice`, () => [...home, command.name, ...positionals, `--${flag}`, '1', `--${flag}`, '2'], [`--${flag}`]);
+        add(`${command.name} --${flag} twice`, () => [...home, command.name, ...positionals, `--${flag}`, '1', `--${flag}`, '2'], [`--${flag}`, flag, flag.replaceAll('-', '_')]);
       }
       const bad = rng.pick(OUT_OF_RANGE);
       // A text flag (a name, a path) takes any text; only number flags have a range.
       const numeric = /\b(N|K|x|F|<n>)\b/.test(command.usage().match(new RegExp(`--${flag} ([^\\]\\s]+)`))?.[1] ?? '');
-      if (numeric) add(`${command.name} --${flag} ${JSON.stringify(bad)}`, () => [...home, command.name, ...positionals, `--${flag}`, bad], [`--${flag}`]);
+      if (numeric) add(`${command.name} --${flag} ${JSON.stringify(bad)}`, () => [...home, command.name, ...positionals, `--${flag}`, bad], [`--${flag}`, flag, flag.replaceAll('-', '_')]);
     }
     for (const [flag, spec] of Object.entries(command.options).filter(([, s]) => s.type === 'boolean')) {
-      add(`${command.name} --${flag}=yes`, () => [...home, command.name, ...positionals, `--${flag}=yes`], [`--${flag}`]);
-      if (!spec.multiple) add(`${command.name} --${flag} twice`, () => [...home, command.name, ...positionals, `--${flag}`, `--${flag}`], [`--${flag}`]);
+      add(`${command.name} --${flag}=yes`, () => [...home, command.name, ...positionals, `--${flag}=yes`], [`--${flag}`, flag, flag.replaceAll('-', '_')]);
+      if (!spec.multiple) add(`${command.name} --${flag} twice`, () => [...home, command.name, ...positionals, `--${flag}`, `--${flag}`], [`--${flag}`, flag, flag.replaceAll('-', '_')]);
     }
     const unknown = `--no-such-${rng.int(1000)}`;
     add(`${command.name} ${unknown}`, () => [...home, command.name, ...positionals, unknown], [unknown]);

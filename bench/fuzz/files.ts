@@ -200,7 +200,7 @@ export function fileCases(o: FileFuzzOptions, rng: Rng): FuzzCase[] {
       const q = new Float32Array(4);
       writeCheckpoint(other, { step: 9, params: { other: q }, m: { other: q }, v: { other: q } }, JSON.parse(fs.readFileSync(path.join(d, 'state.json'), 'utf8')) as CheckpointState);
       fs.copyFileSync(path.join(other, 'weights.safetensors'), path.join(d, 'weights.safetensors'));
-    }, 'weights.safetensors'],
+    }, '.safetensors'],
   ];
   for (const [name, breakIt, file] of ckBreaks) {
     add('files.checkpoint', `resume: ${name}`, [file], async () => {
