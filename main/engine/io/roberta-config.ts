@@ -71,17 +71,24 @@ export function parseRobertaConfig(raw: unknown, file: string): RobertaConfig {
     const n = Object.keys(m).length;
     id2label = Array.from({ length: n }, (_, i) => String(m[String(i)] ?? `LABEL_${i}`));
   }
+  const vocab = int(r, 'vocab_size', file);
+  const positions = int(r, 'max_position_embeddings', file);
+  const pad = int(r, 'pad_token_id', file, 1);
+  // RoBERTa numbers positions from pad_token_id + 1, so the table must reach past it.
+  if (pad >= vocab || pad + 1 >= positions) {
+    throw new ModelFolderError(`${file}: pad_token_id ${pad} must be below vocab_size ${vocab} and below max_position_embeddings ${positions} less 1`);
+  }
   return {
     architecture: arch,
-    vocab_size: int(r, 'vocab_size', file),
+    vocab_size: vocab,
     hidden_size: hidden,
     num_hidden_layers: int(r, 'num_hidden_layers', file),
     num_attention_heads: heads,
     intermediate_size: int(r, 'intermediate_size', file),
-    max_position_embeddings: int(r, 'max_position_embeddings', file),
+    max_position_embeddings: positions,
     type_vocab_size: int(r, 'type_vocab_size', file, 1),
     layer_norm_eps: num(r, 'layer_norm_eps', file, 1e-5),
-    pad_token_id: int(r, 'pad_token_id', file, 1),
+    pad_token_id: pad,
     hidden_dropout_prob: num(r, 'hidden_dropout_prob', file, 0.1),
     attention_probs_dropout_prob: num(r, 'attention_probs_dropout_prob', file, 0.1),
     hidden_act: act,

@@ -28,6 +28,13 @@ test('"architectures" that is not a list of names is an error naming it, even wi
   }
 });
 
+test('a pad_token_id beyond the vocabulary or the position table is an error naming it', () => {
+  const raw = robertaConfigJson(tinyRobertaConfig(), null) as { vocab_size: number; max_position_embeddings: number };
+  for (const pad of [raw.vocab_size, 1e12, raw.max_position_embeddings - 1]) {
+    assert.throws(() => parseRobertaConfig({ ...raw, pad_token_id: pad }, 'm/config.json'), new RegExp(`^ModelFolderError: m/config\\.json: pad_token_id ${pad} must be below vocab_size`));
+  }
+});
+
 test('models.check names model.safetensors when it is a folder', () => {
   const dir = tempDir();
   writeTinyRoberta(dir, { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_length: 16 });
