@@ -26,3 +26,13 @@ test('language names with punctuation stay labels', async () => {
   const result = await datasetFromTable(path.join(dir, 'd.jsonl'));
   assert.deepEqual(result.classes.map((c) => c.label).sort(), ["C#", "C++", "Cap'n Proto", "Objective-C"]);
 });
+
+test('a JSONL line far over --max-bytes is skipped as oversize, and lines split across read chunks are read whole', async () => {
+  const long = JSON.stringify({ text: 'a'.repeat(3 << 20), label: 'python' });
+  const rows = Array.from({ length: 8 }, (_, i) => JSON.stringify({ text: `x${i} = ${'y'.repeat(40_000 + i)}`, label: i % 2 ? 'python' : 'java' }));
+  const dir = makeTree({ 'd.jsonl': [rows[0], long, ...rows.slice(1)].join('\n') + '\n' });
+  const result = await datasetFromTable(path.join(dir, 'd.jsonl'), { maxBytes: 100_000 });
+  assert.deepEqual(result.skipped.map((s) => [s.reason, s.files]), [['oversize', ['d.jsonl:2']]]);
+  assert.equal(result.files.length, 8);
+  assert.deepEqual(result.files.map((f) => f.text.length).sort(), rows.map((r) => (JSON.parse(r) as { text: string }).text.length).sort());
+});
