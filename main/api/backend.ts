@@ -1,6 +1,6 @@
 import type { AppInfo } from '../../preload/contract.ts';
 import { acquireInstanceLock } from '../store/lock.ts';
-import { dataDirectory, storePath } from '../store/paths.ts';
+import { dataDirectory, ensureDataDirectory, storePath } from '../store/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { Predictor } from '../trainer/host/predictor.ts';
@@ -55,6 +55,7 @@ export interface BackendOptions {
 export function startBackend(options: BackendOptions): Backend {
   const dataDir = options.dataDir ?? dataDirectory();
   const exclusive = options.exclusive ?? true;
+  ensureDataDirectory(dataDir);
   const lock = exclusive ? acquireInstanceLock(dataDir, options.runtime === 'electron' ? 'desktop app' : 'browser mode') : null;
   let store: Store;
   try {

@@ -73,6 +73,8 @@ export function parseCommandLine<O extends OptionTable>(command: string, argv: r
     }
     const spec = Object.hasOwn(table, name) ? table[name] : undefined;
     if (!spec) throw usageError(command, `Unknown option --${name}.`);
+    // The later value would silently win; a repeated flag is more often a mistake than a correction.
+    if (!spec.multiple && Object.hasOwn(values, name)) throw usageError(command, `The option --${name} is given twice; give it once.`);
     if (spec.type === 'boolean') {
       if (inline !== undefined) throw usageError(command, `The option --${name} takes no value; got '${inline}'.`);
       values[name] = true;

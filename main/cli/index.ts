@@ -21,7 +21,8 @@ import { sweepCommand, sweepsCommand } from './sweep.ts';
 import type { CliBackendOptions } from './service.ts';
 import { resumeCommand, trainCommand } from './train.ts';
 
-const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, sweepCommand, sweepsCommand, evalCommand, predictCommand, classifyCommand, runsCommand, compareCommand, lrFindCommand, infoCommand, serveCommand];
+/** Every command, in the order help lists them; the fuzzer (bench/fuzz) walks their option tables. */
+export const COMMANDS: CliCommand[] = [datasetCommand, trainCommand, resumeCommand, sweepCommand, sweepsCommand, evalCommand, predictCommand, classifyCommand, runsCommand, compareCommand, lrFindCommand, infoCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

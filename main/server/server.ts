@@ -67,7 +67,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return tokenMatches(url.searchParams.get('token') ?? undefined) || tokenMatches(header) || tokenMatches(readCookie(req, COOKIE));
   };
 
-  const server = http.createServer((req, res) => {
+  // Without a Host header Node would answer 400 itself; ours names what is wrong.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     const send = (status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) => {
       res.writeHead(status, { ...securityHeaders(csp()), 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
@@ -77,7 +78,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const fail = (status: number, code: string, message: string) => sendJson(status, { ok: false, error: { code, message } });
 
     if (!allowedHosts().has(req.headers.host ?? '')) {
-      return fail(403, 'FORBIDDEN', `Requests must be addressed to http://${HOST}:${port}.`);
+      const given = req.headers.host === undefined ? 'no Host header' : `Host ${JSON.stringify(req.headers.host.slice(0, 200))}`;
+      return fail(403, 'FORBIDDEN', `Requests must be addressed to http://${HOST}:${port}; this one had ${given}.`);
     }
     if (!authorised(req, url)) {
       return fail(401, 'UNAUTHORIZED', 'Missing or wrong token. Open the URL that `npm run serve` printed (it ends with ?token=...).');
@@ -96,7 +98,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           } catch {
             return fail(400, 'INVALID_ARGUMENT', 'The request body is not valid JSON.');
           }
-          const name = decodeURIComponent(url.pathname.slice('/api/'.length));
+          const raw = url.pathname.slice('/api/'.length);
+          let name: string;
+          try {
+            name = decodeURIComponent(raw);
+          } catch {
+            return fail(404, 'UNKNOWN_REQUEST', `Unknown request "${raw.slice(0, 200)}": the name is not valid URL encoding.`);
+          }
           const envelope = await options.dispatch(name, args);
           sendJson(envelope.ok ? 200 : (STATUS_FOR[envelope.error.code] ?? 500), envelope);
         })
@@ -164,18 +172,25 @@ function readCookie(req: http.IncomingMessage, name: string): string | undefined
   return undefined;
 }
 
+/** Past this, a too-large body is cut off rather than read to its end for the sake of a clean answer. */
+const MAX_DRAINED = 64 * MAX_BODY;
+
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => new Error(`The request body is larger than ${MAX_BODY} bytes (it had at least ${size}).`);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`The request body is larger than ${MAX_BODY} bytes.`));
+      // A body over the limit is read on and dropped, so the client gets the 413 answer instead of
+      // a reset connection; one far over it is cut off.
+      if (size <= MAX_BODY) chunks.push(chunk);
+      else if (size > MAX_DRAINED) {
+        reject(tooLarge());
         req.destroy();
-      } else chunks.push(chunk);
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }

@@ -3,6 +3,7 @@
 // and the AdamW moments as safetensors plus state.json with everything else a resume needs. A
 // checkpoint is written to a temporary folder and renamed into place, so a crash mid-write leaves
 // the previous one whole.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelSpec } from '../../preload/contract-common.ts';
@@ -43,6 +44,16 @@ export const WEIGHTS_FILE = 'weights.safetensors';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const STATE_FILE = 'state.json';
 
+/**
+ * A digest of what places a state in one run's history (step, position, labels, model), written
+ * into both tensor files' metadata: a state.json copied in from another run or another checkpoint
+ * no longer matches its weights, and reading it fails instead of resuming from a mixture.
+ */
+function stateStamp(state: CheckpointState): string {
+  const { step, epoch, batchInEpoch, labels, model } = state;
+  return createHash('sha256').update(JSON.stringify({ step, epoch, batchInEpoch, labels, model })).digest('hex').slice(0, 16);
+}
+
 /** runDir/checkpoints/<which>. */
 export function checkpointDir(runDir: string, which: 'last' | 'best'): string {
   return path.join(runDir, 'checkpoints', which);
@@ -65,9 +76,10 @@ export function writeCheckpoint(dir: string, runner: RunnerState, state: Checkpo
     moments[`m.${name}`] = f32(runner.m[name], shape);
     moments[`v.${name}`] = f32(runner.v[name], shape);
   }
-  writeSafetensors(path.join(tmp, WEIGHTS_FILE), weights, { layout: 'langlab-graph', step: String(runner.step) });
+  const stamp = stateStamp(state);
+  writeSafetensors(path.join(tmp, WEIGHTS_FILE), weights, { layout: 'langlab-graph', step: String(runner.step), state: stamp });
   writeSafetensors(path.join(tmp, OPTIMIZER_FILE), moments, {
-    optimizer: 'adamw', step: String(runner.step),
+    optimizer: 'adamw', step: String(runner.step), state: stamp,
     ...(runner.lossScale ? { loss_scale: String(runner.lossScale.scale), loss_scale_good_steps: String(runner.lossScale.goodSteps) } : {}),
   });
   fs.writeFileSync(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
@@ -84,15 +96,40 @@ export function hasCheckpoint(dir: string): boolean {
   return fs.existsSync(path.join(dir, STATE_FILE)) || fs.existsSync(path.join(`${dir}.old`, STATE_FILE));
 }
 
+/** Reads and checks state.json: a truncated or hand-edited one is an error naming the file. */
+function readState(stateFile: string): CheckpointState {
+  const damaged = (what: string) => new LanglabError('INVALID_ARGUMENT', `${stateFile}: ${what}; the checkpoint is damaged and the run cannot be resumed from it.`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  } catch (err) {
+    throw damaged(`not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw damaged('not a JSON object');
+  const state = raw as CheckpointState;
+  if (state.version !== 1) throw new LanglabError('INVALID_ARGUMENT', `${stateFile}: unsupported checkpoint version ${String(state.version)}.`);
+  for (const key of ['step', 'epoch', 'batchInEpoch'] as const) {
+    if (!Number.isInteger(state[key]) || state[key] < 0) throw damaged(`"${key}" must be a whole number, found ${JSON.stringify(state[key])}`);
+  }
+  if (!Array.isArray(state.labels) || !state.labels.every((l) => typeof l === 'string')) throw damaged(`"labels" must be a list of names, found ${JSON.stringify(state.labels)}`);
+  return state;
+}
+
 /** Reads a checkpoint written by writeCheckpoint; weights are flat arrays by graph parameter name. */
 export function readCheckpoint(dir: string): { runner: RunnerState; state: CheckpointState } {
   const at = fs.existsSync(path.join(dir, STATE_FILE)) ? dir : `${dir}.old`;
   const stateFile = path.join(at, STATE_FILE);
   if (!fs.existsSync(stateFile)) throw new LanglabError('NOT_FOUND', `No checkpoint at ${dir} (${STATE_FILE} is missing); the run cannot be resumed from it.`);
-  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as CheckpointState;
-  if (state.version !== 1) throw new LanglabError('INVALID_ARGUMENT', `${stateFile}: unsupported checkpoint version ${String(state.version)}.`);
+  const state = readState(stateFile);
   const weights = readSafetensors(path.join(at, WEIGHTS_FILE));
   const moments = readSafetensors(path.join(at, OPTIMIZER_FILE));
+  const stamp = stateStamp(state);
+  for (const [file, meta] of [[WEIGHTS_FILE, weights.metadata], [OPTIMIZER_FILE, moments.metadata]] as const) {
+    // Checkpoints written before the stamp existed have none; they are read as they always were.
+    if (meta.state !== undefined && meta.state !== stamp) {
+      throw new LanglabError('INVALID_ARGUMENT', `${stateFile} does not belong with ${path.join(at, file)} (it comes from another run or another checkpoint); the checkpoint is damaged and the run cannot be resumed from it.`);
+    }
+  }
   // AdamW's own step count: behind the run's when mixed precision skipped overflowing steps.
   const meta = moments.metadata;
   const adamStep = Number(meta.step);

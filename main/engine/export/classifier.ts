@@ -38,7 +38,13 @@ export class Classifier {
   static async load(dir: string, o: ClassifierOptions = {}): Promise<Classifier> {
     const mFile = path.join(dir, EXPORT_FILES.manifest);
     if (!fs.existsSync(mFile)) throw new Error(`${mFile} is missing: ${dir} is not an exported Langlab model folder`);
-    const manifest = JSON.parse(fs.readFileSync(mFile, 'utf8')) as ExportManifest;
+    let manifest: ExportManifest;
+    try {
+      manifest = JSON.parse(fs.readFileSync(mFile, 'utf8')) as ExportManifest;
+    } catch (err) {
+      throw new Error(`${mFile}: not valid JSON (${(err as Error).message}); export the model again`);
+    }
+    if (typeof manifest !== 'object' || manifest === null) throw new Error(`${mFile}: not a JSON object; export the model again`);
     if (manifest.format !== 'langlab-classifier' || manifest.version !== 1) {
       throw new Error(`${mFile}: unsupported format ${manifest.format} version ${manifest.version}`);
     }

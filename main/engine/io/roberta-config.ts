@@ -26,6 +26,8 @@ export interface RobertaConfig {
 /** Thrown when config.json is unusable; the message names the file and the field. */
 export class ModelFolderError extends Error {
   override name = 'ModelFolderError';
+  /** The engine cannot import main/errors.ts; this code is the one toErrorPayload passes on. */
+  readonly code = 'INVALID_ARGUMENT';
 }
 
 function int(raw: Record<string, unknown>, key: string, file: string, fallback?: number): number {
@@ -49,6 +51,9 @@ export function parseRobertaConfig(raw: unknown, file: string): RobertaConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelFolderError(`${file}: not a JSON object`);
   const r = raw as Record<string, unknown>;
   const archs = r.architectures;
+  if (archs !== undefined && !(Array.isArray(archs) && archs.every((a) => typeof a === 'string'))) {
+    throw new ModelFolderError(`${file}: "architectures" must be a list of names such as ["RobertaForSequenceClassification"], found ${JSON.stringify(archs)}`);
+  }
   const arch = Array.isArray(archs) && typeof archs[0] === 'string' ? archs[0] : r.model_type === 'roberta' ? 'RobertaModel' : String(archs ?? r.model_type ?? 'none');
   if (!(ROBERTA_ARCHITECTURES as readonly string[]).includes(arch)) {
     throw new ModelFolderError(`unknown architecture ${arch} in ${file} (supported: ${ROBERTA_ARCHITECTURES.join(', ')})`);
@@ -66,17 +71,24 @@ export function parseRobertaConfig(raw: unknown, file: string): RobertaConfig {
     const n = Object.keys(m).length;
     id2label = Array.from({ length: n }, (_, i) => String(m[String(i)] ?? `LABEL_${i}`));
   }
+  const vocab = int(r, 'vocab_size', file);
+  const positions = int(r, 'max_position_embeddings', file);
+  const pad = int(r, 'pad_token_id', file, 1);
+  // RoBERTa numbers positions from pad_token_id + 1, so the table must reach past it.
+  if (pad >= vocab || pad + 1 >= positions) {
+    throw new ModelFolderError(`${file}: pad_token_id ${pad} must be below vocab_size ${vocab} and below max_position_embeddings ${positions} less 1`);
+  }
   return {
     architecture: arch,
-    vocab_size: int(r, 'vocab_size', file),
+    vocab_size: vocab,
     hidden_size: hidden,
     num_hidden_layers: int(r, 'num_hidden_layers', file),
     num_attention_heads: heads,
     intermediate_size: int(r, 'intermediate_size', file),
-    max_position_embeddings: int(r, 'max_position_embeddings', file),
+    max_position_embeddings: positions,
     type_vocab_size: int(r, 'type_vocab_size', file, 1),
     layer_norm_eps: num(r, 'layer_norm_eps', file, 1e-5),
-    pad_token_id: int(r, 'pad_token_id', file, 1),
+    pad_token_id: pad,
     hidden_dropout_prob: num(r, 'hidden_dropout_prob', file, 0.1),
     attention_probs_dropout_prob: num(r, 'attention_probs_dropout_prob', file, 0.1),
     hidden_act: act,

@@ -29,6 +29,8 @@ const BYTES: Record<SafetensorsDtype, number> = {
 /** Thrown for any malformed file; the message names the file and what was wrong with it. */
 export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
+  /** The engine cannot import main/errors.ts; this code is the one toErrorPayload passes on. */
+  readonly code = 'INVALID_ARGUMENT';
 }
 
 function isDtype(s: unknown): s is SafetensorsDtype {

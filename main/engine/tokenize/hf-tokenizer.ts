@@ -9,6 +9,8 @@ import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide,
 /** Thrown when tokenizer.json is missing or cannot be loaded; names the file. */
 export class TokenizerLoadError extends Error {
   override name = 'TokenizerLoadError';
+  /** The engine cannot import main/errors.ts; this code is the one toErrorPayload passes on. */
+  readonly code = 'INVALID_ARGUMENT';
 }
 
 /** Options: the window length and which part of a long file is read. */

@@ -33,7 +33,9 @@ function readSafetensorsHeader(file: string): Header {
       : `${file} cannot be read (${code}).`);
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) fail('it is not a file');
+    const size = stat.size;
     const lenBuf = Buffer.alloc(8);
     if (size < 8 || fs.readSync(fd, lenBuf, 0, 8, 0) !== 8) fail(`the file is ${size} bytes, too short for a header`);
     const len = lenBuf.readBigUInt64LE(0);

@@ -27,11 +27,17 @@ test('the parser reads values, booleans, repeated options and positionals; globa
   assert.equal(values.json, true);
   assert.equal(values.home, '/h');
   assert.equal(values.help, true);
-  // The last of a repeated single option wins; `--` ends the options.
-  const later = parseCommandLine('x', ['--name', 'a', '--name', 'b', '--', '--json'], OPTIONS);
-  assert.equal(later.values.name, 'b');
+  // `--` ends the options.
+  const later = parseCommandLine('x', ['--name', 'a', '--', '--json', '--name', 'b'], OPTIONS);
+  assert.equal(later.values.name, 'a');
   assert.equal(later.values.json, undefined);
-  assert.deepEqual(later.positionals, ['--json']);
+  assert.deepEqual(later.positionals, ['--json', '--name', 'b']);
+});
+
+test('a single option given twice is a usage error naming it, whatever the values and spellings (found by bench:fuzz)', () => {
+  for (const argv of [['--name', 'a', '--name', 'b'], ['--name=a', '--name', 'a'], ['--disagreeing', '--disagreeing'], ['--home', '/a', 'x', '--home=/b'], ['-h', '--help']]) {
+    assert.throws(() => parseCommandLine('x', argv, OPTIONS), (err: Error) => err instanceof UsageError && /^The option --(name|disagreeing|home|help) is given twice; give it once\. See `langlab x --help`\.$/.test(err.message), argv.join(' '));
+  }
 });
 
 test('a value option takes the next argument even when it starts with a dash', () => {
