@@ -177,7 +177,7 @@ function outcome(home: string, runId: number): Outcome {
 }
 
 /** The highest step seen in a run's last checkpoint while it trained (the benchmark polls it). */
-function watchCheckpoint(dirOf: () => string | null): { stop: () => number } {
+function watchCheckpoint(dirOf: () => string | null): { stop: () => number; peek: () => number } {
   let best = 0;
   const timer = setInterval(() => {
     const dir = dirOf();
@@ -191,7 +191,7 @@ function watchCheckpoint(dirOf: () => string | null): { stop: () => number } {
       }
     }
   }, 15);
-  return { stop: () => (clearInterval(timer), best) };
+  return { stop: () => (clearInterval(timer), best), peek: () => best };
 }
 
 /** After a kill: the last checkpoint reads back and is at least as far as the last one seen. */
@@ -266,6 +266,18 @@ function runCount(home: string): number {
   }
 }
 
+/**
+ * When to kill a `langlab train` or `resume` process, in ms from now: one kill in five at any moment
+ * of its start (loading, opening the store), the others within its training, evaluation and export,
+ * which take a few seconds of a process that spends most of its life starting.
+ */
+async function killMoment(p: Proc, env: Env): Promise<number> {
+  if (random() < 0.2) return random() * env.processSeconds * 1000;
+  const t0 = Date.now();
+  while (!p.done && !/\d+% (?!preparing)\w/.test(p.err) && Date.now() - t0 < 120_000) await sleep(5);
+  return random() * (env.trainSeconds + 1) * 1200;
+}
+
 // ---- cli-train ------------------------------------------------------------------------------
 
 async function cliTrain(env: Env): Promise<Tally> {
@@ -282,9 +294,13 @@ async function cliTrain(env: Env): Promise<Tally> {
       : langlab(env.home, ['resume', String(guess), '--threads', '1', '--json']);
     const id: number = guess ?? before + 1; // run ids count up; nothing is deleted here
     const watch = watchCheckpoint(() => runDirectory(env.home, id));
-    // A first chain that has not been killed yet is killed once its first checkpoint exists, so a resume is always compared.
-    const delay = finishing ? Infinity : random() * env.processSeconds * 1100;
-    const kill = await runsFor(p, delay);
+    let kill: boolean;
+    if (finishing && guess === null) {
+      // No run was resumed to its end yet: kill this one once its first checkpoint exists, then resume it.
+      while (!p.done && watch.peek() === 0) await sleep(5);
+      kill = !p.done;
+    } else if (finishing) kill = await runsFor(p, Infinity);
+    else kill = await runsFor(p, await killMoment(p, env));
     if (kill) await p.kill();
     else await p.exited;
     const seen = watch.stop();
@@ -311,6 +327,13 @@ async function cliTrain(env: Env): Promise<Tally> {
     store.close();
     if (!exists) {
       killedInChain = 0; // killed before the run existed: the next attempt starts one
+      continue;
+    }
+    if (status === 'FINISHED') {
+      // Killed after the run had ended in the store (while the process printed its last line).
+      endChain(t, env.home, id, env.reference, killedInChain);
+      runId = null;
+      killedInChain = 0;
       continue;
     }
     if (!RESUMABLE.includes(status!)) t.problems.push(`run ${id} is ${status} after the kill (expected INTERRUPTED)`);
@@ -377,9 +400,19 @@ async function serverScenario(env: Env, which: 'server-engine' | 'server'): Prom
       const watch = watchCheckpoint(() => runDirectory(env.home, id));
       while (host.engines().length === engines && !host.proc.done) await sleep(5);
       const engine = host.engines().at(-1)!;
-      const delay = finishing ? Infinity : random() * (env.trainSeconds + 1) * 1100;
-      const t0 = Date.now();
+      // As killMoment: one kill in five from the engine's start (loading), the others within training,
+      // counted from its first checkpoint; a run not yet resumed to its end is killed at that checkpoint.
+      const firstChain = finishing && runId === null && t.chains === 0;
+      const early = !finishing && random() < 0.2;
       let status = 'RUNNING';
+      if (!early) {
+        while (status === 'RUNNING' && watch.peek() === 0) {
+          await sleep(20);
+          status = await host.status(id);
+        }
+      }
+      const delay = firstChain ? 0 : finishing ? Infinity : random() * (early ? env.processSeconds : env.trainSeconds + 0.5) * 1000;
+      const t0 = Date.now();
       while (status === 'RUNNING' && Date.now() - t0 < delay) {
         await sleep(20);
         status = await host.status(id);
@@ -425,6 +458,12 @@ async function serverScenario(env: Env, which: 'server-engine' | 'server'): Prom
         status = await host.status(id);
       }
       const seen = watch.stop();
+      if (status === 'FINISHED') {
+        endChain(t, env.home, id, env.reference, killedInChain);
+        runId = null;
+        killedInChain = 0;
+        continue;
+      }
       if (!RESUMABLE.includes(status)) t.problems.push(`run ${id} is ${status} after the kill (expected ${which === 'server' ? 'INTERRUPTED' : 'FAILED or INTERRUPTED'})`);
       if (checkCheckpoint(runDirectory(env.home, id), seen, t)) runId = id;
       else {

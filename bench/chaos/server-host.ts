@@ -4,10 +4,11 @@
 // Prints `url <url>` once listening and `engine <pid>` for each engine it starts.
 //   node --import tsx bench/chaos/server-host.ts <data folder>
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend } from '../../main/api/backend.ts';
 import { utilityProcessSpawner, type UtilityChildLike } from '../../main/app/engine-process.ts';
-import { RENDERER_DIST } from '../../main/server/browser-mode.ts';
 import { startServer } from '../../main/server/server.ts';
 
 const dataDir = process.argv[2];
@@ -34,7 +35,11 @@ const spawnEngine = utilityProcessSpawner({
   },
 });
 
+// The benchmark speaks only to the API: a one-line page stands in for the built UI.
+const staticDir = path.join(path.dirname(path.resolve(dataDir)), 'ui');
+fs.mkdirSync(staticDir, { recursive: true });
+fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>chaos</title>');
 const backend = startBackend({ runtime: 'browser', dataDir, threads: 1, spawnEngine });
-const server = await startServer({ dispatch: backend.dispatch, events: backend.events, staticDir: RENDERER_DIST, port: 0 });
+const server = await startServer({ dispatch: backend.dispatch, events: backend.events, staticDir, port: 0 });
 console.log(`url ${server.url}`);
 process.on('SIGTERM', () => void server.close().then(() => (backend.close(), process.exit(0))));
