@@ -40,11 +40,15 @@ export interface BackendOptions {
   /** The native save dialog (desktop app only; browser mode downloads instead). */
   pickSavePath?: SavePathPicker;
   /**
-   * Whether this backend owns the data folder (default true): it takes the single-instance lock and
-   * recovers what a crash left (RUNNING runs, half-saved datasets). The command line runs beside
-   * the app on the same store, so it passes false and leaves the app's live runs alone.
+   * Whether this backend owns the data folder (default true): it takes the single-instance lock.
+   * The command line runs beside the app on the same store, so it passes false. Every backend
+   * recovers what a crashed process left (RUNNING runs and jobs, half-saved datasets): recovery
+   * touches only work whose owner process is gone, so the app's live runs are left alone, and a
+   * run a killed `langlab train` left RUNNING can be resumed from the command line.
    */
   exclusive?: boolean;
+  /** Intra-op threads for training runs; every core when absent (`langlab train --threads`). */
+  threads?: number;
 }
 
 
@@ -59,7 +63,7 @@ export function startBackend(options: BackendOptions): Backend {
   const lock = exclusive ? acquireInstanceLock(dataDir, options.runtime === 'electron' ? 'desktop app' : 'browser mode') : null;
   let store: Store;
   try {
-    store = openStore({ file: storePath(dataDir), nativeBinding: options.nativeBinding, recoverCrashed: exclusive });
+    store = openStore({ file: storePath(dataDir), nativeBinding: options.nativeBinding, recoverCrashed: true });
   } catch (err) {
     lock?.release();
     throw err;
@@ -74,6 +78,7 @@ export function startBackend(options: BackendOptions): Backend {
     ...(options.spawnEngine ? { spawn: options.spawnEngine } : {}),
     ...(options.engineEntry ? { engineEntry: options.engineEntry } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
   });
   const sweeps = new SweepRunner({ store, runs, jobs, events });
   // One prediction worker for the Try it box, evaluations on datasets and classification jobs.

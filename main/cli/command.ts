@@ -5,8 +5,8 @@ import { openCliService, type CliBackendOptions, type CliService } from './servi
 export interface CliContext {
   /** The data folder: --home, else LANGLAB_HOME, else the platform default. */
   readonly home: string;
-  /** Starts the service on `home` (the caller closes it). */
-  service(): Promise<CliService>;
+  /** Starts the service on `home` (the caller closes it); `extra` adds backend options (train's --threads). */
+  service(extra?: Pick<CliBackendOptions, 'threads'>): Promise<CliService>;
 }
 
 /** One `langlab <name>` command: its options for the one parser, its help, and what it does. */
@@ -27,5 +27,5 @@ export function defineCommand<O extends OptionTable>(command: CliCommand<O>): Cl
 
 /** The context for a data folder; tests may pass backend options (a fake engine). */
 export function cliContext(home: string, backend: CliBackendOptions = {}): CliContext {
-  return { home, service: () => openCliService(home, backend) };
+  return { home, service: (extra = {}) => openCliService(home, { ...backend, ...extra }) };
 }

@@ -1,6 +1,6 @@
 // The command line as a client of the service: a backend started in this process on the data
-// folder `--home` named (no instance lock and no crash recovery: the app may be running on the
-// same store), and its `dispatch` called the way IPC and HTTP call it, with the same zod
+// folder `--home` named (no instance lock: the app may be running on the same store; crash
+// recovery touches only work whose owner process is gone), and its `dispatch` called the way IPC and HTTP call it, with the same zod
 // validation, handlers and errors. A failed request is thrown as the LanglabError it carries.
 
 import type { EventName, Events, RequestArgs, RequestName, RequestResult, JobInfo } from '../../preload/contract.ts';
@@ -8,7 +8,7 @@ import type { Backend, BackendOptions } from '../api/backend.ts';
 import { LanglabError, type ErrorCode } from '../errors.ts';
 
 /** What the tests may replace in the backend a command starts (the engine a run trains in). */
-export type CliBackendOptions = Pick<BackendOptions, 'spawnEngine' | 'engineEntry'>;
+export type CliBackendOptions = Pick<BackendOptions, 'spawnEngine' | 'engineEntry' | 'threads'>;
 
 export interface CliService {
   /** Dispatches one request; resolves with its result or throws its error. */

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { ModelSpec, RunDetail, RunProgress } from '../../preload/contract.ts';
 import { LanglabError } from '../errors.ts';
-import { UsageError } from './args.ts';
+import { UsageError, wholeNumber } from './args.ts';
 import { defineCommand } from './command.ts';
 import { HYPERPARAMETER_OPTIONS, hyperparameterHelp, hyperparametersFromFlags } from './hyperparameter-flags.ts';
 import { PROVIDER_NAMES } from '../trainer/host/run-plan.ts';
@@ -14,7 +14,7 @@ import type { CliService } from './service.ts';
 
 function usage(): string {
   return [
-    `Usage: langlab train --dataset <id|folder|file.csv> --model <folder|scratch> [hyperparameters] [--provider ${PROVIDER_NAMES.join('|')}] [--name n] [--json]`,
+    `Usage: langlab train --dataset <id|folder|file.csv> --model <folder|scratch> [hyperparameters] [--provider ${PROVIDER_NAMES.join('|')}] [--threads N] [--name n] [--json]`,
     '',
     'Trains a run in the store (a folder or CSV dataset is added first). Ctrl-C cancels it (KILLED, resumable);',
     'the last line of output is one JSON object: run_id, status, epochs, best_val_loss, best_val_accuracy,',
@@ -24,6 +24,8 @@ function usage(): string {
     '  --provider <name>  where the steps run (default cpu). A provider that does not start here (no GPU',
     '                     adapter, no CUDA libraries) falls back to the CPU with a warning; `langlab info`',
     '                     lists the providers this machine has and the device behind each.',
+    '  --threads <N>      CPU threads a step may use (default: every core). At one thread a run, and one',
+    '                     resumed after a stop, gives the same weights every time.',
     '',
     'Hyperparameters:',
     ...hyperparameterHelp(),
@@ -34,6 +36,7 @@ const TRAIN_OPTIONS = {
   dataset: { type: 'string' },
   model: { type: 'string' },
   provider: { type: 'string' },
+  threads: { type: 'string' },
   name: { type: 'string' },
   ...HYPERPARAMETER_OPTIONS,
 } as const;
@@ -197,7 +200,7 @@ export const trainCommand = defineCommand({
       throw new UsageError(`Execution provider "${values.provider}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`);
     }
     const hyperparameters = hyperparametersFromFlags(values, model.kind);
-    const service = await ctx.service();
+    const service = await ctx.service(threadsOption('train', values.threads));
     return followRun(service, values.json === true, async (scan, say) => {
       const datasetId = await resolveDataset(service, values.dataset!, scan, say);
       const { runId } = await service.call('runs.start', { ...(values.name ? { name: values.name } : {}), datasetId, model, hyperparameters, provider });
@@ -206,26 +209,33 @@ export const trainCommand = defineCommand({
   },
 });
 
+/** `--threads N` as a backend option: absent, every core. */
+function threadsOption(command: string, raw: string | undefined): { threads?: number } {
+  const threads = wholeNumber(command, 'threads', raw, 1);
+  return threads === undefined ? {} : { threads };
+}
+
 const RESUME_USAGE = [
-  'Usage: langlab resume <run-id> [--json]',
+  'Usage: langlab resume <run-id> [--threads N] [--json]',
   '',
   'Continues a KILLED, FAILED or INTERRUPTED run from its last checkpoint, in the store, with its own',
   'hyperparameters and dataset (which must not have changed); it ends as an uninterrupted run would.',
   'Output as `langlab train`: progress on stderr, and the same last line (with --json, one JSON object).',
+  '--threads N as for `langlab train` (give the run\'s own count to get the weights it would have had).',
 ].join('\n');
 
 /** `langlab resume`: `runs.resume`, followed like `train`. */
 export const resumeCommand = defineCommand({
   name: 'resume',
   summary: 'continue a cancelled or interrupted run from its last checkpoint',
-  options: {},
+  options: { threads: { type: 'string' } },
   usage: () => RESUME_USAGE,
   async run({ values, positionals }, ctx) {
     const id = Number(positionals[0]);
     if (positionals.length !== 1 || !/^\d+$/.test(positionals[0] ?? '') || id < 1) {
       throw new UsageError(`resume takes one run id (a whole number from \`langlab runs\`), got ${positionals.length ? `'${positionals.join(' ')}'` : 'none'}.\n${RESUME_USAGE}`);
     }
-    const service = await ctx.service();
+    const service = await ctx.service(threadsOption('resume', values.threads));
     return followRun(service, values.json === true, async () => (await service.call('runs.resume', { id })).runId);
   },
 });

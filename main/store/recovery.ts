@@ -57,3 +57,16 @@ export function removeUnfinishedDatasets(db: Database.Database): number {
   }
   return removed;
 }
+
+/**
+ * What SQLite finds wrong with the store: `PRAGMA integrity_check` and `PRAGMA foreign_key_check`
+ * (rows pointing at a parent that is gone). Empty when the file is whole; the chaos benchmark
+ * (bench/chaos.ts) asks it after every kill.
+ */
+export function integrityProblems(db: Database.Database): string[] {
+  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).filter((r) => r !== 'ok');
+  const keys = (db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]).map(
+    (r) => `${r.table} row ${r.rowid} points at a missing ${r.parent} row`,
+  );
+  return [...integrity, ...keys];
+}

@@ -67,6 +67,10 @@ function f32(data: Float32Array | Float64Array, shape: number[]): SafeTensor {
 export function writeCheckpoint(dir: string, runner: RunnerState, state: CheckpointState, shapes?: ReadonlyMap<string, readonly number[]>): void {
   const parent = path.dirname(dir);
   fs.mkdirSync(parent, { recursive: true });
+  // Temporary folders of writes a crash cut short (one writer per run): never read, only in the way.
+  for (const name of fs.readdirSync(parent)) {
+    if (name.startsWith(`.${path.basename(dir)}-writing-`)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}-writing-`));
   const weights: Record<string, SafeTensor> = {};
   const moments: Record<string, SafeTensor> = {};
@@ -85,6 +89,12 @@ export function writeCheckpoint(dir: string, runner: RunnerState, state: Checkpo
   fs.writeFileSync(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
   // The old copy is moved aside before the new one takes its name; readCheckpoint falls back to it.
   const old = `${dir}.old`;
+  // A crash between the two renames of an earlier write left only the moved-aside copy: put it back
+  // first, so deleting `.old` below (which a second crash can cut short) never removes the only one.
+  if (!fs.existsSync(path.join(dir, STATE_FILE)) && fs.existsSync(path.join(old, STATE_FILE))) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(old, dir);
+  }
   fs.rmSync(old, { recursive: true, force: true });
   if (fs.existsSync(dir)) fs.renameSync(dir, old);
   fs.renameSync(tmp, dir);

@@ -151,3 +151,23 @@ test('the progress line counts epochs as the trainer does (from 1): the first st
   assert.match(at('training', 1, 1), /epoch 1\/3/);
   assert.match(at('training', 3, 300), /epoch 3\/3/);
 });
+
+test('a `langlab train` killed with SIGKILL leaves its run INTERRUPTED for the next command, which can resume it', async () => {
+  const { dir, datasetId } = home();
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', '--dataset', String(datasetId), '--model', 'scratch', '--json'], {
+    env: { ...process.env, LANGLAB_HOME: dir, FAKE_ENGINE: `${FAKE}?mode=cancel` },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (/fake waiting for cancel/.test(stderr) && !child.killed) child.kill('SIGKILL');
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
+  const runs = JSON.parse(langlab(['runs', '--json'], dir).stdout);
+  assert.equal(runs.runs[0].status, 'INTERRUPTED', 'a run whose process is gone is not shown RUNNING');
+  const resumed = train([String(runs.runs[0].id), '--threads', '1', '--json'], dir, 'finish', 'resume');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.equal(JSON.parse(resumed.stdout.trim()).status, 'FINISHED');
+  assert.match(resumed.stderr, /fake resumed at step 5/, 'from the checkpoint written before the kill');
+  assert.match(train([String(runs.runs[0].id), '--threads', '0'], dir, 'finish', 'resume').stderr, /--threads must be a positive whole number; got '0'/);
+});

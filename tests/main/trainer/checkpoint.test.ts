@@ -41,6 +41,34 @@ test('a crash between moving the old checkpoint aside and renaming the new one s
   assert.ok(!fs.existsSync(`${dir}.old`));
 });
 
+test('a second crash while the next write clears the moved-aside copy still leaves a readable one', () => {
+  const dir = checkpointDir(tempDir('langlab-ckpt-'), 'last');
+  writeCheckpoint(dir, state(3).runner, state(3).state);
+  fs.renameSync(dir, `${dir}.old`); // the first crash, between the two renames
+  // The second: the writer dies part-way through deleting `.old` (its weights already gone).
+  const rmSync = fs.rmSync;
+  fs.rmSync = ((p: fs.PathLike, o?: fs.RmOptions) => {
+    if (String(p) === `${dir}.old` && fs.existsSync(p)) {
+      fs.unlinkSync(path.join(String(p), 'weights.safetensors'));
+      throw new Error('killed');
+    }
+    rmSync(p, o);
+  }) as typeof fs.rmSync;
+  try {
+    assert.throws(() => writeCheckpoint(dir, state(4).runner, state(4).state), /killed/);
+  } finally {
+    fs.rmSync = rmSync;
+  }
+  assert.ok(readCheckpoint(dir).state.step >= 3, 'a whole checkpoint survives both crashes');
+});
+
+test('temporary folders of writes a crash cut short are cleared by the next write', () => {
+  const dir = checkpointDir(tempDir('langlab-ckpt-'), 'last');
+  fs.mkdirSync(path.join(path.dirname(dir), '.last-writing-abc123'), { recursive: true });
+  writeCheckpoint(dir, state(2).runner, state(2).state);
+  assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['last']);
+});
+
 test('a missing checkpoint is a NOT_FOUND naming the folder', () => {
   const dir = checkpointDir(tempDir('langlab-ckpt-'), 'best');
   assert.equal(hasCheckpoint(dir), false);
