@@ -28,6 +28,7 @@ import { openStore } from '../main/store/store.ts';
 import { checkpointDir, hasCheckpoint, readCheckpoint } from '../main/trainer/checkpoint.ts';
 import { runDirectory } from '../main/trainer/host/run-paths.ts';
 import { checkpointValues } from './chaos/checkpoint-driver.ts';
+import { seededRandom } from '../preload/seeded-random.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'langlab.mjs');
@@ -44,18 +45,8 @@ for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) t
 const EPOCHS = values.quick ? 3 : 5;
 process.stderr.write(`chaos: seed ${seed} (repeat with --seed ${seed}), ${KILLS} kills per scenario\n`);
 
-/** mulberry32: the kill moments, from the seed. */
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(seed);
+/** The kill moments, from the seed. */
+const random = seededRandom(seed);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A child process with its output kept, and a way to wait for a line. */

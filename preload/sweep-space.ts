@@ -6,6 +6,7 @@
 import type { Hyperparameters, ModelKind } from './contract-common.ts';
 import type { SweepAxis, SweepDefinition, SweepMetric } from './contract-sweeps.ts';
 import { defaultHyperparameters, HYPERPARAMETERS, rangeText, validateHyperparameters, valueError, type HyperparameterSpec } from './hyperparameters.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** More trials than this is a mistake in the definition, not a sweep anyone waits for on a CPU. */
 export const MAX_TRIALS = 500;
@@ -41,17 +42,6 @@ type SpaceInput = Pick<SweepDefinition, 'base' | 'axes' | 'trials' | 'seed'> & {
 const specOf = (key: string): HyperparameterSpec | undefined => HYPERPARAMETERS.find((s) => s.key === key);
 
 
-/** Mulberry32: the same seed gives the same draws on every machine (Math.random cannot be seeded). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A draw from a range axis: whole numbers for an int hyperparameter, 4 significant digits otherwise, always inside the range. */
 function draw(axis: Extract<SweepAxis, { kind: 'range' }>, spec: HyperparameterSpec, r: number): number {
@@ -140,7 +130,7 @@ function gridTrials(axes: SweepAxis[]): Partial<Hyperparameters>[] {
 
 /** `trials` draws, each axis in order from one seeded stream, so the same seed gives the same trials. */
 function randomTrials(input: SpaceInput): Partial<Hyperparameters>[] {
-  const r = seeded(input.seed ?? 0);
+  const r = seededRandom(input.seed ?? 0);
   const out: Partial<Hyperparameters>[] = [];
   for (let i = 0; i < (input.trials ?? 0); i++) {
     const t: Record<string, number | boolean> = {};

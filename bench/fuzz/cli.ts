@@ -19,6 +19,9 @@ const POSITIONALS: Record<string, (scratch: string) => string[]> = {
   predict: (s) => ['999999', path.join(s, 'missing.py')],
   classify: (s) => ['999999', s],
   train: () => ['--dataset', '999999', '--model', 'scratch'],
+  'lr-find': () => ['--dataset', '999999', '--model', 'scratch'],
+  sweep: () => ['--dataset', '999999', '--model', 'scratch', '--grid', 'learning_rate=0.001,0.002'],
+  compare: () => ['999998', '999999'],
 };
 
 // Out of range for every number flag (a seed, a fraction, a count): none of these is a valid value anywhere.

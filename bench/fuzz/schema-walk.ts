@@ -40,10 +40,20 @@ export function sample(s: z.ZodType): unknown {
   }
 }
 
+/**
+ * Arguments the schema alone cannot make plausible: a sweep's grid must hold values in the
+ * hyperparameter's range (the first enum key, max_length, sampled as 1, is refused first and would
+ * hide the field under test).
+ */
+const PLAUSIBLE: Record<string, Record<string, unknown>> = {
+  'sweeps.plan': { axes: [{ key: 'learning_rate', kind: 'grid', values: [0.001, 0.002] }] },
+  'sweeps.start': { axes: [{ key: 'learning_rate', kind: 'grid', values: [0.001, 0.002] }] },
+};
+
 /** Plausible arguments of a request, for a mutation to break one thing in. */
 export function baseArgs(name: string): Record<string, unknown> {
   const args = sample(requestSchemas[name as keyof typeof requestSchemas] as z.ZodType);
-  return typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
+  return typeof args === 'object' && args !== null ? { ...(args as Record<string, unknown>), ...PLAUSIBLE[name] } : {};
 }
 
 /** The object shape of a request's schema, or null for one that is not an object. */

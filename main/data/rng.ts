@@ -1,17 +1,6 @@
-// A seeded generator so that splits and samples are the same on every machine and Node version
-// (Math.random cannot be seeded).
-
-/** mulberry32: small, fast, good enough for shuffling. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded draws for splits and samples: the generator itself is preload/seeded-random.ts (shared
+// with sweeps' random search), and per-name sub-seeds.
+export { seededRandom } from '../../preload/seeded-random.ts';
 
 /** Derives an independent seed per name (a class label, a project) from one user seed. */
 export function subSeed(seed: number, name: string): number {

@@ -31,7 +31,8 @@ export class ModelFolderError extends Error {
 }
 
 function int(raw: Record<string, unknown>, key: string, file: string, fallback?: number): number {
-  const v = raw[key] ?? fallback;
+  // Absent takes the default; null is a value, and not a number.
+  const v = raw[key] === undefined ? fallback : raw[key];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
     throw new ModelFolderError(`${file}: "${key}" must be a non-negative integer, found ${JSON.stringify(raw[key])}`);
   }
@@ -39,7 +40,8 @@ function int(raw: Record<string, unknown>, key: string, file: string, fallback?:
 }
 
 function num(raw: Record<string, unknown>, key: string, file: string, fallback: number): number {
-  const v = raw[key] ?? fallback;
+  // Absent takes the default; null is a value, and not a number.
+  const v = raw[key] === undefined ? fallback : raw[key];
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new ModelFolderError(`${file}: "${key}" must be a non-negative number, found ${JSON.stringify(raw[key])}`);
   }

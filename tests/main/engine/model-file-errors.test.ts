@@ -35,6 +35,15 @@ test('a pad_token_id beyond the vocabulary or the position table is an error nam
   }
 });
 
+test('a null layer_norm_eps, dropout or pad_token_id is an error naming it; an absent one takes its default', () => {
+  const raw = robertaConfigJson(tinyRobertaConfig(), null) as Record<string, unknown>;
+  for (const key of ['layer_norm_eps', 'hidden_dropout_prob', 'pad_token_id']) {
+    assert.throws(() => parseRobertaConfig({ ...raw, [key]: null }, 'm/config.json'), new RegExp(`^ModelFolderError: m/config\\.json: "${key}" must be a non-negative (number|integer), found null`));
+  }
+  const { layer_norm_eps: _eps, ...absent } = raw;
+  assert.equal(parseRobertaConfig(absent, 'm/config.json').layer_norm_eps, 1e-5);
+});
+
 test('models.check names model.safetensors when it is a folder', () => {
   const dir = tempDir();
   writeTinyRoberta(dir, { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_length: 16 });
