@@ -95,7 +95,8 @@ export function pathFields(name: string): { at: FieldPath; args: Record<string, 
       }
     }
   };
-  visit(s, [], (v) => v);
+  // The request's own plausible values (a sweep's grid) around whatever reaches the path.
+  visit(s, [], (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...v, ...PLAUSIBLE[name] } : v));
   return found;
 }
 
