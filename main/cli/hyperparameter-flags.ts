@@ -25,9 +25,10 @@ const FALSE = ['false', 'no', '0'];
 
 /**
  * The hyperparameters given as flags, typed and checked with `validateHyperparameters` against the
- * model kind's defaults for the rest; the first problem with a given flag is a usage error.
+ * model kind's defaults for the rest; the first problem with a given flag is a usage error of
+ * `command` (its help is the one named).
  */
-export function hyperparametersFromFlags(values: Record<string, unknown>, kind: ModelKind): Partial<Hyperparameters> {
+export function hyperparametersFromFlags(values: Record<string, unknown>, kind: ModelKind, command = 'train'): Partial<Hyperparameters> {
   const given: Record<string, number | boolean> = {};
   for (const s of HYPERPARAMETERS) {
     const raw = values[flagOf(s)];
@@ -35,16 +36,16 @@ export function hyperparametersFromFlags(values: Record<string, unknown>, kind: 
     const flag = flagOf(s);
     if (s.type === 'bool') {
       const v = raw.toLowerCase();
-      if (!TRUE.includes(v) && !FALSE.includes(v)) throw usageError('train', `--${flag} takes true or false, got '${raw}'.`);
+      if (!TRUE.includes(v) && !FALSE.includes(v)) throw usageError(command, `--${flag} takes true or false, got '${raw}'.`);
       given[s.key] = TRUE.includes(v);
     } else {
       const v = parseDecimal(raw);
-      if (Number.isNaN(v)) throw usageError('train', `--${flag} takes a number (${s.label}: ${rangeText(s)}), got '${raw}'.`);
+      if (Number.isNaN(v)) throw usageError(command, `--${flag} takes a number (${s.label}: ${rangeText(s)}), got '${raw}'.`);
       given[s.key] = v;
     }
   }
   const merged = { ...defaultHyperparameters(kind), ...given } as Hyperparameters;
   const problem = validateHyperparameters(merged, kind).find((e) => e.key in given);
-  if (problem) throw usageError('train', problem.message);
+  if (problem) throw usageError(command, problem.message);
   return given as Partial<Hyperparameters>;
 }

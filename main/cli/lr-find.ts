@@ -57,7 +57,7 @@ export const lrFindCommand = defineCommand({
     const maxLr = positiveNumber('max', values.max);
     if ((minLr ?? 1e-7) >= (maxLr ?? 1)) throw new UsageError(`--min (${minLr ?? 1e-7}) must be below --max (${maxLr ?? 1}): the learning rate grows from one to the other.`);
     const steps = wholeNumber('lr-find', 'steps', values.steps, 5);
-    const hyperparameters = hyperparametersFromFlags(values, model.kind);
+    const hyperparameters = hyperparametersFromFlags(values, model.kind, 'lr-find');
     const service = await ctx.service();
     const scan = new AbortController();
     const onSigint = () => scan.abort();

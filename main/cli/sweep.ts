@@ -246,7 +246,10 @@ export const sweepCommand = defineCommand({
     if (axes.length === 0) throw usageError('sweep', 'Give at least one --grid key=v1,v2 or --random key=low:high.');
     const trials = wholeNumber('sweep', 'trials', values.trials ?? counts[0], 1);
     const seed = wholeNumber('sweep', 'seed', values.seed, 0);
-    const base: Partial<Hyperparameters> = hyperparametersFromFlags(values, model.kind);
+    if (trials !== undefined && !axes.some((a) => a.kind === 'range')) {
+      throw usageError('sweep', `--trials ${trials} is for a random search (--random key=low:high); a grid alone runs every combination of its values.`);
+    }
+    const base: Partial<Hyperparameters> = hyperparametersFromFlags(values, model.kind, 'sweep');
     const definition: SweepDefinition = {
       ...(values.name ? { name: values.name } : {}),
       datasetId: 0,

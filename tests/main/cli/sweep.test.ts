@@ -95,6 +95,8 @@ test('a random search draws the same trials from the same seed; bad values are r
     [['--grid', 'depth=1,2'], /no hyperparameter "depth"/],
     [['--random', 'learning_rate=1e-4:1e-2'], /random search needs a number of trials/],
     [['--random', 'learning_rate=0:1e-2:log', '--trials', '2'], /Range low end 0 of learning_rate/],
+    [['--grid', 'dropout=0,0.1', '--trials', '5'], /--trials 5 is for a random search/],
+    [['--grid', 'dropout=0,0.1', '--batch-size', '0'], /Batch size \(batch_size\).*See `langlab sweep --help`/],
   ];
   for (const [extra, message] of refused) {
     const r = faked(['sweep', '--dataset', String(datasetId), '--model', 'scratch', ...extra, '--json'], dir);
