@@ -4,7 +4,8 @@
 // Prints one JSON line per category and a summary line; the details of every input that was not
 // answered clearly go to stderr. Seeded: the seed is printed, and `--seed N` replays the run.
 //   node --import tsx bench/fuzz.ts [--seed N] [--count N] [--quick]
-// --count N tries N inputs drawn evenly from the categories; --quick keeps the big files small.
+// --count N tries N inputs drawn evenly from the categories; --quick keeps the big files small and
+// tries 100 inputs unless --count is given.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,8 +29,9 @@ const wholeArg = (name: string): number | undefined => {
   return n;
 };
 const seed = wholeArg('seed') ?? Date.now() % 2 ** 31;
-const count = wholeArg('count');
 const quick = process.argv.includes('--quick');
+// The short form inside `npm test` (issue 18): 100 inputs unless --count says otherwise.
+const count = wholeArg('count') ?? (quick ? 100 : undefined);
 const HANG_MS = 10_000;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-fuzz-'));
