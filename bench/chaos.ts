@@ -99,11 +99,13 @@ interface Tally {
   /** Runs driven to their end through kills, and how many matched the uninterrupted reference. */
   chains: number;
   chains_equal: number;
+  /** Runs that ended before the moment drawn for their kill (each halves the window for later draws). */
+  ended_before_kill: number;
   resumed_equal: boolean | null;
   problems: string[];
   seconds?: number;
 }
-const tally = (scenario: Scenario): Tally => ({ scenario, kills: 0, corrupt: 0, lost: 0, chains: 0, chains_equal: 0, resumed_equal: null, problems: [] });
+const tally = (scenario: Scenario): Tally => ({ scenario, kills: 0, corrupt: 0, lost: 0, chains: 0, chains_equal: 0, ended_before_kill: 0, resumed_equal: null, problems: [] });
 
 /** Opens the store as a reader would after the crash; counts it corrupt when SQLite finds damage or it does not open. */
 function checkStore(file: string, t: Tally, recover: boolean): ReturnType<typeof openStore> | null {
@@ -262,17 +264,33 @@ function runCount(home: string): number {
  * of its start (loading, opening the store), the others within its training, evaluation and export,
  * which take a few seconds of a process that spends most of its life starting.
  */
-async function killMoment(p: Proc, env: Env): Promise<number> {
-  if (random() < 0.2) return random() * env.processSeconds * 1000;
+async function killMoment(p: Proc, env: Env, reach: KillWindow): Promise<number> {
+  if (random() < 0.2) return random() * env.processSeconds * 1000 * reach.scale;
   const t0 = Date.now();
   while (!p.done && !/\d+% (?!preparing)\w/.test(p.err) && Date.now() - t0 < 120_000) await sleep(5);
-  return random() * (env.trainSeconds + 1) * 1200;
+  return random() * (env.trainSeconds + 1) * 1200 * reach.scale;
+}
+
+/**
+ * How much of the measured run time kill moments are drawn from. A loaded machine stretches the
+ * reference's start but can leave a resumed run only a moment of work, so a moment drawn from the
+ * whole time may come after the run has ended: each run that ends before its kill halves the window
+ * for the next draws (never below 1/64), so that every scenario reaches its kills.
+ */
+class KillWindow {
+  scale = 1;
+  constructor(readonly t: Tally) {}
+  miss(): void {
+    this.t.ended_before_kill++;
+    this.scale = Math.max(this.scale / 2, 1 / 64);
+  }
 }
 
 // ---- cli-train ------------------------------------------------------------------------------
 
 async function cliTrain(env: Env): Promise<Tally> {
   const t = tally('cli-train');
+  const reach = new KillWindow(t);
   let runId: number | null = null;
   let killedInChain = 0;
   for (let attempt = 0; attempt < KILLS * 4 + 10; attempt++) {
@@ -291,13 +309,14 @@ async function cliTrain(env: Env): Promise<Tally> {
       while (!p.done && watch.peek() === 0) await sleep(5);
       kill = !p.done;
     } else if (finishing) kill = await runsFor(p, Infinity);
-    else kill = await runsFor(p, await killMoment(p, env));
+    else kill = await runsFor(p, await killMoment(p, env, reach));
     if (kill) await p.kill();
     else await p.exited;
     const seen = watch.stop();
     if (!kill) {
       const last = JSON.parse(p.out.trim().split('\n').at(-1) || '{}') as { status?: string; run_id?: number };
       if (last.status === 'FINISHED' && last.run_id !== undefined) {
+        if (!finishing) reach.miss();
         endChain(t, env.home, last.run_id, env.reference, killedInChain);
         runId = null;
         killedInChain = 0;
@@ -368,6 +387,7 @@ class Host {
 
 async function serverScenario(env: Env, which: 'server-engine' | 'server'): Promise<Tally> {
   const t = tally(which);
+  const reach = new KillWindow(t);
   let host = new Host(env.home);
   await host.ready();
   let runId: number | null = null;
@@ -402,7 +422,7 @@ async function serverScenario(env: Env, which: 'server-engine' | 'server'): Prom
           status = await host.status(id);
         }
       }
-      const delay = firstChain ? 0 : finishing ? Infinity : random() * (early ? env.processSeconds : env.trainSeconds + 0.5) * 1000;
+      const delay = firstChain ? 0 : finishing ? Infinity : random() * (early ? env.processSeconds : env.trainSeconds + 0.5) * 1000 * reach.scale;
       const t0 = Date.now();
       while (status === 'RUNNING' && Date.now() - t0 < delay) {
         await sleep(20);
@@ -411,6 +431,7 @@ async function serverScenario(env: Env, which: 'server-engine' | 'server'): Prom
       if (status !== 'RUNNING') {
         watch.stop();
         if (status === 'FINISHED') {
+          if (!finishing) reach.miss();
           endChain(t, env.home, id, env.reference, killedInChain);
           runId = null;
           killedInChain = 0;

@@ -134,6 +134,7 @@ test('define a 4-trial grid sweep, watch it name the best trial, cancel and resu
   await page.getByTestId('cancel-sweep').click();
   await sweepBadge(page, 'KILLED').waitFor();
   await page.getByRole('link', { name: '← All sweeps' }).click();
+  await page.getByTestId('sweep-row').nth(1).waitFor(); // the list loads after the page shows
   assert.equal(await page.getByTestId('sweep-row').count(), 2);
   await shot(page, 'sweeps-list');
   errors.check();
