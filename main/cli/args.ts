@@ -3,6 +3,7 @@
 // before and after the command name. A value option always takes the next argument, so
 // `--learning-rate -1` reaches the range check rather than being read as a flag.
 
+import { parseDecimal } from '../../preload/hyperparameters.ts';
 import { LanglabError } from '../errors.ts';
 
 /** One option: `string` takes a value (`--x v` or `--x=v`), `boolean` takes none; `multiple` keeps every value. */
@@ -91,8 +92,9 @@ export function parseCommandLine<O extends OptionTable>(command: string, argv: r
 /** A whole number from an option's text, at least `min`; undefined when the option was not given. */
 export function wholeNumber(command: string, flag: string, raw: string | undefined, min = 0): number | undefined {
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min) {
+  // Digits only: "0x10", "1e3" and "-0" are refused rather than read as 16, 1000 and 0.
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
     throw usageError(command, `--${flag} must be a ${min > 0 ? 'positive ' : ''}whole number; got '${raw}'.`);
   }
   return n;
@@ -101,7 +103,7 @@ export function wholeNumber(command: string, flag: string, raw: string | undefin
 /** A finite number from an option's text; undefined when the option was not given. */
 export function finiteNumber(command: string, flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw usageError(command, `--${flag} must be a number; got '${raw}'.`);
-  return n;
+  const n = parseDecimal(raw); // decimal only, as the hyperparameter flags: "0x10" and "Infinity" are refused
+  if (!Number.isFinite(n)) throw usageError(command, `--${flag} must be a decimal number; got '${raw}'.`);
+  return n === 0 ? 0 : n; // "-0" reads as 0
 }

@@ -64,7 +64,12 @@ test('numbers are checked where they are read: a bad number is a usage error wit
   assert.throws(() => wholeNumber('predict', 'top', '0', 1), /--top must be a positive whole number; got '0'/);
   assert.throws(() => wholeNumber('dataset', 'seed', ' '), UsageError);
   assert.equal(finiteNumber('dataset', 'test', '0.25'), 0.25);
-  assert.throws(() => finiteNumber('dataset', 'test', 'Infinity'), /--test must be a number; got 'Infinity'/);
+  assert.throws(() => finiteNumber('dataset', 'test', 'Infinity'), /--test must be a decimal number; got 'Infinity'/);
+  // Decimal only, as the form: other notations JavaScript's Number() reads are refused, not guessed.
+  for (const raw of ['0x10', '0b1', '0o7', '1e3', '-0', '+3', '1.0', '99999999999999999999']) assert.throws(() => wholeNumber('runs', 'limit', raw), /--limit must be a whole number/, raw);
+  assert.throws(() => finiteNumber('dataset', 'test', '0x10'), /--test must be a decimal number; got '0x10'/);
+  assert.ok(Object.is(finiteNumber('dataset', 'test', '-0'), 0), '-0 reads as 0');
+  assert.equal(finiteNumber('dataset', 'test', '.5'), 0.5);
 });
 
 test('training flags come from HYPERPARAMETERS in kebab-case and are checked with the same table', () => {

@@ -74,7 +74,7 @@ test('--threshold marks the files below it unknown in the JSON lines and the bre
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, new RegExp(`--threshold ${bad} is outside \\[0, 1\\]; give a probability between 0 and 1`));
   }
-  assert.match(langlab(['classify', dir, root, '--threshold', 'high'], home).stderr, /--threshold must be a number; got 'high'/);
+  assert.match(langlab(['classify', dir, root, '--threshold', 'high'], home).stderr, /--threshold must be a decimal number; got 'high'/);
 });
 
 test('--format csv|json writes the export lines; --json and --format together, or another format, are refused', () => {
