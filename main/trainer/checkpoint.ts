@@ -63,7 +63,38 @@ function f32(data: Float32Array | Float64Array, shape: number[]): SafeTensor {
   return { dtype: 'F32', shape, data: data instanceof Float32Array ? data : Float32Array.from(data) };
 }
 
-/** Writes a checkpoint atomically (temporary folder, then rename over the old one). */
+/** Flushes a file's bytes to the disk, so a power cut after the rename cannot leave it empty. */
+function syncFile(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (the renames). Windows cannot open a folder for this; there NTFS journals them. */
+function syncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch {
+    // EISDIR/EPERM where folders cannot be synced.
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes a checkpoint atomically (temporary folder, then rename over the old one). The files and
+ * the folder are flushed before the rename and the parent after it, so that after a power cut the
+ * checkpoint is either the previous one or the new one whole, never a new name with empty files.
+ */
 export function writeCheckpoint(dir: string, runner: RunnerState, state: CheckpointState, shapes?: ReadonlyMap<string, readonly number[]>): void {
   const parent = path.dirname(dir);
   fs.mkdirSync(parent, { recursive: true });
@@ -87,6 +118,8 @@ export function writeCheckpoint(dir: string, runner: RunnerState, state: Checkpo
     ...(runner.lossScale ? { loss_scale: String(runner.lossScale.scale), loss_scale_good_steps: String(runner.lossScale.goodSteps) } : {}),
   });
   fs.writeFileSync(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
+  for (const name of [WEIGHTS_FILE, OPTIMIZER_FILE, STATE_FILE]) syncFile(path.join(tmp, name));
+  syncDir(tmp);
   // The old copy is moved aside before the new one takes its name; readCheckpoint falls back to it.
   const old = `${dir}.old`;
   // A crash between the two renames of an earlier write left only the moved-aside copy: put it back
@@ -98,6 +131,7 @@ export function writeCheckpoint(dir: string, runner: RunnerState, state: Checkpo
   fs.rmSync(old, { recursive: true, force: true });
   if (fs.existsSync(dir)) fs.renameSync(dir, old);
   fs.renameSync(tmp, dir);
+  syncDir(parent);
   fs.rmSync(old, { recursive: true, force: true });
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import type { RunnerState } from '../../../main/engine/runtime/train-step-runner.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from '../../../main/trainer/checkpoint.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -26,6 +26,37 @@ test('a checkpoint round-trips weights (with shapes), moments and state', () => 
   assert.deepEqual(back.state, s.state);
   assert.deepEqual(back.runner, s.runner);
   assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['last'], 'no temporary folder is left');
+});
+
+test('every file is flushed before the rename, and the parent folder after it (safe against a power cut)', () => {
+  const dir = checkpointDir(tempDir('langlab-ckpt-'), 'last');
+  const s = state(3);
+  const synced: string[] = [];
+  const opened = new Map<number, string>();
+  const realOpen = fs.openSync;
+  const realRename = fs.renameSync;
+  const open = mock.method(fs, 'openSync', (...args: Parameters<typeof fs.openSync>) => {
+    const fd = realOpen(...args);
+    opened.set(fd, String(args[0]));
+    return fd;
+  });
+  const fsync = mock.method(fs, 'fsyncSync', (fd: number) => {
+    synced.push(opened.get(fd) ?? '?');
+  });
+  const rename = mock.method(fs, 'renameSync', (...args: Parameters<typeof fs.renameSync>) => {
+    synced.push(`rename ${path.basename(String(args[0])).replace(/-writing-.*/, '-writing')}`);
+    realRename(...args);
+  });
+  try {
+    writeCheckpoint(dir, s.runner, s.state);
+  } finally {
+    open.mock.restore();
+    fsync.mock.restore();
+    rename.mock.restore();
+  }
+  const names = synced.map((p) => (p.startsWith('rename ') ? p : path.basename(p).replace(/-writing-.*/, '-writing')));
+  assert.deepEqual(names, ['weights.safetensors', 'optimizer.safetensors', 'state.json', '.last-writing', 'rename .last-writing', 'checkpoints']);
+  assert.deepEqual(readCheckpoint(dir).runner, s.runner);
 });
 
 test('a crash between moving the old checkpoint aside and renaming the new one still leaves a readable one', () => {
