@@ -1,7 +1,8 @@
 // Bundles the Electron side with esbuild: main/app/main.ts -> out/electron/main.mjs (ESM, every npm
 // package left external so native modules load from node_modules), preload/preload.ts ->
 // out/electron/preload.cjs (one CommonJS file: sandboxed preloads can require only 'electron'),
-// the worker and engine entries of main/worker/entries.json (scan-worker.mjs, engine.mjs, predict.mjs, lr-find.mjs, probe.mjs), and the store's migrations beside the bundle, where main/store/migrate.ts looks for them.
+// the worker and engine entries of main/worker/entries.json (scan-worker.mjs, engine.mjs, predict.mjs, lr-find.mjs, probe.mjs), the store's migrations beside the bundle, where main/store/migrate.ts looks for them,
+// and the command line (cli.mjs), which bin/langlab.mjs runs while it is up to date.
 // A packaged app starts the worker bundles from app.asar.unpacked (main/worker/entries.ts), where only
 // the unpacked packages (scripts/unpacked-packages.mjs) can be imported: each worker bundle carries
 // its other dependencies inside itself.
@@ -10,6 +11,7 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLI_BUNDLE } from './cli-bundle.mjs';
 import { unpackedPackages } from './unpacked-packages.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -61,6 +63,18 @@ export async function buildElectron(outDir = path.join(root, 'out', 'electron'))
   for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) {
     cpSync(path.join(migrations, file), path.join(outDir, 'migrations', file));
   }
+  // The command line (bin/langlab.mjs runs it while it is newer than the sources, scripts/cli-bundle.mjs):
+  // beside the worker bundles, so its workers start from them too. Written last, so that a build
+  // cut short leaves no bundle that looks complete. It is not packaged (electron-builder.yml).
+  await build({
+    ...common,
+    entryPoints: [path.join(root, 'main', 'cli', 'index.ts')],
+    outfile: path.join(outDir, CLI_BUNDLE),
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    packages: 'external',
+  });
   return outDir;
 }
 

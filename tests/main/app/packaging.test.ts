@@ -80,6 +80,22 @@ test('every worker bundle of the worker table and the migrations are unpacked; m
   for (const file of ['out/electron/main.mjs', 'out/electron/preload.cjs', 'package.json', 'out/renderer/index.html']) assert.ok(!isUnpacked(file), `${file} stays packed`);
 });
 
+test('the command-line bundle is built beside the workers, left out of the package, and runs a command with its store', () => {
+  const files = (yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as { files: string[] }).files;
+  assert.ok(files.includes('!out/electron/cli.mjs'), 'electron-builder.yml leaves the command line out of the app');
+  // In a project layout of its own (the bundle imports npm packages from node_modules above it).
+  const project = path.join(base, 'cli-project');
+  fs.mkdirSync(path.join(project, 'out', 'electron'), { recursive: true });
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'));
+  for (const name of ['cli.mjs', 'migrations']) fs.cpSync(path.join(out, name), path.join(project, 'out', 'electron', name), { recursive: true });
+  const script = `const { runCli } = await import(${JSON.stringify(new URL(`file://${path.join(project, 'out', 'electron', 'cli.mjs')}`).href)}); process.exitCode = await runCli(['runs', '--json']);`;
+  const home = fs.mkdtempSync(path.join(base, 'home-'));
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, LANGLAB_HOME: home } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { runs: [], total: 0 }, 'an empty store lists no runs');
+  assert.ok(fs.readdirSync(home).length > 0, 'the store was created, its migrations found beside the bundle');
+});
+
 test('the native packages and every package their code loads are unpacked, and no unpack line is stale', () => {
   for (const name of NATIVE_PACKAGES as string[]) assert.ok(unpacked.includes(name), name);
   for (const dep of ['bindings', 'onnxruntime-common']) assert.ok(unpacked.includes(dep), `${dep}, which the native packages require, is in the closure`);
