@@ -88,6 +88,13 @@ export function endLrFind(db: Database.Database, id: number, end: LrFindEnd, now
   })();
 }
 
+/** The app is closing: this process's running finder runs end INTERRUPTED (their worker is being stopped); returns how many. */
+export function interruptOwnLrFinds(db: Database.Database, now = Date.now()): number {
+  return db
+    .prepare(`UPDATE lr_finds SET status = 'INTERRUPTED', ended_at = ?, error = ? WHERE status = 'RUNNING' AND owner_pid = ? AND owner_host = ?`)
+    .run(now, 'Langlab closed while the finder was running; run it again.', process.pid, os.hostname()).changes;
+}
+
 /** Finder runs newest first (of one dataset when given), at most `limit`, and how many there are in all. */
 export function listLrFinds(db: Database.Database, opts: { datasetId?: number; limit?: number } = {}): { total: number; items: LrFindSummary[] } {
   const where = opts.datasetId === undefined ? '' : 'WHERE f.dataset_id = ?';

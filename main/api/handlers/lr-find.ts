@@ -15,6 +15,11 @@ export const LR_FIND_DEFAULTS = { minLr: 1e-7, maxLr: 1, steps: 100 } as const;
  */
 export function lrFindHandlers(ctx: ServiceContext): HandlersFor<LrFindRequests> {
   const { db } = ctx.store;
+  // The worker may answer after the backend closed the store (the app quitting mid-test): the close
+  // has marked the finder run INTERRUPTED by then, and nothing more is written.
+  const whileOpen = (write: () => void) => {
+    if (db.open) write();
+  };
   return {
     'lrFind.start': async (args) => {
       // The same checks as a run: the dataset's classes and splits, the model, every hyperparameter's range.
@@ -38,16 +43,16 @@ export function lrFindHandlers(ctx: ServiceContext): HandlersFor<LrFindRequests>
               },
               (p) => control.progress(p),
               control.signal,
-              (step, point) => addLrFindPoint(db, id, step, point),
+              (step, point) => whileOpen(() => addLrFindPoint(db, id, step, point)),
             );
             const { labels: _labels, ...end } = outcome;
-            endLrFind(db, id, end);
+            whileOpen(() => endLrFind(db, id, end));
             ended = true;
             if (outcome.status === 'KILLED') throw new LanglabError('CANCELLED', 'The learning-rate finder was cancelled.');
             return id;
           } catch (err) {
             // Stopped before the worker could answer (a cancel while preparing, a failure): keep the curve so far.
-            if (!ended) endLrFind(db, id, control.signal.aborted ? { status: 'KILLED' } : { status: 'FAILED', error: err instanceof Error ? err.message : String(err) });
+            if (!ended) whileOpen(() => endLrFind(db, id, control.signal.aborted ? { status: 'KILLED' } : { status: 'FAILED', error: err instanceof Error ? err.message : String(err) }));
             throw err;
           }
         },

@@ -134,3 +134,27 @@ test('a finder run is stored: listed and read back with its curve after the back
   assert.equal((await failure(again, 'lrFind.result', { id })).code, 'NOT_FOUND');
   assert.match((await failure(again, 'lrFind.list', { limit: 0 })).message, /limit/);
 });
+
+test('closing the backend while a finder runs ends it INTERRUPTED with the curve so far, and the worker writes nothing after', { timeout: 240_000 }, async () => {
+  const dataDir = tempDir();
+  const b = backend(dataDir);
+  const ds = await twoClassDataset(b);
+  const job = await ok<{ jobId: string }>(b, 'lrFind.start', { datasetId: ds, model: { kind: 'scratch' }, hyperparameters: TINY, steps: 2000, minLr: 1e-6, maxLr: 1e-3 });
+  // Until two steps are measured.
+  for (;;) {
+    const info = (await ok<{ jobId: string; status: string; step: number; error: string | null }[]>(b, 'jobs.list', {})).find((j) => j.jobId === job.jobId)!;
+    assert.equal(info.status, 'running', info.error ?? '');
+    if (info.step >= 2) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  b.close();
+  backends.splice(backends.indexOf(b), 1);
+  // Give the stopped worker's last messages time to arrive at the closed store.
+  await new Promise((r) => setTimeout(r, 500));
+
+  const again = backend(dataDir);
+  const [f] = (await ok<{ items: LrFindSummary[] }>(again, 'lrFind.list', {})).items;
+  assert.equal(f.status, 'INTERRUPTED');
+  assert.match(f.error ?? '', /closed while the finder was running/);
+  assert.ok(f.stepsRun >= 1, 'the steps measured before the close are kept');
+});
