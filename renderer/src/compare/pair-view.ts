@@ -35,4 +35,4 @@ export function changeIsBetter(row: number, col: number, delta: number): boolean
   return row === col ? delta > 0 : delta < 0;
 }
 
-export { sharedEvaluations, type SharedEvaluation } from '../../../preload/shared-evaluations.ts';
+export { sharedEvaluations } from '../../../preload/shared-evaluations.ts';
