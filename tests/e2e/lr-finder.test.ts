@@ -96,6 +96,15 @@ test('the finder on the New Run form checks its ramp, draws loss against learnin
   await finder.getByTestId('lr-use').click();
   assert.equal(Number(await form.getByLabel('Learning rate', { exact: true }).inputValue()), lr, 'Use this fills the form from the stored run');
 
+  // A cancelled finder run is listed KILLED beside the finished one.
+  await finder.getByLabel('Finder steps').fill('2000');
+  await finder.getByTestId('lr-start').click();
+  await finder.getByTestId('lr-cancel').click();
+  await finder.getByTestId('lr-start').waitFor();
+  await row.first().locator('.badge.killed').waitFor();
+  assert.equal(await row.count(), 2);
+  assert.equal(await row.nth(1).getAttribute('data-id'), String(run.id));
+
   // A finder run is no training run and leaves no checkpoint.
   assert.equal((await call('runs.list', {})).total, 0, 'the finder creates no run');
   const runsDir = path.join(served.backend.dataDir, 'artifacts', 'runs');
