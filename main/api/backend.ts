@@ -2,6 +2,7 @@ import type { AppInfo } from '../../preload/contract.ts';
 import { acquireInstanceLock } from '../store/lock.ts';
 import { dataDirectory, ensureDataDirectory, storePath } from '../store/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { interruptOwnLrFinds } from '../store/lr-finds.ts';
 import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { Predictor } from '../trainer/host/predictor.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
@@ -104,6 +105,7 @@ export function startBackend(options: BackendOptions): Backend {
       // Sweeps first: they end INTERRUPTED and start no further trial when their run is stopped.
       sweeps.close();
       runs.close();
+      interruptOwnLrFinds(store.db);
       store.close();
       lock?.release();
     },

@@ -2,7 +2,8 @@
 // them: per-class B − A deltas, the confusion-matrix difference and the flipped files. It only calls
 // `compare.pair` and `compare.pairFiles`; the pairing and counting live in the service.
 
-import type { PairDiff, PairFile, PairFilesFilter } from '../../preload/contract.ts';
+import type { PairDiff, PairFile, PairFilesFilter, PairQuery } from '../../preload/contract.ts';
+import { sharedEvaluations } from '../../preload/shared-evaluations.ts';
 import { UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import type { CliService } from './service.ts';
@@ -10,7 +11,10 @@ import type { CliService } from './service.ts';
 const USAGE = `Usage: langlab compare <run_a> <run_b> [--json]
   Compares two finished runs over the test files both predicted (matched by content hash):
   per-class precision/recall/F1 with B − A deltas, the confusion-matrix difference (B − A),
-  and every file A gets right and B wrong ("broken") or the reverse ("fixed").`;
+  and every file A gets right and B wrong ("broken") or the reverse ("fixed").
+  Where both runs were evaluated on the same other dataset (\`langlab eval\`), the same
+  comparison follows for each such dataset (the latest evaluation of each run there);
+  --json lists them under "evaluations".`;
 
 /** The flipped-file page size; `compare.pairFiles` accepts up to 1,000 a call. */
 const PAGE = 1000;
@@ -22,11 +26,11 @@ interface Flip {
   b: string;
 }
 
-async function allFlips(service: CliService, runA: number, runB: number, kind: 'broken' | 'fixed'): Promise<Flip[]> {
+async function allFlips(service: CliService, query: PairQuery, kind: 'broken' | 'fixed'): Promise<Flip[]> {
   const out: Flip[] = [];
   const filter: PairFilesFilter = { kind };
   for (let offset = 0; ; offset += PAGE) {
-    const page = await service.call('compare.pairFiles', { runA, runB, filter, offset, limit: PAGE });
+    const page = await service.call('compare.pairFiles', { ...query, filter, offset, limit: PAGE });
     out.push(...page.rows.map((r: PairFile) => ({ path: r.path, true: r.trueLabel, a: r.a.predictedLabel, b: r.b.predictedLabel })));
     if (out.length >= page.total || page.rows.length === 0) return out;
   }
@@ -34,16 +38,41 @@ async function allFlips(service: CliService, runA: number, runB: number, kind: '
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
+/** One comparison (own test split, or one other dataset): the diff and both flip lists. */
+interface Comparison {
+  diff: PairDiff;
+  broken: Flip[];
+  fixed: Flip[];
+}
+
+/** A comparison on another dataset both runs were evaluated on. */
+interface DatasetComparison extends Comparison {
+  title: string;
+  evaluationA: number;
+  evaluationB: number;
+}
+
+async function comparison(service: CliService, query: PairQuery): Promise<Comparison> {
+  return { diff: await service.call('compare.pair', query), broken: await allFlips(service, query, 'broken'), fixed: await allFlips(service, query, 'fixed') };
+}
+
 /** The comparison as `--json` prints it (snake_case, like `langlab eval --json`). */
-export function compareJson(runA: number, runB: number, d: PairDiff, broken: Flip[], fixed: Flip[]): Record<string, unknown> {
+export function compareJson(runA: number, runB: number, own: Comparison, others: DatasetComparison[] = []): Record<string, unknown> {
+  return {
+    run_a: runA,
+    run_b: runB,
+    ...pairJson(own.diff, own.broken, own.fixed),
+    evaluations: others.map((o) => ({ dataset: o.title, evaluation_a: o.evaluationA, evaluation_b: o.evaluationB, ...pairJson(o.diff, o.broken, o.fixed) })),
+  };
+}
+
+function pairJson(d: PairDiff, broken: Flip[], fixed: Flip[]): Record<string, unknown> {
   const diff = d.confusionB.map((row, i) => row.map((v, j) => v - d.confusionA[i][j]));
   const changed: { true: string; predicted: string; a: number; b: number; delta: number }[] = [];
   diff.forEach((row, i) => row.forEach((delta, j) => {
     if (delta !== 0) changed.push({ true: d.labels[i], predicted: d.labels[j], a: d.confusionA[i][j], b: d.confusionB[i][j], delta });
   }));
   return {
-    run_a: runA,
-    run_b: runB,
     labels: d.labels,
     only_a: d.onlyA,
     only_b: d.onlyB,
@@ -70,11 +99,20 @@ export function compareJson(runA: number, runB: number, d: PairDiff, broken: Fli
   };
 }
 
-function formatText(runA: number, runB: number, d: PairDiff, broken: Flip[], fixed: Flip[]): string {
+function formatText(runA: number, runB: number, own: Comparison, others: DatasetComparison[]): string {
+  const parts = [formatPair(`Run ${runA} (A) vs run ${runB} (B) over`, 'test file', own)];
+  for (const o of others) {
+    parts.push(formatPair(`On dataset ${o.title} (evaluation ${o.evaluationA} of A, ${o.evaluationB} of B): run ${runA} (A) vs run ${runB} (B) over`, 'file', o));
+  }
+  if (others.length === 0) parts.push('No dataset other than their own has an evaluation of both runs (`langlab eval <run> --dataset <id>` makes one).');
+  return parts.join('\n\n');
+}
+
+function formatPair(head: string, noun: string, { diff: d, broken, fixed }: Comparison): string {
   const width = Math.max(12, ...d.labels.map((l) => l.length));
   const signed = (v: number) => (v > 0 ? '+' : '') + v.toFixed(4);
   const lines = [
-    `Run ${runA} (A) vs run ${runB} (B) over ${d.shared} shared test file${d.shared === 1 ? '' : 's'} (matched by ${d.matchedBy})` +
+    `${head} ${d.shared} shared ${noun}${d.shared === 1 ? '' : 's'} (matched by ${d.matchedBy})` +
       (d.sameFiles ? '' : `; A has ${d.filesA} files, B ${d.filesB}: only the shared ones are compared`),
   ];
   if (d.onlyA.length || d.onlyB.length) lines.push(`Labels left out: only A knows [${d.onlyA.join(', ')}], only B knows [${d.onlyB.join(', ')}]`);
@@ -119,10 +157,12 @@ export const compareCommand = defineCommand({
     const [a, b] = [runId(positionals[0]), runId(positionals[1])];
     const service = await ctx.service();
     try {
-      const diff = await service.call('compare.pair', { runA: a, runB: b });
-      const broken = await allFlips(service, a, b, 'broken');
-      const fixed = await allFlips(service, a, b, 'fixed');
-      console.log(values.json ? JSON.stringify(compareJson(a, b, diff, broken, fixed)) : formatText(a, b, diff, broken, fixed));
+      const own = await comparison(service, { runA: a, runB: b });
+      const others: DatasetComparison[] = [];
+      for (const e of sharedEvaluations(await service.call('runs.evaluations', { runIds: [a, b] }), a, b)) {
+        others.push({ title: e.title, evaluationA: e.evaluationA, evaluationB: e.evaluationB, ...(await comparison(service, { runA: a, runB: b, evaluationA: e.evaluationA, evaluationB: e.evaluationB })) });
+      }
+      console.log(values.json ? JSON.stringify(compareJson(a, b, own, others)) : formatText(a, b, own, others));
       return 0;
     } finally {
       service.close();

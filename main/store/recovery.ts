@@ -13,7 +13,7 @@ export function recoverCrashed(db: Database.Database): void {
 }
 
 /**
- * A run, job or sweep still RUNNING whose owner process is gone was cut short by a crash: mark it
+ * A run, job, sweep or finder run still RUNNING whose owner process is gone was cut short by a crash: mark it
  * INTERRUPTED with an end time (a sweep can then be resumed with the trials it had not run). Runs
  * owned by a live process (a CLI training beside the app) stay.
  */
@@ -21,7 +21,8 @@ export function markCrashedAsInterrupted(db: Database.Database, now = Date.now()
   const host = os.hostname();
   const reason = 'The process running it stopped unexpectedly (crash or forced quit).';
   let changed = 0;
-  for (const [table, endColumn] of [['runs', 'end_time'], ['classification_jobs', 'ended_at'], ['sweeps', 'ended_at']] as const) {
+  const tables = [['runs', 'end_time'], ['classification_jobs', 'ended_at'], ['sweeps', 'ended_at'], ['lr_finds', 'ended_at']] as const;
+  for (const [table, endColumn] of tables) {
     const rows = db.prepare(`SELECT id, owner_pid, owner_host FROM ${table} WHERE status = 'RUNNING'`).all() as {
       id: number;
       owner_pid: number | null;

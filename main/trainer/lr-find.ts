@@ -35,7 +35,13 @@ export interface LrFindOutcome extends LrSuggestion {
   labels: string[];
 }
 
-export async function lrFind(req: LrFindRequest, onProgress: (p: LrFindProgress) => void, signal: AbortSignal): Promise<LrFindOutcome> {
+/** Runs the range test; `onPoint` gets each measured step (1, 2, 3 ...) as it comes, so the caller can store the curve as it grows. */
+export async function lrFind(
+  req: LrFindRequest,
+  onProgress: (p: LrFindProgress) => void,
+  signal: AbortSignal,
+  onPoint: (step: number, point: LrPoint) => void = () => {},
+): Promise<LrFindOutcome> {
   // One batch at a time; and no frozen-layer cache: a range test of a hundred steps sees most files
   // once, so caching their frozen layers would only add the writes (and the graph takes token ids).
   const hp = { ...req.hyperparameters, gradient_accumulation_steps: 1, cache_frozen_layers: false };
@@ -68,7 +74,10 @@ export async function lrFind(req: LrFindRequest, onProgress: (p: LrFindProgress)
       const lr = rampLr(i, req.steps, req.minLr, req.maxLr);
       const r = await runner.step(trainFeeds(data.train, batches.shift()!, { model, padId: prepared.tokenizer.padId, seed: hp.seed, epoch, masks }), lr);
       const smoothed = Number.isFinite(r.loss) ? smoother.add(r.loss) : Infinity;
-      if (Number.isFinite(r.loss)) points.push({ lr, loss: r.loss, smoothed });
+      if (Number.isFinite(r.loss)) {
+        points.push({ lr, loss: r.loss, smoothed });
+        onPoint(points.length, points[points.length - 1]);
+      }
       onProgress({ phase: 'training', step: i + 1, steps: req.steps, lr, loss: Number.isFinite(r.loss) ? r.loss : null });
       if (diverged(smoothed, best)) {
         stoppedBy = 'diverged';

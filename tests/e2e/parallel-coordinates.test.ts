@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logMetrics } from '../../main/store/metrics.ts';
 import { createRun, setRunStatus } from '../../main/store/runs.ts';
+import { SEQUENTIAL_STOPS } from '../../renderer/src/compare/parallel-color.ts';
 import { seedDataset, seedFinishedRun } from '../helpers/seed.ts';
 import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts';
 
@@ -28,6 +29,24 @@ test('parallel coordinates of 12 runs: an axis per varying parameter and metric,
     assert.ok(!axes.includes('param:epochs'), 'a parameter all runs share has no axis');
     assert.equal(await pc.getByTestId('pc-line').count(), 12);
     assert.match(await pc.getByTestId('pc-count').textContent() ?? '', /12 of 12 runs/);
+
+    // Coloured by the first metric that differs (val loss; test accuracy is the same for all): the
+    // lowest loss (learning rate 1e-5) at the scale's best end and drawn on top, the highest at its worst.
+    const legend = pc.getByTestId('pc-legend');
+    assert.equal(await legend.getAttribute('data-metric'), 'val_loss');
+    assert.match(await legend.textContent() ?? '', /lower is better/);
+    const drawn = await pc.getByTestId('pc-line').evaluateAll((els) => els.map((e) => ({ run: Number(e.getAttribute('data-run')), color: e.getAttribute('data-color') })));
+    const lrOf = (run: number) => grid[ids.indexOf(run)].lr;
+    for (const d of drawn) assert.equal(d.color, lrOf(d.run) === 1e-5 ? SEQUENTIAL_STOPS.at(-1) : lrOf(d.run) === 1e-3 ? SEQUENTIAL_STOPS[0] : d.color);
+    assert.equal(lrOf(drawn.at(-1)!.run), 1e-5, 'the best runs are drawn last, on top');
+    assert.equal(new Set(drawn.map((d) => d.color)).size, 3, 'three learning rates, three val losses, three colours');
+    await shot(page, `compare-parallel-coloured-${scheme}`);
+    await pc.getByLabel('Colour lines by').selectOption('metric:val_accuracy');
+    assert.equal(await legend.getAttribute('data-metric'), 'val_accuracy');
+    await pc.getByLabel('Colour lines by').selectOption('none');
+    await legend.waitFor({ state: 'detached' });
+    assert.deepEqual(new Set(await pc.getByTestId('pc-line').evaluateAll((els) => els.map((e) => e.getAttribute('data-color')))), new Set([null]));
+    await pc.getByLabel('Colour lines by').selectOption('metric:val_loss');
 
     // Brush the top half of the learning-rate axis (log scale: 1e-4 and 1e-3 stay).
     const hit = pc.locator('[data-axis="param:learning_rate"] rect.hit');

@@ -3,39 +3,14 @@
 // trains one trial at a time and names the best trial, with links to each run; a random search is
 // cancelled (the rest dropped) and resumed from the page.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { datasetFromFolder } from '../../main/data/from-folder.ts';
 import { saveDataset } from '../../main/store/dataset-save.ts';
-import { tempDir } from '../helpers/temp.ts';
+import { smallDatasetFolder } from './bench-data.ts';
 import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SOURCES = process.env.LANGLAB_BENCH_SRC ?? '/var/cache/langlab-bench/src';
-
-/** The small benchmark dataset where its sources are installed; elsewhere a tiny folder of three made-up languages. */
-function datasetFolder(): string {
-  const out = path.join(tempDir(), 'data');
-  if (fs.existsSync(SOURCES)) {
-    const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-dataset.ts', '--out', out, '--small'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(built.status, 0, built.stderr);
-    return out;
-  }
-  const kinds: Record<string, (i: number) => string> = {
-    curly: (i) => `function f${i}() {\n  return { a: ${i} };\n}\n`,
-    hash: (i) => `# note ${i}\nvalue_${i} = ${i * 7}\n`,
-    angle: (i) => `<item id="${i}"><name>n${i}</name></item>\n`,
-  };
-  for (const [label, text] of Object.entries(kinds)) {
-    fs.mkdirSync(path.join(out, label), { recursive: true });
-    for (let i = 0; i < 16; i++) fs.writeFileSync(path.join(out, label, `f${i}.txt`), text(i));
-  }
-  return out;
-}
 
 async function fillTinyModel(page: Page, epochs: number): Promise<void> {
   const form = page.getByTestId('hyperparameters');
@@ -56,7 +31,7 @@ const sweepBadge = (page: Page, status: string) => page.locator(`.facts .badge.$
 
 test('define a 4-trial grid sweep, watch it name the best trial, cancel and resume a random search', { skip, timeout: 300_000 }, async () => {
   const served = await serve();
-  saveDataset(served.backend.store.db, await datasetFromFolder(datasetFolder(), {}));
+  saveDataset(served.backend.store.db, await datasetFromFolder(smallDatasetFolder(), {}));
   const page = await browser().newPage({ viewport: { width: 1360, height: 900 } });
   const errors = collectErrors(page);
   page.setDefaultTimeout(60_000);

@@ -11,4 +11,6 @@ export const lrFindSchemas: SchemasFor<LrFindRequests> = {
     .strictObject({ datasetId: id, model, hyperparameters, minLr: lr.optional(), maxLr: lr.optional(), steps: z.number().int().min(5).max(2000).optional() })
     .refine((a) => (a.minLr ?? 1e-7) < (a.maxLr ?? 1), { message: 'The finder ramps the learning rate up: minLr must be below maxLr.' }),
   'lrFind.result': z.strictObject({ id }),
+  'lrFind.list': z.strictObject({ datasetId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+  'lrFind.delete': z.strictObject({ id }),
 };

@@ -13,7 +13,7 @@ parentPort!.on('message', (cmd: LrFindCommand) => {
     controller.abort();
     return;
   }
-  lrFind(cmd.request, (p) => post({ type: 'progress', progress: p }), controller.signal).then(
+  lrFind(cmd.request, (p) => post({ type: 'progress', progress: p }), controller.signal, (step, point) => post({ type: 'point', step, point })).then(
     (outcome) => post({ type: 'done', outcome }),
     (err: unknown) => post({ type: 'error', code: err instanceof LanglabError ? err.code : 'TRAINING_FAILED', message: err instanceof Error ? err.message : String(err) }),
   );

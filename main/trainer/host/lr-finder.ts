@@ -5,14 +5,22 @@ import { workerEntry } from '../../worker/entries.ts';
 import { startWorker } from '../../worker/start-worker.ts';
 import type { LrFindProgress } from '../../../preload/contract-common.ts';
 import type { LrFindOutcome, LrFindRequest } from '../lr-find.ts';
+import type { LrPoint } from '../lr-range.ts';
 
 export type LrFindCommand = { type: 'start'; request: LrFindRequest } | { type: 'cancel' };
 export type LrFindMessage =
   | { type: 'progress'; progress: LrFindProgress }
+  | { type: 'point'; step: number; point: LrPoint }
   | { type: 'done'; outcome: LrFindOutcome }
   | { type: 'error'; code: string; message: string };
 
-export function runLrFindInWorker(request: LrFindRequest, onProgress: (p: LrFindProgress) => void, signal: AbortSignal): Promise<LrFindOutcome> {
+/** Each measured point reaches `onPoint` (step 1, 2, 3 ...) before the progress of its step. */
+export function runLrFindInWorker(
+  request: LrFindRequest,
+  onProgress: (p: LrFindProgress) => void,
+  signal: AbortSignal,
+  onPoint: (step: number, point: LrPoint) => void = () => {},
+): Promise<LrFindOutcome> {
   const worker = startWorker(workerEntry('lrfind'));
   return new Promise<LrFindOutcome>((resolve, reject) => {
     const cancel = () => worker.postMessage({ type: 'cancel' } satisfies LrFindCommand);
@@ -23,6 +31,7 @@ export function runLrFindInWorker(request: LrFindRequest, onProgress: (p: LrFind
     };
     worker.on('message', (m: LrFindMessage) => {
       if (m.type === 'progress') onProgress(m.progress);
+      else if (m.type === 'point') onPoint(m.step, m.point);
       else if (m.type === 'done') {
         finish();
         resolve(m.outcome);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { storePath } from '../../../main/store/paths.ts';
 import { openStore } from '../../../main/store/store.ts';
-import { seedPredictedRun, seedTestDataset, type SeedFile } from '../../helpers/seed-pair.ts';
+import { seedDatasetEvaluation, seedPredictedRun, seedTestDataset, type SeedFile } from '../../helpers/seed-pair.ts';
 import { tempDir } from '../../helpers/temp.ts';
 
 function langlab(args: string[], home: string) {
@@ -58,6 +58,40 @@ test('compare --json prints per-class deltas, the confusion diff and every flipp
   assert.match(text.stdout, /over 30 shared test files/);
   assert.match(text.stdout, /Confusion-matrix difference B − A/);
   assert.match(text.stdout, new RegExp(`Broken by B \\(A right, B wrong\\): ${brokenIdx.length}`));
+  assert.deepEqual(out.evaluations, [], 'no other dataset has an evaluation of both');
+  assert.match(text.stdout, /No dataset other than their own has an evaluation of both runs/);
+});
+
+test('compare adds the same comparison for each other dataset both runs were evaluated on, and only those', () => {
+  const { home, runA, runB } = seeded();
+  const store = openStore({ file: storePath(home) });
+  const elsewhere = FILES.slice(0, 20).map((f) => ({ ...f, path: `other/${f.path}`, text: `${f.text}// elsewhere\n` }));
+  const other = seedTestDataset(store.db, 'other', elsewhere);
+  const evalA = seedDatasetEvaluation(store.db, runA, other, LABELS, elsewhere, (f) => ({ label: f.label, probability: 0.9 }));
+  const evalB = seedDatasetEvaluation(store.db, runB, other, LABELS, elsewhere, (f, i) => ({ label: i % 4 === 0 ? next(f.label) : f.label, probability: 0.8 }));
+  const onlyA = seedTestDataset(store.db, 'only-a', elsewhere.slice(0, 6));
+  seedDatasetEvaluation(store.db, runA, onlyA, LABELS, elsewhere.slice(0, 6), (f) => ({ label: f.label, probability: 0.9 }));
+  store.close();
+
+  const r = langlab(['compare', String(runA), String(runB), '--json'], home);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.shared_files, 30, 'the own test split comes first, as before');
+  assert.equal(out.evaluations.length, 1, 'a dataset only A was evaluated on is left out');
+  const [e] = out.evaluations;
+  assert.deepEqual([e.evaluation_a, e.evaluation_b, e.dataset], [evalA, evalB, `dataset ${other}`]);
+  assert.equal(e.shared_files, 20);
+  const brokenIdx = elsewhere.flatMap((_, i) => (i % 4 === 0 ? [i] : []));
+  assert.equal(e.broken_by_b, brokenIdx.length);
+  assert.equal(e.fixed_by_b, 0);
+  assert.deepEqual(e.flipped.broken.map((f: { path: string }) => f.path).sort(), brokenIdx.map((i) => elsewhere[i].path).sort());
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) assert.equal(e.confusion_diff[i][j], e.confusion_b[i][j] - e.confusion_a[i][j]);
+  assert.equal(e.accuracy.a, 1);
+
+  const text = langlab(['compare', String(runA), String(runB)], home);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`On dataset dataset ${other} \\(evaluation ${evalA} of A, ${evalB} of B\\): run ${runA} \\(A\\) vs run ${runB} \\(B\\) over 20 shared files`));
+  assert.equal(text.stdout.match(/Broken by B/g)?.length, 2);
 });
 
 test('compare refuses bad ids and the same run twice with a clear message', () => {

@@ -19,7 +19,7 @@ function folder(classes: Record<string, number>): string {
 
 const TINY = ['--model', 'scratch', '--d-model', '16', '--num-layers', '1', '--num-heads', '2', '--dim-feedforward', '32', '--max-length', '32', '--batch-size', '4'];
 
-test('lr-find --json trains a tiny model over a growing learning rate, prints the curve and a suggestion, and creates no run', () => {
+test('lr-find --json trains a tiny model over a growing learning rate, prints the curve and a suggestion, stores it as a finder run, and creates no run', () => {
   const home = tempDir();
   const data = folder({ python: 20, javascript: 20 });
   const r = langlab(['lr-find', '--dataset', data, ...TINY, '--min', '1e-6', '--max', '10', '--steps', '25', '--json'], home);
@@ -34,6 +34,18 @@ test('lr-find --json trains a tiny model over a growing learning rate, prints th
   if (out.stopped_by === null) assert.equal(out.steps_run, 25);
   assert.ok(out.suggested_lr > 0 && out.suggested_lr <= 10);
   assert.equal(out.suggested_lr, out.steepest_lr ?? out.min_over_10_lr);
+  // Stored as a finder run: --show reads the same curve back, --list names it.
+  assert.equal(out.status, 'FINISHED');
+  const shown = langlab(['lr-find', '--show', String(out.id), '--json'], home);
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.deepEqual(JSON.parse(shown.stdout), out);
+  const listed = JSON.parse(langlab(['lr-find', '--list', '--json'], home).stdout);
+  assert.equal(listed.total, 1);
+  assert.deepEqual([listed.items[0].id, listed.items[0].steps_run, listed.items[0].suggested_lr], [out.id, out.steps_run, out.suggested_lr]);
+  assert.match(langlab(['lr-find', '--help'], home).stdout, /stored as a finder run/);
+  const missing = langlab(['lr-find', '--show', '99'], home);
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /no learning-rate finder run 99/);
   // No run in the list and nothing under the runs' artifacts.
   assert.equal(JSON.parse(langlab(['runs', '--json'], home).stdout).total, 0);
   const artifacts = path.join(home, 'artifacts', 'runs');
