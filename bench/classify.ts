@@ -2,6 +2,7 @@
 // same): files/s end to end (walk, read, tokenize and run in the prediction worker, store writes)
 // and the main thread's event-loop lag meanwhile.
 //   node --import tsx bench/classify.ts --folder <dir> [--labels a,b,c] [--repeats N] [--levers]
+//   node --import tsx bench/classify.ts --synthetic N [--model tiny|defaults]   (bench/classify-synthetic.ts)
 // The machine is shared, so absolute figures drift: the one-batch-at-a-time baseline (no overlap of
 // the stages, no batching by length) and the defaults run alternately in one process, `--repeats`
 // times each (default 3), and the ratio of their medians is the figure to trust; a third variant runs
@@ -27,6 +28,7 @@ import { openStore } from '../main/store/store.ts';
 import { Predictor } from '../main/trainer/host/predictor.ts';
 import { SCRATCH_SKIP_LEADING_COMMENTS, SCRATCH_TRUNCATE, scratchConfigFor } from '../main/trainer/model.ts';
 import { defaultHyperparameters } from '../preload/hyperparameters.ts';
+import { syntheticBench } from './classify-synthetic.ts';
 
 const MAGIKA_FILES_PER_SECOND = 381;
 const arg = (name: string) => {
@@ -34,8 +36,9 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const folder = arg('folder');
-if (!folder || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-  throw new Error('classify bench: --folder <dir> must name a folder to classify (e.g. the built benchmark dataset, npm run bench:dataset -- --out <dir>).');
+const synthetic = arg('synthetic');
+if (synthetic === undefined && (!folder || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory())) {
+  throw new Error('classify bench: --folder <dir> must name a folder to classify (e.g. the built benchmark dataset, npm run bench:dataset -- --out <dir>), or --synthetic N generate one of N files.');
 }
 const labels = (arg('labels') ?? 'cpp,groovy,java,javascript,json,python,xml,yml').split(',');
 const repeats = Number(arg('repeats') ?? 3);
@@ -60,119 +63,125 @@ const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: fals
 const DEFAULTS: Variant = { name: `defaults (after), ${CLASSIFY_INFERENCE_THREADS} thread(s)`, pipeline: true, lengthBuckets: true, batchSize: 16, threads: CLASSIFY_INFERENCE_THREADS };
 const ALL_CORES: Variant = { ...DEFAULTS, name: `same, worker on all ${cpus} cores`, threads: cpus };
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-classify-'));
-const predictor = new Predictor();
-try {
-  const hp = defaultHyperparameters('scratch');
-  const config = scratchConfigFor(hp, labels.length);
-  const modelDir = path.join(dir, 'model');
-  exportClassifier(modelDir, {
-    family: 'scratch', config, weights: initScratchWeights(config, 1), labels,
-    truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
-  });
-  const store = openStore({ file: path.join(dir, 'langlab.db') });
+if (synthetic !== undefined) await syntheticBench(Number(synthetic), { model: arg('model') ?? 'tiny', keepTree: process.argv.includes('--keep-tree') });
+else await folderBench();
 
-  const runOnce = async (v: Variant) => {
-    const timing: ClassifyTiming = emptyTiming();
-    const worker0 = { ...predictor.timing };
-    const jobs = new ClassifyJobs({
-      db: store.db, events: new EventHub(), jobs: new JobRegistry(() => undefined),
-      predict: (m, texts) => predictor.predict(m, texts, undefined, v.threads, { batchSize: v.batchSize, lengthBuckets: v.lengthBuckets }),
-      folderOptions: { pipeline: v.pipeline, timing },
+/** The benchmark on a folder: the baseline, the defaults and the worker on every core, alternately. */
+async function folderBench() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-classify-'));
+  const predictor = new Predictor();
+  try {
+    const hp = defaultHyperparameters('scratch');
+    const config = scratchConfigFor(hp, labels.length);
+    const modelDir = path.join(dir, 'model');
+    exportClassifier(modelDir, {
+      family: 'scratch', config, weights: initScratchWeights(config, 1), labels,
+      truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
     });
-    const lag = monitorEventLoopDelay({ resolution: 5 });
-    lag.enable();
-    const t0 = performance.now();
-    const id = jobs.start({ runId: null, modelDir, root: folder });
-    await jobs.settled(id);
-    const seconds = (performance.now() - t0) / 1000;
-    lag.disable();
-    const job = getJobDetail(store.db, id)!;
-    if (job.status !== 'FINISHED') throw new Error(`classify bench: the job ended ${job.status}: ${job.error}`);
-    const classified = job.breakdown.reduce((n, b) => n + b.files, 0);
-    const perFile = (x: number) => round((x / classified) * 1000, 0);
-    return {
-      id, classified, skipped: job.filesSkipped, seconds, filesPerSecond: classified / seconds,
-      lag: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
-      // Microseconds per classified file in each stage (main thread; the worker's two run alongside).
-      usPerFile: {
-        walk: perFile(timing.walk), read: perFile(timing.read), decode: perFile(timing.decode),
-        tokenize: perFile(predictor.timing.tokenizeMs - worker0.tokenizeMs), 'session.run': perFile(predictor.timing.runMs - worker0.runMs),
-        store: perFile(timing.store), waitingOnWorker: perFile(timing.predictWait),
-      },
+    const store = openStore({ file: path.join(dir, 'langlab.db') });
+
+    const runOnce = async (v: Variant) => {
+      const timing: ClassifyTiming = emptyTiming();
+      const worker0 = { ...predictor.timing };
+      const jobs = new ClassifyJobs({
+        db: store.db, events: new EventHub(), jobs: new JobRegistry(() => undefined),
+        predict: (m, texts) => predictor.predict(m, texts, undefined, v.threads, { batchSize: v.batchSize, lengthBuckets: v.lengthBuckets }),
+        folderOptions: { pipeline: v.pipeline, timing },
+      });
+      const lag = monitorEventLoopDelay({ resolution: 5 });
+      lag.enable();
+      const t0 = performance.now();
+      const id = jobs.start({ runId: null, modelDir, root: folder! });
+      await jobs.settled(id);
+      const seconds = (performance.now() - t0) / 1000;
+      lag.disable();
+      const job = getJobDetail(store.db, id)!;
+      if (job.status !== 'FINISHED') throw new Error(`classify bench: the job ended ${job.status}: ${job.error}`);
+      const classified = job.breakdown.reduce((n, b) => n + b.files, 0);
+      const perFile = (x: number) => round((x / classified) * 1000, 0);
+      return {
+        id, classified, skipped: job.filesSkipped, seconds, filesPerSecond: classified / seconds,
+        lag: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
+        // Microseconds per classified file in each stage (main thread; the worker's two run alongside).
+        usPerFile: {
+          walk: perFile(timing.walk), read: perFile(timing.read), decode: perFile(timing.decode),
+          tokenize: perFile(predictor.timing.tokenizeMs - worker0.tokenizeMs), 'session.run': perFile(predictor.timing.runMs - worker0.runMs),
+          store: perFile(timing.store), waitingOnWorker: perFile(timing.predictWait),
+        },
+      };
     };
-  };
 
-  // A first run warms the file cache and loads the model; not counted.
-  await runOnce(DEFAULTS);
-  const variants = [BASELINE, DEFAULTS, ALL_CORES];
-  const runs = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(variants.map((v) => [v, []]));
-  for (let r = 0; r < repeats; r++) {
-    for (const v of r % 2 ? [...variants].reverse() : variants) runs.get(v)!.push(await runOnce(v));
-  }
+    // A first run warms the file cache and loads the model; not counted.
+    await runOnce(DEFAULTS);
+    const variants = [BASELINE, DEFAULTS, ALL_CORES];
+    const runs = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(variants.map((v) => [v, []]));
+    for (let r = 0; r < repeats; r++) {
+      for (const v of r % 2 ? [...variants].reverse() : variants) runs.get(v)!.push(await runOnce(v));
+    }
 
-  // Same predictions: every file's label and confidence in the last defaults job against the last baseline's.
-  const rowsOf = (id: number) => new Map((store.db.prepare('SELECT path, label, confidence FROM classification_results WHERE job_id = ?').all(id) as { path: string; label: string; confidence: number }[]).map((r) => [r.path, r]));
-  const before = rowsOf(runs.get(BASELINE)!.at(-1)!.id);
-  const after = rowsOf(runs.get(DEFAULTS)!.at(-1)!.id);
-  let labelChanges = 0;
-  let maxConfidenceDelta = 0;
-  for (const [p, b] of before) {
-    const a = after.get(p);
-    if (!a || a.label !== b.label) labelChanges++;
-    else maxConfidenceDelta = Math.max(maxConfidenceDelta, Math.abs(a.confidence - b.confidence));
-  }
-  if (after.size !== before.size || labelChanges > 0 || maxConfidenceDelta > 1e-5) {
-    throw new Error(`classify bench: the defaults' predictions differ from the baseline's (${labelChanges} labels changed, ${after.size} vs ${before.size} files, max confidence change ${maxConfidenceDelta}).`);
-  }
+    // Same predictions: every file's label and confidence in the last defaults job against the last baseline's.
+    const rowsOf = (id: number) => new Map((store.db.prepare('SELECT path, label, confidence FROM classification_results WHERE job_id = ?').all(id) as { path: string; label: string; confidence: number }[]).map((r) => [r.path, r]));
+    const before = rowsOf(runs.get(BASELINE)!.at(-1)!.id);
+    const after = rowsOf(runs.get(DEFAULTS)!.at(-1)!.id);
+    let labelChanges = 0;
+    let maxConfidenceDelta = 0;
+    for (const [p, b] of before) {
+      const a = after.get(p);
+      if (!a || a.label !== b.label) labelChanges++;
+      else maxConfidenceDelta = Math.max(maxConfidenceDelta, Math.abs(a.confidence - b.confidence));
+    }
+    if (after.size !== before.size || labelChanges > 0 || maxConfidenceDelta > 1e-5) {
+      throw new Error(`classify bench: the defaults' predictions differ from the baseline's (${labelChanges} labels changed, ${after.size} vs ${before.size} files, max confidence change ${maxConfidenceDelta}).`);
+    }
 
-  const summary = (v: Variant) => {
-    const rs = runs.get(v)!;
-    const stage = Object.fromEntries(Object.keys(rs[0].usPerFile).map((k) => [k, median(rs.map((r) => r.usPerFile[k as keyof typeof r.usPerFile]))]));
-    return {
-      variant: v.name,
-      filesPerSecond: round(median(rs.map((r) => r.filesPerSecond)), 0),
-      runs: rs.map((r) => round(r.filesPerSecond, 0)),
-      lagP99Ms: round(Math.max(...rs.map((r) => r.lag.p99)), 2),
-      usPerFile: stage,
+    const summary = (v: Variant) => {
+      const rs = runs.get(v)!;
+      const stage = Object.fromEntries(Object.keys(rs[0].usPerFile).map((k) => [k, median(rs.map((r) => r.usPerFile[k as keyof typeof r.usPerFile]))]));
+      return {
+        variant: v.name,
+        filesPerSecond: round(median(rs.map((r) => r.filesPerSecond)), 0),
+        runs: rs.map((r) => round(r.filesPerSecond, 0)),
+        lagP99Ms: round(Math.max(...rs.map((r) => r.lag.p99)), 2),
+        usPerFile: stage,
+      };
     };
-  };
-  const b = summary(BASELINE);
-  const d = summary(DEFAULTS);
-  const o1 = summary(ALL_CORES);
-  const last = runs.get(DEFAULTS)!.at(-1)!;
-  process.stderr.write(`Classifying ${last.classified.toLocaleString()} files (${last.skipped} left out), ${cpus} cores, median of ${repeats} alternating runs each:\n`);
-  for (const s of [b, d, o1]) {
-    process.stderr.write(`  ${s.variant.padEnd(34)} ${String(s.filesPerSecond).padStart(5)} files/s (runs ${s.runs.join(', ')}), lag p99 <= ${s.lagP99Ms} ms\n`);
-    process.stderr.write(`    us per file: ${Object.entries(s.usPerFile).map(([k, x]) => `${k} ${x}`).join(', ')}\n`);
+    const b = summary(BASELINE);
+    const d = summary(DEFAULTS);
+    const o1 = summary(ALL_CORES);
+    const last = runs.get(DEFAULTS)!.at(-1)!;
+    process.stderr.write(`Classifying ${last.classified.toLocaleString()} files (${last.skipped} left out), ${cpus} cores, median of ${repeats} alternating runs each:\n`);
+    for (const s of [b, d, o1]) {
+      process.stderr.write(`  ${s.variant.padEnd(34)} ${String(s.filesPerSecond).padStart(5)} files/s (runs ${s.runs.join(', ')}), lag p99 <= ${s.lagP99Ms} ms\n`);
+      process.stderr.write(`    us per file: ${Object.entries(s.usPerFile).map(([k, x]) => `${k} ${x}`).join(', ')}\n`);
+    }
+    process.stderr.write(`  after/before ${round(d.filesPerSecond / b.filesPerSecond, 2)}x; after/Magika (${MAGIKA_FILES_PER_SECOND} files/s, issue 16's figure) ${round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x; same predictions (max confidence change ${maxConfidenceDelta.toExponential(1)}).\n`);
+
+    let levers: unknown;
+    if (process.argv.includes('--levers')) levers = await inferenceLevers(modelDir, rowsOf(last.id));
+    store.close();
+
+    const lagAll = runs.get(DEFAULTS)!;
+    const result = {
+      bench: 'classify-folder',
+      cpus,
+      status: 'FINISHED',
+      classified: last.classified,
+      skipped: last.skipped,
+      seconds: round(median(lagAll.map((r) => r.seconds))),
+      filesPerSecond: d.filesPerSecond,
+      mainThreadLagMs: { p50: round(median(lagAll.map((r) => r.lag.p50)), 2), p99: round(Math.max(...lagAll.map((r) => r.lag.p99)), 2), max: round(Math.max(...lagAll.map((r) => r.lag.max)), 2) },
+      baseline: b,
+      defaults: d,
+      workerOnAllCores: o1,
+      speedup: round(d.filesPerSecond / b.filesPerSecond, 2),
+      magika: { filesPerSecond: MAGIKA_FILES_PER_SECOND, source: 'issue 16 (no Magika model here)', ratio: round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2) },
+      ...(levers ? { levers } : {}),
+    };
+    process.stdout.write(JSON.stringify(result) + '\n');
+  } finally {
+    predictor.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  process.stderr.write(`  after/before ${round(d.filesPerSecond / b.filesPerSecond, 2)}x; after/Magika (${MAGIKA_FILES_PER_SECOND} files/s, issue 16's figure) ${round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x; same predictions (max confidence change ${maxConfidenceDelta.toExponential(1)}).\n`);
-
-  let levers: unknown;
-  if (process.argv.includes('--levers')) levers = await inferenceLevers(modelDir, rowsOf(last.id));
-  store.close();
-
-  const lagAll = runs.get(DEFAULTS)!;
-  const result = {
-    bench: 'classify-folder',
-    cpus,
-    status: 'FINISHED',
-    classified: last.classified,
-    skipped: last.skipped,
-    seconds: round(median(lagAll.map((r) => r.seconds))),
-    filesPerSecond: d.filesPerSecond,
-    mainThreadLagMs: { p50: round(median(lagAll.map((r) => r.lag.p50)), 2), p99: round(Math.max(...lagAll.map((r) => r.lag.p99)), 2), max: round(Math.max(...lagAll.map((r) => r.lag.max)), 2) },
-    baseline: b,
-    defaults: d,
-    workerOnAllCores: o1,
-    speedup: round(d.filesPerSecond / b.filesPerSecond, 2),
-    magika: { filesPerSecond: MAGIKA_FILES_PER_SECOND, source: 'issue 16 (no Magika model here)', ratio: round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2) },
-    ...(levers ? { levers } : {}),
-  };
-  process.stdout.write(JSON.stringify(result) + '\n');
-} finally {
-  predictor.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Inference alone on the folder's texts (already in memory), under each setting, alternately; files/s medians. */

@@ -62,6 +62,18 @@ export interface ClassificationResultsQuery {
   sort?: 'path' | 'confidence';
   offset?: number;
   limit?: number;
+  /**
+   * The last file of the page before, in the same order: the page starts after it, and `offset`
+   * is not used. Every page then costs what the first does, however deep (an offset makes the
+   * store order and skip every file before the page).
+   */
+  after?: ResultsCursor;
+}
+
+/** Where a page of results starts: the path and confidence of the file before it. */
+export interface ResultsCursor {
+  path: string;
+  confidence: number;
 }
 
 /** The two forms a job's results leave the app in: comma-separated values, or one JSON object a line. */

@@ -169,6 +169,10 @@ export interface ClassifyJobProgress {
   withOtherLanguage: number;
   /** Files whose top probability is below the job's threshold: counted here, in no language of `breakdown`. */
   unknown: { files: number; bytes: number };
+  /** Files done per second over the last few seconds; null until the first batch is done. */
+  filesPerSecond: number | null;
+  /** Seconds left at that rate; null while unknown. */
+  etaSeconds: number | null;
 }
 
 export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'finished';

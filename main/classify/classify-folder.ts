@@ -18,7 +18,11 @@ import type { SkipReason } from '../data/types.ts';
 import { LanglabError } from '../errors.ts';
 import type { ClassifiedRow, LeftOutRow } from '../store/jobs.ts';
 
-/** Files larger than this are left out (the model reads a few hundred bytes of each anyway). */
+/**
+ * Files larger than this are left out (the model reads a few hundred bytes of each anyway). The
+ * walk judges by the size it stats, so a 1 GB file is never opened; a file that grew past it since
+ * is read no further than this.
+ */
 export const CLASSIFY_MAX_BYTES = 1024 * 1024;
 /**
  * ONNX Runtime's intra-op threads for classifying a folder: every core but one, which the stages
@@ -50,6 +54,8 @@ export interface ClassifyFolderOptions {
   pipeline?: boolean;
   /** Adds the milliseconds each stage took on this thread (the classify benchmark prints them). */
   timing?: ClassifyTiming;
+  /** Files larger than this many bytes are left out as oversize (CLASSIFY_MAX_BYTES by default). */
+  maxBytes?: number;
 }
 
 /** Main-thread milliseconds per stage; `predictWait` is the time spent waiting on the worker with nothing else to do. */
@@ -87,9 +93,10 @@ export function extensionVerdict(fileName: string, labels: readonly string[]): {
 }
 
 /** A file's text, or why it is left out: binary, not UTF-8, empty, generated, minified or unreadable (removed since the walk). */
-async function readText(entry: WalkEntry, timing?: ClassifyTiming): Promise<{ text: string } | { skip: SkipReason }> {
+async function readText(entry: WalkEntry, maxBytes: number, timing?: ClassifyTiming): Promise<{ text: string } | { skip: SkipReason }> {
   try {
-    const bytes = await fsp.readFile(entry.abs);
+    const bytes = await readAtMost(entry.abs, maxBytes);
+    if (bytes === null) return { skip: 'oversize' };
     const t0 = performance.now();
     try {
       if (await isBinaryFile(bytes, bytes.length)) return { skip: 'binary' };
@@ -105,10 +112,60 @@ async function readText(entry: WalkEntry, timing?: ClassifyTiming): Promise<{ te
   }
 }
 
+/**
+ * A file's bytes, or null when it holds more than `max`: never more than `max + 1` bytes are read,
+ * however large the file is or has grown since it was listed.
+ */
+export async function readAtMost(abs: Buffer | string, max: number): Promise<Buffer | null> {
+  const file = await fsp.open(abs, 'r');
+  try {
+    const { size } = await file.stat();
+    if (size > max) return null;
+    // One byte more than the listed size, so a file that grew shows it without a second buffer.
+    let buf = Buffer.allocUnsafe(size + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > max) return null;
+        const bigger = Buffer.allocUnsafe(Math.min(2 * buf.length, max + 1));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const { bytesRead } = await file.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return n > max ? null : buf.subarray(0, n);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Resolves as `work` does, or rejects as cancelled as soon as `signal` fires (what `work` answers later is dropped). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /** Walks `root`, then classifies its text files batch by batch. Resolves with the final counters. */
 export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total: number; done: number; skipped: number }> {
   const { signal } = o;
   const batchSize = o.batchSize ?? CLASSIFY_BATCH;
+  const maxBytes = o.maxBytes ?? CLASSIFY_MAX_BYTES;
   const check = () => {
     if (signal?.aborted) throw cancelled();
   };
@@ -119,6 +176,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
   const tWalk = performance.now();
   let leftOut: LeftOutRow[] = [];
   const base = Buffer.from(path.resolve(o.root));
+  const realRoot = await fsp.realpath(base.toString());
   const gitignore = new GitignoreSet();
   await gitignore.load(base, '');
   const files: WalkEntry[] = [];
@@ -129,12 +187,13 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
       progress: new ProgressReporter({ signal }),
       skip: (reason, rel) => void leftOut.push({ path: rel, reason }),
       enterDir: repositoryFolderCheck(gitignore),
+      once: { realRoot },
       checkFile: (relBytes, size) => {
         const rel = displayPath(relBytes);
         if (gitignore.ignores(rel, false)) return 'gitignored';
         const byName = fileNameVerdict(path.posix.basename(rel));
         if (byName) return byName;
-        return size > CLASSIFY_MAX_BYTES ? 'oversize' : null;
+        return size > maxBytes ? 'oversize' : null;
       },
     },
     [inode(await fsp.stat(base))],
@@ -163,7 +222,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
   const readBatch = async (start: number) => {
     const t0 = performance.now();
     const decode0 = timing?.decode ?? 0;
-    const verdicts = await mapBounded(files.slice(start, start + batchSize), READ_CONCURRENCY, (e) => readText(e, timing));
+    const verdicts = await mapBounded(files.slice(start, start + batchSize), READ_CONCURRENCY, (e) => readText(e, maxBytes, timing));
     const read: { rel: string; size: number; text: string }[] = [];
     const skipped: LeftOutRow[] = [];
     verdicts.forEach((verdict, k) => {
@@ -179,7 +238,8 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
   const predictBatch = (b: Batch) => (b.read.length > 0 ? o.predict(b.read.map((r) => r.text)) : Promise.resolve([]));
   const store = async (b: Batch, predicting: Promise<RankedLabel[][]>) => {
     const t0 = performance.now();
-    const ranked = await predicting;
+    // A cancel does not wait for the worker to finish the batch it has: the job ends now.
+    const ranked = await unlessAborted(predicting, signal);
     since(t0, 'predictWait');
     check();
     const t1 = performance.now();

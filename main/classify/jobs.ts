@@ -13,6 +13,7 @@ import { addResults, createJob, finishJob } from '../store/jobs.ts';
 import type { StoreDb } from '../store/store.ts';
 import { BreakdownTally } from './breakdown-tally.ts';
 import { type ClassifyFolderOptions, classifyFolder } from './classify-folder.ts';
+import { RateMeter } from './rate-meter.ts';
 
 export interface ClassifyJobsOptions {
   db: StoreDb;
@@ -20,7 +21,7 @@ export interface ClassifyJobsOptions {
   jobs: JobRegistry;
   predict: (modelDir: string, texts: string[]) => Promise<RankedLabel[][]>;
   /** Passed to every job's folder walk (the classify benchmark's baseline and stage timing). */
-  folderOptions?: Pick<ClassifyFolderOptions, 'pipeline' | 'timing' | 'batchSize'>;
+  folderOptions?: Pick<ClassifyFolderOptions, 'pipeline' | 'timing' | 'batchSize' | 'maxBytes'>;
 }
 
 const END_STATUS = { done: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
@@ -45,7 +46,8 @@ export class ClassifyJobs {
         events.emit('store.changed', { what: 'jobs', id });
       },
     };
-    const initial = { filesTotal: 0, filesDone: 0, filesSkipped: 0, ...tally.snapshot() };
+    const initial = { filesTotal: 0, filesDone: 0, filesSkipped: 0, ...tally.snapshot(), filesPerSecond: null, etaSeconds: null };
+    const rate = new RateMeter();
     const info = jobs.start(
       'classify',
       `Classifying ${job.root}`,
@@ -60,7 +62,7 @@ export class ClassifyJobs {
           onBatch: (rows, counts, leftOut) => {
             addResults(db, id, rows, counts, leftOut);
             tally.add(rows);
-            control.progress({ filesTotal: counts.total, filesDone: counts.done, filesSkipped: counts.skipped, ...tally.snapshot() });
+            control.progress({ filesTotal: counts.total, filesDone: counts.done, filesSkipped: counts.skipped, ...tally.snapshot(), ...rate.update(counts.done, counts.total) });
           },
         });
         return id;

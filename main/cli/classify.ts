@@ -65,6 +65,8 @@ export const classifyCommand = defineCommand({
       const { Classifier } = await import('../engine/export/classifier.ts');
       const { CLASSIFY_INFERENCE_THREADS, classifyFolder } = await import('../classify/classify-folder.ts');
       const { defaultThreshold, isUnknown } = await import('../classify/threshold.ts');
+      const { RateMeter } = await import('../classify/rate-meter.ts');
+      const { ClassifyProgress } = await import('./classify-progress.ts');
       const { exportHeader, exportLine } = await import('../classify/export-results.ts');
       const store = await import('../store/jobs.ts');
       const db = service?.backend.store.db;
@@ -77,6 +79,9 @@ export const classifyCommand = defineCommand({
       process.on('SIGINT', onSigint);
       const byLabel = new Map<string, { files: number; disagree: number }>();
       let unknownFiles = 0;
+      const rate = new RateMeter();
+      const progress = new ClassifyProgress(process.stderr);
+      let walked = false;
       try {
         if (format !== null) {
           const header = exportHeader(format);
@@ -89,6 +94,12 @@ export const classifyCommand = defineCommand({
           predict: (texts) => classifier.predict(texts, { topK: 3 }),
           onBatch: (rows, batchCounts) => {
             if (jobId !== null && db) store.addResults(db, jobId, rows, batchCounts);
+            // The first call comes once the folder is walked, before any file is read.
+            if (!walked) progress.found(batchCounts.total, batchCounts.skipped);
+            walked = true;
+            const speed = rate.update(batchCounts.done, batchCounts.total);
+            // A line drawn in place is cleared while this batch's lines are printed, then drawn again.
+            if (rows.length > 0) progress.done();
             for (const r of rows) {
               const unknown = isUnknown(r.confidence, threshold);
               // As the app's breakdown counts them: a file below the threshold disagrees with nothing.
@@ -105,8 +116,10 @@ export const classifyCommand = defineCommand({
               else if (values.json) console.log(JSON.stringify({ path: r.path, label: r.label, confidence: r.confidence, extension_label: r.extensionLabel, top: r.top, unknown }));
               else console.log(`${r.path}\t${r.label}\t${(100 * r.confidence).toFixed(1)}%${unknown ? '\t(unknown: below the threshold)' : disagree ? `\t(extension says ${r.extensionLabel})` : ''}`);
             }
+            if (batchCounts.done > 0) progress.update(batchCounts.done, batchCounts.total, speed);
           },
         });
+        progress.done();
         if (jobId !== null && db) store.finishJob(db, jobId, 'FINISHED');
         const classified = [...byLabel.values()].reduce((n, b) => n + b.files, 0) + unknownFiles;
         const lines = [...byLabel.entries()]
@@ -116,6 +129,7 @@ export const classifyCommand = defineCommand({
         const stored = jobId !== null ? `\nStored as classification job ${jobId}.` : '';
         console.error(`${classified} files classified under ${root}, ${counts.skipped} left out:\n${lines.join('\n')}${stored}`);
       } catch (err) {
+        progress.done();
         if (jobId !== null && db) {
           const cancelled = abort.signal.aborted;
           store.finishJob(db, jobId, cancelled ? 'KILLED' : 'FAILED', cancelled ? 'Cancelled; the files classified before that are kept.' : (err as Error).message);

@@ -45,7 +45,8 @@ function modelSpec(model: string): ModelSpec {
   return model === 'scratch' ? { kind: 'scratch' } : { kind: 'pretrained', path: path.resolve(model) };
 }
 
-function duration(seconds: number | null): string {
+/** Seconds as "42s", "5m16s" or "2h05m"; "--" when unknown. */
+export function duration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '--';
   const s = Math.max(0, Math.round(seconds));
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;

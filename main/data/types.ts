@@ -23,6 +23,7 @@ export type SkipReason =
   | 'unreadable'
   | 'unreadable-folder'
   | 'symlink-loop'
+  | 'symlink-repeat'
   | 'not-regular'
   | 'outside-class-folder'
   | 'binary'

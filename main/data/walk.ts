@@ -1,4 +1,5 @@
 import { promises as fsp, type Stats } from 'node:fs';
+import path from 'node:path';
 import { mapBounded } from './pool.ts';
 import { displayPath, joinBytes } from './path-bytes.ts';
 import type { ProgressReporter } from './progress.ts';
@@ -20,6 +21,14 @@ export interface WalkHooks {
   /** Decide about a file from its name and size alone; a reason skips it without reading. */
   checkFile?(rel: Buffer, size: number): SkipReason | null;
   progress: ProgressReporter;
+  /**
+   * Walk each real folder once (a classification job classifies each file once): a link to a
+   * folder inside `realRoot` (the walk's base, through realpath) is left to that folder's own
+   * path, and a second link to a folder outside it is not followed again; both are counted
+   * 'symlink-repeat'. Without it, folders that link to one another could be walked once per path
+   * through them, which grows exponentially with their number.
+   */
+  once?: { realRoot: string };
 }
 
 interface PendingDir {
@@ -39,6 +48,8 @@ const STAT_CONCURRENCY = 16;
 export async function* walkFiles(base: Buffer, baseRel: Buffer, hooks: WalkHooks, above: readonly string[] = []): AsyncGenerator<WalkEntry> {
   const rootStat = await fsp.stat(base);
   const stack: PendingDir[] = [{ abs: base, rel: baseRel, chain: new Set([...above, inode(rootStat)]) }];
+  /** Folders walked or queued, in `once` mode. */
+  const walked = new Set<string>([inode(rootStat)]);
   while (stack.length > 0) {
     const dir = stack.pop()!;
     hooks.progress.tick(displayPath(dir.rel));
@@ -66,12 +77,17 @@ export async function* walkFiles(base: Buffer, baseRel: Buffer, hooks: WalkHooks
           hooks.skip('symlink-loop', displayPath(rel) + '/');
           continue;
         }
+        if (hooks.once && (walked.has(id) || (await linksInside(abs, hooks.once.realRoot)))) {
+          hooks.skip('symlink-repeat', displayPath(rel) + '/');
+          continue;
+        }
         const verdict = hooks.enterDir ? await hooks.enterDir(rel, abs) : null;
         if (verdict === 'silent') continue;
         if (verdict) {
           hooks.skip(verdict, displayPath(rel) + '/');
           continue;
         }
+        walked.add(id);
         subdirs.push({ abs, rel, chain: new Set([...dir.chain, id]) });
       } else if (st.isFile()) {
         const reason = hooks.checkFile ? hooks.checkFile(rel, st.size) : null;
@@ -86,6 +102,17 @@ export async function* walkFiles(base: Buffer, baseRel: Buffer, hooks: WalkHooks
     }
     // Reverse so the first folder in sorted order is walked first.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+  }
+}
+
+/** Whether `abs` is a symbolic link to a folder under `realRoot` (a folder the walk reaches by its own path). */
+async function linksInside(abs: Buffer, realRoot: string): Promise<boolean> {
+  try {
+    if (!(await fsp.lstat(abs)).isSymbolicLink()) return false;
+    const target = await fsp.realpath(abs);
+    return target === realRoot || target.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+  } catch {
+    return false;
   }
 }
 

@@ -208,7 +208,8 @@ function toFileInfo(r: ResultRow): ClassifiedFileInfo {
 
 /**
  * One page of a job's results, optionally of one predicted label (at or above the job's threshold),
- * of the unknown files (below it) and/or only disagreements.
+ * of the unknown files (below it) and/or only disagreements: counted, ordered and cut in SQL, so a
+ * job of 100,000 files is never read whole. Pages after a cursor (`after`) cost the same at any depth.
  */
 export function listResults(db: Database.Database, query: ClassificationResultsQuery): { total: number; files: ClassifiedFileInfo[] } {
   const threshold = (db.prepare('SELECT threshold FROM classification_jobs WHERE id = ?').pluck().get(query.id) as number | undefined) ?? 0;
@@ -229,11 +230,19 @@ export function listResults(db: Database.Database, query: ClassificationResultsQ
   }
   const clause = where.join(' AND ');
   const total = db.prepare(`SELECT count(*) FROM classification_results WHERE ${clause}`).pluck().get(...params) as number;
-  const order = query.sort === 'confidence' ? 'confidence ASC, path' : 'path';
+  const byConfidence = query.sort === 'confidence';
+  const order = byConfidence ? 'confidence ASC, path' : 'path';
   const limit = Math.max(1, Math.min(query.limit ?? 100, 1000));
+  // After a cursor, the store keeps the best `limit` rows it scans (the primary key gives path
+  // order at once); an offset would make it keep and skip every row before the page too.
+  const { after } = query;
+  const page = after ? (byConfidence ? ['(confidence, path) > (?, ?)', after.confidence, after.path] : ['path > ?', after.path]) : null;
   const rows = db
-    .prepare(`SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, limit, Math.max(0, query.offset ?? 0)) as ResultRow[];
+    .prepare(
+      `SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results
+        WHERE ${clause}${page ? ` AND ${page[0]}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    )
+    .all(...params, ...(page ? page.slice(1) : []), limit, page ? 0 : Math.max(0, query.offset ?? 0)) as ResultRow[];
   return { total, files: rows.map(toFileInfo) };
 }
 

@@ -21,6 +21,7 @@ export const classifySchemas: SchemasFor<ClassifyRequests> = {
     sort: z.enum(['path', 'confidence']).optional(),
     offset: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
+    after: z.strictObject({ path: z.string().min(1).max(4096), confidence: z.number().min(0).max(1) }).optional(),
   }),
   'classify.setThreshold': z.strictObject({ id, threshold }),
   'classify.export': z.strictObject({ id, format: exportFormat }),

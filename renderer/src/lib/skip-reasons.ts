@@ -9,6 +9,7 @@ export const REASONS: Record<string, string> = {
   unreadable: 'could not be read',
   'unreadable-folder': 'folder could not be listed',
   'symlink-loop': 'symbolic link loop',
+  'symlink-repeat': 'link to a folder read under another path',
   'not-regular': 'not a regular file',
   'outside-class-folder': 'not inside a class folder',
   binary: 'binary file',

@@ -114,6 +114,9 @@ test("--store records the job so the app lists it, at the run's default threshol
   const stored = langlab(['classify', String(runId), root, '--store', '--threshold', '0.5'], home);
   assert.equal(stored.status, 0, stored.stderr);
   assert.match(stored.stderr, /Stored as classification job \d+\./);
+  // Piped stderr gets the count once the folder is walked, then a progress line (files done, files/s, time left).
+  assert.match(stored.stderr, /^10 files to classify \(0 left out so far\)\.$/m);
+  assert.match(stored.stderr, /^ *\d+% \d+ of 10 files {2}(--|\d+) files\/s {2}eta \S+$/m);
   store = openStore({ file: storePath(home) });
   const [job] = listJobs(store.db);
   assert.equal(job.status, 'FINISHED');
