@@ -31,7 +31,7 @@ export type PredictReply = { id: number; results: RankedLabel[][]; timing?: Pred
 export class Predictor {
   #worker: Worker | null = null;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (r: RankedLabel[][]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (r: RankedLabel[][]) => void; reject: (e: Error) => void; settled: Promise<unknown> }>();
   /** The worker's tokenizing and session.run milliseconds over every answer so far. */
   readonly timing: PredictTiming = { tokenizeMs: 0, runMs: 0 };
 
@@ -46,16 +46,29 @@ export class Predictor {
     // Keep the process alive while an answer is due, and only then.
     worker.ref();
     const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}), ...(threads !== undefined ? { threads } : {}), ...batching } satisfies PredictRequest);
+    let resolve!: (r: RankedLabel[][]) => void;
+    let reject!: (e: Error) => void;
+    const answer = new Promise<RankedLabel[][]>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    const settled = answer.then(() => undefined, () => undefined);
+    this.#pending.set(id, { resolve, reject, settled });
+    worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}), ...(threads !== undefined ? { threads } : {}), ...batching } satisfies PredictRequest);
+    return answer;
   }
 
-  close(): void {
+  /**
+   * Stops the worker once the answers still due have come back: terminating a thread inside ONNX
+   * Runtime's session.run aborts the whole process (a cancelled classification job no longer waits
+   * for its batch, so one can still be running here). Later requests start a new worker.
+   */
+  close(): Promise<void> {
     const w = this.#worker;
     this.#worker = null;
-    if (w) void w.terminate();
+    if (!w) return Promise.resolve();
+    const due = [...this.#pending.values()].map((p) => p.settled);
+    return Promise.allSettled(due).then(() => w.terminate().then(() => undefined));
   }
 
   #start(): Worker {

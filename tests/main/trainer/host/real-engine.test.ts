@@ -46,6 +46,12 @@ test('a tiny run trains in the engine worker and ends FINISHED with its report a
   const total = store.db.prepare('SELECT count(*) FROM run_predictions WHERE run_id = ?').pluck().get(runId) as number;
   assert.equal(total, run.evaluations[0].macro.support);
   assert.ok(fs.existsSync(path.join(path.dirname(modelDir), 'checkpoints', 'best')));
+  // Closed while a batch is inside session.run: the answer still comes, then the worker stops
+  // (terminating it mid-run aborted the process), and a later request starts a new one.
+  const big = predictor.predict(modelDir, Array.from({ length: 3000 }, (_, i) => `<item id="${i}">\n  <name>n${i}</name>\n</item>\n`));
+  await predictor.close();
+  assert.equal((await big).length, 3000);
+  assert.equal((await predictor.predict(modelDir, ['<a/>'])).length, 1);
 });
 
 test('a real run cancelled mid-way ends KILLED with a checkpoint, and resumes to FINISHED', async () => {
