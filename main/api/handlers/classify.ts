@@ -7,6 +7,8 @@ import { writeExportFile } from '../../classify/write-export.ts';
 import { LanglabError } from '../../errors.ts';
 import { highlightLanguage } from '../../data/highlight-language.ts';
 import { deleteJob, eachResult, getJob, getJobDetail, getResult, listJobs, listLeftOut, listResults, setJobThreshold } from '../../store/jobs.ts';
+import { getComparison, listDisagreements } from '../../store/job-comparison.ts';
+import { runPairModels } from '../../classify/run-pair.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
@@ -39,10 +41,29 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
   const { db } = ctx.store;
   return {
     'classify.jobs': async () => listJobs(db),
-    'classify.start': async ({ runId, root, threshold }) => {
+    'classify.start': async ({ runId, root, threshold, secondRunId }) => {
+      if (secondRunId !== undefined) {
+        // Both runs are checked before the folder and before anything is stored.
+        const pair = runPairModels(db, ctx.dataDir, runId, secondRunId);
+        const folder = await checkedFolder(root);
+        const id = ctx.classify.start({ runId, modelDir: pair.a.dir, root: folder, threshold: threshold ?? defaultThreshold(db, runId), second: { runId: secondRunId, modelDir: pair.b.dir } });
+        return getJob(db, id)!;
+      }
       const modelDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
       const id = ctx.classify.start({ runId, modelDir, root: await checkedFolder(root), threshold: threshold ?? defaultThreshold(db, runId) });
       return getJob(db, id)!;
+    },
+    'classify.comparison': async ({ id }) => {
+      if (!getJob(db, id)) throw noJob(id);
+      const comparison = getComparison(db, id);
+      if (!comparison) throw new LanglabError('INVALID_ARGUMENT', `Classification job ${id} classified its folder with one model; start a job with two runs to compare them.`);
+      return comparison;
+    },
+    'classify.disagreements': async (query) => {
+      const job = getJob(db, query.id);
+      if (!job) throw noJob(query.id);
+      if (!job.second) throw new LanglabError('INVALID_ARGUMENT', `Classification job ${query.id} classified its folder with one model; start a job with two runs to compare them.`);
+      return listDisagreements(db, query);
     },
     'classify.job': async ({ id }) => getJobDetail(db, id) ?? Promise.reject(noJob(id)),
     'classify.results': async (query) => {

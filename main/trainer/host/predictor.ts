@@ -10,6 +10,8 @@ import { startWorker } from '../../worker/start-worker.ts';
 export interface PredictRequest {
   id: number;
   modelDir: string;
+  /** Further models for the same texts (a job comparing two runs): the reply has one ranked list per model, `modelDir` first. */
+  moreModelDirs?: string[];
   texts: string[];
   topK?: number;
   /** ONNX Runtime's intra-op threads for this model: 1 for the Try it box, every core for a batch job. */
@@ -25,13 +27,13 @@ export interface PredictTiming {
   runMs: number;
 }
 
-export type PredictReply = { id: number; results: RankedLabel[][]; timing?: PredictTiming } | { id: number; error: string };
+export type PredictReply = { id: number; results: RankedLabel[][]; more?: RankedLabel[][][]; timing?: PredictTiming } | { id: number; error: string };
 
 /** Sends prediction requests to one lazily started worker. */
 export class Predictor {
   #worker: Worker | null = null;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (r: RankedLabel[][]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (r: RankedLabel[][][]) => void; reject: (e: Error) => void }>();
   /** The worker's tokenizing and session.run milliseconds over every answer so far. */
   readonly timing: PredictTiming = { tokenizeMs: 0, runMs: 0 };
 
@@ -42,13 +44,40 @@ export class Predictor {
     threads?: number,
     batching: { batchSize?: number; lengthBuckets?: boolean } = {},
   ): Promise<RankedLabel[][]> {
+    return this.#ask([modelDir], texts, topK, threads, batching).then((perModel) => perModel[0]);
+  }
+
+  /**
+   * Two models over the same texts in one request: the texts cross to the worker once and are
+   * tokenized once when the models share a tokenizer. Resolves with each model's ranked lists.
+   */
+  predictPair(modelDirs: readonly [string, string], texts: string[], topK?: number, threads?: number): Promise<{ a: RankedLabel[][]; b: RankedLabel[][] }> {
+    return this.#ask(modelDirs, texts, topK, threads, {}).then(([a, b]) => ({ a, b }));
+  }
+
+  #ask(
+    modelDirs: readonly string[],
+    texts: string[],
+    topK: number | undefined,
+    threads: number | undefined,
+    batching: { batchSize?: number; lengthBuckets?: boolean },
+  ): Promise<RankedLabel[][][]> {
     const worker = this.#start();
     // Keep the process alive while an answer is due, and only then.
     worker.ref();
     const id = this.#next++;
+    const [modelDir, ...more] = modelDirs;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}), ...(threads !== undefined ? { threads } : {}), ...batching } satisfies PredictRequest);
+      worker.postMessage({
+        id,
+        modelDir,
+        ...(more.length > 0 ? { moreModelDirs: more } : {}),
+        texts,
+        ...(topK !== undefined ? { topK } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+        ...batching,
+      } satisfies PredictRequest);
     });
   }
 
@@ -73,7 +102,7 @@ export class Predictor {
           this.timing.tokenizeMs += r.timing.tokenizeMs;
           this.timing.runMs += r.timing.runMs;
         }
-        p.resolve(r.results);
+        p.resolve([r.results, ...(r.more ?? [])]);
       }
     });
     const failAll = (why: string) => {
