@@ -82,7 +82,7 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
     'classify.export': async ({ id, format }) => {
       const job = getJob(db, id);
       if (!job) throw noJob(id);
-      return { fileName: exportName(job, format), mediaType: EXPORT_FILE_TYPES[format].mediaType, text: [...exportLines(format, eachResult(db, id), job.threshold)].join('') };
+      return { fileName: exportName(job, format), mediaType: EXPORT_FILE_TYPES[format].mediaType, text: [...exportLines(format, eachResult(db, id), job.threshold, job.second !== null)].join('') };
     },
     'classify.saveExport': async ({ id, format }) => {
       if (!ctx.pickSavePath) throw new LanglabError('NOT_AVAILABLE', 'There is no native save dialog in browser mode: the export is downloaded instead.');
@@ -92,7 +92,7 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
       const file = await ctx.pickSavePath({ title: `Export job ${id}'s results`, defaultName: exportName(job, format), filter: { name: type.name, extensions: [type.extension] } });
       if (file === null) return { path: null };
       try {
-        await writeExportFile(file, exportLines(format, eachResult(db, id), job.threshold));
+        await writeExportFile(file, exportLines(format, eachResult(db, id), job.threshold, job.second !== null));
       } catch (err) {
         throw new LanglabError('INVALID_ARGUMENT', `${file} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pick another place to save the export.`);
       }

@@ -117,7 +117,17 @@ test('two runs with different label sets: both predictions per file, compared ov
     const filtered = await ok<Page>(b, 'classify.disagreements', { id: started.id, label, limit: 1000 });
     assert.deepEqual(filtered.files.map((f) => f.path), byPath.files.filter((f) => f.label === label || f.second!.label === label).map((f) => f.path));
   }
+  // The export carries both models: the second's label and confidence, and whether they agree.
+  const csv = (await ok<{ text: string }>(b, 'classify.export', { id: started.id, format: 'csv' })).text.trim().split('\n');
+  assert.equal(csv[0], 'path,label,confidence,runner_up,runner_up_confidence,extension_label,bytes,unknown,b_label,b_confidence,agree');
+  assert.equal(csv.length, 61);
+  const jsonl = (await ok<{ text: string }>(b, 'classify.export', { id: started.id, format: 'jsonl' })).text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  for (const line of jsonl) {
+    const f = both.find((x) => x.path === line.path)!;
+    assert.deepEqual([line.b_label, line.b_confidence, line.agree], [f.second!.label, f.second!.confidence, f.second!.agree]);
+  }
   const oneModel = (await ok<ClassificationJobSummary[]>(b, 'classify.jobs', {})).find((j) => j.second === null)!;
+  assert.ok(!(await ok<{ text: string }>(b, 'classify.export', { id: oneModel.id, format: 'csv' })).text.split('\n')[0].includes('b_label'), 'a one-model export keeps its columns');
   assert.match((await failure(b, 'classify.comparison', { id: oneModel.id })).message, /classified its folder with one model/);
   assert.match((await failure(b, 'classify.disagreements', { id: started.id, sort: 'size' })).message, /sort/);
 });

@@ -74,6 +74,13 @@ test('two runs: --disagreeing --json gives one line per disagreeing file and a s
     }
   }
 
+  // Without --json: a tab-separated line a file with both labels and confidences, then the summary on stderr.
+  const text = langlab(['classify', `${h.a},${h.b}`, root, '--disagreeing'], h.home);
+  assert.equal(text.status, 0, text.stderr);
+  const first = files.find((f) => f.agree === false)!;
+  assert.equal(text.stdout.split('\n')[0], `${first.path}\t${first.a.label} ${(100 * first.a.confidence).toFixed(1)}%\t${first.b.label} ${(100 * first.b.confidence).toFixed(1)}%\t(disagree)`);
+  assert.match(text.stderr, new RegExp(`the two models disagree on ${summary.disagreements} `));
+
   const only = langlab(['classify', `${h.a},${h.b}`, root, '--disagreeing', '--json', '--store'], h.home);
   assert.equal(only.status, 0, only.stderr);
   const disagreeing = only.stdout.trim().split('\n').map((l) => JSON.parse(l) as PairLine | Summary);
