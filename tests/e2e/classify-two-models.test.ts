@@ -99,6 +99,13 @@ test('a job with two runs shows both breakdowns side by side and lists the files
   await page.emulateMedia({ colorScheme: 'dark' });
   await comparison.scrollIntoViewIfNeeded();
   await shot(page, 'classify-two-models-dark');
+
+  // The list names both models of the job.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByRole('link', { name: 'All jobs' }).click();
+  await page.getByTestId('classify-jobs').waitFor();
+  assert.match(((await page.getByTestId('classify-jobs').locator('tbody tr').first().textContent()) ?? '').replace(/\s+/g, ' '), /model A vs model B/);
+  await shot(page, 'classify-two-models-list');
   errors.check();
   await page.close();
 });
