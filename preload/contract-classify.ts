@@ -20,6 +20,8 @@ export interface ClassificationJobSummary {
   threshold: number;
   startedAt: number;
   endedAt: number | null;
+  /** The second run's model when the job compares two runs (each file read once, classified by both); null for one model. */
+  second: { runId: number | null; runName: string | null; modelPath: string } | null;
 }
 
 /** A job with its language breakdown and how often the model disagrees with file extensions. */
@@ -40,6 +42,52 @@ export interface ClassifiedFileInfo {
   extensionLanguage: string | null;
   size: number;
   top: RankedLabel[];
+  /** The second model's prediction, in a job comparing two runs. */
+  second?: SecondPrediction;
+}
+
+/** What the second model of a two-run job made of a file. */
+export interface SecondPrediction {
+  label: string;
+  confidence: number;
+  top: RankedLabel[];
+  /** Whether the two top labels are the same; null when either is a label the other model does not have (not compared). */
+  agree: boolean | null;
+}
+
+/** One model's side of a two-run job: its run and its breakdown by top label (whatever the confidence). */
+export interface ComparedModel {
+  runId: number | null;
+  runName: string | null;
+  modelPath: string;
+  labels: string[];
+  breakdown: { label: string; files: number; bytes: number }[];
+}
+
+/** How the two models of a job compare over the files both classified. */
+export interface ClassificationComparison {
+  a: ComparedModel;
+  b: ComparedModel;
+  /** Labels both models have; only these are compared. */
+  shared: string[];
+  onlyA: string[];
+  onlyB: string[];
+  /** Files both models classified with labels the other also has. */
+  compared: number;
+  /** Of those, the files whose two top labels differ. */
+  disagreements: number;
+  /** Files where one model's top label is one the other lacks: neither agreement nor disagreement. */
+  outsideShared: number;
+}
+
+export interface DisagreementsQuery {
+  id: number;
+  /** Only files where either model says this label. */
+  label?: string;
+  /** 'path' (default), or 'confidence' (files both models are surest of first). */
+  sort?: 'path' | 'confidence';
+  offset?: number;
+  limit?: number;
 }
 
 /** A classified file's code, for the job page's viewer. */
@@ -81,8 +129,12 @@ export type ClassificationExportFormat = 'csv' | 'jsonl';
 
 export interface ClassifyRequests {
   'classify.jobs': { args: Record<string, never>; result: ClassificationJobSummary[] };
-  /** Starts classifying every text file under `root` with a finished run's model; progress arrives as job.progress (kind classify, storeId the job's id). */
-  'classify.start': { args: { runId: number; root: string; threshold?: number }; result: ClassificationJobSummary };
+  /** Starts classifying every text file under `root` with a finished run's model (and a second run's, to compare them); progress arrives as job.progress (kind classify, storeId the job's id). */
+  'classify.start': { args: { runId: number; root: string; threshold?: number; secondRunId?: number }; result: ClassificationJobSummary };
+  /** A two-run job's side-by-side breakdowns and agreement counts. */
+  'classify.comparison': { args: { id: number }; result: ClassificationComparison };
+  /** One page of the files where a two-run job's models disagree (over the labels both have), each with both predictions. */
+  'classify.disagreements': { args: DisagreementsQuery; result: { total: number; files: ClassifiedFileInfo[] } };
   'classify.job': { args: { id: number }; result: ClassificationJobDetail };
   'classify.results': { args: ClassificationResultsQuery; result: { total: number; files: ClassifiedFileInfo[] } };
   /** Stores a job's threshold; answers the job with its breakdown recounted from the stored probabilities. */
@@ -103,6 +155,8 @@ export interface ClassifyRequests {
 export const classifyRequestNames: { [K in keyof ClassifyRequests]: true } = {
   'classify.jobs': true,
   'classify.start': true,
+  'classify.comparison': true,
+  'classify.disagreements': true,
   'classify.job': true,
   'classify.results': true,
   'classify.setThreshold': true,

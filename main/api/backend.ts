@@ -84,7 +84,13 @@ export function startBackend(options: BackendOptions): Backend {
   const sweeps = new SweepRunner({ store, runs, jobs, events });
   // One prediction worker for the Try it box, evaluations on datasets and classification jobs.
   const predictor = new Predictor();
-  const classify = new ClassifyJobs({ db: store.db, events, jobs, predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, CLASSIFY_INFERENCE_THREADS) });
+  const classify = new ClassifyJobs({
+    db: store.db,
+    events,
+    jobs,
+    predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, CLASSIFY_INFERENCE_THREADS),
+    predictPair: (modelDirs, texts) => predictor.predictPair(modelDirs, texts, undefined, CLASSIFY_INFERENCE_THREADS),
+  });
   const dispatch = createDispatch(createService({
     store, dataDir, events, runtime: options.runtime, runs, sweeps, predictor, jobs, classify,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),

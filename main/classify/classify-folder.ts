@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isBinaryFile } from 'isbinaryfile';
-import type { RankedLabel } from '../../preload/contract.ts';
+import type { RankedLabel, SecondPrediction } from '../../preload/contract.ts';
 import { GitignoreSet } from '../data/gitignore.ts';
 import { labelForLanguage, languageForFileName } from '../data/linguist.ts';
 import { displayPath } from '../data/path-bytes.ts';
@@ -16,6 +16,7 @@ import { decodeText } from '../data/text-check.ts';
 import { inode, walkFiles, type WalkEntry } from '../data/walk.ts';
 import type { SkipReason } from '../data/types.ts';
 import { LanglabError } from '../errors.ts';
+import { agreement, labelOverlap } from '../store/job-comparison.ts';
 import type { ClassifiedRow, LeftOutRow } from '../store/jobs.ts';
 
 /**
@@ -41,7 +42,10 @@ export interface ClassifyFolderOptions {
   root: string;
   /** The model's labels, to say which one a file's extension names. */
   labels: readonly string[];
-  predict: (texts: string[]) => Promise<RankedLabel[][]>;
+  /** Ranked labels per text; a job comparing two runs answers both models' lists (`a` for `labels`' model, `b` for `secondLabels`'). */
+  predict: (texts: string[]) => Promise<RankedLabel[][] | PairedRanked>;
+  /** The second model's labels, in a job comparing two runs: rows get `second`, compared over the labels both have. */
+  secondLabels?: readonly string[];
   /** Each batch of results with the counters so far and what was left out since the last batch; awaited before the next batch is read. */
   onBatch: (rows: ClassifiedRow[], counts: { total: number; done: number; skipped: number }, leftOut: LeftOutRow[]) => void | Promise<void>;
   signal?: AbortSignal;
@@ -56,6 +60,12 @@ export interface ClassifyFolderOptions {
   timing?: ClassifyTiming;
   /** Files larger than this many bytes are left out as oversize (CLASSIFY_MAX_BYTES by default). */
   maxBytes?: number;
+}
+
+/** Two models' ranked labels for the same texts. */
+export interface PairedRanked {
+  a: RankedLabel[][];
+  b: RankedLabel[][];
 }
 
 /** Main-thread milliseconds per stage; `predictWait` is the time spent waiting on the worker with nothing else to do. */
@@ -90,6 +100,11 @@ export function extensionVerdict(fileName: string, labels: readonly string[]): {
   const ext = path.posix.extname(fileName).slice(1).toLowerCase();
   const byExtension = labels.find((l) => l.toLowerCase() === ext) ?? null;
   return byExtension ? { label: byExtension, language: null } : { label: null, language: verdict.language };
+}
+
+/** The second model's prediction for a file, and whether it agrees with the first model's label. */
+function secondPrediction(first: string, ranked: RankedLabel[], shared: ReadonlySet<string>): SecondPrediction {
+  return { label: ranked[0].label, confidence: ranked[0].probability, top: ranked, agree: agreement(first, ranked[0].label, shared) };
 }
 
 /** A file's text, or why it is left out: binary, not UTF-8, empty, generated, minified or unreadable (removed since the walk). */
@@ -235,11 +250,15 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
     return { start, read, skipped };
   };
   type Batch = Awaited<ReturnType<typeof readBatch>>;
-  const predictBatch = (b: Batch) => (b.read.length > 0 ? o.predict(b.read.map((r) => r.text)) : Promise.resolve([]));
-  const store = async (b: Batch, predicting: Promise<RankedLabel[][]>) => {
+  type Predicted = RankedLabel[][] | PairedRanked;
+  const predictBatch = (b: Batch): Promise<Predicted> => (b.read.length > 0 ? o.predict(b.read.map((r) => r.text)) : Promise.resolve([]));
+  const shared = o.secondLabels ? new Set(labelOverlap(o.labels, o.secondLabels).shared) : null;
+  const store = async (b: Batch, predicting: Promise<Predicted>) => {
     const t0 = performance.now();
     // A cancel does not wait for the worker to finish the batch it has: the job ends now.
-    const ranked = await unlessAborted(predicting, signal);
+    const predicted = await unlessAborted(predicting, signal);
+    const ranked = Array.isArray(predicted) ? predicted : predicted.a;
+    const second = Array.isArray(predicted) || !shared ? null : predicted.b;
     since(t0, 'predictWait');
     check();
     const t1 = performance.now();
@@ -253,6 +272,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
         extensionLanguage: extension.language,
         size: r.size,
         top: ranked[k],
+        ...(second && shared ? { second: secondPrediction(ranked[k][0].label, second[k], shared) } : {}),
       };
     });
     counts.skipped += b.skipped.length;
@@ -275,7 +295,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
     // worker before batch k is stored. Batches are stored in order, so results and counters are
     // the same as one batch at a time.
     let reading: Promise<Batch> | null = readBatch(0);
-    let pending: { batch: Batch; predicting: Promise<RankedLabel[][]> } | null = null;
+    let pending: { batch: Batch; predicting: Promise<Predicted> } | null = null;
     while (reading) {
       check();
       const batch: Batch = await reading;

@@ -5,6 +5,8 @@ import { isUnknown } from './threshold.ts';
 
 /** The columns, in order (the JSON lines' keys). */
 export const EXPORT_COLUMNS = ['path', 'label', 'confidence', 'runner_up', 'runner_up_confidence', 'extension_label', 'bytes', 'unknown'] as const;
+/** The columns a job comparing two runs adds: the second model's label and confidence, and whether the two agree (empty: a label only one model has). */
+const SECOND_MODEL_COLUMNS = ['b_label', 'b_confidence', 'agree'] as const;
 
 /** What a file of each format is called and served as. */
 export const EXPORT_FILE_TYPES: Record<ClassificationExportFormat, { extension: string; mediaType: string; name: string }> = {
@@ -12,10 +14,14 @@ export const EXPORT_FILE_TYPES: Record<ClassificationExportFormat, { extension: 
   jsonl: { extension: 'jsonl', mediaType: 'application/x-ndjson', name: 'JSON lines' },
 };
 
-type ExportRecord = { [K in (typeof EXPORT_COLUMNS)[number]]: string | number | boolean | null };
+type Column = (typeof EXPORT_COLUMNS)[number] | (typeof SECOND_MODEL_COLUMNS)[number];
+type ExportRecord = Partial<Record<Column, string | number | boolean | null>>;
 
-function record(file: ClassifiedFileInfo, threshold: number): ExportRecord {
+const columns = (paired: boolean): readonly Column[] => (paired ? [...EXPORT_COLUMNS, ...SECOND_MODEL_COLUMNS] : EXPORT_COLUMNS);
+
+function record(file: ClassifiedFileInfo, threshold: number, paired: boolean): ExportRecord {
   const next = file.top[1];
+  const second = paired ? { b_label: file.second?.label ?? null, b_confidence: file.second?.confidence ?? null, agree: file.second?.agree ?? null } : {};
   return {
     path: file.path,
     label: file.label,
@@ -25,6 +31,7 @@ function record(file: ClassifiedFileInfo, threshold: number): ExportRecord {
     extension_label: file.extensionLabel,
     bytes: file.size,
     unknown: isUnknown(file.confidence, threshold),
+    ...second,
   };
 }
 
@@ -39,20 +46,20 @@ export function csvField(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** The line before the first file (CSV's header), or null. */
-export function exportHeader(format: ClassificationExportFormat): string | null {
-  return format === 'csv' ? EXPORT_COLUMNS.join(',') : null;
+/** The line before the first file (CSV's header), or null; `paired` for a job comparing two runs. */
+export function exportHeader(format: ClassificationExportFormat, paired = false): string | null {
+  return format === 'csv' ? columns(paired).join(',') : null;
 }
 
 /** One file's line, without its line break. */
-export function exportLine(format: ClassificationExportFormat, file: ClassifiedFileInfo, threshold: number): string {
-  const r = record(file, threshold);
-  return format === 'csv' ? EXPORT_COLUMNS.map((c) => csvField(r[c])).join(',') : JSON.stringify(r);
+export function exportLine(format: ClassificationExportFormat, file: ClassifiedFileInfo, threshold: number, paired = false): string {
+  const r = record(file, threshold, paired);
+  return format === 'csv' ? columns(paired).map((c) => csvField(r[c] ?? null)).join(',') : JSON.stringify(r);
 }
 
-/** Every line of an export, header first, each ending in '\n'. */
-export function* exportLines(format: ClassificationExportFormat, files: Iterable<ClassifiedFileInfo>, threshold: number): Generator<string> {
-  const header = exportHeader(format);
+/** Every line of an export, header first, each ending in '\n'; `paired` adds the second model's columns. */
+export function* exportLines(format: ClassificationExportFormat, files: Iterable<ClassifiedFileInfo>, threshold: number, paired = false): Generator<string> {
+  const header = exportHeader(format, paired);
   if (header !== null) yield `${header}\n`;
-  for (const f of files) yield `${exportLine(format, f, threshold)}\n`;
+  for (const f of files) yield `${exportLine(format, f, threshold, paired)}\n`;
 }

@@ -12,7 +12,7 @@ import type { JobRegistry } from '../jobs/registry.ts';
 import { addResults, createJob, finishJob } from '../store/jobs.ts';
 import type { StoreDb } from '../store/store.ts';
 import { BreakdownTally } from './breakdown-tally.ts';
-import { type ClassifyFolderOptions, classifyFolder } from './classify-folder.ts';
+import { type ClassifyFolderOptions, classifyFolder, type PairedRanked } from './classify-folder.ts';
 import { RateMeter } from './rate-meter.ts';
 
 export interface ClassifyJobsOptions {
@@ -20,6 +20,8 @@ export interface ClassifyJobsOptions {
   events: BridgeEvents;
   jobs: JobRegistry;
   predict: (modelDir: string, texts: string[]) => Promise<RankedLabel[][]>;
+  /** Two models over the same texts in one pass (the prediction worker reads each batch once for both); without it, `predict` is asked once per model. */
+  predictPair?: (modelDirs: readonly [string, string], texts: string[]) => Promise<PairedRanked>;
   /** Passed to every job's folder walk (the classify benchmark's baseline and stage timing). */
   folderOptions?: Pick<ClassifyFolderOptions, 'pipeline' | 'timing' | 'batchSize' | 'maxBytes'>;
 }
@@ -32,11 +34,22 @@ export class ClassifyJobs {
 
   constructor(private readonly o: ClassifyJobsOptions) {}
 
-  /** Creates the job's row and starts it in the background; returns its id (a model without labels throws first). Threshold 0 by default. */
-  start(job: { runId: number | null; modelDir: string; root: string; threshold?: number }): number {
+  /**
+   * Creates the job's row and starts it in the background; returns its id (a model without labels
+   * throws first, before anything is stored). Threshold 0 by default. With `second`, each file is
+   * classified by both models and the job stores both predictions.
+   */
+  start(job: { runId: number | null; modelDir: string; root: string; threshold?: number; second?: { runId: number | null; modelDir: string } }): number {
     const labels = modelLabels(job.modelDir);
+    const second = job.second ? { ...job.second, labels: modelLabels(job.second.modelDir) } : null;
     const { db, events, jobs } = this.o;
-    const id = createJob(db, { runId: job.runId, modelPath: job.modelDir, root: job.root, threshold: job.threshold ?? 0 });
+    const id = createJob(db, {
+      runId: job.runId,
+      modelPath: job.modelDir,
+      root: job.root,
+      threshold: job.threshold ?? 0,
+      ...(second ? { second: { runId: second.runId, modelPath: second.modelDir, labels: { a: labels, b: second.labels } } } : {}),
+    });
     const tally = new BreakdownTally(job.threshold ?? 0);
     const store = {
       id,
@@ -58,7 +71,8 @@ export class ClassifyJobs {
           root: job.root,
           labels,
           signal: control.signal,
-          predict: (texts) => this.o.predict(job.modelDir, texts),
+          ...(second ? { secondLabels: second.labels } : {}),
+          predict: second ? (texts) => this.#predictPair([job.modelDir, second.modelDir], texts) : (texts) => this.o.predict(job.modelDir, texts),
           onBatch: (rows, counts, leftOut) => {
             addResults(db, id, rows, counts, leftOut);
             tally.add(rows);
@@ -72,6 +86,11 @@ export class ClassifyJobs {
     this.#running.set(id, info.jobId);
     events.emit('store.changed', { what: 'jobs', id });
     return id;
+  }
+
+  #predictPair(modelDirs: readonly [string, string], texts: string[]): Promise<PairedRanked> {
+    if (this.o.predictPair) return this.o.predictPair(modelDirs, texts);
+    return Promise.all([this.o.predict(modelDirs[0], texts), this.o.predict(modelDirs[1], texts)]).then(([a, b]) => ({ a, b }));
   }
 
   /** Asks a running job to stop; false when it is not running here. */

@@ -15,12 +15,14 @@ import type { ClassificationExportFormat } from '../../preload/contract.ts';
 import { EXPORT_FILES } from '../engine/export/manifest.ts';
 import { exportedModelDir } from '../trainer/host/run-model.ts';
 import { finiteNumber, UsageError } from './args.ts';
+import { classifyWithPair, refusePairFlags, runPair } from './classify-pair.ts';
 import { defineCommand } from './command.ts';
 import { resolveModelDir } from './predict.ts';
 import type { CliService } from './service.ts';
 
 const USAGE =
-  'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--threshold x] [--json | --format csv|json] [--store]';
+  'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--threshold x] [--json | --format csv|json] [--store]\n' +
+  '       langlab classify <run_a>,<run_b> <folder> [--disagreeing] [--json] [--store]';
 
 /** `--format` values: `json` is JSON lines, one object a file (so is `jsonl`). */
 const FORMATS: Record<string, ClassificationExportFormat> = { csv: 'csv', json: 'jsonl', jsonl: 'jsonl' };
@@ -33,18 +35,31 @@ export const classifyCommand = defineCommand({
   usage: () =>
     [
       USAGE,
-      "  --disagreeing  list only files whose extension names another of the model's languages",
+      "  --disagreeing  list only files whose extension names another of the model's languages; with two",
+      '                 runs, only files where the two models disagree (over the labels both have)',
       "  --threshold x  files whose top probability is below x (0 to 1) are unknown; by default the run's",
       '                 own threshold (where 1% of its correct test predictions lie below), 0 for a model folder',
       '  --format f     one line a file as CSV (with a header) or JSON lines: path, label, confidence,',
       '                 runner_up, runner_up_confidence, extension_label, bytes, unknown',
       '  --store        record the job in the store, so the app lists it (nothing is stored without it)',
+      'With two runs each file is read once and classified by both; --json gives one line a file',
+      '(path, a and b with label and confidence, agree) and a final {"summary": …} line.',
     ].join('\n'),
   async run({ values, positionals }, ctx) {
     if (positionals.length !== 2) throw new UsageError(`classify takes a run id or model folder, then one folder.\n${USAGE}`);
     const [target, given] = positionals;
     const root = path.resolve(given);
     if (!(await fsp.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`${root} is not a folder. ${USAGE}`);
+    const pair = fs.existsSync(target) ? null : runPair(target);
+    if (pair) {
+      refusePairFlags(values);
+      const service = await ctx.service();
+      try {
+        return await classifyWithPair({ runs: pair, root, disagreeing: values.disagreeing === true, json: values.json === true, store: values.store === true }, service);
+      } finally {
+        service.close();
+      }
+    }
     const givenThreshold = finiteNumber('classify', 'threshold', values.threshold);
     if (givenThreshold !== undefined && (givenThreshold < 0 || givenThreshold > 1)) {
       throw new UsageError(`--threshold ${values.threshold} is outside [0, 1]; give a probability between 0 and 1 (0 marks no file unknown).`);

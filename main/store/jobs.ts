@@ -23,11 +23,15 @@ interface JobRow {
   threshold: number;
   started_at: number;
   ended_at: number | null;
+  second_run_id: number | null;
+  second_run_name: string | null;
+  second_model_path: string | null;
 }
 
 const SELECT_JOBS = `SELECT j.id, j.run_id, r.name AS run_name, j.model_path, j.root, j.status, j.files_total, j.files_done,
-       j.files_skipped, j.error, j.threshold, j.started_at, j.ended_at
-  FROM classification_jobs j LEFT JOIN runs r ON r.id = j.run_id`;
+       j.files_skipped, j.error, j.threshold, j.started_at, j.ended_at,
+       j.second_run_id, r2.name AS second_run_name, j.second_model_path
+  FROM classification_jobs j LEFT JOIN runs r ON r.id = j.run_id LEFT JOIN runs r2 ON r2.id = j.second_run_id`;
 
 function toSummary(r: JobRow): ClassificationJobSummary {
   return {
@@ -44,6 +48,7 @@ function toSummary(r: JobRow): ClassificationJobSummary {
     threshold: r.threshold,
     startedAt: r.started_at,
     endedAt: r.ended_at,
+    second: r.second_model_path === null ? null : { runId: r.second_run_id, runName: r.second_run_name, modelPath: r.second_model_path },
   };
 }
 
@@ -58,19 +63,30 @@ export function getJob(db: Database.Database, id: number): ClassificationJobSumm
   return row ? toSummary(row) : null;
 }
 
+/** The second model of a job comparing two runs, with both models' labels. */
+export interface SecondModel {
+  runId: number | null;
+  modelPath: string;
+  labels: { a: readonly string[]; b: readonly string[] };
+}
+
 /** A new RUNNING job owned by this process (a crash leaves it for the next start to mark INTERRUPTED). */
 export function createJob(
   db: Database.Database,
-  job: { runId: number | null; modelPath: string; root: string; threshold?: number },
+  job: { runId: number | null; modelPath: string; root: string; threshold?: number; second?: SecondModel },
   now = Date.now(),
 ): number {
+  const second = job.second;
   return Number(
     db
       .prepare(
-        `INSERT INTO classification_jobs (run_id, model_path, root, status, threshold, started_at, owner_pid, owner_host)
-         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+        `INSERT INTO classification_jobs (run_id, model_path, root, status, threshold, started_at, owner_pid, owner_host, second_run_id, second_model_path, compare_labels)
+         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(job.runId, job.modelPath, job.root, job.threshold ?? 0, now, process.pid, os.hostname()).lastInsertRowid,
+      .run(
+        job.runId, job.modelPath, job.root, job.threshold ?? 0, now, process.pid, os.hostname(),
+        second?.runId ?? null, second?.modelPath ?? null, second ? JSON.stringify(second.labels) : null,
+      ).lastInsertRowid,
   );
 }
 
@@ -102,15 +118,24 @@ export function addResults(
 ): void {
   const skip = db.prepare('INSERT OR REPLACE INTO classification_skipped (job_id, path, reason) VALUES (?, ?, ?)');
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, extension_language, size, top) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    `INSERT OR REPLACE INTO classification_results (job_id, path, label, confidence, extension_label, extension_language, size, top, second_label, second_confidence, second_top, agree)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const update = db.prepare('UPDATE classification_jobs SET files_total = ?, files_done = ?, files_skipped = ? WHERE id = ?');
   db.transaction(() => {
-    for (const r of rows) insert.run(id, r.path, r.label, r.confidence, r.extensionLabel, r.extensionLanguage, r.size, JSON.stringify(r.top.map((t) => [t.label, t.probability])));
+    for (const r of rows) {
+      const b = r.second;
+      insert.run(
+        id, r.path, r.label, r.confidence, r.extensionLabel, r.extensionLanguage, r.size, topJson(r.top),
+        b?.label ?? null, b?.confidence ?? null, b ? topJson(b.top) : null, b && b.agree !== null ? Number(b.agree) : null,
+      );
+    }
     for (const s of leftOut) skip.run(id, s.path, s.reason);
     update.run(counts.total, counts.done, counts.skipped, id);
   })();
 }
+
+const topJson = (top: readonly { label: string; probability: number }[]) => JSON.stringify(top.map((t) => [t.label, t.probability]));
 
 /** One of a job's results by its path, or null when the job classified no such file. */
 export function getResult(db: Database.Database, id: number, filePath: string): { path: string; label: string } | null {
@@ -184,7 +209,7 @@ export function getJobDetail(db: Database.Database, id: number): ClassificationJ
   };
 }
 
-interface ResultRow {
+export interface ResultRow {
   path: string;
   label: string;
   confidence: number;
@@ -192,18 +217,32 @@ interface ResultRow {
   extension_language: string | null;
   size: number;
   top: string;
+  second_label: string | null;
+  second_confidence: number | null;
+  second_top: string | null;
+  agree: number | null;
 }
 
-function toFileInfo(r: ResultRow): ClassifiedFileInfo {
-  return {
+/** The columns `toFileInfo` reads. */
+export const RESULT_COLUMNS = 'path, label, confidence, extension_label, extension_language, size, top, second_label, second_confidence, second_top, agree';
+
+const parseTop = (json: string) => (JSON.parse(json) as [string, number][]).map(([label, probability]) => ({ label, probability }));
+
+/** A stored result row as the page reads it (the two-model reads share it). */
+export function toFileInfo(r: ResultRow): ClassifiedFileInfo {
+  const info: ClassifiedFileInfo = {
     path: r.path,
     label: r.label,
     confidence: r.confidence,
     extensionLabel: r.extension_label,
     extensionLanguage: r.extension_language,
     size: r.size,
-    top: (JSON.parse(r.top) as [string, number][]).map(([label, probability]) => ({ label, probability })),
+    top: parseTop(r.top),
   };
+  if (r.second_label !== null && r.second_top !== null) {
+    info.second = { label: r.second_label, confidence: r.second_confidence ?? 0, top: parseTop(r.second_top), agree: r.agree === null ? null : r.agree === 1 };
+  }
+  return info;
 }
 
 /**
@@ -239,7 +278,7 @@ export function listResults(db: Database.Database, query: ClassificationResultsQ
   const page = after ? (byConfidence ? ['(confidence, path) > (?, ?)', after.confidence, after.path] : ['path > ?', after.path]) : null;
   const rows = db
     .prepare(
-      `SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results
+      `SELECT ${RESULT_COLUMNS} FROM classification_results
         WHERE ${clause}${page ? ` AND ${page[0]}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
     .all(...params, ...(page ? page.slice(1) : []), limit, page ? 0 : Math.max(0, query.offset ?? 0)) as ResultRow[];
@@ -248,6 +287,6 @@ export function listResults(db: Database.Database, query: ClassificationResultsQ
 
 /** Every result of a job by path, read row by row (an export of 100,000 files never holds them all). */
 export function* eachResult(db: Database.Database, id: number): Generator<ClassifiedFileInfo> {
-  const rows = db.prepare('SELECT path, label, confidence, extension_label, extension_language, size, top FROM classification_results WHERE job_id = ? ORDER BY path').iterate(id);
+  const rows = db.prepare(`SELECT ${RESULT_COLUMNS} FROM classification_results WHERE job_id = ? ORDER BY path`).iterate(id);
   for (const r of rows as IterableIterator<ResultRow>) yield toFileInfo(r);
 }

@@ -7,6 +7,8 @@ import { writeExportFile } from '../../classify/write-export.ts';
 import { LanglabError } from '../../errors.ts';
 import { highlightLanguage } from '../../data/highlight-language.ts';
 import { deleteJob, eachResult, getJob, getJobDetail, getResult, listJobs, listLeftOut, listResults, setJobThreshold } from '../../store/jobs.ts';
+import { getComparison, listDisagreements } from '../../store/job-comparison.ts';
+import { runPairModels } from '../../classify/run-pair.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
@@ -39,10 +41,29 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
   const { db } = ctx.store;
   return {
     'classify.jobs': async () => listJobs(db),
-    'classify.start': async ({ runId, root, threshold }) => {
+    'classify.start': async ({ runId, root, threshold, secondRunId }) => {
+      if (secondRunId !== undefined) {
+        // Both runs are checked before the folder and before anything is stored.
+        const pair = runPairModels(db, ctx.dataDir, runId, secondRunId);
+        const folder = await checkedFolder(root);
+        const id = ctx.classify.start({ runId, modelDir: pair.a.dir, root: folder, threshold: threshold ?? defaultThreshold(db, runId), second: { runId: secondRunId, modelDir: pair.b.dir } });
+        return getJob(db, id)!;
+      }
       const modelDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
       const id = ctx.classify.start({ runId, modelDir, root: await checkedFolder(root), threshold: threshold ?? defaultThreshold(db, runId) });
       return getJob(db, id)!;
+    },
+    'classify.comparison': async ({ id }) => {
+      if (!getJob(db, id)) throw noJob(id);
+      const comparison = getComparison(db, id);
+      if (!comparison) throw new LanglabError('INVALID_ARGUMENT', `Classification job ${id} classified its folder with one model; start a job with two runs to compare them.`);
+      return comparison;
+    },
+    'classify.disagreements': async (query) => {
+      const job = getJob(db, query.id);
+      if (!job) throw noJob(query.id);
+      if (!job.second) throw new LanglabError('INVALID_ARGUMENT', `Classification job ${query.id} classified its folder with one model; start a job with two runs to compare them.`);
+      return listDisagreements(db, query);
     },
     'classify.job': async ({ id }) => getJobDetail(db, id) ?? Promise.reject(noJob(id)),
     'classify.results': async (query) => {
@@ -61,7 +82,7 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
     'classify.export': async ({ id, format }) => {
       const job = getJob(db, id);
       if (!job) throw noJob(id);
-      return { fileName: exportName(job, format), mediaType: EXPORT_FILE_TYPES[format].mediaType, text: [...exportLines(format, eachResult(db, id), job.threshold)].join('') };
+      return { fileName: exportName(job, format), mediaType: EXPORT_FILE_TYPES[format].mediaType, text: [...exportLines(format, eachResult(db, id), job.threshold, job.second !== null)].join('') };
     },
     'classify.saveExport': async ({ id, format }) => {
       if (!ctx.pickSavePath) throw new LanglabError('NOT_AVAILABLE', 'There is no native save dialog in browser mode: the export is downloaded instead.');
@@ -71,7 +92,7 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
       const file = await ctx.pickSavePath({ title: `Export job ${id}'s results`, defaultName: exportName(job, format), filter: { name: type.name, extensions: [type.extension] } });
       if (file === null) return { path: null };
       try {
-        await writeExportFile(file, exportLines(format, eachResult(db, id), job.threshold));
+        await writeExportFile(file, exportLines(format, eachResult(db, id), job.threshold, job.second !== null));
       } catch (err) {
         throw new LanglabError('INVALID_ARGUMENT', `${file} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pick another place to save the export.`);
       }

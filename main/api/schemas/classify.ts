@@ -11,7 +11,15 @@ const exportFormat = z.enum(['csv', 'jsonl']);
 /** Schemas of the Classify section's requests. */
 export const classifySchemas: SchemasFor<ClassifyRequests> = {
   'classify.jobs': noArgs,
-  'classify.start': z.strictObject({ runId: id, root: userPath, threshold: threshold.optional() }),
+  'classify.start': z.strictObject({ runId: id, root: userPath, threshold: threshold.optional(), secondRunId: id.optional() }),
+  'classify.comparison': z.strictObject({ id }),
+  'classify.disagreements': z.strictObject({
+    id,
+    label: z.string().min(1).max(200).optional(),
+    sort: z.enum(['path', 'confidence']).optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
   'classify.job': z.strictObject({ id }),
   'classify.results': z.strictObject({
     id,

@@ -1,12 +1,13 @@
 // Loads an export folder and classifies texts: folder -> predict(texts) -> ranked (label, probability)
 // lists. This is what batch classification and `predict(text)` use; it needs only onnxruntime.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ByteTokenizer } from '../tokenize/bytes.ts';
-import { type TextTokenizer, TRUNCATE_SIDES } from '../tokenize/encoded.ts';
+import { type EncodedBatch, type TextTokenizer, TRUNCATE_SIDES } from '../tokenize/encoded.ts';
 import { HfTokenizer } from '../tokenize/hf-tokenizer.ts';
-import { EXPORT_FILES, type ExportManifest } from './manifest.ts';
+import { EXPORT_FILES, type ExportManifest, type TokenizerSpec } from './manifest.ts';
 
 /** One ranked prediction. */
 export interface LabelScore {
@@ -28,6 +29,8 @@ export class Classifier {
     private readonly session: ort.InferenceSession,
     readonly manifest: ExportManifest,
     readonly tokenizer: TextTokenizer,
+    /** Equal for two models whose tokenizers give the same ids for every text (same settings, same vocabulary file), so one encoding can feed both. */
+    readonly tokenizerKey: string,
   ) {}
 
   get labels(): string[] {
@@ -64,7 +67,7 @@ export class Classifier {
       executionProviders: o.executionProviders ?? ['cpu'],
       graphOptimizationLevel: o.graphOptimizationLevel ?? 'all',
     });
-    return new Classifier(session, manifest, tokenizer);
+    return new Classifier(session, manifest, tokenizer, tokenizerKeyOf(dir, t));
   }
 
   /** Milliseconds spent tokenizing and in session.run since load (the classify benchmark prints them). */
@@ -84,32 +87,53 @@ export class Classifier {
       const t0 = performance.now();
       // Padding to the batch's longest row keeps short files cheap; results do not depend on it.
       const enc = this.tokenizer.encode(rows.map((k) => texts[k]), 'longest');
-      const t1 = performance.now();
-      const dims = [enc.batch, enc.seqLen];
-      const r = await this.session.run({
-        input_ids: new ort.Tensor('int64', enc.inputIds, dims),
-        attention_mask: new ort.Tensor('int64', enc.attentionMask, dims),
-      }, ['probabilities']);
-      this.timing.tokenizeMs += t1 - t0;
-      this.timing.runMs += performance.now() - t1;
-      const p = r.probabilities.data as Float32Array;
+      this.timing.tokenizeMs += performance.now() - t0;
+      const p = await this.runEncoded(enc);
       for (let b = 0; b < enc.batch; b++) out[rows[b]] = p.slice(b * n, (b + 1) * n);
     }
     return out;
   }
 
+  /** Probabilities of an already tokenized batch, row-major [batch, labels] (two models with one tokenizer share the encoding). */
+  async runEncoded(enc: EncodedBatch): Promise<Float32Array> {
+    const t1 = performance.now();
+    const dims = [enc.batch, enc.seqLen];
+    const r = await this.session.run({
+      input_ids: new ort.Tensor('int64', enc.inputIds, dims),
+      attention_mask: new ort.Tensor('int64', enc.attentionMask, dims),
+    }, ['probabilities']);
+    this.timing.runMs += performance.now() - t1;
+    return r.probabilities.data as Float32Array;
+  }
+
   /** Ranked (label, probability) lists, best first, `topK` long (default: every label). */
   async predict(texts: string[], o: { topK?: number; batchSize?: number; lengthBuckets?: boolean } = {}): Promise<LabelScore[][]> {
     const probs = await this.probabilities(texts, o.batchSize, { lengthBuckets: o.lengthBuckets });
-    return probs.map((p) =>
-      Array.from(p, (probability, i) => ({ label: this.labels[i], probability }))
-        .sort((a, b) => b.probability - a.probability)
-        .slice(0, o.topK ?? this.labels.length));
+    return probs.map((p) => this.ranked(p, o.topK));
+  }
+
+  /** One row's probabilities as (label, probability) pairs, best first, `topK` long (default: every label). */
+  ranked(p: Float32Array, topK = this.labels.length): LabelScore[] {
+    return Array.from(p, (probability, i) => ({ label: this.labels[i], probability }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, topK);
   }
 
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** What decides a tokenizer's ids: its manifest settings and, for a Hugging Face tokenizer, its files' bytes. */
+function tokenizerKeyOf(dir: string, spec: TokenizerSpec): string {
+  const hash = createHash('sha256').update(JSON.stringify(spec));
+  if (spec.type === 'hf') {
+    for (const name of [EXPORT_FILES.tokenizer, EXPORT_FILES.tokenizerConfig]) {
+      const file = path.join(dir, name);
+      hash.update(`\n${name}\n`).update(fs.existsSync(file) ? fs.readFileSync(file) : '');
+    }
+  }
+  return hash.digest('hex');
 }
 
 /**

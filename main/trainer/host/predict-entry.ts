@@ -5,9 +5,11 @@ import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { Classifier } from '../../engine/export/classifier.ts';
 import { EXPORT_FILES } from '../../engine/export/manifest.ts';
+import { predictTogether } from '../../engine/export/predict-together.ts';
 import type { PredictReply, PredictRequest } from './predictor.ts';
 
-const KEEP = 2;
+// The Try it box's model and a two-model job's pair stay loaded together.
+const KEEP = 3;
 const cache = new Map<string, Promise<Classifier>>();
 
 async function classifier(dir: string, threads: number): Promise<Classifier> {
@@ -38,6 +40,13 @@ parentPort!.on('message', (req: PredictRequest) => {
   const reply = (r: PredictReply) => parentPort!.postMessage(r);
   queue = queue.then(async () => {
     try {
+      if (req.moreModelDirs?.length) {
+        const models = await Promise.all([req.modelDir, ...req.moreModelDirs].map((dir) => classifier(dir, req.threads ?? 1)));
+        const before = models.map((m) => ({ ...m.timing }));
+        const [results, ...more] = await predictTogether(models, req.texts, { topK: req.topK, batchSize: req.batchSize, lengthBuckets: req.lengthBuckets });
+        const spent = (key: 'tokenizeMs' | 'runMs') => models.reduce((n, m, i) => n + m.timing[key] - before[i][key], 0);
+        return reply({ id: req.id, results, more, timing: { tokenizeMs: spent('tokenizeMs'), runMs: spent('runMs') } });
+      }
       const c = await classifier(req.modelDir, req.threads ?? 1);
       const before = { ...c.timing };
       const results = await c.predict(req.texts, { topK: req.topK, batchSize: req.batchSize, lengthBuckets: req.lengthBuckets });

@@ -10,6 +10,8 @@ import { startWorker } from '../../worker/start-worker.ts';
 export interface PredictRequest {
   id: number;
   modelDir: string;
+  /** Further models for the same texts (a job comparing two runs): the reply has one ranked list per model, `modelDir` first. */
+  moreModelDirs?: string[];
   texts: string[];
   topK?: number;
   /** ONNX Runtime's intra-op threads for this model: 1 for the Try it box, every core for a batch job. */
@@ -25,13 +27,14 @@ export interface PredictTiming {
   runMs: number;
 }
 
-export type PredictReply = { id: number; results: RankedLabel[][]; timing?: PredictTiming } | { id: number; error: string };
+export type PredictReply = { id: number; results: RankedLabel[][]; more?: RankedLabel[][][]; timing?: PredictTiming } | { id: number; error: string };
 
 /** Sends prediction requests to one lazily started worker. */
 export class Predictor {
   #worker: Worker | null = null;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (r: RankedLabel[][]) => void; reject: (e: Error) => void; settled: Promise<unknown> }>();
+  /** Answers due, each with the worker asked (a closed worker's exit fails only its own) and a promise that settles with it. */
+  readonly #pending = new Map<number, { resolve: (r: RankedLabel[][][]) => void; reject: (e: Error) => void; worker: Worker; settled: Promise<unknown> }>();
   /** The worker's tokenizing and session.run milliseconds over every answer so far. */
   readonly timing: PredictTiming = { tokenizeMs: 0, runMs: 0 };
 
@@ -42,32 +45,58 @@ export class Predictor {
     threads?: number,
     batching: { batchSize?: number; lengthBuckets?: boolean } = {},
   ): Promise<RankedLabel[][]> {
+    return this.#ask([modelDir], texts, topK, threads, batching).then((perModel) => perModel[0]);
+  }
+
+  /**
+   * Two models over the same texts in one request: the texts cross to the worker once and are
+   * tokenized once when the models share a tokenizer. Resolves with each model's ranked lists.
+   */
+  predictPair(modelDirs: readonly [string, string], texts: string[], topK?: number, threads?: number): Promise<{ a: RankedLabel[][]; b: RankedLabel[][] }> {
+    return this.#ask(modelDirs, texts, topK, threads, {}).then(([a, b]) => ({ a, b }));
+  }
+
+  #ask(
+    modelDirs: readonly string[],
+    texts: string[],
+    topK: number | undefined,
+    threads: number | undefined,
+    batching: { batchSize?: number; lengthBuckets?: boolean },
+  ): Promise<RankedLabel[][][]> {
     const worker = this.#start();
     // Keep the process alive while an answer is due, and only then.
     worker.ref();
     const id = this.#next++;
-    let resolve!: (r: RankedLabel[][]) => void;
+    const [modelDir, ...more] = modelDirs;
+    let resolve!: (r: RankedLabel[][][]) => void;
     let reject!: (e: Error) => void;
-    const answer = new Promise<RankedLabel[][]>((res, rej) => {
+    const answer = new Promise<RankedLabel[][][]>((res, rej) => {
       resolve = res;
       reject = rej;
     });
-    const settled = answer.then(() => undefined, () => undefined);
-    this.#pending.set(id, { resolve, reject, settled });
-    worker.postMessage({ id, modelDir, texts, ...(topK !== undefined ? { topK } : {}), ...(threads !== undefined ? { threads } : {}), ...batching } satisfies PredictRequest);
+    this.#pending.set(id, { resolve, reject, worker, settled: answer.then(() => undefined, () => undefined) });
+    worker.postMessage({
+      id,
+      modelDir,
+      ...(more.length > 0 ? { moreModelDirs: more } : {}),
+      texts,
+      ...(topK !== undefined ? { topK } : {}),
+      ...(threads !== undefined ? { threads } : {}),
+      ...batching,
+    } satisfies PredictRequest);
     return answer;
   }
 
   /**
-   * Stops the worker once the answers still due have come back: terminating a thread inside ONNX
-   * Runtime's session.run aborts the whole process (a cancelled classification job no longer waits
-   * for its batch, so one can still be running here). Later requests start a new worker.
+   * Stops the worker once the answers still due from it have come back: terminating a thread inside
+   * ONNX Runtime's session.run aborts the whole process (a cancelled classification job no longer
+   * waits for its batch, so one can still be running there). Later requests start a new worker.
    */
   close(): Promise<void> {
     const w = this.#worker;
     this.#worker = null;
     if (!w) return Promise.resolve();
-    const due = [...this.#pending.values()].map((p) => p.settled);
+    const due = [...this.#pending.values()].filter((p) => p.worker === w).map((p) => p.settled);
     return Promise.allSettled(due).then(() => w.terminate().then(() => undefined));
   }
 
@@ -79,20 +108,23 @@ export class Predictor {
       const p = this.#pending.get(r.id);
       if (!p) return;
       this.#pending.delete(r.id);
-      if (this.#pending.size === 0) worker.unref();
+      if (![...this.#pending.values()].some((q) => q.worker === worker)) worker.unref();
       if ('error' in r) p.reject(new LanglabError('INVALID_ARGUMENT', r.error));
       else {
         if (r.timing) {
           this.timing.tokenizeMs += r.timing.tokenizeMs;
           this.timing.runMs += r.timing.runMs;
         }
-        p.resolve(r.results);
+        p.resolve([r.results, ...(r.more ?? [])]);
       }
     });
     const failAll = (why: string) => {
       if (this.#worker === worker) this.#worker = null;
-      for (const [, p] of this.#pending) p.reject(new LanglabError('INTERNAL', `The prediction worker stopped (${why}); try again.`));
-      this.#pending.clear();
+      for (const [id, p] of this.#pending) {
+        if (p.worker !== worker) continue;
+        this.#pending.delete(id);
+        p.reject(new LanglabError('INTERNAL', `The prediction worker stopped (${why}); try again.`));
+      }
     };
     worker.on('error', (err) => failAll(err.message));
     worker.on('exit', (code) => failAll(`exit code ${code}`));

@@ -1,0 +1,34 @@
+// Several exported models over the same texts (a job comparing two runs): the texts are cut into
+// the same length-ordered batches once, and each batch is tokenized once per distinct tokenizer,
+// so two models sharing a tokenizer share its encoding and only their sessions run apart.
+import type { EncodedBatch } from '../tokenize/encoded.ts';
+import { type Classifier, type LabelScore, lengthOrder } from './classifier.ts';
+
+/** Ranked lists per model, in the order of `models`, each in input order: `[model][text][rank]`. */
+export async function predictTogether(
+  models: readonly Classifier[],
+  texts: string[],
+  o: { topK?: number; batchSize?: number; lengthBuckets?: boolean } = {},
+): Promise<LabelScore[][][]> {
+  const batchSize = o.batchSize ?? 16;
+  const order = o.lengthBuckets === false ? texts.map((_, i) => i) : lengthOrder(texts);
+  const out = models.map(() => new Array<LabelScore[]>(texts.length));
+  for (let i = 0; i < order.length; i += batchSize) {
+    const rows = order.slice(i, i + batchSize);
+    const batchTexts = rows.map((k) => texts[k]);
+    const encoded = new Map<string, EncodedBatch>();
+    for (const [m, model] of models.entries()) {
+      let enc = encoded.get(model.tokenizerKey);
+      if (!enc) {
+        const t0 = performance.now();
+        enc = model.tokenizer.encode(batchTexts, 'longest');
+        model.timing.tokenizeMs += performance.now() - t0;
+        encoded.set(model.tokenizerKey, enc);
+      }
+      const p = await model.runEncoded(enc);
+      const n = model.labels.length;
+      for (let b = 0; b < rows.length; b++) out[m][rows[b]] = model.ranked(p.slice(b * n, (b + 1) * n), o.topK);
+    }
+  }
+  return out;
+}
