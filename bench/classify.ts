@@ -3,6 +3,7 @@
 // and the main thread's event-loop lag meanwhile.
 //   node --import tsx bench/classify.ts --folder <dir> [--labels a,b,c] [--repeats N] [--levers]
 //   node --import tsx bench/classify.ts --synthetic N [--model tiny|defaults]   (bench/classify-synthetic.ts)
+//   node --import tsx bench/classify.ts --int8 --folder <dir> [--repeats N]      (bench/classify-int8.ts)
 // The machine is shared, so absolute figures drift: the one-batch-at-a-time baseline (no overlap of
 // the stages, no batching by length) and the defaults run alternately in one process, `--repeats`
 // times each (default 3), and the ratio of their medians is the figure to trust; a third variant runs
@@ -28,6 +29,7 @@ import { openStore } from '../main/store/store.ts';
 import { Predictor } from '../main/trainer/host/predictor.ts';
 import { SCRATCH_SKIP_LEADING_COMMENTS, SCRATCH_TRUNCATE, scratchConfigFor } from '../main/trainer/model.ts';
 import { defaultHyperparameters } from '../preload/hyperparameters.ts';
+import { int8Bench } from './classify-int8.ts';
 import { syntheticBench } from './classify-synthetic.ts';
 
 const MAGIKA_FILES_PER_SECOND = 381;
@@ -63,7 +65,8 @@ const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: fals
 const DEFAULTS: Variant = { name: `defaults (after), ${CLASSIFY_INFERENCE_THREADS} thread(s)`, pipeline: true, lengthBuckets: true, batchSize: 16, threads: CLASSIFY_INFERENCE_THREADS };
 const ALL_CORES: Variant = { ...DEFAULTS, name: `same, worker on all ${cpus} cores`, threads: cpus };
 
-if (synthetic !== undefined) await syntheticBench(Number(synthetic), { model: arg('model') ?? 'tiny', keepTree: process.argv.includes('--keep-tree') });
+if (process.argv.includes('--int8')) await int8Bench(folder!, labels, repeats);
+else if (synthetic !== undefined) await syntheticBench(Number(synthetic), { model: arg('model') ?? 'tiny', keepTree: process.argv.includes('--keep-tree') });
 else await folderBench();
 
 /** The benchmark on a folder: the baseline, the defaults and the worker on every core, alternately. */

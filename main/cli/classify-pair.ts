@@ -126,7 +126,8 @@ export async function classifyWithPair(o: PairOptions, service: CliService): Pro
 }
 
 /** The flags a two-run classification refuses, each with why. */
-export function refusePairFlags(values: { threshold?: string | undefined; format?: string | undefined }): void {
+export function refusePairFlags(values: { threshold?: string | undefined; format?: string | undefined; int8?: boolean | undefined }): void {
   if (values.threshold !== undefined) throw new UsageError('--threshold applies to one model; classify with one run to set it (a two-run job compares top labels).');
   if (values.format !== undefined) throw new UsageError('--format exports one model\'s results; with two runs give --json for one JSON line per file.');
+  if (values.int8) throw new UsageError('--int8 applies to one model; classify with one run to use its int8 export.');
 }

@@ -21,7 +21,7 @@ import { resolveModelDir } from './predict.ts';
 import type { CliService } from './service.ts';
 
 const USAGE =
-  'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--threshold x] [--json | --format csv|json] [--store]\n' +
+  'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--threshold x] [--json | --format csv|json] [--store] [--int8]\n' +
   '       langlab classify <run_a>,<run_b> <folder> [--disagreeing] [--json] [--store]';
 
 /** `--format` values: `json` is JSON lines, one object a file (so is `jsonl`). */
@@ -31,7 +31,7 @@ const FORMATS: Record<string, ClassificationExportFormat> = { csv: 'csv', json: 
 export const classifyCommand = defineCommand({
   name: 'classify',
   summary: "classify every text file under a folder with a run's model",
-  options: { disagreeing: { type: 'boolean' }, threshold: { type: 'string' }, format: { type: 'string' }, store: { type: 'boolean' } },
+  options: { disagreeing: { type: 'boolean' }, threshold: { type: 'string' }, format: { type: 'string' }, store: { type: 'boolean' }, int8: { type: 'boolean' } },
   usage: () =>
     [
       USAGE,
@@ -42,6 +42,8 @@ export const classifyCommand = defineCommand({
       '  --format f     one line a file as CSV (with a header) or JSON lines: path, label, confidence,',
       '                 runner_up, runner_up_confidence, extension_label, bytes, unknown',
       '  --store        record the job in the store, so the app lists it (nothing is stored without it)',
+      "  --int8         run the model's linear layers in int8 (about 1.3x faster inference; written once",
+      "                 from a from-scratch run's best checkpoint to <run>/model-int8, beside model/)",
       'With two runs each file is read once and classified by both; --json gives one line a file',
       '(path, a and b with label and confidence, agree) and a final {"summary": …} line.',
     ].join('\n'),
@@ -85,7 +87,8 @@ export const classifyCommand = defineCommand({
       const { exportHeader, exportLine } = await import('../classify/export-results.ts');
       const store = await import('../store/jobs.ts');
       const db = service?.backend.store.db;
-      const modelDir = runId !== null && db && service ? exportedModelDir(db, service.backend.dataDir, runId) : await resolveModelDir(target, ctx);
+      const floatDir = runId !== null && db && service ? exportedModelDir(db, service.backend.dataDir, runId) : await resolveModelDir(target, ctx);
+      const modelDir = values.int8 ? (await import('../trainer/int8-export.ts')).int8ModelDir(floatDir) : floatDir;
       const threshold = givenThreshold ?? (runId !== null && db ? defaultThreshold(db, runId) : 0);
       const classifier = await Classifier.load(modelDir, { intraOpNumThreads: CLASSIFY_INFERENCE_THREADS });
       const jobId = values.store && db ? store.createJob(db, { runId, modelPath: modelDir, root, threshold }) : null;

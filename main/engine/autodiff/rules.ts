@@ -24,6 +24,11 @@ export type GradRule = (ctx: GradContext) => (Value | null)[];
 
 const none: GradRule = ({ node }) => node.inputs.map(() => null);
 
+/** Quantized ops appear only in exported inference graphs (graph/quantize.ts); training never sees them. */
+const inferenceOnly: GradRule = ({ node }) => {
+  throw new Error(`${node.name}: ${node.op} is inference-only (int8 export); it has no gradient`);
+};
+
 /** Whether y and each product between it and MatMul `out`'s left input have exactly one reader. */
 function onlyReadAlongChain(y: Value, out: Value, readers: (v: Value) => number): boolean {
   let cur = out.producer?.inputs[0] ?? null;
@@ -374,4 +379,6 @@ export const GRAD_RULES: { readonly [K in OpType]: GradRule } = {
   Not: none,
   And: none,
   Shape: none,
+  DynamicQuantizeLinear: inferenceOnly,
+  MatMulInteger: inferenceOnly,
 };

@@ -51,6 +51,9 @@ export class Classifier {
     if (manifest.format !== 'langlab-classifier' || manifest.version !== 1) {
       throw new Error(`${mFile}: unsupported format ${manifest.format} version ${manifest.version}`);
     }
+    if (manifest.quantize !== undefined && manifest.quantize !== 'int8') {
+      throw new Error(`${mFile}: quantize "${String(manifest.quantize)}" is unknown (expected int8 or absent); export the model again with this version`);
+    }
     const t = manifest.tokenizer;
     if (!(TRUNCATE_SIDES as readonly string[]).includes(t?.truncate)) {
       throw new Error(`${mFile}: the tokenizer's truncate setting "${String(t?.truncate)}" is unknown (expected one of ${TRUNCATE_SIDES.join(', ')}); export the model again with this version`);

@@ -4,13 +4,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Graph } from '../graph/graph.ts';
+import { quantizeLinears } from '../graph/quantize.ts';
 import { toOnnx } from '../graph/serialize.ts';
 import type { Value } from '../graph/value.ts';
 import type { RobertaConfig } from '../io/roberta-config.ts';
 import { buildRoberta } from '../models/roberta.ts';
 import { type ScratchConfig, type ScratchWeights, buildScratch } from '../models/scratch.ts';
 import type { TruncateSide } from '../tokenize/encoded.ts';
-import { EXPORT_FILES, type ExportManifest, type TokenizerSpec } from './manifest.ts';
+import { EXPORT_FILES, type ExportManifest, type ExportQuantization, type TokenizerSpec } from './manifest.ts';
+
+/** How the exported graph computes: float32 throughout (default) or int8 linear layers. */
+export interface ExportOptions {
+  quantize?: ExportQuantization;
+}
 
 /** What to export: a RoBERTa in HF layout with its tokenizer folder, or a from-scratch model. */
 export type ExportSpec =
@@ -36,7 +42,7 @@ export type ExportSpec =
     };
 
 /** Builds the inference graph for a spec (exported so tests can compare it with the training graph). */
-export function buildInferenceGraph(spec: ExportSpec): Graph {
+export function buildInferenceGraph(spec: ExportSpec, o: ExportOptions = {}): Graph {
   const g = new Graph({ name: `langlab-${spec.family}-classifier` });
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
@@ -51,11 +57,13 @@ export function buildInferenceGraph(spec: ExportSpec): Graph {
   }
   g.output(g.Softmax(logits, { axis: -1 }), 'probabilities');
   g.output(logits, 'logits');
+  if (o.quantize === 'int8') quantizeLinears(g);
   return g;
 }
 
 /** Writes the export folder and returns its manifest. */
-export function exportClassifier(dir: string, spec: ExportSpec): ExportManifest {
+export function exportClassifier(dir: string, spec: ExportSpec, o: ExportOptions = {}): ExportManifest {
+  if (o.quantize !== undefined && o.quantize !== 'int8') throw new Error(`export quantize "${String(o.quantize)}" is unknown (expected int8, or none for float32)`);
   fs.mkdirSync(dir, { recursive: true });
   const tokenizer: TokenizerSpec = spec.family === 'roberta'
     ? { type: 'hf', max_length: spec.max_length, truncate: spec.truncate ?? 'head' }
@@ -63,8 +71,9 @@ export function exportClassifier(dir: string, spec: ExportSpec): ExportManifest 
   const manifest: ExportManifest = {
     format: 'langlab-classifier', version: 1, family: spec.family, labels: spec.labels, tokenizer,
     inputs: ['input_ids', 'attention_mask'], outputs: ['probabilities', 'logits'], created_at: new Date().toISOString(),
+    ...(o.quantize ? { quantize: o.quantize } : {}),
   };
-  const g = buildInferenceGraph(spec);
+  const g = buildInferenceGraph(spec, o);
   fs.writeFileSync(path.join(dir, EXPORT_FILES.model), toOnnx(g, { metadata: { labels: JSON.stringify(spec.labels), langlab: JSON.stringify(tokenizer) } }));
   if (spec.family === 'roberta') {
     for (const f of [EXPORT_FILES.tokenizer, EXPORT_FILES.tokenizerConfig]) {

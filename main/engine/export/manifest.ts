@@ -16,6 +16,9 @@ export type TokenizerSpec =
   | { type: 'hf'; max_length: number; truncate: TruncateSide }
   | { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean; skip_leading_comments?: boolean };
 
+/** Linear layers stored int8 and run with dynamic activation quantization (see graph/quantize.ts). */
+export type ExportQuantization = 'int8';
+
 /** langlab-model.json. */
 export interface ExportManifest {
   format: 'langlab-classifier';
@@ -27,4 +30,6 @@ export interface ExportManifest {
   inputs: ['input_ids', 'attention_mask'];
   outputs: ['probabilities', 'logits'];
   created_at: string;
+  /** Absent: float32 throughout. */
+  quantize?: ExportQuantization;
 }

@@ -1,5 +1,5 @@
 /** Element types the engine builds graphs with; the names match onnxruntime-node's tensor types. */
-export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
+export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
 
 /** Float types are the only ones gradients flow through. */
 export type FloatDType = 'float32' | 'float64' | 'float16';
@@ -8,6 +8,7 @@ export type FloatDType = 'float32' | 'float64' | 'float16';
 export const ONNX_DTYPE_CODE: Record<DType, number> = {
   float32: 1,
   uint8: 2,
+  int8: 3,
   int32: 6,
   int64: 7,
   bool: 9,
@@ -16,7 +17,7 @@ export const ONNX_DTYPE_CODE: Record<DType, number> = {
 };
 
 /** Any typed array the engine moves in and out of graphs. */
-export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint16Array | Uint8Array;
+export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint16Array | Uint8Array | Int8Array;
 
 export function isFloat(d: DType): d is FloatDType {
   return d === 'float32' || d === 'float64' || d === 'float16';
@@ -29,6 +30,7 @@ export function dtypeOfArray(a: AnyTypedArray): DType {
   if (a instanceof BigInt64Array) return 'int64';
   if (a instanceof Int32Array) return 'int32';
   if (a instanceof Uint16Array) return 'float16';
+  if (a instanceof Int8Array) return 'int8';
   return 'uint8';
 }
 
@@ -43,6 +45,8 @@ export function arrayOf(dtype: DType, values: readonly number[]): AnyTypedArray 
       return BigInt64Array.from(values.map((v) => BigInt(Math.trunc(v))));
     case 'int32':
       return Int32Array.from(values);
+    case 'int8':
+      return Int8Array.from(values);
     case 'bool':
     case 'uint8':
       return Uint8Array.from(values.map((v) => (v ? 1 : 0)));

@@ -351,18 +351,41 @@ export class Graph {
 
   MatMul(a: Value, b: Value): Value {
     if (a.dtype !== b.dtype) throw new Error(`MatMul: dtypes differ (${a.name} ${a.dtype}, ${b.name} ${b.dtype})`);
-    let shape: Dim[] | null = null;
-    if (a.shape && b.shape) {
-      if (a.shape.length < 2 || b.shape.length < 2) throw new Error(`MatMul(${a.name}, ${b.name}): both operands need rank >= 2`);
-      const k1 = a.shape[a.shape.length - 1];
-      const k2 = b.shape[b.shape.length - 2];
-      if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) {
-        throw new Error(`MatMul(${a.name} ${formatShape(a.shape)}, ${b.name} ${formatShape(b.shape)}): inner dimensions differ`);
-      }
-      const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), `MatMul(${a.name}, ${b.name})`);
-      shape = [...batch, a.shape[a.shape.length - 2], b.shape[b.shape.length - 1]];
+    return this.one('MatMul', [a, b], {}, a.dtype, this.matMulShape('MatMul', a, b));
+  }
+
+  private matMulShape(op: string, a: Value, b: Value): Dim[] | null {
+    if (!a.shape || !b.shape) return null;
+    if (a.shape.length < 2 || b.shape.length < 2) throw new Error(`${op}(${a.name}, ${b.name}): both operands need rank >= 2`);
+    const k1 = a.shape[a.shape.length - 1];
+    const k2 = b.shape[b.shape.length - 2];
+    if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) {
+      throw new Error(`${op}(${a.name} ${formatShape(a.shape)}, ${b.name} ${formatShape(b.shape)}): inner dimensions differ`);
     }
-    return this.one('MatMul', [a, b], {}, a.dtype, shape);
+    const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), `${op}(${a.name}, ${b.name})`);
+    return [...batch, a.shape[a.shape.length - 2], b.shape[b.shape.length - 1]];
+  }
+
+  /**
+   * DynamicQuantizeLinear: a float32 tensor to uint8 with one scale and zero point computed from its
+   * range at run time. Returns [y (uint8, x's shape), y_scale (float32 scalar), y_zero_point (uint8 scalar)].
+   * Inference only (no gradient rule).
+   */
+  DynamicQuantizeLinear(x: Value): [Value, Value, Value] {
+    if (x.dtype !== 'float32') throw new Error(`DynamicQuantizeLinear: ${x.name} is ${x.dtype}; it takes float32`);
+    const [y, scale, zp] = this.emit('DynamicQuantizeLinear', [x], {}, [
+      { dtype: 'uint8', shape: x.shape }, { dtype: 'float32', shape: [] }, { dtype: 'uint8', shape: [] },
+    ]);
+    return [y, scale, zp];
+  }
+
+  /** MatMulInteger: (a - a_zero_point) @ (b - b_zero_point) in int32, a and b uint8 or int8. Inference only. */
+  MatMulInteger(a: Value, b: Value, aZeroPoint: Value | null = null, bZeroPoint: Value | null = null): Value {
+    for (const v of [a, b]) {
+      if (v.dtype !== 'uint8' && v.dtype !== 'int8') throw new Error(`MatMulInteger: ${v.name} is ${v.dtype}; it takes uint8 or int8`);
+    }
+    const inputs = bZeroPoint ? [a, b, aZeroPoint, bZeroPoint] : aZeroPoint ? [a, b, aZeroPoint] : [a, b];
+    return this.one('MatMulInteger', inputs, {}, 'int32', this.matMulShape('MatMulInteger', a, b));
   }
 
   /** Y = alpha * A' * B' + beta * C, with 2-D A and B. */

@@ -7,7 +7,7 @@ export const OP_TYPES = [
   'Abs', 'Max', 'Min', 'MatMul', 'Gemm', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'Gather',
   'GatherND', 'ScatterND', 'Reshape', 'Transpose', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'Concat', 'Slice', 'Pad',
   'Cast', 'Equal', 'Less', 'Greater', 'Not', 'And', 'Where', 'Expand', 'Unsqueeze', 'Squeeze', 'Shape',
-  'Identity', 'CumSum',
+  'Identity', 'CumSum', 'DynamicQuantizeLinear', 'MatMulInteger',
 ] as const;
 
 export type OpType = (typeof OP_TYPES)[number];

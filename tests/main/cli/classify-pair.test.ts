@@ -109,6 +109,7 @@ test('the same run twice, an unfinished run, a lost model folder and one-model f
   refused(`${h.a},${h.running}`, new RegExp(`Run ${h.running} \\(still training\\) is RUNNING, not finished`));
   refused(`${h.gone},${h.a}`, new RegExp(`Run ${h.gone} has no exported model \\(it is FINISHED but its model folder is gone\\)`));
   refused(`${h.a},${h.b}`, /--threshold applies to one model/, ['--threshold', '0.5']);
+  refused(`${h.a},${h.b}`, /--int8 applies to one model/, ['--int8']);
   const store = openStore({ file: storePath(h.home) });
   assert.deepEqual(listJobs(store.db), []);
   store.close();

@@ -20,9 +20,9 @@ function langlab(args: string[], home: string) {
 
 const LABELS = ['javascript', 'python'];
 
-function model(dir: string): string {
+function model(dir: string, quantize?: 'int8'): string {
   const config = scratchConfig(LABELS.length, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 32 });
-  exportClassifier(dir, { family: 'scratch', config, weights: initScratchWeights(config, 3), labels: LABELS });
+  exportClassifier(dir, { family: 'scratch', config, weights: initScratchWeights(config, 3), labels: LABELS }, { quantize });
   return dir;
 }
 
@@ -125,4 +125,19 @@ test("--store records the job so the app lists it, at the run's default threshol
   assert.equal(detail.unknown.files, lines.filter((l) => l.confidence < 0.5).length);
   assert.deepEqual(listResults(store.db, { id: job.id, limit: 100 }).files.map((f) => f.path), lines.map((l) => l.path).sort());
   store.close();
+});
+
+test('--int8 classifies with an int8 export; a float folder without a checkpoint to quantize is refused by name', () => {
+  const home = tempDir();
+  const root = tree();
+  const q = langlab(['classify', model(path.join(home, 'q', 'model'), 'int8'), root, '--int8', '--json'], home);
+  assert.equal(q.status, 0, q.stderr);
+  const lines = q.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+  assert.equal(lines.length, 10);
+  assert.ok(lines.every((l) => LABELS.includes(l.label)));
+  const floatDir = model(path.join(home, 'f', 'model'));
+  const f = langlab(['classify', floatDir, root, '--int8', '--json'], home);
+  assert.notEqual(f.status, 0);
+  assert.match(f.stderr, /float32 model and .*checkpoints.best holds no checkpoint to quantize/);
+  assert.equal(f.stdout, '');
 });
