@@ -97,6 +97,7 @@ export function startBackend(options: BackendOptions): Backend {
     ...(options.pickPath ? { pickPath: options.pickPath } : {}),
     ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
   }));
+  let closed = false;
   return {
     dispatch,
     events,
@@ -105,9 +106,12 @@ export function startBackend(options: BackendOptions): Backend {
     runs,
     sweeps,
     close() {
+      // Once only: a second close (a test's cleanup after the app closed) finds the store closed.
+      if (closed) return;
+      closed = true;
       // Jobs and runs stop before the store closes, so none of them writes to a closed store.
       jobs.cancelAll();
-      predictor.close();
+      void predictor.close(); // stops its worker once the answers still due are in
       // Sweeps first: they end INTERRUPTED and start no further trial when their run is stopped.
       sweeps.close();
       runs.close();
