@@ -72,8 +72,12 @@ export interface FrozenPrefix {
   hidden: number;
   /** How the cache stores (and the training step takes) the prefix's output. */
   dtype: PrefixDtype;
-  /** Inputs input_ids, attention_mask; output `prefix_hidden` [batch, seq, hidden] in `dtype`. No dropout. */
-  onnx: Uint8Array;
+  /**
+   * Builds and serialises the prefix graph (inputs input_ids, attention_mask; output `prefix_hidden`
+   * [batch, seq, hidden] in `dtype`; no dropout). Called when a session is made, so the bytes and
+   * the builder's weight copies live only until then.
+   */
+  model(): Uint8Array;
   /** SHA-256 of the prefix's config, dtype and every frozen weight: a cache made with another model is never read. */
   fingerprint: string;
 }
@@ -191,10 +195,14 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
 
   const dtype = how.prefixDtype ?? 'float16';
   const H = config.hidden_size;
-  const p = new Graph({ name: 'langlab-roberta-prefix' });
-  const hidden = buildRobertaPrefix(p, { inputIds: p.input('input_ids', 'int64', ['batch', 'seq']), attentionMask: p.input('attention_mask', 'int64', ['batch', 'seq']) },
-    spec, layers);
-  p.output(dtype === 'float16' ? p.Cast(hidden, { to: 'float16' }) : hidden, PREFIX_INPUT);
+  const prefixGraph = (): Graph => {
+    const p = new Graph({ name: 'langlab-roberta-prefix' });
+    const hidden = buildRobertaPrefix(p, { inputIds: p.input('input_ids', 'int64', ['batch', 'seq']), attentionMask: p.input('attention_mask', 'int64', ['batch', 'seq']) },
+      spec, layers);
+    p.output(dtype === 'float16' ? p.Cast(hidden, { to: 'float16' }) : hidden, PREFIX_INPUT);
+    return p;
+  };
+  const p = prefixGraph();
   const hash = createHash('sha256');
   // Dropout never runs in the prefix, so the run's dropout settings are left out of what it depends on.
   hash.update(JSON.stringify({ format: 1, dtype, layers, config: { ...folder.config, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 } }));
@@ -202,7 +210,7 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
     hash.update(`${q.name}[${q.shape.join(',')}]`);
     hash.update(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength));
   }
-  const prefix: FrozenPrefix = { layers, hidden: H, dtype, onnx: toOnnx(p), fingerprint: hash.digest('hex') };
+  const prefix: FrozenPrefix = { layers, hidden: H, dtype, model: () => toOnnx(prefixGraph()), fingerprint: hash.digest('hex') };
   const trainForward: TrainForward = (g, dropout) => {
     const cached = g.input(PREFIX_INPUT, dtype, ['batch', 'seq', H]);
     const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
