@@ -18,6 +18,7 @@ import { type ScratchConfig, buildScratch, initScratchWeights, scratchConfig, sc
 import { type TrainStep, buildTrainStep } from '../engine/optim/train-step.ts';
 import { ByteTokenizer } from '../engine/tokenize/bytes.ts';
 import type { TruncateSide } from '../engine/tokenize/encoded.ts';
+import { type FrozenPrefix, PREFIX_INPUT, type PrefixDtype } from './frozen-prefix.ts';
 
 /**
  * Which bytes of a long file the from-scratch model reads: the first and the last half-window.
@@ -65,28 +66,6 @@ export interface TrainableModel {
   prefix: FrozenPrefix | null;
 }
 
-/** The frozen prefix of a model: its own forward graph and what its output depends on. */
-export interface FrozenPrefix {
-  /** Encoder layers in the prefix (besides the embeddings). */
-  layers: number;
-  hidden: number;
-  /** How the cache stores (and the training step takes) the prefix's output. */
-  dtype: PrefixDtype;
-  /**
-   * Builds and serialises the prefix graph (inputs input_ids, attention_mask; output `prefix_hidden`
-   * [batch, seq, hidden] in `dtype`; no dropout). Called when a session is made, so the bytes and
-   * the builder's weight copies live only until then.
-   */
-  model(): Uint8Array;
-  /** SHA-256 of the prefix's config, dtype and every frozen weight: a cache made with another model is never read. */
-  fingerprint: string;
-}
-
-/** Storage type of cached prefix outputs: float16 by default, float32 to compare. */
-export type PrefixDtype = 'float16' | 'float32';
-
-/** The training step's input that carries the frozen prefix's output. */
-export const PREFIX_INPUT = 'prefix_hidden';
 
 /** A model choice with its tokenizer loaded; `build` needs the label list, known after reading the data. */
 export interface PreparedModel {

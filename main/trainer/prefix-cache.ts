@@ -27,7 +27,7 @@ import type { ProviderName } from '../engine/runtime/providers.ts';
 import { createSession } from '../engine/runtime/session.ts';
 import { LanglabError } from '../errors.ts';
 import { padBatch } from './batches.ts';
-import { type FrozenPrefix, PREFIX_INPUT } from './model.ts';
+import { type FrozenPrefix, PREFIX_INPUT } from './frozen-prefix.ts';
 
 const MANIFEST = 'manifest.json';
 const HIDDEN = 'hidden.bin';
