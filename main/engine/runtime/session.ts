@@ -38,11 +38,13 @@ export const ARENA_MAX_MODEL_BYTES = 64 * 1024 * 1024;
 
 /**
  * onnxruntime's memory pattern is off for every session. With it, a run's activations are planned
- * into one block sized for the whole run; without it, each is allocated when needed and freed
- * when done, so memory is reused within the run. Measured on the engine benchmark (2 threads,
- * `bench:engine`): the from-scratch model trained at 1,730 MB peak with the pattern and 1,082 MB
- * without (reference 1,369 MB), at the same step time; RoBERTa freeze-2 at sequence 256 at
- * 2,116 MB with and 1,968 MB without (reference 2,032 MB).
+ * into one block sized for the whole run and kept; without it, each is allocated when needed and
+ * freed when done, so memory is reused within the run. Measured with the engine benchmark's worker
+ * (2 threads, a shared machine at load 5-10, so rates are noisy but peaks are not): from-scratch
+ * training with the arena 1,730 MB peak with the pattern and 1,082 MB without (PyTorch 1,369 MB) at
+ * the same samples/s (3.3 and 3.8 side by side; 9.2 both on a quieter turn); RoBERTa freeze-2 at
+ * sequence 256 2,116 MB and 1,968 MB (PyTorch 2,032 MB); the from-scratch forward pass 497-500 MB
+ * and 401-413 MB at 30.7-35.5 and 34.9-41.6 files/s, alternating.
  */
 export const ENABLE_MEM_PATTERN = false;
 
