@@ -46,7 +46,7 @@ export const ARENA_MAX_MODEL_BYTES = 64 * 1024 * 1024;
  * sequence 256 2,116 MB and 1,968 MB (PyTorch 2,032 MB); the from-scratch forward pass 497-500 MB
  * and 401-413 MB at 30.7-35.5 and 34.9-41.6 files/s, alternating.
  */
-export const ENABLE_MEM_PATTERN = false;
+const ENABLE_MEM_PATTERN = false;
 
 function options(provider: ProviderName, config: SessionConfig, modelBytes: number): ort.InferenceSession.SessionOptions {
   return {
