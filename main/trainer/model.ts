@@ -18,6 +18,7 @@ import { type ScratchConfig, buildScratch, initScratchWeights, scratchConfig, sc
 import { type TrainStep, buildTrainStep } from '../engine/optim/train-step.ts';
 import { ByteTokenizer } from '../engine/tokenize/bytes.ts';
 import type { TruncateSide } from '../engine/tokenize/encoded.ts';
+import { type FrozenPrefix, PREFIX_INPUT, type PrefixDtype } from './frozen-prefix.ts';
 
 /**
  * Which bytes of a long file the from-scratch model reads: the first and the last half-window.
@@ -65,24 +66,6 @@ export interface TrainableModel {
   prefix: FrozenPrefix | null;
 }
 
-/** The frozen prefix of a model: its own forward graph and what its output depends on. */
-export interface FrozenPrefix {
-  /** Encoder layers in the prefix (besides the embeddings). */
-  layers: number;
-  hidden: number;
-  /** How the cache stores (and the training step takes) the prefix's output. */
-  dtype: PrefixDtype;
-  /** Inputs input_ids, attention_mask; output `prefix_hidden` [batch, seq, hidden] in `dtype`. No dropout. */
-  onnx: Uint8Array;
-  /** SHA-256 of the prefix's config, dtype and every frozen weight: a cache made with another model is never read. */
-  fingerprint: string;
-}
-
-/** Storage type of cached prefix outputs: float16 by default, float32 to compare. */
-export type PrefixDtype = 'float16' | 'float32';
-
-/** The training step's input that carries the frozen prefix's output. */
-export const PREFIX_INPUT = 'prefix_hidden';
 
 /** A model choice with its tokenizer loaded; `build` needs the label list, known after reading the data. */
 export interface PreparedModel {
@@ -191,10 +174,14 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
 
   const dtype = how.prefixDtype ?? 'float16';
   const H = config.hidden_size;
-  const p = new Graph({ name: 'langlab-roberta-prefix' });
-  const hidden = buildRobertaPrefix(p, { inputIds: p.input('input_ids', 'int64', ['batch', 'seq']), attentionMask: p.input('attention_mask', 'int64', ['batch', 'seq']) },
-    spec, layers);
-  p.output(dtype === 'float16' ? p.Cast(hidden, { to: 'float16' }) : hidden, PREFIX_INPUT);
+  const prefixGraph = (): Graph => {
+    const p = new Graph({ name: 'langlab-roberta-prefix' });
+    const hidden = buildRobertaPrefix(p, { inputIds: p.input('input_ids', 'int64', ['batch', 'seq']), attentionMask: p.input('attention_mask', 'int64', ['batch', 'seq']) },
+      spec, layers);
+    p.output(dtype === 'float16' ? p.Cast(hidden, { to: 'float16' }) : hidden, PREFIX_INPUT);
+    return p;
+  };
+  const p = prefixGraph();
   const hash = createHash('sha256');
   // Dropout never runs in the prefix, so the run's dropout settings are left out of what it depends on.
   hash.update(JSON.stringify({ format: 1, dtype, layers, config: { ...folder.config, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 } }));
@@ -202,7 +189,7 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
     hash.update(`${q.name}[${q.shape.join(',')}]`);
     hash.update(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength));
   }
-  const prefix: FrozenPrefix = { layers, hidden: H, dtype, onnx: toOnnx(p), fingerprint: hash.digest('hex') };
+  const prefix: FrozenPrefix = { layers, hidden: H, dtype, model: () => toOnnx(prefixGraph()), fingerprint: hash.digest('hex') };
   const trainForward: TrainForward = (g, dropout) => {
     const cached = g.input(PREFIX_INPUT, dtype, ['batch', 'seq', H]);
     const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);

@@ -15,6 +15,9 @@
 // max_length, dataset or split changed) discards the whole cache. Node has no mmap: records are
 // read with positional reads, so the OS page cache plays the memory map's part and the process
 // holds only the batch it feeds.
+// The prefix's session (its frozen weights, a few hundred MB for CodeBERTa) is held only while some
+// record is still to be computed: it is released once every file is cached, and created again from
+// the prefix's `model()` only if a record later turns out damaged.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +27,7 @@ import type { ProviderName } from '../engine/runtime/providers.ts';
 import { createSession } from '../engine/runtime/session.ts';
 import { LanglabError } from '../errors.ts';
 import { padBatch } from './batches.ts';
-import { type FrozenPrefix, PREFIX_INPUT } from './model.ts';
+import { type FrozenPrefix, PREFIX_INPUT } from './frozen-prefix.ts';
 
 const MANIFEST = 'manifest.json';
 const HIDDEN = 'hidden.bin';
@@ -68,6 +71,8 @@ export class PrefixCache {
   /** Records read from disk and records computed (first sight or repair) since opening. */
   readonly counts = { read: 0, computed: 0, damaged: 0 };
   private readonly per: number;
+  /** Files whose record is not written yet; at 0 the prefix session is released. */
+  private unwritten: number;
 
   private constructor(
     private readonly prefix: FrozenPrefix,
@@ -77,10 +82,17 @@ export class PrefixCache {
     private readonly flags: Uint32Array,
     private readonly fdHidden: number,
     private readonly fdRecords: number,
-    private readonly session: ort.InferenceSession,
+    private session: ort.InferenceSession | null,
+    private readonly sessionConfig: { provider: ProviderName; intraOpNumThreads: number },
     readonly opening: PrefixCacheOpening,
   ) {
     this.per = prefix.dtype === 'float16' ? 2 : 4;
+    this.unwritten = opening.files - opening.written;
+  }
+
+  /** Whether the prefix's session (and so its frozen weights) is in memory now. */
+  get holdsSession(): boolean {
+    return this.session !== null;
   }
 
   /**
@@ -152,8 +164,10 @@ export class PrefixCache {
       fs.closeSync(fdRecords);
       throw e;
     }
-    const { session } = await createSession(prefix.onnx, { provider: o.provider, intraOpNumThreads: o.threads });
-    return new PrefixCache(prefix, files, o.padId, offsets, flags, fdHidden, fdRecords, session,
+    const sessionConfig = { provider: o.provider, intraOpNumThreads: o.threads };
+    // A cache already complete (a resumed run after its first epoch) needs no prefix session.
+    const session = written < files.length ? (await createSession(prefix.model(), sessionConfig)).session : null;
+    return new PrefixCache(prefix, files, o.padId, offsets, flags, fdHidden, fdRecords, session, sessionConfig,
       { dir, bytes, written, files: files.length, discarded });
   }
 
@@ -185,6 +199,11 @@ export class PrefixCache {
       this.counts.read++;
     });
     if (missing.length > 0) await this.compute(rows, missing, bytes, rowElems);
+    if (this.unwritten === 0 && this.session) {
+      // Every file is cached: later epochs only read, so the frozen weights leave memory.
+      await this.session.release();
+      this.session = null;
+    }
     return new ort.Tensor(this.prefix.dtype, out, [rows.length, seq, H]);
   }
 
@@ -192,6 +211,7 @@ export class PrefixCache {
   private async compute(rows: readonly number[], missing: number[], bytes: Uint8Array, rowElems: number): Promise<void> {
     const H = this.prefix.hidden;
     const { inputIds, attentionMask, seq } = padBatch(missing.map((r) => this.files[rows[r]]), this.padId);
+    this.session ??= (await createSession(this.prefix.model(), this.sessionConfig)).session;
     const res = await this.session.run({ input_ids: inputIds, attention_mask: attentionMask }, [PREFIX_INPUT]);
     const t = res[PREFIX_INPUT] as ort.Tensor;
     const data = t.data as Uint16Array | Float32Array;
@@ -203,6 +223,7 @@ export class PrefixCache {
       fs.writeSync(this.fdHidden, record, 0, len, this.offsets[file]);
       const crc = zlib.crc32(record);
       // The flag is written after the record: a crash in between leaves a record that is recomputed.
+      if (this.flags[2 * file] !== 1) this.unwritten--;
       this.flags[2 * file] = 1;
       this.flags[2 * file + 1] = crc;
       fs.writeSync(this.fdRecords, new Uint8Array(this.flags.buffer, file * 8, 8), 0, 8, file * 8);
@@ -220,7 +241,8 @@ export class PrefixCache {
     this.closed = true;
     fs.closeSync(this.fdHidden);
     fs.closeSync(this.fdRecords);
-    await this.session.release();
+    await this.session?.release();
+    this.session = null;
   }
 
   /** Closes and deletes the cache folder: once training is over nothing reads it again. */

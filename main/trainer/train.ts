@@ -21,7 +21,8 @@ import { Evaluator } from './evaluator.ts';
 import { trainFeeds } from './feeds.ts';
 import { type EvaluationResult, type FinalReport, reportAndExport } from './final-report.ts';
 import { MetricsWindow } from './metrics-window.ts';
-import { PREFIX_INPUT, type PrefixDtype, type TrainableModel, prepareModel } from './model.ts';
+import { PREFIX_INPUT, type PrefixDtype } from './frozen-prefix.ts';
+import { type TrainableModel, prepareModel } from './model.ts';
 import { PrefixCache, formatBytes } from './prefix-cache.ts';
 import type { TrainSink } from './sink.ts';
 import { Validator } from './validation.ts';
@@ -125,7 +126,11 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   }
   sink.device?.(runner.provider, fallbackReason ?? unknownProvider);
   const precision = model.trainStep.lossScaleInput ? 'mixed precision (float16 compute, float32 weights)' : 'float32';
+  // The training graph's bytes go before the evaluation session is made, and the evaluation
+  // graph's once it is: each holds every frozen weight (about 330 MB for CodeBERTa).
+  releaseTrainStepBytes(model, runner);
   const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
+  model.evalOnnx = new Uint8Array(0);
   sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
     `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
   let cache: PrefixCache | null = null;
@@ -135,6 +140,15 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   } finally {
     await Promise.all([runner.release(), evaluator.release(), cache?.close()]);
   }
+}
+
+/**
+ * Drops what only the training session's creation needed: the serialised training graph (every
+ * frozen weight inside) and the trainable weights' initial values. The session has its own copy
+ * and the runner its own parameters; `runner.spec` is the same step without them.
+ */
+function releaseTrainStepBytes(model: TrainableModel, runner: TrainStepRunner): void {
+  model.trainStep = runner.spec;
 }
 
 /**
@@ -175,8 +189,6 @@ async function openPrefixCache(req: TrainRequest, model: TrainableModel, data: R
     return null;
   }
   const cache = await PrefixCache.open({ runDir: req.runDir, prefix, files: data.train.map((e) => e.ids), padId, provider, threads });
-  // The session has its own copy of the prefix graph (its weights included).
-  prefix.onnx = new Uint8Array(0);
   const o = cache.opening;
   sink.log('info', `Frozen-layer cache: the embeddings and encoder layers 0-${prefix.layers - 1} run once per training file and their output is kept in ` +
     `${o.dir} (${prefix.dtype}, ${formatBytes(o.bytes)} for ${o.files} files); later epochs train the top layers and the head from it. ` +

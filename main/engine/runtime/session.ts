@@ -36,10 +36,23 @@ export interface CreatedSession {
  */
 export const ARENA_MAX_MODEL_BYTES = 64 * 1024 * 1024;
 
+/**
+ * onnxruntime's memory pattern is off for every session. With it, a run's activations are planned
+ * into one block sized for the whole run and kept; without it, each is allocated when needed and
+ * freed when done, so memory is reused within the run. Measured with the engine benchmark's worker
+ * (2 threads, a shared machine at load 5-10, so rates are noisy but peaks are not): from-scratch
+ * training with the arena 1,730 MB peak with the pattern and 1,082 MB without (PyTorch 1,369 MB) at
+ * the same samples/s (3.3 and 3.8 side by side; 9.2 both on a quieter turn); RoBERTa freeze-2 at
+ * sequence 256 2,116 MB and 1,968 MB (PyTorch 2,032 MB); the from-scratch forward pass 497-500 MB
+ * and 401-413 MB at 30.7-35.5 and 34.9-41.6 files/s, alternating.
+ */
+const ENABLE_MEM_PATTERN = false;
+
 function options(provider: ProviderName, config: SessionConfig, modelBytes: number): ort.InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: 'all',
     enableCpuMemArena: modelBytes < ARENA_MAX_MODEL_BYTES,
+    enableMemPattern: ENABLE_MEM_PATTERN,
     ...(config.intraOpNumThreads ? { intraOpNumThreads: config.intraOpNumThreads, interOpNumThreads: 1 } : {}),
     ...config.extra,
     ...(keepsTensorsOnDevice(provider) && config.deviceOutputs?.length

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { defaultHyperparameters, type Hyperparameters } from '../../../preload/hyperparameters.ts';
 import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
 import { readCheckpoint } from '../../../main/trainer/checkpoint.ts';
-import { prefixCacheDir } from '../../../main/trainer/prefix-cache.ts';
+import { PrefixCache, prefixCacheDir } from '../../../main/trainer/prefix-cache.ts';
+import { prepareModel } from '../../../main/trainer/model.ts';
 import { type TrainRequest, train } from '../../../main/trainer/train.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { RecordingSink, tinyDataset } from './tiny-run.ts';
@@ -135,4 +136,45 @@ test('a run cancelled in its first epoch resumes with the cached part checked an
   const flipped = await train(request(runDir3, { resume: true }), new RecordingSink(), never);
   assert.equal(flipped.status, 'FINISHED');
   assertClose(weights(runDir3), weights(whole), 1e-3, 'resumed with the cache after starting without it');
+});
+
+test('the prefix session is released once every training file is cached, and made again only to repair a damaged record', async () => {
+  const dir = tempDir('langlab-prefix-session-');
+  const modelDir = path.join(dir, 'tiny-roberta');
+  writeTinyRoberta(modelDir, { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 32, max_length: 64 });
+  const hp: Hyperparameters = { ...defaultHyperparameters('pretrained'), max_length: 48, unfreeze_last_n_layers: 1 };
+  const prepared = prepareModel({ kind: 'pretrained', path: modelDir }, hp);
+  const prefix = prepared.build(['a', 'b']).prefix!;
+  let built = 0;
+  const counted = { ...prefix, model: () => (built++, prefix.model()) };
+  const files = ['int main() { return 0; }', 'def f(x):\n    return x', '<a href="x">y</a>', 'SELECT 1;'].map((t) => prepared.tokenizer.tokenize(t));
+  const open = () => PrefixCache.open({ runDir: dir, prefix: counted, files, padId: prepared.tokenizer.padId, provider: 'cpu', threads: 1 });
+  const seqOf = (rows: number[]) => Math.max(...rows.map((r) => files[r].length));
+
+  const cache = await open();
+  assert.ok(cache.holdsSession, 'a new cache needs the prefix to fill it');
+  const first = await cache.batch([0, 1], seqOf([0, 1]));
+  assert.ok(cache.holdsSession, 'two files are still to be computed');
+  await cache.batch([2, 3], seqOf([2, 3]));
+  assert.equal(cache.holdsSession, false, 'every file is cached: the frozen weights leave memory');
+  const again = await cache.batch([0, 1], seqOf([0, 1]));
+  assert.deepEqual(again.data, first.data);
+  assert.equal(cache.holdsSession, false);
+  assert.equal(built, 1);
+  await cache.close();
+
+  // Reopened complete (a resume after the first epoch): no session at all until a record is damaged.
+  const hidden = path.join(prefixCacheDir(dir), 'hidden.bin');
+  const fd = fs.openSync(hidden, 'r+');
+  fs.writeSync(fd, Uint8Array.of(0x55), 0, 1, 3);
+  fs.closeSync(fd);
+  const reopened = await open();
+  assert.equal(reopened.holdsSession, false);
+  assert.equal(built, 1);
+  const repaired = await reopened.batch([0, 1], seqOf([0, 1]));
+  assert.deepEqual(repaired.data, first.data);
+  assert.deepEqual(reopened.counts, { read: 1, computed: 1, damaged: 1 });
+  assert.equal(built, 2, 'the damaged record was recomputed with a new session');
+  assert.equal(reopened.holdsSession, false, 'and the session released again');
+  await reopened.close();
 });
