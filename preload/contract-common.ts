@@ -157,6 +157,8 @@ export interface ClassificationBreakdownRow {
 export interface ClassifyJobProgress {
   /** Files to classify, known once the folder has been walked (0 before). */
   filesTotal: number;
+  /** Files the walk has found so far, while `filesTotal` is still 0 (a large tree takes a while to walk). */
+  filesFound: number;
   filesDone: number;
   filesSkipped: number;
   /** Most files first. */

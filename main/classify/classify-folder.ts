@@ -60,6 +60,8 @@ export interface ClassifyFolderOptions {
   timing?: ClassifyTiming;
   /** Files larger than this many bytes are left out as oversize (CLASSIFY_MAX_BYTES by default). */
   maxBytes?: number;
+  /** Called with the files found so far while the folder is walked (after every 500, and at the end). */
+  onWalk?: (found: number) => void;
 }
 
 /** Two models' ranked labels for the same texts. */
@@ -216,7 +218,9 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
   for await (const entry of walk) {
     check();
     files.push(entry);
+    if (files.length % 500 === 0) o.onWalk?.(files.length);
   }
+  o.onWalk?.(files.length);
   since(tWalk, 'walk');
   const counts = { total: files.length, done: 0, skipped: leftOut.length };
   if (files.length === 0) {

@@ -59,7 +59,7 @@ export class ClassifyJobs {
         events.emit('store.changed', { what: 'jobs', id });
       },
     };
-    const initial = { filesTotal: 0, filesDone: 0, filesSkipped: 0, ...tally.snapshot(), filesPerSecond: null, etaSeconds: null };
+    const initial = { filesTotal: 0, filesFound: 0, filesDone: 0, filesSkipped: 0, ...tally.snapshot(), filesPerSecond: null, etaSeconds: null };
     const rate = new RateMeter();
     const info = jobs.start(
       'classify',
@@ -73,6 +73,7 @@ export class ClassifyJobs {
           signal: control.signal,
           ...(second ? { secondLabels: second.labels } : {}),
           predict: second ? (texts) => this.#predictPair([job.modelDir, second.modelDir], texts) : (texts) => this.o.predict(job.modelDir, texts),
+          onWalk: (found) => control.progress({ filesFound: found }),
           onBatch: (rows, counts, leftOut) => {
             addResults(db, id, rows, counts, leftOut);
             tally.add(rows);

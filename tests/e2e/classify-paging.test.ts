@@ -77,10 +77,13 @@ test("a running job shows files done, files per second and time left from its pr
 
   const progress = (filesDone: number, filesPerSecond: number | null, etaSeconds: number | null): JobOf<'classify'> => ({
     jobId: 'e2e-classify', kind: 'classify', title: 'Classifying /work/monorepo', status: 'running', startedAt: Date.now() - 60_000, endedAt: null, error: null,
-    storeId: id, resultId: null, filesTotal: N, filesDone, filesSkipped: 3,
+    storeId: id, resultId: null, filesTotal: N, filesFound: N, filesDone, filesSkipped: 3,
     breakdown: [{ label: 'python', files: filesDone, bytes: 1000 * filesDone, disagree: 12 }], withExtensionLabel: filesDone, withOtherLanguage: 0, disagreements: 12,
     unknown: { files: 0, bytes: 0 }, filesPerSecond, etaSeconds,
   });
+  // While the folder is walked: no total yet, the files found so far.
+  served.backend.events.emit('job.progress', { ...progress(0, null, null), filesTotal: 0, filesFound: 12_500, breakdown: [] });
+  await page.getByTestId('job-phase').getByText('Finding files… 12,500 found so far').waitFor();
   served.backend.events.emit('job.progress', progress(64, null, null));
   await page.getByTestId('job-rate').getByText('measuring speed…').waitFor();
   served.backend.events.emit('job.progress', progress(40_000, 312.4, 192));

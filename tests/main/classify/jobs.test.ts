@@ -72,6 +72,9 @@ test("a job's progress goes out as typed job.progress events with files done, fi
   assert.equal(changes.length, 2, 'one when it starts, one when it ends');
   const progress = seen.filter((e) => e.name === 'job.progress').map((e) => e.payload as JobInfo).filter((p): p is JobOf<'classify'> => p.kind === 'classify');
   assert.ok(progress.every((p) => p.storeId === id));
+  // While the folder is walked, before the total is known, the count of files found so far goes out.
+  const walking = progress.filter((p) => p.status === 'running' && p.filesTotal === 0 && p.filesFound > 0);
+  assert.equal(walking.at(-1)?.filesFound, 300, 'the walk announced the files it found');
   const running = progress.filter((p) => p.status === 'running' && p.filesDone > 0);
   assert.ok(running.length >= 10, `${running.length} updates`);
   assert.ok(running.every((p, k) => k === 0 || p.filesDone >= running[k - 1].filesDone), 'files done only grows');

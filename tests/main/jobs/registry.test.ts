@@ -98,7 +98,7 @@ test('cancel aborts the signal and the job ends cancelled; a failure keeps its m
 test('a store-backed job records its end in the store before its last event', async () => {
   const order: string[] = [];
   const registry = new JobRegistry((info) => order.push(`event ${info.status}`));
-  const initial = { filesTotal: 0, filesDone: 0, filesSkipped: 0, breakdown: [], withExtensionLabel: 0, withOtherLanguage: 0, disagreements: 0, unknown: { files: 0, bytes: 0 }, filesPerSecond: null, etaSeconds: null };
+  const initial = { filesTotal: 0, filesFound: 0, filesDone: 0, filesSkipped: 0, breakdown: [], withExtensionLabel: 0, withOtherLanguage: 0, disagreements: 0, unknown: { files: 0, bytes: 0 }, filesPerSecond: null, etaSeconds: null };
   const job = registry.start('classify', 'Classifying /x', initial, async (control) => {
     control.progress({ filesTotal: 3, filesDone: 3 });
     return 12;
