@@ -59,11 +59,14 @@ interface Variant {
   batchSize: number;
   /** The worker's intra-op threads. */
   threads: number;
+  /** The int8 export of the same weights (`langlab classify --int8`) instead of the float32 one. */
+  int8?: boolean;
 }
 const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: false, lengthBuckets: false, batchSize: 16, threads: cpus };
 // With the stages overlapped the main thread reads while the worker runs: the worker gets one core fewer.
 const DEFAULTS: Variant = { name: `defaults (after), ${CLASSIFY_INFERENCE_THREADS} thread(s)`, pipeline: true, lengthBuckets: true, batchSize: 16, threads: CLASSIFY_INFERENCE_THREADS };
 const ALL_CORES: Variant = { ...DEFAULTS, name: `same, worker on all ${cpus} cores`, threads: cpus };
+const INT8: Variant = { ...DEFAULTS, name: 'defaults with the int8 export', int8: true };
 
 if (process.argv.includes('--int8')) await int8Bench(folder!, labels, repeats);
 else if (synthetic !== undefined) await syntheticBench(Number(synthetic), { model: arg('model') ?? 'tiny', keepTree: process.argv.includes('--keep-tree') });
@@ -81,6 +84,11 @@ async function folderBench() {
       family: 'scratch', config, weights: initScratchWeights(config, 1), labels,
       truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
     });
+    const int8Dir = path.join(dir, 'model-int8');
+    exportClassifier(int8Dir, {
+      family: 'scratch', config, weights: initScratchWeights(config, 1), labels,
+      truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
+    }, { quantize: 'int8' });
     const store = openStore({ file: path.join(dir, 'langlab.db') });
 
     const runOnce = async (v: Variant) => {
@@ -94,7 +102,7 @@ async function folderBench() {
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
       const t0 = performance.now();
-      const id = jobs.start({ runId: null, modelDir, root: folder! });
+      const id = jobs.start({ runId: null, modelDir: v.int8 ? int8Dir : modelDir, root: folder! });
       await jobs.settled(id);
       const seconds = (performance.now() - t0) / 1000;
       lag.disable();
@@ -116,7 +124,8 @@ async function folderBench() {
 
     // A first run warms the file cache and loads the model; not counted.
     await runOnce(DEFAULTS);
-    const variants = [BASELINE, DEFAULTS, ALL_CORES];
+    await runOnce(INT8);
+    const variants = [BASELINE, DEFAULTS, ALL_CORES, INT8];
     const runs = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(variants.map((v) => [v, []]));
     for (let r = 0; r < repeats; r++) {
       for (const v of r % 2 ? [...variants].reverse() : variants) runs.get(v)!.push(await runOnce(v));
@@ -151,13 +160,15 @@ async function folderBench() {
     const b = summary(BASELINE);
     const d = summary(DEFAULTS);
     const o1 = summary(ALL_CORES);
+    const q = summary(INT8);
     const last = runs.get(DEFAULTS)!.at(-1)!;
     process.stderr.write(`Classifying ${last.classified.toLocaleString()} files (${last.skipped} left out), ${cpus} cores, median of ${repeats} alternating runs each:\n`);
-    for (const s of [b, d, o1]) {
+    for (const s of [b, d, o1, q]) {
       process.stderr.write(`  ${s.variant.padEnd(34)} ${String(s.filesPerSecond).padStart(5)} files/s (runs ${s.runs.join(', ')}), lag p99 <= ${s.lagP99Ms} ms\n`);
       process.stderr.write(`    us per file: ${Object.entries(s.usPerFile).map(([k, x]) => `${k} ${x}`).join(', ')}\n`);
     }
     process.stderr.write(`  after/before ${round(d.filesPerSecond / b.filesPerSecond, 2)}x; after/Magika (${MAGIKA_FILES_PER_SECOND} files/s, issue 16's figure) ${round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x; same predictions (max confidence change ${maxConfidenceDelta.toExponential(1)}).\n`);
+    process.stderr.write(`  int8/float end to end ${round(q.filesPerSecond / d.filesPerSecond, 2)}x; int8/Magika ${round(q.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x (untrained weights: the int8 labels are not checked here, bench/int8-accuracy.ts does that on a trained run).\n`);
 
     let levers: unknown;
     if (process.argv.includes('--levers')) levers = await inferenceLevers(modelDir, rowsOf(last.id));
@@ -176,6 +187,7 @@ async function folderBench() {
       baseline: b,
       defaults: d,
       workerOnAllCores: o1,
+      int8: { ...q, ratioToFloat: round(q.filesPerSecond / d.filesPerSecond, 2), ratioToMagika: round(q.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2) },
       speedup: round(d.filesPerSecond / b.filesPerSecond, 2),
       magika: { filesPerSecond: MAGIKA_FILES_PER_SECOND, source: 'issue 16 (no Magika model here)', ratio: round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2) },
       ...(levers ? { levers } : {}),
