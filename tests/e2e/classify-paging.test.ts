@@ -45,6 +45,7 @@ test('a job of 100,000 files pages forward and back in path order and least conf
     assert.equal(await page.getByTestId('result-file').count(), 100);
   };
   await expectPage('1–100', byPath[0]);
+  // Next waits for the page it moves from (it is disabled while a page loads), so each click moves one page.
   for (let k = 1; k <= 3; k++) await pager.getByRole('button', { name: 'Next' }).click();
   await expectPage('301–400', byPath[300]);
   await pager.getByRole('button', { name: 'Previous' }).click();
