@@ -16,19 +16,27 @@ const checkpoint = () => {
   }
 };
 
-// The first message names the store; 'stop' checkpoints once more and closes.
+// The first message names the store (answered 'ready', or 'error' and the worker ends); 'stop'
+// checkpoints once more, closes and answers 'stopped'.
 parentPort?.on('message', (message: unknown) => {
   if (message === 'stop') {
     clearInterval(timer);
     checkpoint();
     db?.close();
-    parentPort?.postMessage('stopped');
+    parentPort?.postMessage({ type: 'stopped' });
     return;
   }
   const { file, nativeBinding, intervalMs } = message as { file: string; nativeBinding?: string; intervalMs: number };
-  db = new Database(file, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-  db.pragma('busy_timeout = 1000');
-  // This connection only checkpoints; it never writes, so its own automatic checkpoint is off too.
-  db.pragma('wal_autocheckpoint = 0');
+  try {
+    db = new Database(file, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    db.pragma('busy_timeout = 1000');
+    // This connection only checkpoints; it never writes, so its own automatic checkpoint is off too.
+    db.pragma('wal_autocheckpoint = 0');
+  } catch (err) {
+    parentPort?.postMessage({ type: 'error', error: (err as Error).message });
+    parentPort?.close();
+    return;
+  }
   timer = setInterval(checkpoint, intervalMs);
+  parentPort?.postMessage({ type: 'ready' });
 });

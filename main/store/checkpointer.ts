@@ -28,6 +28,7 @@ export function startCheckpointer(db: Database.Database, o: { nativeBinding?: st
   let stopped = false;
   // A worker that fails or ends leaves checkpoints to the writer again, so the log never grows unchecked.
   worker.on('error', restore);
+  worker.on('message', (m: { type?: string } | undefined) => m?.type === 'error' && restore());
   worker.on('exit', () => {
     stopped = true;
     restore();
@@ -38,7 +39,7 @@ export function startCheckpointer(db: Database.Database, o: { nativeBinding?: st
       new Promise<void>((resolve) => {
         if (stopped) return resolve();
         worker.once('exit', () => resolve());
-        worker.once('message', (m) => m === 'stopped' && void worker.terminate());
+        worker.on('message', (m: { type?: string } | undefined) => m?.type === 'stopped' && void worker.terminate());
         worker.postMessage('stop');
       }),
   };
