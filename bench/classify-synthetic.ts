@@ -107,7 +107,7 @@ export async function syntheticBench(count: number, options: { model: string; ke
     const { modelDir, parameters } = exportModel(dir, options.model);
     process.stderr.write(`Wrote ${count.toLocaleString()} files and ${hazards.size} hazards under ${root} in ${round((performance.now() - t0) / 1000)} s; model ${options.model} (${parameters}), worker on ${CLASSIFY_INFERENCE_THREADS} thread(s) of ${os.availableParallelism()}.\n`);
 
-    const store = openStore({ file: path.join(dir, 'langlab.db') });
+    const store = openStore({ file: path.join(dir, 'langlab.db'), checkpointInWorker: true });
     const events: JobOf<'classify'>[] = [];
     let onEvent: (info: JobOf<'classify'>) => void = () => undefined;
     const registry = new JobRegistry((info: JobInfo) => {

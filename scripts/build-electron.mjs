@@ -1,7 +1,7 @@
 // Bundles the Electron side with esbuild: main/app/main.ts -> out/electron/main.mjs (ESM, every npm
 // package left external so native modules load from node_modules), preload/preload.ts ->
 // out/electron/preload.cjs (one CommonJS file: sandboxed preloads can require only 'electron'),
-// the worker and engine entries of main/worker/entries.json (scan-worker.mjs, engine.mjs, predict.mjs, lr-find.mjs, probe.mjs), the store's migrations beside the bundle, where main/store/migrate.ts looks for them,
+// the worker and engine entries of main/worker/entries.json (scan-worker.mjs, engine.mjs, predict.mjs, lr-find.mjs, probe.mjs, checkpoint.mjs), the store's migrations beside the bundle, where main/store/migrate.ts looks for them,
 // and the command line (cli.mjs), which bin/langlab.mjs runs while it is up to date.
 // A packaged app starts the worker bundles from app.asar.unpacked (main/worker/entries.ts), where only
 // the unpacked packages (scripts/unpacked-packages.mjs) can be imported: each worker bundle carries

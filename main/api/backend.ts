@@ -64,7 +64,7 @@ export function startBackend(options: BackendOptions): Backend {
   const lock = exclusive ? acquireInstanceLock(dataDir, options.runtime === 'electron' ? 'desktop app' : 'browser mode') : null;
   let store: Store;
   try {
-    store = openStore({ file: storePath(dataDir), nativeBinding: options.nativeBinding, recoverCrashed: true });
+    store = openStore({ file: storePath(dataDir), nativeBinding: options.nativeBinding, recoverCrashed: true, checkpointInWorker: true });
   } catch (err) {
     lock?.release();
     throw err;

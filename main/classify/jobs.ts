@@ -4,7 +4,7 @@
 // the language breakdown so far) goes out as `job.progress` at the registry's rate.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RankedLabel } from '../../preload/contract.ts';
+import type { ClassifyPrecision, RankedLabel } from '../../preload/contract.ts';
 import { EXPORT_FILES } from '../engine/export/manifest.ts';
 import { LanglabError } from '../errors.ts';
 import type { BridgeEvents } from '../jobs/bridge-events.ts';
@@ -39,7 +39,15 @@ export class ClassifyJobs {
    * throws first, before anything is stored). Threshold 0 by default. With `second`, each file is
    * classified by both models and the job stores both predictions.
    */
-  start(job: { runId: number | null; modelDir: string; root: string; threshold?: number; second?: { runId: number | null; modelDir: string } }): number {
+  start(job: {
+    runId: number | null;
+    modelDir: string;
+    root: string;
+    threshold?: number;
+    second?: { runId: number | null; modelDir: string };
+    /** What the model folders hold (stored with the job; the caller picks the folders). */
+    precision?: ClassifyPrecision;
+  }): number {
     const labels = modelLabels(job.modelDir);
     const second = job.second ? { ...job.second, labels: modelLabels(job.second.modelDir) } : null;
     const { db, events, jobs } = this.o;
@@ -48,6 +56,7 @@ export class ClassifyJobs {
       modelPath: job.modelDir,
       root: job.root,
       threshold: job.threshold ?? 0,
+      precision: job.precision ?? 'float32',
       ...(second ? { second: { runId: second.runId, modelPath: second.modelDir, labels: { a: labels, b: second.labels } } } : {}),
     });
     const tally = new BreakdownTally(job.threshold ?? 0);

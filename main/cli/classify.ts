@@ -91,7 +91,7 @@ export const classifyCommand = defineCommand({
       const modelDir = values.int8 ? (await import('../trainer/int8-export.ts')).int8ModelDir(floatDir) : floatDir;
       const threshold = givenThreshold ?? (runId !== null && db ? defaultThreshold(db, runId) : 0);
       const classifier = await Classifier.load(modelDir, { intraOpNumThreads: CLASSIFY_INFERENCE_THREADS });
-      const jobId = values.store && db ? store.createJob(db, { runId, modelPath: modelDir, root, threshold }) : null;
+      const jobId = values.store && db ? store.createJob(db, { runId, modelPath: modelDir, root, threshold, precision: values.int8 ? 'int8' : 'float32' }) : null;
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.on('SIGINT', onSigint);

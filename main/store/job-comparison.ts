@@ -2,6 +2,7 @@
 // disagree, counted, filtered, sorted and paged in SQL over the stored results.
 import type Database from 'better-sqlite3';
 import type { ClassificationComparison, ClassifiedFileInfo, ComparedModel, DisagreementsQuery } from '../../preload/contract.ts';
+import { ensureTallied, pairTally } from './job-tally.ts';
 import { getJob, RESULT_COLUMNS, type ResultRow, toFileInfo } from './jobs.ts';
 
 /** How two label sets meet: the labels both have (compared), and those only one has. */
@@ -22,6 +23,17 @@ export function getComparison(db: Database.Database, id: number): Classification
   const stored = db.prepare('SELECT compare_labels FROM classification_jobs WHERE id = ?').pluck().get(id) as string | null | undefined;
   if (!job || !job.second || !stored) return null;
   const labels = JSON.parse(stored) as { a: string[]; b: string[] };
+  const { a, b, ...counts } = ensureTallied(db, id) ? pairTally(db, id) : scanPairs(db, id);
+  return {
+    a: { runId: job.runId, runName: job.runName, modelPath: job.modelPath, labels: labels.a, breakdown: a },
+    b: { runId: job.second.runId, runName: job.second.runName, modelPath: job.second.modelPath, labels: labels.b, breakdown: b },
+    ...labelOverlap(labels.a, labels.b),
+    ...counts,
+  };
+}
+
+/** Both models' breakdowns and the agreement counts over every stored result (a job still running in an older build; the tally's reference in tests). */
+export function scanPairs(db: Database.Database, id: number): ReturnType<typeof pairTally> {
   const breakdown = (column: 'label' | 'second_label') =>
     db
       .prepare(
@@ -36,12 +48,7 @@ export function getComparison(db: Database.Database, id: number): Classification
          FROM classification_results WHERE job_id = ?`,
     )
     .get(id) as { compared: number; disagreements: number; outsideShared: number };
-  return {
-    a: { runId: job.runId, runName: job.runName, modelPath: job.modelPath, labels: labels.a, breakdown: breakdown('label') },
-    b: { runId: job.second.runId, runName: job.second.runName, modelPath: job.second.modelPath, labels: labels.b, breakdown: breakdown('second_label') },
-    ...labelOverlap(labels.a, labels.b),
-    ...counts,
-  };
+  return { a: breakdown('label'), b: breakdown('second_label'), ...counts };
 }
 
 /** One page of the files where a two-model job's models disagree, optionally those where either says `label`. */

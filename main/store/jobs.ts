@@ -7,7 +7,9 @@ import type {
   ClassificationJobSummary,
   ClassificationResultsQuery,
   ClassifiedFileInfo,
+  ClassifyPrecision,
 } from '../../preload/contract.ts';
+import { ensureTallied, tallyBreakdown, tallyResults } from './job-tally.ts';
 
 interface JobRow {
   id: number;
@@ -26,11 +28,12 @@ interface JobRow {
   second_run_id: number | null;
   second_run_name: string | null;
   second_model_path: string | null;
+  precision: ClassifyPrecision;
 }
 
 const SELECT_JOBS = `SELECT j.id, j.run_id, r.name AS run_name, j.model_path, j.root, j.status, j.files_total, j.files_done,
        j.files_skipped, j.error, j.threshold, j.started_at, j.ended_at,
-       j.second_run_id, r2.name AS second_run_name, j.second_model_path
+       j.second_run_id, r2.name AS second_run_name, j.second_model_path, j.precision
   FROM classification_jobs j LEFT JOIN runs r ON r.id = j.run_id LEFT JOIN runs r2 ON r2.id = j.second_run_id`;
 
 function toSummary(r: JobRow): ClassificationJobSummary {
@@ -49,6 +52,7 @@ function toSummary(r: JobRow): ClassificationJobSummary {
     startedAt: r.started_at,
     endedAt: r.ended_at,
     second: r.second_model_path === null ? null : { runId: r.second_run_id, runName: r.second_run_name, modelPath: r.second_model_path },
+    precision: r.precision,
   };
 }
 
@@ -73,19 +77,19 @@ export interface SecondModel {
 /** A new RUNNING job owned by this process (a crash leaves it for the next start to mark INTERRUPTED). */
 export function createJob(
   db: Database.Database,
-  job: { runId: number | null; modelPath: string; root: string; threshold?: number; second?: SecondModel },
+  job: { runId: number | null; modelPath: string; root: string; threshold?: number; second?: SecondModel; precision?: ClassifyPrecision },
   now = Date.now(),
 ): number {
   const second = job.second;
   return Number(
     db
       .prepare(
-        `INSERT INTO classification_jobs (run_id, model_path, root, status, threshold, started_at, owner_pid, owner_host, second_run_id, second_model_path, compare_labels)
-         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO classification_jobs (run_id, model_path, root, status, threshold, started_at, owner_pid, owner_host, second_run_id, second_model_path, compare_labels, precision, tallied)
+         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       )
       .run(
         job.runId, job.modelPath, job.root, job.threshold ?? 0, now, process.pid, os.hostname(),
-        second?.runId ?? null, second?.modelPath ?? null, second ? JSON.stringify(second.labels) : null,
+        second?.runId ?? null, second?.modelPath ?? null, second ? JSON.stringify(second.labels) : null, job.precision ?? 'float32',
       ).lastInsertRowid,
   );
 }
@@ -105,7 +109,8 @@ export interface LeftOutRow {
 }
 
 /**
- * Writes one batch of results and the job's counters in one transaction. `top` is stored as
+ * Writes one batch of results, their share of the job's tally (job-tally.ts) and the job's counters
+ * in one transaction. Each path is stored once per job (the walk yields each file once). `top` is stored as
  * [label, probability] pairs, unlike the { label, probability } objects of run_predictions and
  * evaluation_predictions: the schema has said so since 001_initial and stored rows hold it, so it stays.
  */
@@ -130,6 +135,7 @@ export function addResults(
         b?.label ?? null, b?.confidence ?? null, b ? topJson(b.top) : null, b && b.agree !== null ? Number(b.agree) : null,
       );
     }
+    tallyResults(db, id, rows);
     for (const s of leftOut) skip.run(id, s.path, s.reason);
     update.run(counts.total, counts.done, counts.skipped, id);
   })();
@@ -170,20 +176,26 @@ export function deleteJob(db: Database.Database, id: number): boolean {
 }
 
 /**
- * A job with its language breakdown and how often the model disagrees with file extensions, counted
- * in SQL over the stored results at the job's threshold: files below it are unknown, in no language
- * and no disagreement.
+ * A job with its language breakdown and how often the model disagrees with file extensions at the
+ * job's threshold (files below it are unknown, in no language and no disagreement): read from the
+ * job's tally, not from every result (job-tally.ts).
  */
 export function getJobDetail(db: Database.Database, id: number): ClassificationJobDetail | null {
   const job = getJob(db, id);
   if (!job) return null;
+  const at = ensureTallied(db, id) ? tallyBreakdown(db, id, job.threshold) : scanBreakdown(db, id, job.threshold);
+  return { ...job, ...at, disagreements: at.breakdown.reduce((n, b) => n + b.disagree, 0), leftOut: leftOutReasons(db, id) };
+}
+
+/** The breakdown counted over every stored result (a job still running in a build older than schema 14; and the tally's reference in tests). */
+export function scanBreakdown(db: Database.Database, id: number, threshold: number): ReturnType<typeof tallyBreakdown> {
   const breakdown = db
     .prepare(
       `SELECT label, count(*) AS files, sum(size) AS bytes,
               sum(CASE WHEN extension_label IS NOT NULL AND extension_label <> label THEN 1 ELSE 0 END) AS disagree
          FROM classification_results WHERE job_id = ? AND confidence >= ? GROUP BY label ORDER BY files DESC, label`,
     )
-    .all(id, job.threshold) as ClassificationBreakdownRow[];
+    .all(id, threshold) as ClassificationBreakdownRow[];
   const counts = db
     .prepare(
       `SELECT coalesce(sum(CASE WHEN confidence >= ? AND extension_label IS NOT NULL THEN 1 ELSE 0 END), 0) AS withExtensionLabel,
@@ -192,20 +204,12 @@ export function getJobDetail(db: Database.Database, id: number): ClassificationJ
               coalesce(sum(CASE WHEN confidence < ? THEN size ELSE 0 END), 0) AS unknownBytes
          FROM classification_results WHERE job_id = ?`,
     )
-    .get(job.threshold, job.threshold, job.threshold, job.threshold, id) as {
-    withExtensionLabel: number;
-    withOtherLanguage: number;
-    unknownFiles: number;
-    unknownBytes: number;
-  };
+    .get(threshold, threshold, threshold, threshold, id) as { withExtensionLabel: number; withOtherLanguage: number; unknownFiles: number; unknownBytes: number };
   return {
-    ...job,
     breakdown,
     withExtensionLabel: counts.withExtensionLabel,
     withOtherLanguage: counts.withOtherLanguage,
-    disagreements: breakdown.reduce((n, b) => n + b.disagree, 0),
     unknown: { files: counts.unknownFiles, bytes: counts.unknownBytes },
-    leftOut: leftOutReasons(db, id),
   };
 }
 
@@ -268,7 +272,7 @@ export function listResults(db: Database.Database, query: ClassificationResultsQ
     params.push(threshold);
   }
   const clause = where.join(' AND ');
-  const total = db.prepare(`SELECT count(*) FROM classification_results WHERE ${clause}`).pluck().get(...params) as number;
+  const total = tallyTotal(db, query, threshold) ?? (db.prepare(`SELECT count(*) FROM classification_results WHERE ${clause}`).pluck().get(...params) as number);
   const byConfidence = query.sort === 'confidence';
   const order = byConfidence ? 'confidence ASC, path' : 'path';
   const limit = Math.max(1, Math.min(query.limit ?? 100, 1000));
@@ -283,6 +287,21 @@ export function listResults(db: Database.Database, query: ClassificationResultsQ
     )
     .all(...params, ...(page ? page.slice(1) : []), limit, page ? 0 : Math.max(0, query.offset ?? 0)) as ResultRow[];
   return { total, files: rows.map(toFileInfo) };
+}
+
+/** How many results a query's filters keep, from the job's tally rather than a count of its rows; null when the job has no tally yet. */
+function tallyTotal(db: Database.Database, query: ClassificationResultsQuery, threshold: number): number | null {
+  if (!ensureTallied(db, query.id)) return null;
+  // A file below the threshold has no language and disagrees with nothing.
+  if (query.unknown && (query.label !== undefined || query.disagreeing)) return 0;
+  const at = tallyBreakdown(db, query.id, threshold);
+  if (query.unknown) return at.unknown.files;
+  if (query.label !== undefined) {
+    const row = at.breakdown.find((b) => b.label === query.label);
+    return row ? (query.disagreeing ? row.disagree : row.files) : 0;
+  }
+  if (query.disagreeing) return at.breakdown.reduce((n, b) => n + b.disagree, 0);
+  return at.breakdown.reduce((n, b) => n + b.files, 0) + at.unknown.files;
 }
 
 /** Every result of a job by path, read row by row (an export of 100,000 files never holds them all). */

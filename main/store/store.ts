@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LanglabError } from '../errors.ts';
 import { latestVersion, loadMigrations, migrate, refuseNewer } from './migrate.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { recoverCrashed } from './recovery.ts';
 
 export interface OpenStoreOptions {
@@ -17,6 +18,11 @@ export interface OpenStoreOptions {
    * must exist at this build's schema; nothing is created, migrated or written, and writes fail.
    */
   readonly?: boolean;
+  /**
+   * Checkpoint the WAL on a worker thread instead of in the commits of this connection
+   * (checkpointer.ts): the app's store, whose writes run on the main thread during jobs and runs.
+   */
+  checkpointInWorker?: boolean;
 }
 
 /**
@@ -71,7 +77,17 @@ export function openStore(options: OpenStoreOptions): Store {
     db.pragma('busy_timeout = 5000');
     const schemaVersion = migrate(db, migrations, file);
     if (options.recoverCrashed) recoverCrashed(db);
-    return { db, file, schemaVersion, close: () => db.close() };
+    const checkpointer = options.checkpointInWorker ? startCheckpointer(db, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) : null;
+    return {
+      db,
+      file,
+      schemaVersion,
+      close: () => {
+        // The worker's last checkpoint runs after this connection has closed.
+        void checkpointer?.close();
+        db.close();
+      },
+    };
   } catch (err) {
     db.close();
     throw describeOpenError(err, file);

@@ -10,6 +10,8 @@ import { deleteJob, eachResult, getJob, getJobDetail, getResult, listJobs, listL
 import { getComparison, listDisagreements } from '../../store/job-comparison.ts';
 import { runPairModels } from '../../classify/run-pair.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
+import { int8ModelDir } from '../../trainer/int8-export.ts';
+import { DEFAULT_CLASSIFY_PRECISION } from '../../../preload/classify-precision.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
 function noJob(id: number): LanglabError {
@@ -41,16 +43,27 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
   const { db } = ctx.store;
   return {
     'classify.jobs': async () => listJobs(db),
-    'classify.start': async ({ runId, root, threshold, secondRunId }) => {
+    'classify.start': async ({ runId, root, threshold, secondRunId, precision = DEFAULT_CLASSIFY_PRECISION }) => {
+      // int8 runs each run's int8 export (both runs' in a two-run job), written on first use from its best checkpoint.
+      const inPrecision = (dir: string) => {
+        if (precision !== 'int8') return dir;
+        try {
+          return int8ModelDir(dir);
+        } catch (err) {
+          throw new LanglabError('NOT_AVAILABLE', `This run cannot classify in int8 (pick float32): ${(err as Error).message}`);
+        }
+      };
       if (secondRunId !== undefined) {
         // Both runs are checked before the folder and before anything is stored.
         const pair = runPairModels(db, ctx.dataDir, runId, secondRunId);
         const folder = await checkedFolder(root);
-        const id = ctx.classify.start({ runId, modelDir: pair.a.dir, root: folder, threshold: threshold ?? defaultThreshold(db, runId), second: { runId: secondRunId, modelDir: pair.b.dir } });
+        const second = { runId: secondRunId, modelDir: inPrecision(pair.b.dir) };
+        const id = ctx.classify.start({ runId, modelDir: inPrecision(pair.a.dir), root: folder, threshold: threshold ?? defaultThreshold(db, runId), second, precision });
         return getJob(db, id)!;
       }
-      const modelDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
-      const id = ctx.classify.start({ runId, modelDir, root: await checkedFolder(root), threshold: threshold ?? defaultThreshold(db, runId) });
+      const floatDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
+      const folder = await checkedFolder(root);
+      const id = ctx.classify.start({ runId, modelDir: inPrecision(floatDir), root: folder, threshold: threshold ?? defaultThreshold(db, runId), precision });
       return getJob(db, id)!;
     },
     'classify.comparison': async ({ id }) => {

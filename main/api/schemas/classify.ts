@@ -7,11 +7,13 @@ const threshold = z
   .number()
   .refine((x) => x >= 0 && x <= 1, { error: (iss) => `${String(iss.input)} is outside [0, 1]; give a threshold between 0 and 1 (0 marks no file unknown)` });
 const exportFormat = z.enum(['csv', 'jsonl']);
+/** float32 (as trained) or int8 (the run's int8 export). */
+const precision = z.enum(['float32', 'int8'], { error: (iss) => `precision ${String(iss.input)} is unknown; give float32 or int8` });
 
 /** Schemas of the Classify section's requests. */
 export const classifySchemas: SchemasFor<ClassifyRequests> = {
   'classify.jobs': noArgs,
-  'classify.start': z.strictObject({ runId: id, root: userPath, threshold: threshold.optional(), secondRunId: id.optional() }),
+  'classify.start': z.strictObject({ runId: id, root: userPath, threshold: threshold.optional(), secondRunId: id.optional(), precision: precision.optional() }),
   'classify.comparison': z.strictObject({ id }),
   'classify.disagreements': z.strictObject({
     id,

@@ -7,6 +7,8 @@ import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
 import { runDirectory } from '../../../main/trainer/host/run-paths.ts';
+import { INT8_MODEL_DIR } from '../../../main/trainer/int8-export.ts';
+import { DEFAULT_CLASSIFY_PRECISION } from '../../../preload/classify-precision.ts';
 import { seedDataset } from '../../helpers/seed.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -240,4 +242,31 @@ test('in the desktop app an export is written where the save dialog says, whole 
   const unwritable = await failure(b, 'classify.saveExport', { id: started.id, format: 'jsonl' });
   assert.match(unwritable.message, /out\.csv cannot be written \(ENOENT\)\. Pick another place/);
   assert.deepEqual(fs.readdirSync(dir), ['out.csv'], 'no temporary file is left behind');
+});
+
+test("a job's precision comes from the form (float32 by default), runs the run's int8 export for int8, and is stored with the job", async () => {
+  const { b, runId } = await withModel();
+  const root = makeTree({ 'a.py': pySource(1), 'b.js': jsSource(2) });
+  const plain = await ok<ClassificationJobSummary>(b, 'classify.start', { runId, root });
+  assert.equal(plain.precision, DEFAULT_CLASSIFY_PRECISION);
+  await ended(b, plain.id);
+  // Refused before anything is stored: an unknown precision, and int8 for a run with no int8 export or checkpoint.
+  const bad = await failure(b, 'classify.start', { runId, root, precision: 'fp16' });
+  assert.equal(bad.code, 'INVALID_ARGUMENT');
+  assert.match(bad.message, /precision fp16 is unknown; give float32 or int8/);
+  const none = await failure(b, 'classify.start', { runId, root, precision: 'int8' });
+  assert.equal(none.code, 'NOT_AVAILABLE');
+  // The fake engine leaves a checkpoint that is not a real one: the refusal names it.
+  assert.match(none.message, /^This run cannot classify in int8 \(pick float32\): .*checkpoints\/best/);
+  assert.equal((await ok<ClassificationJobSummary[]>(b, 'classify.jobs', {})).length, 1);
+  // With the run's int8 export beside model/, the job runs it.
+  const labels = ['java', 'javascript', 'python'];
+  const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 32 });
+  exportClassifier(path.join(runDirectory(b.dataDir, runId), INT8_MODEL_DIR), { family: 'scratch', config, weights: initScratchWeights(config, 1), labels }, { quantize: 'int8' });
+  const int8 = await ok<ClassificationJobSummary>(b, 'classify.start', { runId, root, precision: 'int8' });
+  assert.equal(int8.precision, 'int8');
+  assert.equal(path.basename(int8.modelPath), INT8_MODEL_DIR);
+  const done = await ended(b, int8.id);
+  assert.equal(done.status, 'FINISHED');
+  assert.equal((await ok<ClassificationJobDetail>(b, 'classify.job', { id: int8.id })).precision, 'int8');
 });

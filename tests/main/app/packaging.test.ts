@@ -146,7 +146,7 @@ test('every production package with a compiled addon is among the unpacked packa
 });
 
 test('each worker bundle imports only Node built-ins and unpacked packages', async () => {
-  const expected: Record<string, string[]> = { 'engine.mjs': ['better-sqlite3', 'onnxruntime-node'], 'predict.mjs': ['onnxruntime-node'], 'lr-find.mjs': ['better-sqlite3', 'onnxruntime-node'], 'probe.mjs': ['onnxruntime-node'] };
+  const expected: Record<string, string[]> = { 'engine.mjs': ['better-sqlite3', 'onnxruntime-node'], 'predict.mjs': ['onnxruntime-node'], 'lr-find.mjs': ['better-sqlite3', 'onnxruntime-node'], 'probe.mjs': ['onnxruntime-node'], 'checkpoint.mjs': ['better-sqlite3'] };
   for (const bundle of bundles) {
     const specifiers = await importsOf(path.join(out, bundle));
     assert.deepEqual(specifiers.filter((s) => s.startsWith('.') || s.startsWith('/')), [], `${bundle} imports no files`);
@@ -240,13 +240,15 @@ function tinyExport(): { dir: string; labels: string[] } {
 test('started from that copy, each worker bundle loads and answers its first message', () => {
   const model = tinyExport();
   // One message per worker that it answers without long work: an empty probe, a scan of a missing
-  // folder, a real prediction (the bundled tokenizer and ONNX Runtime), a training request and a finder request without fields.
+  // folder, a real prediction (the bundled tokenizer and ONNX Runtime), a training request and a finder request without fields,
+  // and a stop to the store's checkpointer.
   const first: Record<string, unknown> = {
     'probe.mjs': { names: [] },
     'scan-worker.mjs': { type: 'start', job: { kind: 'folder', path: path.join(base, 'missing') } },
     'predict.mjs': { id: 1, modelDir: model.dir, texts: ['print(1)', 'class A {}'], topK: 2 },
     'engine.mjs': { type: 'start', request: {} },
     'lr-find.mjs': { type: 'start', request: {} },
+    'checkpoint.mjs': 'stop',
   };
   assert.deepEqual(Object.keys(first).sort(), [...bundles].sort());
   const replies = runThere<Record<string, string>>(
@@ -272,5 +274,5 @@ for (const [bundle, message] of Object.entries(first)) {
 console.log(JSON.stringify(replies));`,
     first,
   );
-  assert.deepEqual(replies, { 'probe.mjs': 'array', 'scan-worker.mjs': 'error', 'predict.mjs': 'results: java+python, java+python', 'engine.mjs': 'failed', 'lr-find.mjs': 'error' });
+  assert.deepEqual(replies, { 'probe.mjs': 'array', 'scan-worker.mjs': 'error', 'predict.mjs': 'results: java+python, java+python', 'engine.mjs': 'failed', 'lr-find.mjs': 'error', 'checkpoint.mjs': 'stopped' });
 });

@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, '..', '..', '..');
 
 test('the bundler and the runtime read one worker table; from the sources each entry is its TypeScript file', () => {
   const table = workerTable() as Record<WorkerName, { source: string; bundle: string }>;
-  assert.deepEqual(Object.values(table).map((e) => e.bundle), ['scan-worker.mjs', 'engine.mjs', 'predict.mjs', 'lr-find.mjs', 'probe.mjs']);
+  assert.deepEqual(Object.values(table).map((e) => e.bundle), ['scan-worker.mjs', 'engine.mjs', 'predict.mjs', 'lr-find.mjs', 'probe.mjs', 'checkpoint.mjs']);
   for (const [name, { source }] of Object.entries(table)) {
     const entry = fileURLToPath(workerEntry(name as WorkerName));
     assert.equal(entry, path.join(root, source), name);
