@@ -19,6 +19,7 @@ import { buildTrainStep } from '../main/engine/optim/train-step.ts';
 import { MaskGenerator } from '../main/engine/optim/dropout-mask.ts';
 import { TrainStepRunner } from '../main/engine/runtime/train-step-runner.ts';
 import { createSession } from '../main/engine/runtime/session.ts';
+import { writeModelWithExternalData } from '../main/engine/runtime/external-data.ts';
 import { PREFIX_INPUT } from '../main/trainer/frozen-prefix.ts';
 import { PrefixCache } from '../main/trainer/prefix-cache.ts';
 import { CODEBERTA_SHAPE, CONFIGS, type BenchConfig, SCRATCH_SHAPE } from './configs.ts';
@@ -115,9 +116,17 @@ async function gemm(): Promise<Record<string, unknown>> {
 
 // The engine's own arena choice (by model size, runtime/session.ts) unless a configuration forces
 // it; the `_no_arena` configuration shows the other side of the trade for the small model.
-const SESSION_EXTRA: ort.InferenceSession.SessionOptions = cfg.arena === undefined ? {} : { enableCpuMemArena: cfg.arena };
+const SESSION_EXTRA: ort.InferenceSession.SessionOptions = {
+  ...(cfg.arena === undefined ? {} : { enableCpuMemArena: cfg.arena }),
+  // Diagnostic only: LANGLAB_BENCH_ORT_CONFIG='{"session.disable_prepacking":"1"}' passes session config entries.
+  ...(process.env.LANGLAB_BENCH_ORT_CONFIG ? { extra: JSON.parse(process.env.LANGLAB_BENCH_ORT_CONFIG) as Record<string, string> } : {}),
+};
 
 /** Frees what only graph building needed, so the measured peak is the training process's own. */
+const trace = (at: string) => {
+  if (process.env.LANGLAB_BENCH_TRACE) console.error(`${at}: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+};
+
 function collect(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
@@ -235,27 +244,38 @@ async function trainCached(c: BenchConfig): Promise<Record<string, unknown>> {
 
 async function forward(c: BenchConfig): Promise<Record<string, unknown>> {
   const dims = { batch: c.batch!, seq: c.seq! };
+  // As the exported classifier: the weights in an external-data file beside the .onnx, which
+  // onnxruntime maps instead of copying (LANGLAB_BENCH_INLINE=1 measures the old in-memory model).
+  const inline = process.env.LANGLAB_BENCH_INLINE === '1';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-forward-'));
   const built = (() => {
     const g = new Graph();
     const { logits, vocab, first } = buildModel(c, g, null);
     g.output(g.Softmax(logits, { axis: -1 }), 'probabilities');
-    return { onnx: toOnnx(g), vocab, first, mm: matmulFlops(g, dims) };
+    const model = inline ? toOnnx(g) : writeModelWithExternalData(path.join(dir, 'model.onnx'), g);
+    return { model: model as Uint8Array | string, vocab, first, mm: matmulFlops(g, dims) };
   })();
+  trace('built');
   // The graph and its source weights are garbage here: freed before the session copies the model.
   collect();
-  const { session } = await createSession(built.onnx, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
+  trace('collected');
+  const { session } = await createSession(built.model, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
   const { vocab, first, mm } = built;
-  built.onnx = new Uint8Array(0);
+  built.model = '';
   collect();
+  trace('session');
   const { input_ids, attention_mask } = randomBatch(new Rng(11), c.batch!, c.seq!, vocab, first, 2);
   let timed = 0;
   for (let i = 0; i < c.warmup! + c.steps!; i++) {
     const s0 = performance.now();
     await session.run({ input_ids, attention_mask });
+    trace(`run ${i}`);
     if (i >= c.warmup!) timed += performance.now() - s0;
   }
   const stepS = timed / 1000 / c.steps!;
-  return { samples_per_s: +(c.batch! / stepS).toFixed(2), step_s: +stepS.toFixed(3), matmul_gflop_per_step: +(mm.flops / 1e9).toFixed(2) };
+  await session.release();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { samples_per_s: +(c.batch! / stepS).toFixed(2), step_s: +stepS.toFixed(3), matmul_gflop_per_step: +(mm.flops / 1e9).toFixed(2), external_data: !inline };
 }
 
 const result = cfg.kind === 'gemm' ? await gemm() : cfg.kind === 'train' ? await (cfg.cached ? trainCached(cfg) : train(cfg)) : await forward(cfg);

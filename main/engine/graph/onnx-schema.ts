@@ -22,7 +22,10 @@ function build(): protobuf.Root {
     .add(new Field('name', 8, 'string'))
     .add(new Field('rawData', 9, 'bytes'))
     .add(new Field('doubleData', 10, 'double', 'repeated'))
-    .add(new Field('docString', 12, 'string')));
+    .add(new Field('docString', 12, 'string'))
+    // External data: `location`/`offset`/`length` entries, with dataLocation 1 (EXTERNAL).
+    .add(new Field('externalData', 13, 'StringStringEntryProto', 'repeated'))
+    .add(new Field('dataLocation', 14, 'int32')));
 
   ns.add(new Type('AttributeProto')
     .add(new Field('name', 1, 'string'))

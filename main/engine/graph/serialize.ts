@@ -16,7 +16,25 @@ export interface SerializeOptions {
   /** Extra key/value metadata stored in the model (e.g. label map). */
   metadata?: Record<string, string>;
   docString?: string;
+  /**
+   * Writes initializers of at least `minBytes` (default 1 MiB) as external data: the model refers to
+   * them by `location` (a file name next to the .onnx), offset and length, and `external` lists the
+   * byte ranges the caller writes into that file (`writeModelWithExternalData` in ../runtime does).
+   */
+  externalData?: { location: string; minBytes?: number };
 }
+
+/** One initializer stored outside the model: its bytes go at `offset` of the external-data file. */
+export interface ExternalTensor {
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Offsets in the external-data file are multiples of this, so onnxruntime can map each tensor
+ * straight from the file (its mapping needs page-aligned offsets).
+ */
+export const EXTERNAL_ALIGN = 64 * 1024;
 
 function bytesOf(data: AnyTypedArray): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -24,6 +42,14 @@ function bytesOf(data: AnyTypedArray): Uint8Array {
 
 function tensorProto(name: string, dtype: DType, dims: readonly number[], data: AnyTypedArray): object {
   return { name, dataType: ONNX_DTYPE_CODE[dtype], dims: [...dims], rawData: bytesOf(data) };
+}
+
+function externalTensorProto(name: string, dtype: DType, dims: readonly number[], location: string, t: ExternalTensor): object {
+  const entry = (key: string, value: string | number) => ({ key, value: String(value) });
+  return {
+    name, dataType: ONNX_DTYPE_CODE[dtype], dims: [...dims], dataLocation: 1,
+    externalData: [entry('location', location), entry('offset', t.offset), entry('length', t.bytes.byteLength)],
+  };
 }
 
 function valueInfo(v: Value): object {
@@ -47,6 +73,33 @@ function attribute(name: string, v: AttrValue): object {
 
 /** Serialises a built graph into ONNX ModelProto bytes that onnxruntime's InferenceSession.create accepts. */
 export function toOnnx(g: Graph, options: SerializeOptions = {}): Uint8Array {
+  return serialize(g, options).model;
+}
+
+/**
+ * Serialises a graph with its large initializers as external data (`options.externalData`): the
+ * model bytes, and the tensors' bytes with their offsets in the external-data file (views of the
+ * graph's own arrays, not copies).
+ */
+export function toOnnxExternal(g: Graph, options: SerializeOptions & { externalData: { location: string; minBytes?: number } }): { model: Uint8Array; external: ExternalTensor[]; externalBytes: number } {
+  return serialize(g, options);
+}
+
+function serialize(g: Graph, options: SerializeOptions): { model: Uint8Array; external: ExternalTensor[]; externalBytes: number } {
+  const ext = options.externalData;
+  if (ext && (ext.location.includes('/') || ext.location.includes('\\') || ext.location.startsWith('.'))) {
+    throw new Error(`external-data location ${ext.location} must be a plain file name next to the model`);
+  }
+  const external: ExternalTensor[] = [];
+  let externalBytes = 0;
+  const initializer = (name: string, dtype: DType, dims: readonly number[], data: AnyTypedArray): object => {
+    if (!ext || data.byteLength < (ext.minBytes ?? 1024 * 1024)) return tensorProto(name, dtype, dims, data);
+    const offset = Math.ceil(externalBytes / EXTERNAL_ALIGN) * EXTERNAL_ALIGN;
+    const t = { offset, bytes: bytesOf(data) };
+    external.push(t);
+    externalBytes = offset + data.byteLength;
+    return externalTensorProto(name, dtype, dims, ext.location, t);
+  };
   if (g.outputs.length === 0) throw new Error(`graph ${g.name} has no outputs; mark them with g.output(value, name)`);
   if (g.target === 'webgpu') {
     const bad = g.nodes.find((n) => WEBGPU_MISSING.has(n.op));
@@ -64,7 +117,7 @@ export function toOnnx(g: Graph, options: SerializeOptions = {}): Uint8Array {
       attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v)),
     })),
     // Only what some node or output reads (a graph transform may leave a replaced tensor unread).
-    initializer: g.initializers.filter((i) => read.has(i.value)).map((i) => tensorProto(i.value.name, i.value.dtype, i.dims, i.data)),
+    initializer: g.initializers.filter((i) => read.has(i.value)).map((i) => initializer(i.value.name, i.value.dtype, i.dims, i.data)),
     input: g.inputs.map(valueInfo),
     output: g.outputs.map(valueInfo),
   };
@@ -78,5 +131,5 @@ export function toOnnx(g: Graph, options: SerializeOptions = {}): Uint8Array {
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   };
   const { model: type } = onnxTypes();
-  return type.encode(type.fromObject(model)).finish();
+  return { model: type.encode(type.fromObject(model)).finish(), external, externalBytes };
 }

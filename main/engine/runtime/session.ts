@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { type ProviderName, cleanReason, listProviders, providerLabel } from './providers.ts';
 
@@ -63,21 +64,41 @@ function options(provider: ProviderName, config: SessionConfig, modelBytes: numb
 }
 
 /**
- * Creates an InferenceSession from model bytes on the chosen provider. A provider that this
+ * Creates an InferenceSession from model bytes, or from a model file (whose external data
+ * onnxruntime then maps from disk), on the chosen provider. A provider that this
  * onnxruntime-node build does not offer, or that fails to start (missing CUDA libraries, no GPU),
  * falls back to CPU; the reason is returned so the UI can say it.
  */
-export async function createSession(model: Uint8Array, config: SessionConfig = {}): Promise<CreatedSession> {
+export async function createSession(model: Uint8Array | string, config: SessionConfig = {}): Promise<CreatedSession> {
+  if (typeof model === 'string') {
+    // A model path (with external data beside it): sized by its files for the arena choice.
+    const bytes = modelFileBytes(model);
+    return createFrom(model, bytes, config);
+  }
+  return createFrom(model, model.byteLength, config);
+}
+
+function modelFileBytes(file: string): number {
+  let bytes = fs.statSync(file).size;
+  const data = `${file}.data`;
+  if (fs.existsSync(data)) bytes += fs.statSync(data).size;
+  return bytes;
+}
+
+async function createFrom(model: Uint8Array | string, modelBytes: number, config: SessionConfig): Promise<CreatedSession> {
+  // Overloads of InferenceSession.create: a path or the bytes.
+  const create = (o: ort.InferenceSession.SessionOptions) =>
+    typeof model === 'string' ? ort.InferenceSession.create(model, o) : ort.InferenceSession.create(model, o);
   const wanted = config.provider ?? 'cpu';
   if (wanted !== 'cpu') {
     const available = listProviders().some((p) => p.name === wanted);
     if (!available) {
       const offered = listProviders().map((p) => providerLabel(p.name)).join(', ');
       const reason = `${providerLabel(wanted)} is not offered by onnxruntime-node on this machine (available: ${offered}); using CPU.`;
-      return { session: await ort.InferenceSession.create(model, options('cpu', config, model.byteLength)), provider: 'cpu', fallbackReason: reason };
+      return { session: await create(options('cpu', config, modelBytes)), provider: 'cpu', fallbackReason: reason };
     }
     try {
-      return { session: await ort.InferenceSession.create(model, options(wanted, config, model.byteLength)), provider: wanted, fallbackReason: null };
+      return { session: await create(options(wanted, config, modelBytes)), provider: wanted, fallbackReason: null };
     } catch (err) {
       const msg = cleanReason(err instanceof Error ? err.message : String(err));
       const hint =
@@ -87,8 +108,8 @@ export async function createSession(model: Uint8Array, config: SessionConfig = {
             ? ' WebGPU needs a GPU with a Vulkan, Metal or Direct3D 12 driver; `langlab info` lists what this machine has.'
             : '';
       const reason = `${providerLabel(wanted)} could not start (${msg}); training on the CPU instead.${hint}`;
-      return { session: await ort.InferenceSession.create(model, options('cpu', config, model.byteLength)), provider: 'cpu', fallbackReason: reason };
+      return { session: await create(options('cpu', config, modelBytes)), provider: 'cpu', fallbackReason: reason };
     }
   }
-  return { session: await ort.InferenceSession.create(model, options('cpu', config, model.byteLength)), provider: 'cpu', fallbackReason: null };
+  return { session: await create(options('cpu', config, modelBytes)), provider: 'cpu', fallbackReason: null };
 }
