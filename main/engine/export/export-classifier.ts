@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Graph } from '../graph/graph.ts';
 import { quantizeLinears } from '../graph/quantize.ts';
-import { toOnnx } from '../graph/serialize.ts';
+import { writeModelWithExternalData } from '../runtime/external-data.ts';
 import type { Value } from '../graph/value.ts';
 import type { RobertaConfig } from '../io/roberta-config.ts';
 import { buildRoberta } from '../models/roberta.ts';
@@ -74,7 +74,9 @@ export function exportClassifier(dir: string, spec: ExportSpec, o: ExportOptions
     ...(o.quantize ? { quantize: o.quantize } : {}),
   };
   const g = buildInferenceGraph(spec, o);
-  fs.writeFileSync(path.join(dir, EXPORT_FILES.model), toOnnx(g, { metadata: { labels: JSON.stringify(spec.labels), langlab: JSON.stringify(tokenizer) } }));
+  // Weights of 1 MiB or more go to model.onnx.data beside it: a session created from the path maps
+  // them rather than copying them (a fine-tuned RoBERTa's 330 MB), and protobuf's 2 GB limit is moot.
+  writeModelWithExternalData(path.join(dir, EXPORT_FILES.model), g, { metadata: { labels: JSON.stringify(spec.labels), langlab: JSON.stringify(tokenizer) } });
   if (spec.family === 'roberta') {
     for (const f of [EXPORT_FILES.tokenizer, EXPORT_FILES.tokenizerConfig]) {
       const src = path.join(spec.tokenizerDir, f);

@@ -23,6 +23,13 @@ export function writeModelWithExternalData(modelFile: string, g: Graph, options:
   const dataPath = path.join(dir, location);
   const tmpData = `${dataPath}.tmp-${process.pid}`;
   const tmpModel = `${modelFile}.tmp-${process.pid}`;
+  if (external.length === 0) {
+    // Nothing large enough to map: one self-contained file, and no stale data file beside it.
+    fs.writeFileSync(tmpModel, model);
+    fs.renameSync(tmpModel, modelFile);
+    fs.rmSync(dataPath, { force: true });
+    return modelFile;
+  }
   try {
     const fd = fs.openSync(tmpData, 'w');
     try {

@@ -182,3 +182,26 @@ test('batching by length returns the same probabilities, in input order, as batc
     await clf.close();
   }
 });
+
+test('weights of 1 MiB or more are exported to model.onnx.data, which the exported model maps; small models stay one file', async () => {
+  const labels = ['c', 'go'];
+  const config = scratchConfig(labels.length, { d_model: 1024, num_layers: 1, num_heads: 2, max_length: 16 });
+  const g = new Graph();
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+  g.output(buildScratch(g, { inputIds, attentionMask }, { config, weights: initScratchWeights(config, 9) }), 'logits');
+  const tokenizer = new ByteTokenizer({ max_length: config.max_length });
+  const trainLogits = await trainingForward(g, 'logits', tokenizer.encode(TEXTS));
+  const params = new Map(g.params.filter((p) => p.trainable).map((p) => [p.name, p.data as Float32Array]));
+  const dir = path.join(tmp(), 'export');
+  exportClassifier(dir, { family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels });
+  const data = path.join(dir, 'model.onnx.data');
+  assert.ok(fs.existsSync(data), 'the large weights are in model.onnx.data');
+  assert.ok(fs.statSync(data).size > fs.statSync(path.join(dir, 'model.onnx')).size, 'the data file holds the bulk of the weights');
+  await checkExport(dir, tokenizer, trainLogits, labels);
+
+  const small = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, max_length: 16 });
+  const smallDir = path.join(tmp(), 'export');
+  exportClassifier(smallDir, { family: 'scratch', config: small, weights: initScratchWeights(small, 9), labels });
+  assert.ok(!fs.existsSync(path.join(smallDir, 'model.onnx.data')), 'a small model is one file');
+});
