@@ -127,10 +127,16 @@ export interface ResultsCursor {
 /** The two forms a job's results leave the app in: comma-separated values, or one JSON object a line. */
 export type ClassificationExportFormat = 'csv' | 'jsonl';
 
+/** How a classification job's model computes: int8 linear layers (faster, accuracy measured within 0.1 point) or float32 throughout. */
+export type ClassifyPrecision = 'int8' | 'float';
+
 export interface ClassifyRequests {
   'classify.jobs': { args: Record<string, never>; result: ClassificationJobSummary[] };
-  /** Starts classifying every text file under `root` with a finished run's model (and a second run's, to compare them); progress arrives as job.progress (kind classify, storeId the job's id). */
-  'classify.start': { args: { runId: number; root: string; threshold?: number; secondRunId?: number }; result: ClassificationJobSummary };
+  /**
+   * Starts classifying every text file under `root` with a finished run's model (and a second run's, to compare them); progress arrives as job.progress (kind classify, storeId the job's id).
+   * `precision` int8 runs a from-scratch run's int8 export (written once per run, beside its model); float runs the float32 model; absent, int8 on CPUs with VNNI (where its accuracy was measured), else float. A run without an int8 export to write (fine-tuned, or no checkpoint) runs float, and so does a job comparing two runs (int8 is refused there).
+   */
+  'classify.start': { args: { runId: number; root: string; threshold?: number; secondRunId?: number; precision?: ClassifyPrecision }; result: ClassificationJobSummary };
   /** A two-run job's side-by-side breakdowns and agreement counts. */
   'classify.comparison': { args: { id: number }; result: ClassificationComparison };
   /** One page of the files where a two-run job's models disagree (over the labels both have), each with both predictions. */

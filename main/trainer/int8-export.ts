@@ -6,6 +6,7 @@ import path from 'node:path';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
 import { EXPORT_FILES, type ExportManifest } from '../engine/export/manifest.ts';
 import { scratchWeightsFromParams } from '../engine/models/scratch.ts';
+import { int8SumsExactly } from '../engine/runtime/int8-support.ts';
 import { LanglabError } from '../errors.ts';
 import { checkpointDir, hasCheckpoint, readCheckpoint } from './checkpoint.ts';
 import { SCRATCH_SKIP_LEADING_COMMENTS, SCRATCH_TRUNCATE, scratchConfigFor } from './model.ts';
@@ -55,4 +56,22 @@ export function int8ModelDir(modelDir: string): string {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return out;
+}
+
+/**
+ * The model folder a classification runs: the run's int8 export for `precision` int8 (written once,
+ * see int8ModelDir), `floatDir` itself for float. Without a precision, int8 where this CPU sums its
+ * products exactly (VNNI, where it was measured), else float. A model int8 cannot be written for (a
+ * fine-tuned run, a run without checkpoints, a bare exported folder) runs float.
+ */
+export function classificationModelDir(floatDir: string, precision?: 'int8' | 'float'): string {
+  const wanted = precision ?? (int8SumsExactly() ? 'int8' : 'float');
+  // A missing model is reported where the job reads its labels, as for a float job.
+  if (wanted === 'float' || !fs.existsSync(path.join(floatDir, EXPORT_FILES.manifest))) return floatDir;
+  try {
+    return int8ModelDir(floatDir);
+  } catch (err) {
+    if (err instanceof LanglabError && err.code === 'NOT_AVAILABLE') return floatDir;
+    throw err;
+  }
 }

@@ -10,6 +10,7 @@ import { deleteJob, eachResult, getJob, getJobDetail, getResult, listJobs, listL
 import { getComparison, listDisagreements } from '../../store/job-comparison.ts';
 import { runPairModels } from '../../classify/run-pair.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
+import { classificationModelDir } from '../../trainer/int8-export.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
 function noJob(id: number): LanglabError {
@@ -41,16 +42,18 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
   const { db } = ctx.store;
   return {
     'classify.jobs': async () => listJobs(db),
-    'classify.start': async ({ runId, root, threshold, secondRunId }) => {
+    'classify.start': async ({ runId, root, threshold, secondRunId, precision }) => {
       if (secondRunId !== undefined) {
         // Both runs are checked before the folder and before anything is stored.
         const pair = runPairModels(db, ctx.dataDir, runId, secondRunId);
         const folder = await checkedFolder(root);
+        if (precision === 'int8') throw new LanglabError('INVALID_ARGUMENT', 'A job comparing two runs runs both float32 models; start it without precision int8, or classify with one run.');
         const id = ctx.classify.start({ runId, modelDir: pair.a.dir, root: folder, threshold: threshold ?? defaultThreshold(db, runId), second: { runId: secondRunId, modelDir: pair.b.dir } });
         return getJob(db, id)!;
       }
-      const modelDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
-      const id = ctx.classify.start({ runId, modelDir, root: await checkedFolder(root), threshold: threshold ?? defaultThreshold(db, runId) });
+      const floatDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
+      const folder = await checkedFolder(root);
+      const id = ctx.classify.start({ runId, modelDir: classificationModelDir(floatDir, precision), root: folder, threshold: threshold ?? defaultThreshold(db, runId) });
       return getJob(db, id)!;
     },
     'classify.comparison': async ({ id }) => {

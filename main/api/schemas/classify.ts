@@ -11,7 +11,7 @@ const exportFormat = z.enum(['csv', 'jsonl']);
 /** Schemas of the Classify section's requests. */
 export const classifySchemas: SchemasFor<ClassifyRequests> = {
   'classify.jobs': noArgs,
-  'classify.start': z.strictObject({ runId: id, root: userPath, threshold: threshold.optional(), secondRunId: id.optional() }),
+  'classify.start': z.strictObject({ runId: id, root: userPath, threshold: threshold.optional(), secondRunId: id.optional(), precision: z.enum(['int8', 'float']).optional() }),
   'classify.comparison': z.strictObject({ id }),
   'classify.disagreements': z.strictObject({
     id,

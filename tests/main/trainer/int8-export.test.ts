@@ -7,7 +7,8 @@ import { exportClassifier } from '../../../main/engine/export/export-classifier.
 import { Graph } from '../../../main/engine/graph/index.ts';
 import { buildScratch, initScratchWeights, scratchWeightsFromParams } from '../../../main/engine/models/scratch.ts';
 import { type CheckpointState, checkpointDir, writeCheckpoint } from '../../../main/trainer/checkpoint.ts';
-import { int8ModelDir } from '../../../main/trainer/int8-export.ts';
+import { int8SumsExactly } from '../../../main/engine/runtime/int8-support.ts';
+import { classificationModelDir, int8ModelDir } from '../../../main/trainer/int8-export.ts';
 import { scratchConfigFor } from '../../../main/trainer/model.ts';
 import { defaultHyperparameters } from '../../../preload/hyperparameters.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -63,4 +64,27 @@ test('int8ModelDir refuses a run without a checkpoint, or a fine-tuning run, nam
   assert.throws(() => int8ModelDir(path.join(runDir, 'model')), (e: Error) => e.message.includes(path.join(runDir, 'checkpoints', 'best')) && /no checkpoint to quantize/.test(e.message));
   const pretrained = finishedRun('pretrained');
   assert.throws(() => int8ModelDir(path.join(pretrained, 'model')), /from-scratch runs only/);
+});
+
+test('classificationModelDir runs int8 or float as asked, int8 by default where VNNI sums exactly, and float for a model int8 cannot be written for', () => {
+  const runDir = finishedRun();
+  const floatDir = path.join(runDir, 'model');
+  assert.equal(classificationModelDir(floatDir, 'float'), floatDir);
+  assert.equal(fs.existsSync(path.join(runDir, 'model-int8')), false, 'float writes no int8 export');
+  assert.equal(classificationModelDir(floatDir, 'int8'), path.join(runDir, 'model-int8'));
+  assert.equal(classificationModelDir(floatDir), int8SumsExactly() ? path.join(runDir, 'model-int8') : floatDir);
+  const noCheckpoint = finishedRun();
+  fs.rmSync(path.join(noCheckpoint, 'checkpoints'), { recursive: true });
+  assert.equal(classificationModelDir(path.join(noCheckpoint, 'model'), 'int8'), path.join(noCheckpoint, 'model'));
+  const pretrained = finishedRun('pretrained');
+  assert.equal(classificationModelDir(path.join(pretrained, 'model'), 'int8'), path.join(pretrained, 'model'));
+  // A model folder that is gone is reported where the job reads it, as for float.
+  assert.equal(classificationModelDir(path.join(runDir, 'nowhere'), 'int8'), path.join(runDir, 'nowhere'));
+});
+
+test('int8 sums exactly where the CPU flags list VNNI, and not on an AVX2-only CPU', () => {
+  assert.equal(int8SumsExactly('processor : 0\nflags : fpu sse2 avx2 avx512f avx512_vnni\n'), true);
+  assert.equal(int8SumsExactly('processor : 0\nflags : fpu sse2 avx2 avx_vnni\n'), true);
+  assert.equal(int8SumsExactly('processor : 0\nflags : fpu sse2 avx2 fma\n'), false);
+  assert.equal(int8SumsExactly(''), false);
 });
