@@ -70,8 +70,12 @@ try {
       await session.run({ input_ids: new ort.Tensor('int64', enc.inputIds, dims), attention_mask: new ort.Tensor('int64', enc.attentionMask, dims) }, ['probabilities']);
     }
     const seconds = (performance.now() - t0) / 1000;
-    const file = session.endProfiling();
+    session.endProfiling();
     await session.release();
+    // The profile is written next to its prefix, with a time stamp in its name.
+    const written = fs.readdirSync(dir).find((f) => f.startsWith(`profile-${name}`) && f.endsWith('.json'));
+    if (!written) throw new Error(`classify profile: ONNX Runtime wrote no profile under ${dir}.`);
+    const file = path.join(dir, written);
     const events = JSON.parse(fs.readFileSync(file, 'utf8')) as ProfileEvent[];
     const byOp = new Map<string, number>();
     let total = 0;

@@ -12,7 +12,8 @@ const LABELS = ['python', 'javascript', 'txt'];
 test('features: leading whitespace stripped then the first bytes, trailing stripped then the last bytes, padded', () => {
   const c = { begSize: 4, midSize: 0, endSize: 4, blockSize: 16, paddingToken: 256, labels: LABELS };
   assert.deepEqual([...magikaFeatures(Buffer.from('  \nabcdef\n\n'), c)], [...Buffer.from('abcd'), ...Buffer.from('cdef')]);
-  assert.deepEqual([...magikaFeatures(Buffer.from(' ab '), c)], [0x61, 0x62, 256, 256, 256, 256, 0x61, 0x62]);
+  // Only the leading side is stripped for the beginning, only the trailing side for the end.
+  assert.deepEqual([...magikaFeatures(Buffer.from(' ab '), c)], [0x61, 0x62, 0x20, 256, 256, 0x20, 0x61, 0x62]);
   assert.deepEqual([...magikaFeatures(Buffer.alloc(0), c)], new Array(8).fill(256));
   // Only the first and last block_size bytes are looked at.
   const long = Buffer.concat([Buffer.from(' '.repeat(20)), Buffer.from('x'.repeat(20))]);
