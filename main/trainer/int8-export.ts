@@ -62,7 +62,8 @@ export function int8ModelDir(modelDir: string): string {
  * The model folder a classification runs: the run's int8 export for `precision` int8 (written once,
  * see int8ModelDir), `floatDir` itself for float. Without a precision, int8 where this CPU sums its
  * products exactly (VNNI, where it was measured), else float. A model int8 cannot be written for (a
- * fine-tuned run, a run without checkpoints, a bare exported folder) runs float.
+ * fine-tuned run, a run without checkpoints, a bare exported folder) runs float, and so does, by
+ * default, one whose checkpoint cannot be read.
  */
 export function classificationModelDir(floatDir: string, precision?: 'int8' | 'float'): string {
   const wanted = precision ?? (int8SumsExactly() ? 'int8' : 'float');
@@ -71,7 +72,9 @@ export function classificationModelDir(floatDir: string, precision?: 'int8' | 'f
   try {
     return int8ModelDir(floatDir);
   } catch (err) {
-    if (err instanceof LanglabError && err.code === 'NOT_AVAILABLE') return floatDir;
+    // By default a checkpoint that cannot be read (damaged, another version) leaves the float model,
+    // which classifies as before; asked for int8, only a run int8 is not offered for does.
+    if (precision === undefined || (err instanceof LanglabError && err.code === 'NOT_AVAILABLE')) return floatDir;
     throw err;
   }
 }
