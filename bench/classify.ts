@@ -1,24 +1,27 @@
 // Classifying a folder with the from-scratch defaults' model (weights untrained: inference costs the
-// same): files/s end to end (walk, read, tokenize and run in the prediction worker, store writes)
+// same): files/s end to end (walk, read, tokenize and run in the prediction workers, store writes)
 // and the main thread's event-loop lag meanwhile.
-//   node --import tsx bench/classify.ts --folder <dir> [--labels a,b,c] [--repeats N] [--levers]
+//   node --import tsx bench/classify.ts --folder <dir> [--labels a,b,c] [--repeats N] [--levers] [--magika <model folder>]
 //   node --import tsx bench/classify.ts --synthetic N [--model tiny|defaults]   (bench/classify-synthetic.ts)
 //   node --import tsx bench/classify.ts --int8 --folder <dir> [--repeats N]      (bench/classify-int8.ts)
-// The machine is shared, so absolute figures drift: the one-batch-at-a-time baseline (no overlap of
-// the stages, no batching by length) and the defaults run alternately in one process, `--repeats`
-// times each (default 3), and the ratio of their medians is the figure to trust; a third variant runs
-// the defaults with the worker on every core (the defaults leave one to the main thread). The defaults'
-// predictions are checked against the baseline's (same label for every file, confidence within
-// 1e-5). `--levers` also times inference alone (in this process, the folder's texts in memory)
-// under each ONNX Runtime setting and batching choice, side by side.
-// No Magika model ships here, so its figure is the one measured on the same files in issue 16
-// (327-381 files/s, ONNX Runtime, 2 threads); the target is 1.5x the higher one.
+// The machine is shared, so absolute figures drift: every variant runs alternately in one process,
+// `--repeats` times each (default 3), and ratios of their medians are the figures to trust. Variants:
+// the one-batch-at-a-time baseline (no overlap of the stages, no batching by length, one worker on
+// every core); one worker on every core but one (the previous default) and on every core; the
+// batches spread over CLASSIFY_WORKERS workers (float); the int8 export on one worker and on the
+// workers (the defaults: what the app and the command line run). The float variants' predictions
+// are checked against the baseline's (same label for every file, confidence within 1e-5), and the
+// int8 workers' against one int8 worker's. `--levers` also times inference alone (in this process,
+// the folder's texts in memory) under each ONNX Runtime setting and batching choice, side by side.
+// The reference is Magika's model run on the same files and cores when its folder is given
+// (`--magika`, bench/classify-magika.ts); otherwise the figure measured on the same files in issue
+// 16 (327-381 files/s, ONNX Runtime, 2 threads, batch 1); the target is 1.5x.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { EventHub } from '../main/api/events.ts';
-import { CLASSIFY_INFERENCE_THREADS, type ClassifyTiming, emptyTiming } from '../main/classify/classify-folder.ts';
+import { CLASSIFY_INFERENCE_THREADS, CLASSIFY_WORKERS, type ClassifyTiming, emptyTiming } from '../main/classify/classify-folder.ts';
 import { ClassifyJobs } from '../main/classify/jobs.ts';
 import { Classifier, type ClassifierOptions } from '../main/engine/export/classifier.ts';
 import { JobRegistry } from '../main/jobs/registry.ts';
@@ -30,6 +33,7 @@ import { Predictor } from '../main/trainer/host/predictor.ts';
 import { SCRATCH_SKIP_LEADING_COMMENTS, SCRATCH_TRUNCATE, scratchConfigFor } from '../main/trainer/model.ts';
 import { defaultHyperparameters } from '../preload/hyperparameters.ts';
 import { int8Bench } from './classify-int8.ts';
+import { magikaRates } from './classify-magika.ts';
 import { syntheticBench } from './classify-synthetic.ts';
 
 const MAGIKA_FILES_PER_SECOND = 381;
@@ -57,25 +61,35 @@ interface Variant {
   pipeline: boolean;
   lengthBuckets: boolean;
   batchSize: number;
-  /** The worker's intra-op threads. */
+  /** Prediction workers the batches are spread over, and each one's intra-op threads. */
+  workers: number;
   threads: number;
-  /** The int8 export of the same weights (`langlab classify --int8`) instead of the float32 one. */
+  /** The int8 export of the same weights (the classification default) instead of the float32 one. */
   int8?: boolean;
 }
-const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: false, lengthBuckets: false, batchSize: 16, threads: cpus };
+const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: false, lengthBuckets: false, batchSize: 16, workers: 1, threads: cpus };
 // With the stages overlapped the main thread reads while the worker runs: the worker gets one core fewer.
-const DEFAULTS: Variant = { name: `defaults (after), ${CLASSIFY_INFERENCE_THREADS} thread(s)`, pipeline: true, lengthBuckets: true, batchSize: 16, threads: CLASSIFY_INFERENCE_THREADS };
-const ALL_CORES: Variant = { ...DEFAULTS, name: `same, worker on all ${cpus} cores`, threads: cpus };
-const INT8: Variant = { ...DEFAULTS, name: 'defaults with the int8 export', int8: true };
+const ONE_WORKER: Variant = { name: `1 worker x ${Math.max(1, cpus - 1)} thread(s), float`, pipeline: true, lengthBuckets: true, batchSize: 16, workers: 1, threads: Math.max(1, cpus - 1) };
+const ONE_WORKER_ALL: Variant = { ...ONE_WORKER, name: `1 worker x ${cpus} threads, float`, threads: cpus };
+const FLOAT: Variant = { ...ONE_WORKER, name: `${CLASSIFY_WORKERS} workers x ${CLASSIFY_INFERENCE_THREADS} thread(s), float`, workers: CLASSIFY_WORKERS, threads: CLASSIFY_INFERENCE_THREADS };
+/** What the app and the command line do: int8, batches spread over the workers. */
+const DEFAULTS: Variant = { ...FLOAT, name: `defaults: ${CLASSIFY_WORKERS} workers x ${CLASSIFY_INFERENCE_THREADS} thread(s), int8`, int8: true };
+const ONE_WORKER_INT8: Variant = { ...ONE_WORKER, name: `1 worker x ${Math.max(1, cpus - 1)} thread(s), int8`, int8: true };
 
 if (process.argv.includes('--int8')) await int8Bench(folder!, labels, repeats);
 else if (synthetic !== undefined) await syntheticBench(Number(synthetic), { model: arg('model') ?? 'tiny', keepTree: process.argv.includes('--keep-tree') });
 else await folderBench();
 
-/** The benchmark on a folder: the baseline, the defaults and the worker on every core, alternately. */
+/** The benchmark on a folder: the baseline, one worker, the workers, float and int8, alternately. */
 async function folderBench() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-bench-classify-'));
-  const predictor = new Predictor();
+  // One predictor per worker count, so a variant's workers keep their models loaded between its runs.
+  const predictors = new Map<number, Predictor>();
+  const predictorFor = (workers: number) => {
+    let p = predictors.get(workers);
+    if (!p) predictors.set(workers, (p = new Predictor({ workers })));
+    return p;
+  };
   try {
     const hp = defaultHyperparameters('scratch');
     const config = scratchConfigFor(hp, labels.length);
@@ -93,11 +107,12 @@ async function folderBench() {
 
     const runOnce = async (v: Variant) => {
       const timing: ClassifyTiming = emptyTiming();
+      const predictor = predictorFor(v.workers);
       const worker0 = { ...predictor.timing };
       const jobs = new ClassifyJobs({
         db: store.db, events: new EventHub(), jobs: new JobRegistry(() => undefined),
         predict: (m, texts) => predictor.predict(m, texts, undefined, v.threads, { batchSize: v.batchSize, lengthBuckets: v.lengthBuckets }),
-        folderOptions: { pipeline: v.pipeline, timing },
+        folderOptions: { pipeline: v.pipeline, timing, inFlight: 2 * v.workers },
       });
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
@@ -122,53 +137,83 @@ async function folderBench() {
       };
     };
 
-    // A first run warms the file cache and loads the model; not counted.
+    // A first run of each model and worker count warms the file cache and loads the models; not counted.
+    await runOnce(FLOAT);
     await runOnce(DEFAULTS);
-    await runOnce(INT8);
-    const variants = [BASELINE, DEFAULTS, ALL_CORES, INT8];
+    await runOnce(ONE_WORKER);
+    await runOnce(ONE_WORKER_INT8);
+    const variants = [BASELINE, ONE_WORKER, ONE_WORKER_ALL, FLOAT, ONE_WORKER_INT8, DEFAULTS];
     const runs = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(variants.map((v) => [v, []]));
     for (let r = 0; r < repeats; r++) {
       for (const v of r % 2 ? [...variants].reverse() : variants) runs.get(v)!.push(await runOnce(v));
     }
 
-    // Same predictions: every file's label and confidence in the last defaults job against the last baseline's.
+    // Same predictions: every file's label and confidence in the last job of each float variant
+    // against the last baseline's (the workers must give the same answers, in the same places).
     const rowsOf = (id: number) => new Map((store.db.prepare('SELECT path, label, confidence FROM classification_results WHERE job_id = ?').all(id) as { path: string; label: string; confidence: number }[]).map((r) => [r.path, r]));
+    const compare = (before: Map<string, { label: string; confidence: number }>, after: Map<string, { label: string; confidence: number }>) => {
+      let labelChanges = after.size === before.size ? 0 : Math.abs(after.size - before.size);
+      let maxConfidenceDelta = 0;
+      for (const [p, b] of before) {
+        const a = after.get(p);
+        if (!a || a.label !== b.label) labelChanges++;
+        else maxConfidenceDelta = Math.max(maxConfidenceDelta, Math.abs(a.confidence - b.confidence));
+      }
+      return { labelChanges, maxConfidenceDelta };
+    };
     const before = rowsOf(runs.get(BASELINE)!.at(-1)!.id);
-    const after = rowsOf(runs.get(DEFAULTS)!.at(-1)!.id);
-    let labelChanges = 0;
     let maxConfidenceDelta = 0;
-    for (const [p, b] of before) {
-      const a = after.get(p);
-      if (!a || a.label !== b.label) labelChanges++;
-      else maxConfidenceDelta = Math.max(maxConfidenceDelta, Math.abs(a.confidence - b.confidence));
+    for (const v of [ONE_WORKER, ONE_WORKER_ALL, FLOAT]) {
+      const c = compare(before, rowsOf(runs.get(v)!.at(-1)!.id));
+      if (c.labelChanges > 0 || c.maxConfidenceDelta > 1e-5) {
+        throw new Error(`classify bench: ${v.name} predicts otherwise than the baseline (${c.labelChanges} files differ, max confidence change ${c.maxConfidenceDelta}).`);
+      }
+      maxConfidenceDelta = Math.max(maxConfidenceDelta, c.maxConfidenceDelta);
     }
-    if (after.size !== before.size || labelChanges > 0 || maxConfidenceDelta > 1e-5) {
-      throw new Error(`classify bench: the defaults' predictions differ from the baseline's (${labelChanges} labels changed, ${after.size} vs ${before.size} files, max confidence change ${maxConfidenceDelta}).`);
+    // int8 against float (random weights: near-ties flip, so this is reported, not required).
+    const int8Agreement = compare(rowsOf(runs.get(FLOAT)!.at(-1)!.id), rowsOf(runs.get(DEFAULTS)!.at(-1)!.id));
+    const int8Workers = compare(rowsOf(runs.get(ONE_WORKER_INT8)!.at(-1)!.id), rowsOf(runs.get(DEFAULTS)!.at(-1)!.id));
+    if (int8Workers.labelChanges > 0 || int8Workers.maxConfidenceDelta > 1e-5) {
+      throw new Error(`classify bench: the int8 workers predict otherwise than one int8 worker (${int8Workers.labelChanges} files differ, max confidence change ${int8Workers.maxConfidenceDelta}).`);
     }
 
     const summary = (v: Variant) => {
       const rs = runs.get(v)!;
       const stage = Object.fromEntries(Object.keys(rs[0].usPerFile).map((k) => [k, median(rs.map((r) => r.usPerFile[k as keyof typeof r.usPerFile]))]));
+      const filesPerSecond = round(median(rs.map((r) => r.filesPerSecond)), 0);
       return {
         variant: v.name,
-        filesPerSecond: round(median(rs.map((r) => r.filesPerSecond)), 0),
+        filesPerSecond,
+        ratioToMagika: round(filesPerSecond / MAGIKA_FILES_PER_SECOND, 2),
         runs: rs.map((r) => round(r.filesPerSecond, 0)),
         lagP99Ms: round(Math.max(...rs.map((r) => r.lag.p99)), 2),
         usPerFile: stage,
       };
     };
-    const b = summary(BASELINE);
-    const d = summary(DEFAULTS);
-    const o1 = summary(ALL_CORES);
-    const q = summary(INT8);
+    const all = variants.map(summary);
+    const [b, one, oneAll, f, oneInt8, d] = all;
     const last = runs.get(DEFAULTS)!.at(-1)!;
-    process.stderr.write(`Classifying ${last.classified.toLocaleString()} files (${last.skipped} left out), ${cpus} cores, median of ${repeats} alternating runs each:\n`);
-    for (const s of [b, d, o1, q]) {
-      process.stderr.write(`  ${s.variant.padEnd(34)} ${String(s.filesPerSecond).padStart(5)} files/s (runs ${s.runs.join(', ')}), lag p99 <= ${s.lagP99Ms} ms\n`);
+    process.stderr.write(`Classifying ${last.classified.toLocaleString()} files (${last.skipped} left out), ${cpus} cores, load ${os.loadavg().map((x) => round(x, 2)).join(' ')}, median of ${repeats} alternating runs each:\n`);
+    for (const s of all) {
+      process.stderr.write(`  ${s.variant.padEnd(40)} ${String(s.filesPerSecond).padStart(5)} files/s = ${s.ratioToMagika.toFixed(2)}x Magika (runs ${s.runs.join(', ')}), lag p99 <= ${s.lagP99Ms} ms\n`);
       process.stderr.write(`    us per file: ${Object.entries(s.usPerFile).map(([k, x]) => `${k} ${x}`).join(', ')}\n`);
     }
-    process.stderr.write(`  after/before ${round(d.filesPerSecond / b.filesPerSecond, 2)}x; after/Magika (${MAGIKA_FILES_PER_SECOND} files/s, issue 16's figure) ${round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x; same predictions (max confidence change ${maxConfidenceDelta.toExponential(1)}).\n`);
-    process.stderr.write(`  int8/float end to end ${round(q.filesPerSecond / d.filesPerSecond, 2)}x; int8/Magika ${round(q.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x (untrained weights: the int8 labels are not checked here, bench/int8-accuracy.ts does that on a trained run).\n`);
+    process.stderr.write(`  defaults/before ${round(d.filesPerSecond / b.filesPerSecond, 2)}x; defaults/Magika (${MAGIKA_FILES_PER_SECOND} files/s, issue 16's figure) ${round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x (target 1.5x = ${1.5 * MAGIKA_FILES_PER_SECOND} files/s).\n`);
+    process.stderr.write(`  float: workers/one worker ${round(f.filesPerSecond / one.filesPerSecond, 2)}x, same predictions as the baseline (max confidence change ${maxConfidenceDelta.toExponential(1)}); int8: workers/one worker ${round(d.filesPerSecond / oneInt8.filesPerSecond, 2)}x, int8/float ${round(d.filesPerSecond / f.filesPerSecond, 2)}x.\n`);
+    process.stderr.write(`  int8 vs float labels: ${int8Agreement.labelChanges} of ${last.classified} differ (untrained weights, near-ties; bench/int8-accuracy.ts measures a trained run).\n`);
+
+    // Magika's model on the same files and cores, when its folder is given: the reference becomes its batch-1 figure.
+    let magika: { filesPerSecond: number; source: string; ratio: number; target: number; batched?: unknown } = {
+      filesPerSecond: MAGIKA_FILES_PER_SECOND, source: 'issue 16 (no Magika model given: --magika <folder>)', ratio: round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2), target: 1.5,
+    };
+    const magikaDir = arg('magika');
+    if (magikaDir !== undefined) {
+      const bytes = [...rowsOf(last.id).keys()].map((p) => fs.readFileSync(path.join(folder!, p)));
+      const m = await magikaRates(magikaDir, bytes, { threads: cpus, batchSizes: [1, 64], repeats });
+      const one = m.rates.find((r) => r.batch === 1)!.filesPerSecond;
+      magika = { filesPerSecond: one, source: `${magikaDir}, ONNX Runtime, ${cpus} threads, batch 1, files in memory`, ratio: round(d.filesPerSecond / one, 2), target: 1.5, batched: m.rates };
+      process.stderr.write(`Magika's model (${magikaDir}) on the same ${bytes.length} files in memory, ${cpus} threads: ${m.rates.map((r) => `batch ${r.batch} ${r.filesPerSecond} files/s`).join(', ')}; defaults end to end / Magika batch 1 = ${magika.ratio}x (target 1.5x).\n`);
+    }
 
     let levers: unknown;
     if (process.argv.includes('--levers')) levers = await inferenceLevers(modelDir, rowsOf(last.id));
@@ -178,6 +223,7 @@ async function folderBench() {
     const result = {
       bench: 'classify-folder',
       cpus,
+      loadAverage: os.loadavg().map((x) => round(x, 2)),
       status: 'FINISHED',
       classified: last.classified,
       skipped: last.skipped,
@@ -186,15 +232,18 @@ async function folderBench() {
       mainThreadLagMs: { p50: round(median(lagAll.map((r) => r.lag.p50)), 2), p99: round(Math.max(...lagAll.map((r) => r.lag.p99)), 2), max: round(Math.max(...lagAll.map((r) => r.lag.max)), 2) },
       baseline: b,
       defaults: d,
-      workerOnAllCores: o1,
-      int8: { ...q, ratioToFloat: round(q.filesPerSecond / d.filesPerSecond, 2), ratioToMagika: round(q.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2) },
+      oneWorker: one,
+      oneWorkerAllCores: oneAll,
+      float: { ...f, ratioToOneWorker: round(f.filesPerSecond / one.filesPerSecond, 2) },
+      oneWorkerInt8: oneInt8,
+      int8: { ratioToFloat: round(d.filesPerSecond / f.filesPerSecond, 2), labelsDifferingFromFloat: int8Agreement.labelChanges },
       speedup: round(d.filesPerSecond / b.filesPerSecond, 2),
-      magika: { filesPerSecond: MAGIKA_FILES_PER_SECOND, source: 'issue 16 (no Magika model here)', ratio: round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2) },
+      magika,
       ...(levers ? { levers } : {}),
     };
     process.stdout.write(JSON.stringify(result) + '\n');
   } finally {
-    predictor.close();
+    await Promise.all([...predictors.values()].map((p) => p.close()));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

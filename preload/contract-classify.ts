@@ -134,7 +134,10 @@ export type ClassificationExportFormat = 'csv' | 'jsonl';
 
 export interface ClassifyRequests {
   'classify.jobs': { args: Record<string, never>; result: ClassificationJobSummary[] };
-  /** Starts classifying every text file under `root` with a finished run's model (and a second run's, to compare them); progress arrives as job.progress (kind classify, storeId the job's id). */
+  /**
+   * Starts classifying every text file under `root` with a finished run's model (and a second run's, to compare them); progress arrives as job.progress (kind classify, storeId the job's id).
+   * `precision` int8 runs each run's int8 export (written once per run, beside its model; refused, naming the run, where int8 is not offered: a fine-tuned run or one without checkpoints); float32 runs the float models. Absent: int8 on CPUs with VNNI (where its accuracy was measured) when every run of the job can have an int8 export, else float32. The job records the precision it ran in.
+   */
   'classify.start': { args: { runId: number; root: string; threshold?: number; secondRunId?: number; precision?: ClassifyPrecision }; result: ClassificationJobSummary };
   /** A two-run job's side-by-side breakdowns and agreement counts. */
   'classify.comparison': { args: { id: number }; result: ClassificationComparison };

@@ -7,7 +7,7 @@ import type { EngineSpawner } from '../trainer/host/engine-port.ts';
 import { Predictor } from '../trainer/host/predictor.ts';
 import { RunManager } from '../trainer/host/run-manager.ts';
 import { SweepRunner } from '../trainer/host/sweep-runner.ts';
-import { CLASSIFY_INFERENCE_THREADS } from '../classify/classify-folder.ts';
+import { CLASSIFY_INFERENCE_THREADS, CLASSIFY_WORKERS } from '../classify/classify-folder.ts';
 import { ClassifyJobs } from '../classify/jobs.ts';
 import { JobRegistry } from '../jobs/registry.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
@@ -82,14 +82,17 @@ export function startBackend(options: BackendOptions): Backend {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
   });
   const sweeps = new SweepRunner({ store, runs, jobs, events });
-  // One prediction worker for the Try it box, evaluations on datasets and classification jobs.
+  // One prediction worker for the Try it box and evaluations on datasets; classification jobs spread
+  // their batches over workers of their own, one per core (each starts on a job's first batch).
   const predictor = new Predictor();
+  const classifyPredictor = new Predictor({ workers: CLASSIFY_WORKERS });
   const classify = new ClassifyJobs({
     db: store.db,
     events,
     jobs,
-    predict: (modelDir, texts) => predictor.predict(modelDir, texts, undefined, CLASSIFY_INFERENCE_THREADS),
-    predictPair: (modelDirs, texts) => predictor.predictPair(modelDirs, texts, undefined, CLASSIFY_INFERENCE_THREADS),
+    predict: (modelDir, texts) => classifyPredictor.predict(modelDir, texts, undefined, CLASSIFY_INFERENCE_THREADS),
+    predictPair: (modelDirs, texts) => classifyPredictor.predictPair(modelDirs, texts, undefined, CLASSIFY_INFERENCE_THREADS),
+    folderOptions: { inFlight: 2 * CLASSIFY_WORKERS },
   });
   const dispatch = createDispatch(createService({
     store, dataDir, events, runtime: options.runtime, runs, sweeps, predictor, jobs, classify,
@@ -112,6 +115,7 @@ export function startBackend(options: BackendOptions): Backend {
       // Jobs and runs stop before the store closes, so none of them writes to a closed store.
       jobs.cancelAll();
       void predictor.close(); // stops its worker once the answers still due are in
+      void classifyPredictor.close();
       // Sweeps first: they end INTERRUPTED and start no further trial when their run is stopped.
       sweeps.close();
       runs.close();

@@ -26,11 +26,15 @@ import type { ClassifiedRow, LeftOutRow } from '../store/jobs.ts';
  */
 export const CLASSIFY_MAX_BYTES = 1024 * 1024;
 /**
- * ONNX Runtime's intra-op threads for classifying a folder: every core but one, which the stages
- * overlapped with inference (walking, reading, decoding, storing) use. On 2 cores one inference
- * thread beat two, side by side in bench/classify.ts: the two fought the reading thread for the cores.
+ * Prediction workers a classification job spreads its batches over, each running its own ONNX
+ * Runtime session with CLASSIFY_INFERENCE_THREADS intra-op threads: one per core, up to 4. Separate
+ * single-threaded sessions on alternate batches keep every core busy without the intra-op threads'
+ * hand-offs, which at this model size cost more than they share (bench/classify.ts, side by side:
+ * on 2 cores, two workers of 1 thread against one of 1 thread and one of 2).
  */
-export const CLASSIFY_INFERENCE_THREADS = Math.max(1, os.availableParallelism() - 1);
+export const CLASSIFY_WORKERS = Math.min(4, os.availableParallelism());
+/** Intra-op threads of each classification worker: the cores shared out among the workers. */
+export const CLASSIFY_INFERENCE_THREADS = Math.max(1, Math.floor(os.availableParallelism() / CLASSIFY_WORKERS));
 /** Files read and classified together. */
 export const CLASSIFY_BATCH = 64;
 /** Files of a batch read at once. */
@@ -56,6 +60,12 @@ export interface ClassifyFolderOptions {
    * always has work queued. Off: read, predict, store one batch at a time (the benchmark's baseline).
    */
   pipeline?: boolean;
+  /**
+   * Batches asked of `predict` and not yet stored, overlapped (default 2: one being stored or read
+   * while the next is in the worker). With several prediction workers, twice their number keeps
+   * one batch queued behind each one's current batch.
+   */
+  inFlight?: number;
   /** Adds the milliseconds each stage took on this thread (the classify benchmark prints them). */
   timing?: ClassifyTiming;
   /** Files larger than this many bytes are left out as oversize (CLASSIFY_MAX_BYTES by default). */
@@ -295,11 +305,12 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
       await store(b, predictBatch(b));
     }
   } else {
-    // Stages overlap: while batch k is in the worker, batch k+1 is read; batch k+1 goes to the
-    // worker before batch k is stored. Batches are stored in order, so results and counters are
-    // the same as one batch at a time.
+    // Stages overlap: while batch k is in a worker, batch k+1 is read; up to `inFlight` batches are
+    // asked for before the oldest is stored. Batches are stored in order, so results and counters
+    // are the same as one batch at a time.
+    const inFlight = Math.max(2, o.inFlight ?? 2);
     let reading: Promise<Batch> | null = readBatch(0);
-    let pending: { batch: Batch; predicting: Promise<Predicted> } | null = null;
+    const pending: { batch: Batch; predicting: Promise<Predicted> }[] = [];
     while (reading) {
       check();
       const batch: Batch = await reading;
@@ -308,10 +319,13 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
       const predicting = predictBatch(batch);
       // A failed prediction is reported when its batch is stored, not as an unhandled rejection.
       predicting.catch(() => undefined);
-      if (pending) await store(pending.batch, pending.predicting);
-      pending = { batch, predicting };
+      pending.push({ batch, predicting });
+      if (pending.length >= inFlight) {
+        const oldest = pending.shift()!;
+        await store(oldest.batch, oldest.predicting);
+      }
     }
-    if (pending) await store(pending.batch, pending.predicting);
+    for (let oldest = pending.shift(); oldest; oldest = pending.shift()) await store(oldest.batch, oldest.predicting);
   }
   if (classified === 0) {
     throw new LanglabError('INVALID_ARGUMENT', `None of the ${counts.total} files under ${o.root} is a text file the model can read: each was left out (the list below says why).`);

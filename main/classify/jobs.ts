@@ -23,7 +23,7 @@ export interface ClassifyJobsOptions {
   /** Two models over the same texts in one pass (the prediction worker reads each batch once for both); without it, `predict` is asked once per model. */
   predictPair?: (modelDirs: readonly [string, string], texts: string[]) => Promise<PairedRanked>;
   /** Passed to every job's folder walk (the classify benchmark's baseline and stage timing). */
-  folderOptions?: Pick<ClassifyFolderOptions, 'pipeline' | 'timing' | 'batchSize' | 'maxBytes'>;
+  folderOptions?: Pick<ClassifyFolderOptions, 'pipeline' | 'timing' | 'batchSize' | 'maxBytes' | 'inFlight'>;
 }
 
 const END_STATUS = { done: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;

@@ -21,7 +21,7 @@ import { resolveModelDir } from './predict.ts';
 import type { CliService } from './service.ts';
 
 const USAGE =
-  'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--threshold x] [--json | --format csv|json] [--store] [--int8]\n' +
+  'Usage: langlab classify <run_id|exported-model-folder> <folder> [--disagreeing] [--threshold x] [--json | --format csv|json] [--store] [--int8 | --float]\n' +
   '       langlab classify <run_a>,<run_b> <folder> [--disagreeing] [--json] [--store]';
 
 /** `--format` values: `json` is JSON lines, one object a file (so is `jsonl`). */
@@ -31,7 +31,7 @@ const FORMATS: Record<string, ClassificationExportFormat> = { csv: 'csv', json: 
 export const classifyCommand = defineCommand({
   name: 'classify',
   summary: "classify every text file under a folder with a run's model",
-  options: { disagreeing: { type: 'boolean' }, threshold: { type: 'string' }, format: { type: 'string' }, store: { type: 'boolean' }, int8: { type: 'boolean' } },
+  options: { disagreeing: { type: 'boolean' }, threshold: { type: 'string' }, format: { type: 'string' }, store: { type: 'boolean' }, int8: { type: 'boolean' }, float: { type: 'boolean' } },
   usage: () =>
     [
       USAGE,
@@ -42,8 +42,11 @@ export const classifyCommand = defineCommand({
       '  --format f     one line a file as CSV (with a header) or JSON lines: path, label, confidence,',
       '                 runner_up, runner_up_confidence, extension_label, bytes, unknown',
       '  --store        record the job in the store, so the app lists it (nothing is stored without it)',
-      "  --int8         run the model's linear layers in int8 (about 1.3x faster inference; written once",
-      "                 from a from-scratch run's best checkpoint to <run>/model-int8, beside model/)",
+      "  --int8         run the model's linear layers in int8: a from-scratch run's int8 export is written",
+      '                 once from its best checkpoint to <run>/model-int8, beside model/ (test accuracy',
+      '                 within 0.1 point, bench/int8-accuracy.ts). The default on CPUs with VNNI; given,',
+      '                 a model it cannot be written for is refused instead of run float',
+      '  --float        run the float32 model/ itself',
       'With two runs each file is read once and classified by both; --json gives one line a file',
       '(path, a and b with label and confidence, agree) and a final {"summary": …} line.',
     ].join('\n'),
@@ -62,6 +65,7 @@ export const classifyCommand = defineCommand({
         service.close();
       }
     }
+    if (values.int8 && values.float) throw new UsageError('--int8 and --float both choose the precision; give one of them.');
     const givenThreshold = finiteNumber('classify', 'threshold', values.threshold);
     if (givenThreshold !== undefined && (givenThreshold < 0 || givenThreshold > 1)) {
       throw new UsageError(`--threshold ${values.threshold} is outside [0, 1]; give a probability between 0 and 1 (0 marks no file unknown).`);
@@ -79,8 +83,9 @@ export const classifyCommand = defineCommand({
     if (runId !== null || values.store) service = await ctx.service();
     try {
       // Loaded here, not at start-up: onnxruntime is heavy and the other commands do not need it.
-      const { Classifier } = await import('../engine/export/classifier.ts');
-      const { CLASSIFY_INFERENCE_THREADS, classifyFolder } = await import('../classify/classify-folder.ts');
+      const { Predictor } = await import('../trainer/host/predictor.ts');
+      const { modelLabels } = await import('../classify/jobs.ts');
+      const { CLASSIFY_INFERENCE_THREADS, CLASSIFY_WORKERS, classifyFolder } = await import('../classify/classify-folder.ts');
       const { defaultThreshold, isUnknown } = await import('../classify/threshold.ts');
       const { RateMeter } = await import('../classify/rate-meter.ts');
       const { ClassifyProgress } = await import('./classify-progress.ts');
@@ -88,10 +93,16 @@ export const classifyCommand = defineCommand({
       const store = await import('../store/jobs.ts');
       const db = service?.backend.store.db;
       const floatDir = runId !== null && db && service ? exportedModelDir(db, service.backend.dataDir, runId) : await resolveModelDir(target, ctx);
-      const modelDir = values.int8 ? (await import('../trainer/int8-export.ts')).int8ModelDir(floatDir) : floatDir;
+      const { classificationModel } = await import('../trainer/int8-export.ts');
+      const model = classificationModel(floatDir, values.int8 ? 'int8' : values.float ? 'float32' : undefined);
+      const modelDir = model.dir;
       const threshold = givenThreshold ?? (runId !== null && db ? defaultThreshold(db, runId) : 0);
-      const classifier = await Classifier.load(modelDir, { intraOpNumThreads: CLASSIFY_INFERENCE_THREADS });
-      const jobId = values.store && db ? store.createJob(db, { runId, modelPath: modelDir, root, threshold, precision: values.int8 ? 'int8' : 'float32' }) : null;
+      const labels = modelLabels(modelDir);
+      // Checked before a job is stored: the worker would find it missing only at the first batch.
+      if (!fs.existsSync(path.join(modelDir, EXPORT_FILES.model))) throw new UsageError(`${path.join(modelDir, EXPORT_FILES.model)} is missing: export the model again, or give another run or model folder.`);
+      // The app's classification workers: the batches alternate between them, off this thread.
+      const predictor = new Predictor({ workers: CLASSIFY_WORKERS });
+      const jobId = values.store && db ? store.createJob(db, { runId, modelPath: modelDir, root, threshold, precision: model.precision }) : null;
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.on('SIGINT', onSigint);
@@ -107,9 +118,10 @@ export const classifyCommand = defineCommand({
         }
         const counts = await classifyFolder({
           root,
-          labels: classifier.labels,
+          labels,
           signal: abort.signal,
-          predict: (texts) => classifier.predict(texts, { topK: 3 }),
+          inFlight: 2 * CLASSIFY_WORKERS,
+          predict: (texts) => predictor.predict(modelDir, texts, 3, CLASSIFY_INFERENCE_THREADS),
           onBatch: (rows, batchCounts) => {
             if (jobId !== null && db) store.addResults(db, jobId, rows, batchCounts);
             // The first call comes once the folder is walked, before any file is read.
@@ -155,7 +167,7 @@ export const classifyCommand = defineCommand({
         throw err;
       } finally {
         process.off('SIGINT', onSigint);
-        await classifier.close();
+        await predictor.close();
       }
     } finally {
       service?.close();

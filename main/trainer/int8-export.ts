@@ -6,6 +6,8 @@ import path from 'node:path';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
 import { EXPORT_FILES, type ExportManifest } from '../engine/export/manifest.ts';
 import { scratchWeightsFromParams } from '../engine/models/scratch.ts';
+import { int8SumsExactly } from '../engine/runtime/int8-support.ts';
+import type { ClassifyPrecision } from '../../preload/contract-classify.ts';
 import { LanglabError } from '../errors.ts';
 import { checkpointDir, hasCheckpoint, readCheckpoint } from './checkpoint.ts';
 import { SCRATCH_SKIP_LEADING_COMMENTS, SCRATCH_TRUNCATE, scratchConfigFor } from './model.ts';
@@ -55,4 +57,31 @@ export function int8ModelDir(modelDir: string): string {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return out;
+}
+
+/**
+ * The model folder a classification runs and the precision it computes in. Asked for float32, the
+ * float export; asked for int8, the run's int8 export (written once, see int8ModelDir), or an error
+ * naming the run's folder and what to pick instead when int8 is not offered for it (a fine-tuned run,
+ * a run without checkpoints). Without a precision: int8 where this CPU sums its products exactly (VNNI,
+ * where its accuracy was measured) and the run can have an int8 export, else float32.
+ */
+export function classificationModel(floatDir: string, precision?: ClassifyPrecision): { dir: string; precision: ClassifyPrecision } {
+  if (precision === 'float32') return { dir: floatDir, precision };
+  if (precision === 'int8') {
+    try {
+      return { dir: int8ModelDir(floatDir), precision };
+    } catch (err) {
+      if (err instanceof LanglabError && err.code === 'NOT_AVAILABLE') throw new LanglabError('NOT_AVAILABLE', `This run cannot classify in int8 (pick float32): ${err.message}`);
+      throw err;
+    }
+  }
+  // A missing model is reported where the job reads its labels, as for a float job.
+  if (!int8SumsExactly() || !fs.existsSync(path.join(floatDir, EXPORT_FILES.manifest))) return { dir: floatDir, precision: 'float32' };
+  try {
+    return { dir: int8ModelDir(floatDir), precision: 'int8' };
+  } catch {
+    // A run int8 is not offered for, or whose checkpoint cannot be read, classifies as before.
+    return { dir: floatDir, precision: 'float32' };
+  }
 }

@@ -10,8 +10,7 @@ import { deleteJob, eachResult, getJob, getJobDetail, getResult, listJobs, listL
 import { getComparison, listDisagreements } from '../../store/job-comparison.ts';
 import { runPairModels } from '../../classify/run-pair.ts';
 import { exportedModelDir } from '../../trainer/host/run-model.ts';
-import { int8ModelDir } from '../../trainer/int8-export.ts';
-import { DEFAULT_CLASSIFY_PRECISION } from '../../../preload/classify-precision.ts';
+import { classificationModel } from '../../trainer/int8-export.ts';
 import type { HandlersFor, ServiceContext } from '../service-context.ts';
 
 function noJob(id: number): LanglabError {
@@ -43,27 +42,26 @@ export function classifyHandlers(ctx: ServiceContext): HandlersFor<ClassifyReque
   const { db } = ctx.store;
   return {
     'classify.jobs': async () => listJobs(db),
-    'classify.start': async ({ runId, root, threshold, secondRunId, precision = DEFAULT_CLASSIFY_PRECISION }) => {
-      // int8 runs each run's int8 export (both runs' in a two-run job), written on first use from its best checkpoint.
-      const inPrecision = (dir: string) => {
-        if (precision !== 'int8') return dir;
-        try {
-          return int8ModelDir(dir);
-        } catch (err) {
-          throw new LanglabError('NOT_AVAILABLE', `This run cannot classify in int8 (pick float32): ${(err as Error).message}`);
-        }
-      };
+    'classify.start': async ({ runId, root, threshold, secondRunId, precision }) => {
       if (secondRunId !== undefined) {
         // Both runs are checked before the folder and before anything is stored.
         const pair = runPairModels(db, ctx.dataDir, runId, secondRunId);
         const folder = await checkedFolder(root);
-        const second = { runId: secondRunId, modelDir: inPrecision(pair.b.dir) };
-        const id = ctx.classify.start({ runId, modelDir: inPrecision(pair.a.dir), root: folder, threshold: threshold ?? defaultThreshold(db, runId), second, precision });
+        // Asked for a precision, both runs run in it (int8 refused by name where a run has none);
+        // by default int8 only where both can, so the two models compute alike.
+        let a = classificationModel(pair.a.dir, precision);
+        let b = classificationModel(pair.b.dir, precision);
+        if (a.precision !== b.precision) {
+          a = classificationModel(pair.a.dir, 'float32');
+          b = classificationModel(pair.b.dir, 'float32');
+        }
+        const id = ctx.classify.start({ runId, modelDir: a.dir, root: folder, threshold: threshold ?? defaultThreshold(db, runId), second: { runId: secondRunId, modelDir: b.dir }, precision: a.precision });
         return getJob(db, id)!;
       }
       const floatDir = exportedModelDir(db, ctx.dataDir, runId); // NOT_FOUND names a missing run
       const folder = await checkedFolder(root);
-      const id = ctx.classify.start({ runId, modelDir: inPrecision(floatDir), root: folder, threshold: threshold ?? defaultThreshold(db, runId), precision });
+      const model = classificationModel(floatDir, precision);
+      const id = ctx.classify.start({ runId, modelDir: model.dir, root: folder, threshold: threshold ?? defaultThreshold(db, runId), precision: model.precision });
       return getJob(db, id)!;
     },
     'classify.comparison': async ({ id }) => {

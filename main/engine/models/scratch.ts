@@ -170,12 +170,17 @@ export function buildScratch(g: Graph, inputs: ModelInputs, spec: ScratchModelSp
   for (let i = 0; i < c.num_layers; i++) {
     const p = `transformer_encoder.layers.${i}.`;
     x = g.scope(`transformer_encoder.layers.${i}`, () => {
-      // q, k and v each from a slice of the packed in-projection (PyTorch's layout): the backward
-      // then adds three [batch, seq, d] input gradients instead of padding three to [batch, seq, 3d].
+      // In training, q, k and v each from a slice of the packed in-projection (PyTorch's layout): the
+      // backward then adds three [batch, seq, d] input gradients instead of padding three to [batch, seq, 3d].
       const inW = W(`${p}self_attn.in_proj_weight`);
       const inB = W(`${p}self_attn.in_proj_bias`);
-      const part = (k: number) => g.Add(g.MatMul(x, g.Slice(inW, { starts: [k * d], ends: [(k + 1) * d], axes: [1] })),
-        g.Slice(inB, { starts: [k * d], ends: [(k + 1) * d], axes: [0] }));
+      // Inference has no backward: one MatMul by the packed [d, 3d] weight (one int8 MatMul once
+      // quantized) computes q, k and v together, then each is sliced from its output.
+      const packed = trainable ? null : g.Add(g.MatMul(x, inW), inB);
+      const part = (k: number) => packed
+        ? g.Slice(packed, { starts: [k * d], ends: [(k + 1) * d], axes: [2] })
+        : g.Add(g.MatMul(x, g.Slice(inW, { starts: [k * d], ends: [(k + 1) * d], axes: [1] })),
+          g.Slice(inB, { starts: [k * d], ends: [(k + 1) * d], axes: [0] }));
       const ctx = g.scope('self_attn', () => attend(g, part(0), part(1), part(2), bias, c.num_heads, d, c.attention_dropout, dropout));
       const sa = dropout(g, lin(ctx, `${p}self_attn.out_proj.`), c.dropout, 'attention_output');
       const h1 = g.LayerNormalization(g.Add(x, sa), W(`${p}norm1.weight`), W(`${p}norm1.bias`), { epsilon: c.layer_norm_eps });

@@ -29,14 +29,31 @@ export interface PredictTiming {
 
 export type PredictReply = { id: number; results: RankedLabel[][]; more?: RankedLabel[][][]; timing?: PredictTiming } | { id: number; error: string };
 
-/** Sends prediction requests to one lazily started worker. */
+/**
+ * Sends prediction requests to lazily started workers: one by default (the Try it box, evaluations),
+ * several for a classification job, each request going to the worker with the fewest answers due
+ * (ties to the first), so batches asked for one after another alternate between them and every
+ * core runs a session. Each worker loads its own copy of a model.
+ */
 export class Predictor {
-  #worker: Worker | null = null;
+  /** One slot per worker, null until its first request (and again after it stopped). */
+  readonly #workers: (Worker | null)[];
   #next = 1;
   /** Answers due, each with the worker asked (a closed worker's exit fails only its own) and a promise that settles with it. */
   readonly #pending = new Map<number, { resolve: (r: RankedLabel[][][]) => void; reject: (e: Error) => void; worker: Worker; settled: Promise<unknown> }>();
   /** The worker's tokenizing and session.run milliseconds over every answer so far. */
   readonly timing: PredictTiming = { tokenizeMs: 0, runMs: 0 };
+
+  constructor(o: { workers?: number } = {}) {
+    const n = o.workers ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new Error(`Predictor: workers must be a positive integer, got ${n}`);
+    this.#workers = new Array<Worker | null>(n).fill(null);
+  }
+
+  /** How many workers requests are spread over. */
+  get workers(): number {
+    return this.#workers.length;
+  }
 
   predict(
     modelDir: string,
@@ -63,7 +80,7 @@ export class Predictor {
     threads: number | undefined,
     batching: { batchSize?: number; lengthBuckets?: boolean },
   ): Promise<RankedLabel[][][]> {
-    const worker = this.#start();
+    const worker = this.#start(this.#leastBusy());
     // Keep the process alive while an answer is due, and only then.
     worker.ref();
     const id = this.#next++;
@@ -88,20 +105,28 @@ export class Predictor {
   }
 
   /**
-   * Stops the worker once the answers still due from it have come back: terminating a thread inside
+   * Stops each worker once the answers still due from it have come back: terminating a thread inside
    * ONNX Runtime's session.run aborts the whole process (a cancelled classification job no longer
-   * waits for its batch, so one can still be running there). Later requests start a new worker.
+   * waits for its batch, so one can still be running there). Later requests start new workers.
    */
   close(): Promise<void> {
-    const w = this.#worker;
-    this.#worker = null;
-    if (!w) return Promise.resolve();
-    const due = [...this.#pending.values()].filter((p) => p.worker === w).map((p) => p.settled);
-    return Promise.allSettled(due).then(() => w.terminate().then(() => undefined));
+    const stopping = this.#workers.filter((w): w is Worker => w !== null);
+    this.#workers.fill(null);
+    return Promise.all(stopping.map((w) => {
+      const due = [...this.#pending.values()].filter((p) => p.worker === w).map((p) => p.settled);
+      return Promise.allSettled(due).then(() => w.terminate());
+    })).then(() => undefined);
   }
 
-  #start(): Worker {
-    if (this.#worker) return this.#worker;
+  /** The slot whose worker has the fewest answers due (a slot not started has none). */
+  #leastBusy(): number {
+    const due = this.#workers.map((w) => (w ? [...this.#pending.values()].filter((p) => p.worker === w).length : 0));
+    return due.indexOf(Math.min(...due));
+  }
+
+  #start(slot: number): Worker {
+    const running = this.#workers[slot];
+    if (running) return running;
     const worker = startWorker(workerEntry('predict'));
     worker.unref();
     worker.on('message', (r: PredictReply) => {
@@ -119,7 +144,7 @@ export class Predictor {
       }
     });
     const failAll = (why: string) => {
-      if (this.#worker === worker) this.#worker = null;
+      if (this.#workers[slot] === worker) this.#workers[slot] = null;
       for (const [id, p] of this.#pending) {
         if (p.worker !== worker) continue;
         this.#pending.delete(id);
@@ -128,7 +153,7 @@ export class Predictor {
     };
     worker.on('error', (err) => failAll(err.message));
     worker.on('exit', (code) => failAll(`exit code ${code}`));
-    this.#worker = worker;
+    this.#workers[slot] = worker;
     return worker;
   }
 }

@@ -120,7 +120,7 @@ test('a cancelled job stops between batches and keeps what it had handed over', 
 });
 
 /** Runs a 23-file folder (one unreadable as text) in batches of 4 and records what happened, in order. */
-async function record(pipeline: boolean) {
+async function record(pipeline: boolean, inFlight?: number) {
   const files: Record<string, string | Buffer> = {};
   for (let i = 0; i < 22; i++) files[`f${String(i).padStart(2, '0')}.py`] = i % 3 ? `def f${i}():\n    return ${i}\n` : `const f${i} = ${i};\n`;
   files['zz.bin'] = Buffer.from([0, 1, 2, 3]);
@@ -130,7 +130,7 @@ async function record(pipeline: boolean) {
   let asked = 0;
   const timing = emptyTiming();
   const end = await classifyFolder({
-    root: makeTree(files), labels: LABELS, batchSize: 4, pipeline, timing,
+    root: makeTree(files), labels: LABELS, batchSize: 4, pipeline, timing, ...(inFlight ? { inFlight } : {}),
     predict: async (texts) => {
       events.push(`predict ${asked++}`);
       // Answers come late, so an overlapped read or request shows up before the store.
@@ -158,6 +158,37 @@ test('overlapped stages store the same batches, counters and left-out files, in 
   assert.deepEqual(overlapped.events.slice(0, 4), ['predict 0', 'predict 1', 'store 0', 'predict 2']);
   for (const k of ['walk', 'read', 'decode', 'predictWait', 'store'] as const) assert.ok(overlapped.timing[k] >= 0 && Number.isFinite(overlapped.timing[k]), k);
   assert.ok(overlapped.timing.predictWait > 0);
+});
+
+test('with four batches in flight (two prediction workers) the same batches, counters and left-out files are stored, in order', async () => {
+  const serial = await record(false);
+  const four = await record(true, 4);
+  assert.deepEqual(four.end, serial.end);
+  assert.deepEqual(four.batches, serial.batches);
+  // Four batches are asked for before the first is stored, and one more after each store.
+  assert.deepEqual(four.events.slice(0, 7), ['predict 0', 'predict 1', 'predict 2', 'predict 3', 'store 0', 'predict 4', 'store 1']);
+});
+
+test('a cancel ends a job with four batches in flight at once, though none of them has been answered', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 24; i++) files[`f${String(i).padStart(2, '0')}.py`] = `def f${i}():\n    return ${i}\n`;
+  const controller = new AbortController();
+  let asked = 0;
+  const stored: number[] = [];
+  await assert.rejects(
+    classifyFolder({
+      root: makeTree(files), labels: LABELS, batchSize: 4, inFlight: 4, signal: controller.signal,
+      // The workers never answer; the fourth request is the cue to cancel.
+      predict: () => {
+        if (++asked === 4) setImmediate(() => controller.abort());
+        return new Promise<RankedLabel[][]>(() => undefined);
+      },
+      onBatch: (rows) => void (rows.length > 0 && stored.push(rows.length)),
+    }),
+    (err: Error & { code?: string }) => err.code === 'CANCELLED',
+  );
+  assert.equal(asked, 4);
+  assert.deepEqual(stored, []);
 });
 
 test('a failed prediction fails the overlapped job with its error, after the batches before it were stored', async () => {

@@ -141,3 +141,17 @@ test('--int8 classifies with an int8 export; a float folder without a checkpoint
   assert.match(f.stderr, /float32 model and .*checkpoints.best holds no checkpoint to quantize/);
   assert.equal(f.stdout, '');
 });
+
+test('--float classifies with the float model as a folder without a checkpoint does by default; --int8 with --float is refused', () => {
+  const home = tempDir();
+  const root = tree();
+  const dir = model(path.join(home, 'f', 'model'));
+  const byDefault = langlab(['classify', dir, root, '--json'], home);
+  const float = langlab(['classify', dir, root, '--json', '--float'], home);
+  assert.equal(byDefault.status, 0, byDefault.stderr);
+  assert.equal(float.status, 0, float.stderr);
+  assert.deepEqual(float.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line), byDefault.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line));
+  const both = langlab(['classify', dir, root, '--int8', '--float'], home);
+  assert.notEqual(both.status, 0);
+  assert.match(both.stderr, /--int8 and --float both choose the precision; give one of them/);
+});

@@ -121,9 +121,12 @@ test('int8 export: the manifest records it, linear layers run as MatMulInteger, 
   assert.equal(exportClassifier(fDir, spec).quantize, undefined);
   assert.equal(exportClassifier(qDir, spec, { quantize: 'int8' }).quantize, 'int8');
   assert.equal(JSON.parse(fs.readFileSync(path.join(qDir, 'langlab-model.json'), 'utf8')).quantize, 'int8');
-  // QKV (3 per layer), output projection and both feed-forward layers; the head stays float.
+  // QKV (one MatMul by the packed in-projection per layer), output projection and both feed-forward
+  // layers; the head stays float.
   const g = buildInferenceGraph(spec, { quantize: 'int8' });
-  assert.equal(g.nodes.filter((n) => n.op === 'MatMulInteger').length, 6 * config.num_layers);
+  assert.equal(g.nodes.filter((n) => n.op === 'MatMulInteger').length, 4 * config.num_layers);
+  assert.equal(buildInferenceGraph(spec).nodes.filter((n) => n.op === 'MatMul' && !n.name.startsWith('classifier.')).length, 4 * config.num_layers + 2 * config.num_layers,
+    'float: the same four linear MatMuls per layer, and attention\'s two');
   // Linear weights take a quarter of their float bytes (embeddings and the position table stay float).
   assert.ok(fs.statSync(path.join(qDir, 'model.onnx')).size < 0.7 * fs.statSync(path.join(fDir, 'model.onnx')).size);
   const [f, q] = await Promise.all([Classifier.load(fDir, { intraOpNumThreads: 1 }), Classifier.load(qDir, { intraOpNumThreads: 1 })]);

@@ -7,7 +7,8 @@ import { exportClassifier } from '../../../main/engine/export/export-classifier.
 import { Graph } from '../../../main/engine/graph/index.ts';
 import { buildScratch, initScratchWeights, scratchWeightsFromParams } from '../../../main/engine/models/scratch.ts';
 import { type CheckpointState, checkpointDir, writeCheckpoint } from '../../../main/trainer/checkpoint.ts';
-import { int8ModelDir } from '../../../main/trainer/int8-export.ts';
+import { int8SumsExactly } from '../../../main/engine/runtime/int8-support.ts';
+import { classificationModel, int8ModelDir } from '../../../main/trainer/int8-export.ts';
 import { scratchConfigFor } from '../../../main/trainer/model.ts';
 import { defaultHyperparameters } from '../../../preload/hyperparameters.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -63,4 +64,29 @@ test('int8ModelDir refuses a run without a checkpoint, or a fine-tuning run, nam
   assert.throws(() => int8ModelDir(path.join(runDir, 'model')), (e: Error) => e.message.includes(path.join(runDir, 'checkpoints', 'best')) && /no checkpoint to quantize/.test(e.message));
   const pretrained = finishedRun('pretrained');
   assert.throws(() => int8ModelDir(path.join(pretrained, 'model')), /from-scratch runs only/);
+});
+
+test('classificationModel runs int8 or float32 as asked, int8 by default where VNNI sums exactly, and refuses int8 by name where it is not offered', () => {
+  const runDir = finishedRun();
+  const floatDir = path.join(runDir, 'model');
+  assert.deepEqual(classificationModel(floatDir, 'float32'), { dir: floatDir, precision: 'float32' });
+  assert.equal(fs.existsSync(path.join(runDir, 'model-int8')), false, 'float32 writes no int8 export');
+  assert.deepEqual(classificationModel(floatDir, 'int8'), { dir: path.join(runDir, 'model-int8'), precision: 'int8' });
+  assert.deepEqual(classificationModel(floatDir), int8SumsExactly() ? { dir: path.join(runDir, 'model-int8'), precision: 'int8' } : { dir: floatDir, precision: 'float32' });
+  const noCheckpoint = finishedRun();
+  fs.rmSync(path.join(noCheckpoint, 'checkpoints'), { recursive: true });
+  assert.throws(() => classificationModel(path.join(noCheckpoint, 'model'), 'int8'), (e: Error) => /cannot classify in int8 \(pick float32\)/.test(e.message) && e.message.includes(noCheckpoint));
+  assert.deepEqual(classificationModel(path.join(noCheckpoint, 'model')), { dir: path.join(noCheckpoint, 'model'), precision: 'float32' });
+  const pretrained = finishedRun('pretrained');
+  assert.throws(() => classificationModel(path.join(pretrained, 'model'), 'int8'), /from-scratch runs only/);
+  assert.deepEqual(classificationModel(path.join(pretrained, 'model')), { dir: path.join(pretrained, 'model'), precision: 'float32' });
+  // A model folder that is gone is reported where the job reads it, as for float32.
+  assert.deepEqual(classificationModel(path.join(runDir, 'nowhere')), { dir: path.join(runDir, 'nowhere'), precision: 'float32' });
+});
+
+test('int8 sums exactly where the CPU flags list VNNI, and not on an AVX2-only CPU', () => {
+  assert.equal(int8SumsExactly('processor : 0\nflags : fpu sse2 avx2 avx512f avx512_vnni\n'), true);
+  assert.equal(int8SumsExactly('processor : 0\nflags : fpu sse2 avx2 avx_vnni\n'), true);
+  assert.equal(int8SumsExactly('processor : 0\nflags : fpu sse2 avx2 fma\n'), false);
+  assert.equal(int8SumsExactly(''), false);
 });
