@@ -72,8 +72,7 @@ export function classificationModel(floatDir: string, precision?: ClassifyPrecis
     try {
       return { dir: int8ModelDir(floatDir), precision };
     } catch (err) {
-      if (err instanceof LanglabError && err.code === 'NOT_AVAILABLE') throw new LanglabError('NOT_AVAILABLE', `This run cannot classify in int8 (pick float32): ${err.message}`);
-      throw err;
+      throw new LanglabError('NOT_AVAILABLE', `This run cannot classify in int8 (pick float32): ${(err as Error).message}`);
     }
   }
   // A missing model is reported where the job reads its labels, as for a float job.

@@ -8,7 +8,6 @@ import { exportClassifier } from '../../../main/engine/export/export-classifier.
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
 import { runDirectory } from '../../../main/trainer/host/run-paths.ts';
 import { INT8_MODEL_DIR } from '../../../main/trainer/int8-export.ts';
-import { DEFAULT_CLASSIFY_PRECISION } from '../../../preload/classify-precision.ts';
 import { seedDataset } from '../../helpers/seed.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -244,11 +243,12 @@ test('in the desktop app an export is written where the save dialog says, whole 
   assert.deepEqual(fs.readdirSync(dir), ['out.csv'], 'no temporary file is left behind');
 });
 
-test("a job's precision comes from the form (float32 by default), runs the run's int8 export for int8, and is stored with the job", async () => {
+test("a job's precision comes from the form (by default int8 only where the run has an int8 export to run), runs the run's int8 export for int8, and is stored with the job", async () => {
   const { b, runId } = await withModel();
   const root = makeTree({ 'a.py': pySource(1), 'b.js': jsSource(2) });
   const plain = await ok<ClassificationJobSummary>(b, 'classify.start', { runId, root });
-  assert.equal(plain.precision, DEFAULT_CLASSIFY_PRECISION);
+  // The fake engine's checkpoint cannot be quantized, so the default runs float32 and says so.
+  assert.equal(plain.precision, 'float32');
   await ended(b, plain.id);
   // Refused before anything is stored: an unknown precision, and int8 for a run with no int8 export or checkpoint.
   const bad = await failure(b, 'classify.start', { runId, root, precision: 'fp16' });
