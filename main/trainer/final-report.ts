@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PredictionRow } from '../../preload/contract-common.ts';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
+import { int8SumsExactly } from '../engine/runtime/int8-support.ts';
+import { int8ModelDir } from './int8-export.ts';
 import type { RunnerState } from '../engine/runtime/train-step-runner.ts';
 import type { NewEvaluation } from '../store/evaluations.ts';
 import { hasCheckpoint, readCheckpoint } from './checkpoint.ts';
@@ -70,5 +72,14 @@ export async function reportAndExport(o: FinalReportInput): Promise<FinalReport>
   exportClassifier(tmp, o.model.exportSpec(bestParams));
   fs.rmSync(exportDir, { recursive: true, force: true });
   fs.renameSync(tmp, exportDir);
+  // Where int8 is the classification default, its export is written here, in the training process,
+  // rather than by the first classification job on the app's main thread (about half a second).
+  if (o.model.family === 'scratch' && int8SumsExactly()) {
+    try {
+      int8ModelDir(exportDir);
+    } catch (err) {
+      o.sink.log('info', `No int8 export written (classification will write it or run float32): ${(err as Error).message}`);
+    }
+  }
   return { evaluation, predictions, exportDir };
 }

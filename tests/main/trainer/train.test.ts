@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { LanglabError } from '../../../main/errors.ts';
+import { int8SumsExactly } from '../../../main/engine/runtime/int8-support.ts';
+import { INT8_MODEL_DIR } from '../../../main/trainer/int8-export.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { classificationReport } from '../../../main/trainer/metrics.ts';
 import { type TrainRequest, predictTexts, train } from '../../../main/trainer/train.ts';
@@ -59,6 +61,10 @@ test('a tiny run trains, evaluates the test split with the best checkpoint and e
   assert.deepEqual(ranked.map((r) => r[0].label), out.predictions.map((p) => p.predictedLabel));
   ranked.forEach((r, i) => assert.ok(Math.abs(r[0].probability - out.predictions[i].top[0].probability) < 1e-5, `${out.predictions[i].path}: ${r[0].probability}`));
   assert.equal(ranked[0].length, 2);
+  // Where int8 is the classification default, the run's int8 export is written with it, by the trainer.
+  const int8Manifest = path.join(runDir, INT8_MODEL_DIR, 'langlab-model.json');
+  assert.equal(fs.existsSync(int8Manifest), int8SumsExactly());
+  if (int8SumsExactly()) assert.equal(JSON.parse(fs.readFileSync(int8Manifest, 'utf8')).quantize, 'int8');
 });
 
 test('a run cancelled mid-epoch and resumed ends exactly as an uninterrupted run', async () => {
