@@ -6,7 +6,8 @@
 // package through dpkg's own file lists, the source tarballs listed there as src:NAME, and this
 // project's node_modules. Recipe v4 (the list's "(v4)" groups) adds C sources, Gradle/Spock,
 // YAML, TypeScript, Lua and shell projects for the classes v3 held out worst; in tarballs, as in
-// installed packages, an extension-less file is labelled by its `#!` line.
+// installed packages, an extension-less file is labelled by its `#!` line, and `.h` is C in a
+// tarball of C code (no C++ sources in it).
 //
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
@@ -261,14 +262,27 @@ function walk(root: string, visit: (abs: string, rel: string[]) => void, rel: st
   }
 }
 
+/** C++ source extensions: a tarball with any of them leaves its `.h` files unlabelled. */
+const CPP_SOURCE = /\.(cc|cpp|cxx|c\+\+|hpp|hh|hxx)$/i;
+
 function fromTarballs(names: string[], args: Args, languages: Set<string>): Candidate[] {
   const out: Candidate[] = [];
   for (const name of names) {
     const root = unpackSource(name, args.src, args.cache);
+    // `.h` is C in a tarball of C (it has `.c` files and no C++ sources), so that the C class holds
+    // headers beside sources; elsewhere it stays ambiguous and unlabelled.
+    let hasC = false;
+    let hasCpp = false;
+    walk(root, (_abs, rel) => {
+      const file = rel.at(-1)!;
+      if (CPP_SOURCE.test(file)) hasCpp = true;
+      else if (file.endsWith('.c')) hasC = true;
+    });
+    const headers = hasC && !hasCpp ? 'C' : null;
     walk(root, (abs, rel) => {
       const file = rel.at(-1)!;
       if (COPIED_BUILD_AUX.test(file)) return;
-      let language = languageOf(file, null);
+      let language = file.toLowerCase().endsWith('.h') && !NOT_CODE.test(file) && !fileNameVerdict(file) ? headers : languageOf(file, null);
       // An extension-less script (a tool's `bin/` entry, a test driver) by its `#!` line, as for
       // installed packages; tarballs of shell tools hold most of their code this way.
       if (!language && !file.includes('.') && !NOT_CODE.test(file)) {
