@@ -4,7 +4,10 @@
 // whole projects. Sources: the Debian bookworm packages listed in bench/debian-packages.txt
 // (installed by scripts/install-bench-deps.sh), each installed file attributed to its source
 // package through dpkg's own file lists, the source tarballs listed there as src:NAME, and this
-// project's node_modules.
+// project's node_modules. Recipe v4 (the list's "(v4)" groups) adds C sources, Gradle/Spock,
+// YAML, TypeScript, Lua and shell projects for the classes v3 held out worst; in tarballs, as in
+// installed packages, an extension-less file is labelled by its `#!` line, and `.h` is C in a
+// tarball of C code (no C++ sources in it).
 //
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
@@ -81,6 +84,11 @@ const INTERPRETERS: Record<string, string> = { sh: 'Shell', bash: 'Shell', dash:
 
 /** Files that are licences, changelogs or boilerplate, whatever their language. */
 const NOT_CODE = /^(licen[sc]e|copying|notice|authors|contributors|changelog|changes|history|news|code_of_conduct|security|funding)([._-]|$)|^pkgindex\.tcl$|^\.cargo[-_](checksum|vcs_info)\.json$/i;
+/**
+ * Build helpers that autotools and gnulib copy into every tarball that uses them: in a tarball they
+ * are another project's code (the autoconf, automake and libtool packages ship the originals).
+ */
+const COPIED_BUILD_AUX = /^(install-sh|depcomp|missing|compile|config\.guess|config\.sub|ltmain\.sh|test-driver|ar-lib|mkinstalldirs|py-compile|ylwrap|mdate-sh|config\.rpath|gitlog-to-changelog|git-version-gen|gnu-web-doc-update|gendocs\.sh|useless-if-before-free|vc-list-files|announce-gen|do-release-commit-and-tag|update-copyright|bootstrap)$/;
 /** Folders of installed packages that hold their own code, not vendored code. */
 const INSTALL_DIRS = new Set(['dist-packages', 'site-packages', 'dist']);
 /** Small source tarballs enough for --small (fast to unpack). */
@@ -254,12 +262,33 @@ function walk(root: string, visit: (abs: string, rel: string[]) => void, rel: st
   }
 }
 
+/** C++ source extensions: a tarball with any of them leaves its `.h` files unlabelled. */
+const CPP_SOURCE = /\.(cc|cpp|cxx|c\+\+|hpp|hh|hxx)$/i;
+
 function fromTarballs(names: string[], args: Args, languages: Set<string>): Candidate[] {
   const out: Candidate[] = [];
   for (const name of names) {
     const root = unpackSource(name, args.src, args.cache);
+    // `.h` is C in a tarball of C (it has `.c` files and no C++ sources), so that the C class holds
+    // headers beside sources; elsewhere it stays ambiguous and unlabelled.
+    let hasC = false;
+    let hasCpp = false;
+    walk(root, (_abs, rel) => {
+      const file = rel.at(-1)!;
+      if (CPP_SOURCE.test(file)) hasCpp = true;
+      else if (file.endsWith('.c')) hasC = true;
+    });
+    const headers = hasC && !hasCpp ? 'C' : null;
     walk(root, (abs, rel) => {
-      const language = languageOf(rel.at(-1)!, null);
+      const file = rel.at(-1)!;
+      if (COPIED_BUILD_AUX.test(file)) return;
+      let language = file.toLowerCase().endsWith('.h') && !NOT_CODE.test(file) && !fileNameVerdict(file) ? headers : languageOf(file, null);
+      // An extension-less script (a tool's `bin/` entry, a test driver) by its `#!` line, as for
+      // installed packages; tarballs of shell tools hold most of their code this way.
+      if (!language && !file.includes('.') && !NOT_CODE.test(file)) {
+        const st = fs.statSync(abs, { throwIfNoEntry: false });
+        if (st?.isFile() && st.size < MAX_BYTES) language = languageByShebang(abs);
+      }
       if (language && languages.has(language)) out.push({ abs, language, project: name });
     });
   }

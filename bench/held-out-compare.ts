@@ -1,0 +1,117 @@
+// Two (or more) exported models on the same held-out files: the test split of a benchmark folder
+// (split exactly as `bench:train` splits it: by project, same seed), less every project that another
+// folder holds (for instance the older benchmark an older model was trained on), so that no model
+// compared has read any of these projects. Prints one JSON line per model: files, accuracy, the 8
+// core languages (argmax over all labels, and restricted to the 8 as the anchors were scored), the
+// mean over classes and each class's accuracy with where its errors went.
+//
+//   node --import tsx bench/held-out-compare.ts --data <folder> [--exclude <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>]
+//
+// --out also copies the chosen files there as <class>/<project>/<file>, a folder `langlab eval <run>
+// --dataset <folder>` reads.
+import fs from 'node:fs';
+import path from 'node:path';
+import { datasetFromFolder } from '../main/data/from-folder.ts';
+import { decodeText } from '../main/data/text-check.ts';
+import { predictTexts } from '../main/trainer/predict.ts';
+
+const CORE = new Set(['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']);
+const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>]';
+
+interface Args { data: string; exclude: string[]; models: string[]; out: string | null }
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { data: '', exclude: [], models: [], out: null };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    if (!['--data', '--exclude', '--model', '--out'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
+    if (value === undefined) throw new Error(`held-out-compare: ${argv[i]} needs a value. ${USAGE}`);
+    i++;
+    if (argv[i - 1] === '--data') args.data = path.resolve(value);
+    else if (argv[i - 1] === '--exclude') args.exclude.push(path.resolve(value));
+    else if (argv[i - 1] === '--model') args.models.push(path.resolve(value));
+    else args.out = path.resolve(value);
+  }
+  if (!args.data || args.models.length === 0) throw new Error(`held-out-compare: --data and at least one --model are required. ${USAGE}`);
+  for (const m of args.models) {
+    if (!fs.existsSync(path.join(m, 'labels.json'))) throw new Error(`held-out-compare: ${m} is not an exported model folder (no labels.json); pass a run's model/ folder.`);
+  }
+  return args;
+}
+
+/** Project folder names (the second level, <class>/<project>) of a benchmark folder, any class. */
+function projectsOf(folder: string): Set<string> {
+  if (!fs.existsSync(folder)) throw new Error(`held-out-compare: --exclude ${folder} does not exist.`);
+  const out = new Set<string>();
+  for (const c of fs.readdirSync(folder, { withFileTypes: true })) {
+    if (!c.isDirectory()) continue;
+    for (const p of fs.readdirSync(path.join(folder, c.name), { withFileTypes: true })) if (p.isDirectory()) out.add(p.name);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const excluded = new Set(args.exclude.flatMap((f) => [...projectsOf(f)]));
+  const result = await datasetFromFolder(args.data);
+  const files = result.files.filter((f) => f.split === 'test' && f.project !== null && !excluded.has(f.project));
+  if (files.length === 0) throw new Error(`held-out-compare: no test file of ${args.data} is left once the projects of ${args.exclude.join(', ')} are taken out.`);
+  const abs = files.map((f) => path.join(result.roots[f.root], f.path));
+  if (args.out) {
+    fs.rmSync(args.out, { recursive: true, force: true });
+    files.forEach((f, i) => {
+      const dest = path.join(args.out!, f.label, f.project!, path.basename(f.path));
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.copyFileSync(abs[i], dest);
+    });
+  }
+  // Decoded as the store reads a file back for training (UTF-8, a byte-order mark dropped).
+  const texts = abs.map((p) => {
+    const decoded = decodeText(fs.readFileSync(p));
+    if ('skip' in decoded) throw new Error(`held-out-compare: ${p} is not text the dataset would keep (${decoded.skip}).`);
+    return decoded.text;
+  });
+  const projects = new Map<string, Set<string>>();
+  for (const f of files) (projects.get(f.label) ?? projects.set(f.label, new Set()).get(f.label)!).add(f.project!);
+  for (const model of args.models) {
+    const ranked = await predictTexts(model, texts, 26);
+    const perClass: Record<string, { files: number; projects: number; accuracy: number; to: Record<string, number> }> = {};
+    let right = 0;
+    let core = 0;
+    let coreRight = 0;
+    let coreRestricted = 0;
+    files.forEach((f, i) => {
+      const predicted = ranked[i][0].label;
+      const c = (perClass[f.label] ??= { files: 0, projects: projects.get(f.label)!.size, accuracy: 0, to: {} });
+      c.files++;
+      if (predicted === f.label) {
+        c.accuracy++;
+        right++;
+      } else c.to[predicted] = (c.to[predicted] ?? 0) + 1;
+      if (CORE.has(f.label)) {
+        core++;
+        if (predicted === f.label) coreRight++;
+        if (ranked[i].find((r) => CORE.has(r.label))?.label === f.label) coreRestricted++;
+      }
+    });
+    for (const c of Object.values(perClass)) c.accuracy = Math.round((c.accuracy / c.files) * 10000) / 10000;
+    const accuracies = Object.values(perClass).map((c) => c.accuracy);
+    process.stdout.write(JSON.stringify({
+      bench: 'held-out-compare',
+      model,
+      data: args.data,
+      excluded_projects: excluded.size,
+      files: files.length,
+      accuracy: right / files.length,
+      core8_accuracy: core ? coreRight / core : null,
+      core8_accuracy_restricted: core ? coreRestricted / core : null,
+      mean_class_accuracy: accuracies.reduce((a, b) => a + b, 0) / accuracies.length,
+      per_class: Object.fromEntries(Object.entries(perClass).sort(([a], [b]) => (a < b ? -1 : 1))),
+    }) + '\n');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
