@@ -158,11 +158,18 @@ function buildPart(g: Graph, part: Part, spec: RobertaModelSpec, dropout: Dropou
       const p = `encoder.layer.${i}.`;
       x = g.scope(`encoder.layer.${i}`, () => {
         const lin = (inp: Value, name: string) => g.Add(g.MatMul(inp, w(`${p}${name}.weight`)), w(`${p}${name}.bias`));
+        // The head reads only the first token of the last layer, and a layer's output at one
+        // position depends on the others only through their keys and values. So the last layer
+        // under a head computes keys and values for every token, and its query, attention
+        // output, residuals and feed-forward for the first token alone: the same logits and
+        // gradients for about a sixth of the layer's work (hidden [batch, 1, hidden] from here).
+        const firstOnly = part.head && i === L - 1;
+        const xq = firstOnly ? g.Slice(x, { starts: [0], ends: [1], axes: [1] }) : x;
         const ctx = g.scope('attention', () =>
-          attend(g, lin(x, 'attention.self.query'), lin(x, 'attention.self.key'), lin(x, 'attention.self.value'), bias,
+          attend(g, lin(xq, 'attention.self.query'), lin(x, 'attention.self.key'), lin(x, 'attention.self.value'), bias,
             c.num_attention_heads, H, c.attention_probs_dropout_prob, dropout));
         const attnOut = dropout(g, lin(ctx, 'attention.output.dense'), pH, 'attention_output');
-        const h1 = g.LayerNormalization(g.Add(attnOut, x), w(`${p}attention.output.LayerNorm.weight`),
+        const h1 = g.LayerNormalization(g.Add(attnOut, xq), w(`${p}attention.output.LayerNorm.weight`),
           w(`${p}attention.output.LayerNorm.bias`), { epsilon: c.layer_norm_eps });
         const inter = g.Gelu(lin(h1, 'intermediate.dense'), { approximate: 'none' });
         const ffn = dropout(g, lin(inter, 'output.dense'), pH, 'output');
