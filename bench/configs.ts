@@ -14,7 +14,7 @@ export interface BenchConfig {
   /** RoBERTa freeze setting (the reference's default: freeze base, last 2 layers trainable). */
   unfreeze_last_n_layers?: number;
   num_labels?: number;
-  /** Forces onnxruntime's CPU memory arena on or off (default: the engine's choice by model size). */
+  /** Forces onnxruntime's CPU memory arena on or off (default: the engine's choice, on). */
   arena?: boolean;
   /**
    * RoBERTa training from the frozen-prefix cache (`cache_frozen_layers`): the timed steps are those

@@ -114,8 +114,8 @@ async function gemm(): Promise<Record<string, unknown>> {
   return { gemm_gflops: +best.toFixed(1), note: 'onnxruntime MatMul, float32, best of 1024^3 and 2048^3' };
 }
 
-// The engine's own arena choice (by model size, runtime/session.ts) unless a configuration forces
-// it; the `_no_arena` configuration shows the other side of the trade for the small model.
+// The engine's own arena choice (on, runtime/session.ts) unless a configuration forces it off;
+// the `_no_arena` configuration shows what the arena is worth.
 const SESSION_EXTRA: ort.InferenceSession.SessionOptions = {
   ...(cfg.arena === undefined ? {} : { enableCpuMemArena: cfg.arena }),
   // Diagnostic only: LANGLAB_BENCH_ORT_CONFIG='{"session.disable_prepacking":"1"}' passes session config entries.
@@ -205,8 +205,7 @@ async function trainCached(c: BenchConfig): Promise<Record<string, unknown>> {
       return { step, drop, prefix: { layers, hidden: H, dtype: 'float16' as const, model: () => toOnnx(prefixGraph(robertaSpec(c, false))), fingerprint: 'bench' }, vocab: spec.config.vocab_size,
         mm: { prefix: mmP.flops, suffix: mmS.flops }, nodes: g.nodes.length };
     })();
-    // As the trainer: no memory arena for the suffix graph, small as a model but not in its activations.
-    const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: { enableCpuMemArena: false, ...SESSION_EXTRA } });
+    const runner = await TrainStepRunner.create(built.step, { intraOpNumThreads: threads, extra: SESSION_EXTRA });
     const rng = new Rng(11);
     // One batch of full-length files per step (the first token is <s>, as the tokenizer writes it).
     const files = Array.from({ length: n * c.batch! }, () => Int32Array.from({ length: c.seq! }, (_, t) => (t === 0 ? 0 : 4 + Math.floor(rng.next() * (built.vocab - 4)))));

@@ -11,7 +11,6 @@ import { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import { linearWarmupDecay, warmupStepsFor } from '../engine/optim/schedule.ts';
 import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
-import { ARENA_MAX_MODEL_BYTES } from '../engine/runtime/session.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
 import { epochBatches } from './batches.ts';
@@ -116,13 +115,13 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   const gpu = provider !== 'cpu';
   const prefixDtype = req.prefixDtype ?? 'float16';
   let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision, prefixDtype });
-  let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads, extra: sessionExtra(model) });
+  let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
   const fallbackReason = runner.fallbackReason;
   if (fallbackReason) {
     sink.log('warn', fallbackReason);
     await runner.release();
     model = prepared.build(labels, { prefixDtype });
-    runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads, extra: sessionExtra(model) });
+    runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads });
   }
   sink.device?.(runner.provider, fallbackReason ?? unknownProvider);
   const precision = model.trainStep.lossScaleInput ? 'mixed precision (float16 compute, float32 weights)' : 'float32';
@@ -151,16 +150,6 @@ function releaseTrainStepBytes(model: TrainableModel, runner: TrainStepRunner): 
   model.trainStep = runner.spec;
 }
 
-/**
- * The session's memory-arena rule of thumb goes by model size, a stand-in for activation size. The
- * suffix graph of a cached model is small because the frozen weights are not in it, but its
- * activations are those of the whole model's width and length, so it follows the whole model's
- * size: CodeBERTa's shape then runs without the arena (with it, 1.3 GB more at peak on the
- * benchmark, sequence 256), a tiny model with it (without, its steps took 4.6x the CPU time).
- */
-function sessionExtra(model: TrainableModel): { enableCpuMemArena: boolean } | undefined {
-  return model.prefix ? { enableCpuMemArena: 4 * model.totalParams < ARENA_MAX_MODEL_BYTES } : undefined;
-}
 
 interface LoopContext {
   req: TrainRequest;

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { type ProviderName, cleanReason, listProviders, providerLabel } from './providers.ts';
 
@@ -30,12 +29,17 @@ export interface CreatedSession {
 }
 
 /**
- * Models at least this large run without onnxruntime's CPU memory arena. Measured on the engine
- * benchmark: the arena makes the small from-scratch model ~30% faster (17.5 vs 13.6 samples/s), but
- * for a RoBERTa of CodeBERTa's size at sequence 512 it raises peak memory from 4.6 to 7.0 GB at the
- * same step time, because the arena keeps every size of activation buffer it ever allocated.
+ * Every session keeps its tensors in onnxruntime's CPU memory arena. Without it each activation
+ * is a fresh allocation, and glibc hands large ones back to the system when they are freed, so
+ * every step faults its pages in again; on the virtual machines measured a page fault costs tens of
+ * microseconds. Measured with the engine benchmark's worker (`node --expose-gc --import tsx
+ * bench/engine-worker.ts <config> 2`, quiet 2-core machine), arena off against on: RoBERTa
+ * freeze-2 from the frozen-layer cache at sequence 256, 7.38 -> 16.37 samples/s (peak 1,635 ->
+ * 1,812 MB); the same without the cache 3.75 -> 7.08 (1,644 -> 1,548 MB); at sequence 512
+ * 1.26 -> 3.32 (2,819 -> 2,630 MB); the sequence-512 forward pass 2.81 -> 5.15 (1,332 -> 1,316 MB).
+ * (An earlier rule, measured on an older engine, turned it off for models over 64 MB.)
  */
-export const ARENA_MAX_MODEL_BYTES = 64 * 1024 * 1024;
+export const ENABLE_CPU_MEM_ARENA = true;
 
 /**
  * onnxruntime's memory pattern is off for every session. With it, a run's activations are planned
@@ -49,10 +53,10 @@ export const ARENA_MAX_MODEL_BYTES = 64 * 1024 * 1024;
  */
 const ENABLE_MEM_PATTERN = false;
 
-function options(provider: ProviderName, config: SessionConfig, modelBytes: number): ort.InferenceSession.SessionOptions {
+function options(provider: ProviderName, config: SessionConfig): ort.InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: modelBytes < ARENA_MAX_MODEL_BYTES,
+    enableCpuMemArena: ENABLE_CPU_MEM_ARENA,
     enableMemPattern: ENABLE_MEM_PATTERN,
     ...(config.intraOpNumThreads ? { intraOpNumThreads: config.intraOpNumThreads, interOpNumThreads: 1 } : {}),
     ...config.extra,
@@ -70,22 +74,6 @@ function options(provider: ProviderName, config: SessionConfig, modelBytes: numb
  * falls back to CPU; the reason is returned so the UI can say it.
  */
 export async function createSession(model: Uint8Array | string, config: SessionConfig = {}): Promise<CreatedSession> {
-  if (typeof model === 'string') {
-    // A model path (with external data beside it): sized by its files for the arena choice.
-    const bytes = modelFileBytes(model);
-    return createFrom(model, bytes, config);
-  }
-  return createFrom(model, model.byteLength, config);
-}
-
-function modelFileBytes(file: string): number {
-  let bytes = fs.statSync(file).size;
-  const data = `${file}.data`;
-  if (fs.existsSync(data)) bytes += fs.statSync(data).size;
-  return bytes;
-}
-
-async function createFrom(model: Uint8Array | string, modelBytes: number, config: SessionConfig): Promise<CreatedSession> {
   // Overloads of InferenceSession.create: a path or the bytes.
   const create = (o: ort.InferenceSession.SessionOptions) =>
     typeof model === 'string' ? ort.InferenceSession.create(model, o) : ort.InferenceSession.create(model, o);
@@ -95,10 +83,10 @@ async function createFrom(model: Uint8Array | string, modelBytes: number, config
     if (!available) {
       const offered = listProviders().map((p) => providerLabel(p.name)).join(', ');
       const reason = `${providerLabel(wanted)} is not offered by onnxruntime-node on this machine (available: ${offered}); using CPU.`;
-      return { session: await create(options('cpu', config, modelBytes)), provider: 'cpu', fallbackReason: reason };
+      return { session: await create(options('cpu', config)), provider: 'cpu', fallbackReason: reason };
     }
     try {
-      return { session: await create(options(wanted, config, modelBytes)), provider: wanted, fallbackReason: null };
+      return { session: await create(options(wanted, config)), provider: wanted, fallbackReason: null };
     } catch (err) {
       const msg = cleanReason(err instanceof Error ? err.message : String(err));
       const hint =
@@ -108,8 +96,8 @@ async function createFrom(model: Uint8Array | string, modelBytes: number, config
             ? ' WebGPU needs a GPU with a Vulkan, Metal or Direct3D 12 driver; `langlab info` lists what this machine has.'
             : '';
       const reason = `${providerLabel(wanted)} could not start (${msg}); training on the CPU instead.${hint}`;
-      return { session: await create(options('cpu', config, modelBytes)), provider: 'cpu', fallbackReason: reason };
+      return { session: await create(options('cpu', config)), provider: 'cpu', fallbackReason: reason };
     }
   }
-  return { session: await create(options('cpu', config, modelBytes)), provider: 'cpu', fallbackReason: null };
+  return { session: await create(options('cpu', config)), provider: 'cpu', fallbackReason: null };
 }
