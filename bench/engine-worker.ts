@@ -153,6 +153,7 @@ async function train(c: BenchConfig): Promise<Record<string, unknown>> {
   })();
   const setupS = (performance.now() - t0) / 1000;
   collect();
+  trace('setup');
   const rng = new Rng(11);
   const gen = new MaskGenerator(5);
   const batch = randomBatch(rng, c.batch!, c.seq!, vocab, first, c.num_labels ?? 8);
@@ -161,6 +162,7 @@ async function train(c: BenchConfig): Promise<Record<string, unknown>> {
     const s0 = performance.now();
     await runner.step({ ...batch, ...drop.masks(gen, dims) }, 1e-4);
     if (i >= c.warmup!) timed += performance.now() - s0;
+    trace(`step ${i}`);
   }
   const stepS = timed / 1000 / c.steps!;
   return {

@@ -36,8 +36,9 @@ function onlyReadAlongChain(y: Value, out: Value, readers: (v: Value) => number)
     if (readers(cur) !== 1) return false;
     if (cur === y) return true;
     const p = cur.producer;
-    if (!p || p.op !== 'Mul') return false;
-    const [a, b] = p.inputs;
+    if (!p || (p.op !== 'Mul' && p.op !== 'Where')) return false;
+    // Where(keep, x, 0) is x times its mask; the hint checked the 0.
+    const [a, b] = p.op === 'Where' ? [p.inputs[1], p.inputs[0]] : p.inputs;
     // The operand on y's side is the one whose chain continues; Graph.hintSoftmaxFeedsMatMul checked there is one.
     cur = a && dependsOn(a, y) ? a : b && dependsOn(b, y) ? b : null;
   }

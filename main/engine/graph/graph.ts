@@ -215,7 +215,8 @@ export class Graph {
 
   /**
    * Tells autodiff that `probs` (a Softmax over its last axis) reaches `out = MatMul(probs ⊙ m, v)`
-   * only through element-wise multiplications m that do not depend on it (attention with dropout).
+   * only through element-wise multiplications m that do not depend on it (attention with dropout;
+   * `Where(keep, x, 0)` is x ⊙ keep).
    * The softmax backward then reduces d(out)·out over v's width instead of dy·probs over the whole
    * sequence: the same numbers, one fewer [.., seq, seq] product and reduction per layer. Checked here.
    */
@@ -229,8 +230,9 @@ export class Graph {
     let cur = mm.inputs[0];
     while (cur !== probs) {
       const p = cur?.producer;
-      if (!cur || !p || p.op !== 'Mul') throw new Error(`hintSoftmaxFeedsMatMul: ${mm.name}'s left input is not ${probs.name} times element-wise factors`);
-      const [a, b] = p.inputs as [Value, Value];
+      const where = p?.op === 'Where' && this.constValues(p.inputs[2])?.every((z) => z === 0) === true;
+      if (!cur || !p || (p.op !== 'Mul' && !where)) throw new Error(`hintSoftmaxFeedsMatMul: ${mm.name}'s left input is not ${probs.name} times element-wise factors`);
+      const [a, b] = (where ? [p.inputs[1], p.inputs[0]] : p.inputs) as [Value, Value];
       const fromA = dependsOn(a, probs);
       if (fromA === dependsOn(b, probs)) throw new Error(`hintSoftmaxFeedsMatMul: ${p.name} must have exactly one operand computed from ${probs.name}`);
       if ((fromA ? a : b).knownShape.join(',') !== cur.knownShape.join(',')) throw new Error(`hintSoftmaxFeedsMatMul: ${p.name} broadcasts ${probs.name}`);

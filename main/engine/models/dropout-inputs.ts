@@ -6,9 +6,10 @@ import type { Dim } from '../graph/shape.ts';
 import type { MaskGenerator } from '../optim/dropout-mask.ts';
 import type { DropoutFn } from './common.ts';
 
-/** One dropout site: the mask input's name, symbolic shape and rate. */
+/** One dropout site: the mask input's name, element type, symbolic shape and rate. */
 export interface DropoutSite {
   name: string;
+  dtype: 'bool' | 'uint8';
   shape: readonly Dim[];
   p: number;
 }
@@ -19,16 +20,24 @@ export class DropoutInputs {
   private readonly buffers = new Map<string, Uint8Array>();
 
   /**
-   * The DropoutFn to pass to buildRoberta / buildScratch. Masks are uint8 0/1 inputs (a quarter of
-   * the memory of float masks: at sequence 512 RoBERTa's attention masks alone are 1.2 GB as float),
-   * cast in the graph and scaled by 1/(1-p).
+   * The DropoutFn to pass to buildRoberta / buildScratch: x where the mask keeps it, else 0, scaled
+   * by 1/(1-p). Masks are one byte per element (a quarter of the memory of float masks: at sequence
+   * 512 RoBERTa's attention masks alone are 1.2 GB as float).
+   *
+   * On the CPU (and CUDA) the mask is a bool input selecting with Where, whose backward reads that
+   * same input: nothing of the mask's size is computed or kept for the backward pass. Multiplying
+   * by the mask cast to float kept a float copy of every mask alive from the forward pass to the
+   * backward (50 MB per attention site for RoBERTa at batch 16, sequence 256). The WebGPU graph
+   * keeps the uint8 mask, cast and multiplied, the form checked on a GPU (bench/gpu-check.sh).
    */
   readonly fn: DropoutFn = (g, x, p, site) => {
     if (p <= 0) return x;
     const name = `dropout.${this.sites.length}.${site}`;
-    const mask = g.input(name, 'uint8', x.knownShape);
-    this.sites.push({ name, shape: x.knownShape, p });
-    return g.Mul(g.Mul(x, g.Cast(mask, { to: x.dtype })), 1 / (1 - p));
+    const dtype = g.target === 'webgpu' ? 'uint8' : 'bool';
+    const mask = g.input(name, dtype, x.knownShape);
+    this.sites.push({ name, dtype, shape: x.knownShape, p });
+    const kept = dtype === 'bool' ? g.Where(mask, x, 0) : g.Mul(x, g.Cast(mask, { to: x.dtype }));
+    return g.Mul(kept, 1 / (1 - p));
   };
 
   /** Masks for every site, with symbolic dims ('batch', 'seq') resolved from `dims`. */
@@ -45,7 +54,7 @@ export class DropoutInputs {
       // Buffers are reused across steps: onnxruntime reads inputs in place and is done when run() returns.
       let buf = this.buffers.get(s.name);
       if (!buf || buf.length !== size) this.buffers.set(s.name, (buf = new Uint8Array(size)));
-      out[s.name] = new ort.Tensor('uint8', fastMask(gen.nextUint32(), size, s.p, buf), shape);
+      out[s.name] = new ort.Tensor(s.dtype, fastMask(gen.nextUint32(), size, s.p, buf), shape);
     }
     return out;
   }

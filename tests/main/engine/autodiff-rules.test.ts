@@ -115,6 +115,22 @@ test('the hinted softmax backward (attention) matches finite differences and the
   for (let i = 0; i < plain[0].length; i++) assert.ok(Math.abs(hinted[0][i] - plain[0][i]) < 1e-12, `element ${i}`);
 });
 
+// The CPU graph's dropout selects with a bool mask, Where(keep, probs, 0), instead of multiplying.
+const attentionWhere = (hint: boolean): Build => (g: Graph, [s, m, v]: Value[]) => {
+  const probs = g.Softmax(s, { axis: -1 });
+  const out = g.MatMul(g.Mul(g.Where(g.Greater(m, 0.5), probs, 0), 1.25), v);
+  if (hint) g.hintSoftmaxFeedsMatMul(probs, out);
+  return out;
+};
+
+test('the hint holds through a Where(keep, probs, 0) dropout: finite differences and the plain backward', async () => {
+  await check('Softmax -> Where -> MatMul hinted', attentionWhere(true), attentionInputs());
+  const hinted = await analytic('float64', attentionWhere(true), attentionInputs());
+  const plain = await analytic('float64', attentionWhere(false), attentionInputs());
+  for (let i = 0; i < plain[0].length; i++) assert.ok(Math.abs(hinted[0][i] - plain[0][i]) < 1e-12, `element ${i}`);
+  assert.deepEqual(hinted[2], plain[2]);
+});
+
 test('a softmax output read elsewhere too falls back to the plain backward', async () => {
   await check('Softmax hinted, two readers', attention(true, true), attentionInputs());
 });
@@ -128,6 +144,7 @@ test('the softmax hint refuses what it cannot vouch for', () => {
   assert.throws(() => g.hintSoftmaxFeedsMatMul(probs, g.Add(probs, 1)), /not a MatMul output/);
   assert.throws(() => g.hintSoftmaxFeedsMatMul(probs, g.MatMul(g.Add(probs, 1), v)), /times element-wise factors/);
   assert.throws(() => g.hintSoftmaxFeedsMatMul(probs, g.MatMul(g.Mul(probs, probs), v)), /exactly one operand/);
+  assert.throws(() => g.hintSoftmaxFeedsMatMul(probs, g.MatMul(g.Where(g.Greater(s, 0), probs, 1), v)), /times element-wise factors/);
   assert.throws(() => g.hintSoftmaxFeedsMatMul(g.Softmax(s, { axis: 0 }), g.MatMul(probs, v)), /last axis/);
 });
 

@@ -54,7 +54,7 @@ export function tinyBatches(family: Family, drop: DropoutInputs, n: number): Fee
   return Array.from({ length: n }, () => {
     const ids = BigInt64Array.from({ length: BATCH * SEQ }, () => BigInt(4 + Math.floor(rng.next() * (vocab - 4))));
     const masks = Object.fromEntries(Object.entries(drop.masks(gen, { batch: BATCH, seq: SEQ }))
-      .map(([k, t]) => [k, new ort.Tensor('uint8', (t.data as Uint8Array).slice(), t.dims)]));
+      .map(([k, t]) => [k, new ort.Tensor(t.type as 'bool' | 'uint8', (t.data as Uint8Array).slice(), t.dims)]));
     return {
       input_ids: new ort.Tensor('int64', ids, [BATCH, SEQ]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(BATCH * SEQ).fill(1n), [BATCH, SEQ]),
@@ -62,4 +62,17 @@ export function tinyBatches(family: Family, drop: DropoutInputs, n: number): Fee
       ...masks,
     };
   });
+}
+
+/**
+ * The same feeds for a graph built with `drop`: its masks in the element type that graph takes
+ * (bool on the CPU graph, uint8 on the WebGPU one), the same 0/1 bytes.
+ */
+export function masksFor(feeds: Feeds, drop: DropoutInputs): Feeds {
+  const out: Feeds = { ...feeds };
+  for (const s of drop.sites) {
+    const t = feeds[s.name] as ort.Tensor;
+    out[s.name] = new ort.Tensor(s.dtype, t.data as Uint8Array, t.dims);
+  }
+  return out;
 }

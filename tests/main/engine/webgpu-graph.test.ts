@@ -4,7 +4,7 @@ import { Graph } from '../../../main/engine/graph/graph.ts';
 import type { OpType } from '../../../main/engine/graph/ops.ts';
 import { toOnnx } from '../../../main/engine/graph/serialize.ts';
 import { TrainStepRunner } from '../../../main/engine/runtime/train-step-runner.ts';
-import { type Family, tinyBatches, tinyTrainGraph } from './tiny-train-graphs.ts';
+import { type Family, masksFor, tinyBatches, tinyTrainGraph } from './tiny-train-graphs.ts';
 
 // The graph a WebGPU run trains (target 'webgpu': ops that provider has, every AdamW update inside
 // the graph so state can stay on the device) against the CPU's (large tensors updated by the plain
@@ -23,7 +23,7 @@ async function twentySteps(family: Family) {
   const batches = tinyBatches(family, cpu.drop, 20);
   for (const [k, f] of batches.entries()) {
     const la = (await a.step(f, 5e-3)).loss;
-    const lb = (await b.step(f, 5e-3)).loss;
+    const lb = (await b.step(masksFor(f, gpu.drop), 5e-3)).loss;
     assert.ok(Math.abs(la - lb) <= 1e-5, `${family} step ${k + 1}: loss ${la} vs ${lb}`);
   }
   await b.sync();
