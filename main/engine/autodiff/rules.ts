@@ -382,4 +382,5 @@ export const GRAD_RULES: { readonly [K in OpType]: GradRule } = {
   Shape: none,
   DynamicQuantizeLinear: inferenceOnly,
   MatMulInteger: inferenceOnly,
+  MultiHeadAttention: inferenceOnly,
 };

@@ -345,6 +345,16 @@ export class Graph {
     return this.one('Where', [condition, xv, yv], {}, xv.dtype, shape);
   }
 
+  /**
+   * onnxruntime's fused attention (com.microsoft MultiHeadAttention, inference only): q [batch,
+   * q_seq, hidden], k and v [batch, seq, hidden], `keyPadding` int32 [batch, seq] (1 = a token to
+   * attend to); scales q by 1/sqrt(hidden/heads) itself. Returns the heads' outputs concatenated,
+   * [batch, q_seq, hidden].
+   */
+  MultiHeadAttention(q: Value, k: Value, v: Value, keyPadding: Value, attrs: { num_heads: number }): Value {
+    return this.one('MultiHeadAttention', [q, k, v, null, keyPadding], { num_heads: attrs.num_heads }, q.dtype, q.shape);
+  }
+
   Cast(x: Value, attrs: { to: DType }): Value {
     return this.one('Cast', [x], { to: ONNX_DTYPE_CODE[attrs.to] }, attrs.to, x.shape);
   }

@@ -7,10 +7,14 @@ export const OP_TYPES = [
   'Abs', 'Max', 'Min', 'MatMul', 'Gemm', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'Gather',
   'GatherND', 'ScatterND', 'Reshape', 'Transpose', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'Concat', 'Slice', 'Pad',
   'Cast', 'Equal', 'Less', 'Greater', 'Not', 'And', 'Where', 'Expand', 'Unsqueeze', 'Squeeze', 'Shape',
-  'Identity', 'CumSum', 'DynamicQuantizeLinear', 'MatMulInteger',
+  'Identity', 'CumSum', 'DynamicQuantizeLinear', 'MatMulInteger', 'MultiHeadAttention',
 ] as const;
 
 export type OpType = (typeof OP_TYPES)[number];
+
+/** Ops of onnxruntime's own domain (contrib ops; inference graphs only). Every other op is ONNX's. */
+export const MS_DOMAIN_OPS: ReadonlySet<OpType> = new Set<OpType>(['MultiHeadAttention']);
+export const MS_DOMAIN = 'com.microsoft';
 
 /** Attribute values as ONNX stores them; which numbers are floats is decided by FLOAT_ATTRS. */
 export type AttrValue = number | string | readonly number[];

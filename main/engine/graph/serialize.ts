@@ -1,6 +1,6 @@
 import { type AnyTypedArray, type DType, ONNX_DTYPE_CODE } from './dtype.ts';
 import type { Graph } from './graph.ts';
-import { FLOAT_ATTRS, type AttrValue } from './ops.ts';
+import { FLOAT_ATTRS, MS_DOMAIN, MS_DOMAIN_OPS, type AttrValue } from './ops.ts';
 import { onnxTypes } from './onnx-schema.ts';
 import type { Shape } from './shape.ts';
 import type { Value } from './value.ts';
@@ -112,6 +112,7 @@ function serialize(g: Graph, options: SerializeOptions): { model: Uint8Array; ex
     node: g.nodes.map((n) => ({
       name: n.name,
       opType: n.op,
+      ...(MS_DOMAIN_OPS.has(n.op) ? { domain: MS_DOMAIN } : {}),
       input: n.inputs.map((i) => (i ? i.name : '')),
       output: n.outputs.map((o) => o.name),
       attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v)),
@@ -125,7 +126,7 @@ function serialize(g: Graph, options: SerializeOptions): { model: Uint8Array; ex
     irVersion: IR_VERSION,
     producerName: 'langlab',
     producerVersion: '0.1.0',
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...(g.nodes.some((n) => MS_DOMAIN_OPS.has(n.op)) ? [{ domain: MS_DOMAIN, version: 1 }] : [])],
     graph,
     docString: options.docString ?? '',
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),

@@ -153,7 +153,11 @@ function buildPart(g: Graph, part: Part, spec: RobertaModelSpec, dropout: Dropou
     } else {
       x = (part as { hidden: Value }).hidden;
     }
-    const bias = attentionBias(g, attentionMask);
+    // Inference graphs use onnxruntime's fused attention (one kernel for scores, mask, softmax and
+    // the weighted sum, without the [batch, heads, seq, seq] intermediates between them); training
+    // graphs need the ops autodiff differentiates.
+    const bias = inf ? null : attentionBias(g, attentionMask);
+    const keyPadding = inf ? g.Cast(attentionMask, { to: 'int32' }) : null;
     for (let i = part.from; i < part.to; i++) {
       const p = `encoder.layer.${i}.`;
       x = g.scope(`encoder.layer.${i}`, () => {
@@ -165,8 +169,10 @@ function buildPart(g: Graph, part: Part, spec: RobertaModelSpec, dropout: Dropou
         // gradients for about a sixth of the layer's work (hidden [batch, 1, hidden] from here).
         const firstOnly = part.head && i === L - 1;
         const xq = firstOnly ? g.Slice(x, { starts: [0], ends: [1], axes: [1] }) : x;
-        const ctx = g.scope('attention', () =>
-          attend(g, lin(xq, 'attention.self.query'), lin(x, 'attention.self.key'), lin(x, 'attention.self.value'), bias,
+        const ctx = g.scope('attention', () => keyPadding
+          ? g.MultiHeadAttention(lin(xq, 'attention.self.query'), lin(x, 'attention.self.key'), lin(x, 'attention.self.value'), keyPadding,
+            { num_heads: c.num_attention_heads })
+          : attend(g, lin(xq, 'attention.self.query'), lin(x, 'attention.self.key'), lin(x, 'attention.self.value'), bias!,
             c.num_attention_heads, H, c.attention_probs_dropout_prob, dropout));
         const attnOut = dropout(g, lin(ctx, 'attention.output.dense'), pH, 'attention_output');
         const h1 = g.LayerNormalization(g.Add(attnOut, xq), w(`${p}attention.output.LayerNorm.weight`),

@@ -53,3 +53,33 @@ test('graph parameters convert back to the HF layout they were loaded from', () 
   for (const [name, data] of m.encoder) assert.deepEqual(back.encoder.get(name), data, name);
   for (const [name, data] of m.head!) assert.deepEqual(back.head.get(name), data, name);
 });
+
+test('the inference graph: fused attention and, in the last layer, the first token only; the same logits as the training form', async () => {
+  const ort = await import('onnxruntime-node');
+  const { toOnnx } = await import('../../../main/engine/graph/serialize.ts');
+  const logitsOf = async (inference: boolean) => {
+    const g = new Graph();
+    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+    const { logits } = buildRoberta(g, { inputIds, attentionMask }, {
+      config: m.config, encoder: m.encoder, head: m.head, labels: ['a', 'b'], training: { freeze_base_model: true, unfreeze_last_n_layers: 0 }, inference,
+    });
+    g.output(logits, 'logits');
+    const mha = g.nodes.filter((n) => n.op === 'MultiHeadAttention');
+    assert.equal(mha.length, inference ? 3 : 0);
+    // The last layer's feed-forward runs on [batch, 1, intermediate]: one token per file.
+    const ffn = g.nodes.filter((n) => n.op === 'MatMul' && n.inputs[1]?.name.endsWith('intermediate.dense.weight'));
+    assert.deepEqual(ffn.map((n) => n.outputs[0].knownShape[1]), ['seq', 'seq', 1]);
+    const session = await ort.InferenceSession.create(toOnnx(g));
+    // Two files, the second padded after 5 of its 8 tokens.
+    const ids = [0, 10, 11, 12, 13, 14, 15, 2, 0, 20, 21, 22, 2, 1, 1, 1].map(BigInt);
+    const mask = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0].map(BigInt);
+    // The training form takes its trainable parameters (the head) as inputs.
+    const params = Object.fromEntries(g.params.filter((p) => p.trainable).map((p) => [p.name, new ort.Tensor('float32', p.data, [...p.shape])]));
+    const out = await session.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids), [2, 8]), attention_mask: new ort.Tensor('int64', BigInt64Array.from(mask), [2, 8]), ...params });
+    return Array.from(out.logits.data as Float32Array);
+  };
+  const fused = await logitsOf(true);
+  const plain = await logitsOf(false);
+  for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(fused[i] - plain[i]) < 1e-5, `logit ${i}: ${fused[i]} vs ${plain[i]}`);
+});
