@@ -78,7 +78,7 @@ export function robertaFrozenPrefixLayers(c: RobertaConfig, t: RobertaTraining):
 export function buildRobertaPrefix(g: Graph, inputs: ModelInputs, spec: RobertaModelSpec, layers: number): Value {
   const frozen = robertaFrozenPrefixLayers(spec.config, spec.training);
   if (layers < 1 || layers > frozen) throw new Error(`buildRobertaPrefix: ${layers} layer(s) asked for, but only ${frozen} are frozen with the embeddings`);
-  return buildPart(g, { embed: inputs, from: 0, to: layers, head: false }, spec, noDropout).value;
+  return buildPart(g, { embed: inputs, from: 0, to: layers, head: false, forwardOnly: true }, spec, noDropout).value;
 }
 
 /**
@@ -92,8 +92,12 @@ export function buildRobertaSuffix(g: Graph, inputs: { hidden: Value; attentionM
   return { ...out, logits: out.value };
 }
 
-/** Which part of the classifier to build: from the token ids (embed) or from hidden states, layers [from, to), with or without the head. */
-type Part = { from: number; to: number; head: boolean } & ({ embed: ModelInputs } | { hidden: Value; attentionMask: Value });
+/**
+ * Which part of the classifier to build: from the token ids (embed) or from hidden states, layers
+ * [from, to), with or without the head; `forwardOnly` for a part no gradient flows through (the
+ * frozen prefix), which may use inference-only ops as an inference graph does.
+ */
+type Part = { from: number; to: number; head: boolean; forwardOnly?: boolean } & ({ embed: ModelInputs } | { hidden: Value; attentionMask: Value });
 
 function buildPart(g: Graph, part: Part, spec: RobertaModelSpec, dropout: DropoutFn): Omit<RobertaOutputs, 'logits'> & { value: Value } {
   const c = spec.config;
@@ -153,11 +157,12 @@ function buildPart(g: Graph, part: Part, spec: RobertaModelSpec, dropout: Dropou
     } else {
       x = (part as { hidden: Value }).hidden;
     }
-    // Inference graphs use onnxruntime's fused attention (one kernel for scores, mask, softmax and
-    // the weighted sum, without the [batch, heads, seq, seq] intermediates between them); training
-    // graphs need the ops autodiff differentiates.
-    const bias = inf ? null : attentionBias(g, attentionMask);
-    const keyPadding = inf ? g.Cast(attentionMask, { to: 'int32' }) : null;
+    // Inference graphs and the frozen prefix use onnxruntime's fused attention (one kernel for
+    // scores, mask, softmax and the weighted sum, without the [batch, heads, seq, seq]
+    // intermediates between them); training graphs need the ops autodiff differentiates.
+    const fused = inf || part.forwardOnly === true;
+    const bias = fused ? null : attentionBias(g, attentionMask);
+    const keyPadding = fused ? g.Cast(attentionMask, { to: 'int32' }) : null;
     for (let i = part.from; i < part.to; i++) {
       const p = `encoder.layer.${i}.`;
       x = g.scope(`encoder.layer.${i}`, () => {
