@@ -104,7 +104,7 @@ function batches(m: Model, vocab: number, first: number | null, n: number, drop:
     const y = BigInt64Array.from({ length: m.batch }, (_, b) => ids[b * m.seq + 1] % BigInt(m.numLabels));
     const masks = drop.masks(gen, { batch: m.batch, seq: m.seq });
     // drop.masks reuses its buffers: copy so every step keeps its own masks.
-    const own = Object.fromEntries(Object.entries(masks).map(([k2, t]) => [k2, new ort.Tensor('uint8', (t.data as Uint8Array).slice(), t.dims)]));
+    const own = Object.fromEntries(Object.entries(masks).map(([k2, t]) => [k2, new ort.Tensor(t.type as 'uint8' | 'bool', (t.data as Uint8Array).slice(), t.dims)]));
     out.push({
       input_ids: new ort.Tensor('int64', ids, [m.batch, m.seq]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(m.batch * m.seq).fill(1n), [m.batch, m.seq]),
