@@ -7,35 +7,20 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CLASSIFY_PRECISION } from '../../preload/classify-precision.ts';
-import { exportClassifier } from '../../main/engine/export/export-classifier.ts';
-import { initScratchWeights, scratchConfig } from '../../main/engine/models/scratch.ts';
 import { INT8_MODEL_DIR } from '../../main/trainer/int8-export.ts';
 import { listJobs, listResults } from '../../main/store/jobs.ts';
-import { exportedRun } from '../helpers/exported-run.ts';
+import { pyJsTree, twoExportedRuns } from '../helpers/exported-run.ts';
 import { seedDataset } from '../helpers/seed.ts';
-import { jsSource, makeTree, pySource } from '../main/data/helpers.ts';
 import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
-
-/** The run's int8 export beside its model/, as `langlab classify --int8` leaves it (same weights as exportedRun's). */
-function int8Export(modelDir: string, labels: string[], seed: number): void {
-  const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 32 });
-  exportClassifier(path.join(path.dirname(modelDir), INT8_MODEL_DIR), { family: 'scratch', config, weights: initScratchWeights(config, seed), labels }, { quantize: 'int8' });
-}
 
 test('a two-run job in int8 stores and shows its precision, and its Files table shows model B and agreement', { skip, timeout: 180_000 }, async () => {
   const served = await serve();
   const { db } = served.backend.store;
   const ds = seedDataset(db, 'bench');
-  const a = exportedRun(db, served.backend.dataDir, { name: 'model A', datasetId: ds, labels: ['java', 'javascript', 'python'], seed: 5 });
-  const b = exportedRun(db, served.backend.dataDir, { name: 'model B', datasetId: ds, labels: ['javascript', 'python', 'ruby'], seed: 7 });
-  int8Export(a.modelDir, ['java', 'javascript', 'python'], 5);
-  int8Export(b.modelDir, ['javascript', 'python', 'ruby'], 7);
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 12; i++) files[`src/m${String(i).padStart(2, '0')}.py`] = pySource(i);
-  for (let i = 0; i < 12; i++) files[`web/w${String(i).padStart(2, '0')}.js`] = jsSource(i).repeat(1 + (i % 4));
-  const repo = makeTree(files);
+  const { a, b } = twoExportedRuns(db, served.backend.dataDir, ds, { int8: true });
+  const repo = pyJsTree(12);
 
   const page = await browser().newPage({ viewport: { width: 1360, height: 1000 } });
   const errors = collectErrors(page);

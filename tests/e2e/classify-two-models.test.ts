@@ -7,9 +7,8 @@ import { test } from 'node:test';
 import type { ClassifiedFileInfo } from '../../preload/contract.ts';
 import { getComparison } from '../../main/store/job-comparison.ts';
 import { listJobs } from '../../main/store/jobs.ts';
-import { exportedRun } from '../helpers/exported-run.ts';
+import { pyJsTree, twoExportedRuns } from '../helpers/exported-run.ts';
 import { seedDataset } from '../helpers/seed.ts';
-import { jsSource, makeTree, pySource } from '../main/data/helpers.ts';
 import { at, collectErrors, shot, skip, useBrowser } from './browser-helpers.ts';
 
 const { browser, serve } = useBrowser();
@@ -18,13 +17,9 @@ test('a job with two runs shows both breakdowns side by side and lists the files
   const served = await serve();
   const { db } = served.backend.store;
   const ds = seedDataset(db, 'bench');
-  // Seeds picked so that the two untrained models agree on some files and disagree on others; A also says java, which B lacks.
-  const a = exportedRun(db, served.backend.dataDir, { name: 'model A', datasetId: ds, labels: ['java', 'javascript', 'python'], seed: 5 });
-  const b = exportedRun(db, served.backend.dataDir, { name: 'model B', datasetId: ds, labels: ['javascript', 'python', 'ruby'], seed: 7 });
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 30; i++) files[`src/m${String(i).padStart(2, '0')}.py`] = pySource(i);
-  for (let i = 0; i < 30; i++) files[`web/w${String(i).padStart(2, '0')}.js`] = jsSource(i).repeat(1 + (i % 4));
-  const repo = makeTree(files);
+  // The two untrained models agree on some files and disagree on others; A also says java, which B lacks.
+  const { a, b } = twoExportedRuns(db, served.backend.dataDir, ds);
+  const repo = pyJsTree(30);
 
   const page = await browser().newPage({ viewport: { width: 1360, height: 1000 } });
   const errors = collectErrors(page);

@@ -9,11 +9,10 @@ import { after, test } from 'node:test';
 import type { ClassificationComparison, ClassificationJobSummary, ClassifiedFileInfo } from '../../../preload/contract.ts';
 import { startBackend, type Backend } from '../../../main/api/backend.ts';
 import { EXPORT_FILES } from '../../../main/engine/export/manifest.ts';
-import { exportedRun } from '../../helpers/exported-run.ts';
+import { exportedRun, pyJsTree } from '../../helpers/exported-run.ts';
 import { seedDataset } from '../../helpers/seed.ts';
 import { failure, ok } from '../../helpers/dispatch.ts';
 import { tempDir } from '../../helpers/temp.ts';
-import { jsSource, makeTree, pySource } from '../data/helpers.ts';
 
 const backends: Backend[] = [];
 after(() => backends.forEach((b) => b.close()));
@@ -48,10 +47,7 @@ async function allResults(b: Backend, id: number): Promise<ClassifiedFileInfo[]>
 }
 
 function repo(): string {
-  const files: Record<string, string | Buffer> = { 'bin/tool': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]) };
-  for (let i = 0; i < 30; i++) files[`src/m${String(i).padStart(2, '0')}.py`] = pySource(i);
-  for (let i = 0; i < 30; i++) files[`web/w${String(i).padStart(2, '0')}.js`] = jsSource(i).repeat(1 + (i % 4));
-  return makeTree(files);
+  return pyJsTree(30, { 'bin/tool': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]) });
 }
 
 test('two runs with different label sets: both predictions per file, compared over the shared labels, disagreements paged in SQL', async () => {

@@ -10,10 +10,9 @@ import { getComparison } from '../../../main/store/job-comparison.ts';
 import { listJobs } from '../../../main/store/jobs.ts';
 import { storePath } from '../../../main/store/paths.ts';
 import { openStore } from '../../../main/store/store.ts';
-import { exportedRun } from '../../helpers/exported-run.ts';
+import { exportedRun, pyJsTree } from '../../helpers/exported-run.ts';
 import { seedDataset } from '../../helpers/seed.ts';
 import { tempDir } from '../../helpers/temp.ts';
-import { jsSource, makeTree, pySource } from '../data/helpers.ts';
 
 function langlab(args: string[], home: string) {
   const r = spawnSync(process.execPath, [path.resolve('bin/langlab.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LANGLAB_HOME: home } });
@@ -36,10 +35,7 @@ function home(): { home: string; a: number; b: number; running: number; gone: nu
 }
 
 function tree(): string {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 30; i++) files[`src/m${String(i).padStart(2, '0')}.py`] = pySource(i);
-  for (let i = 0; i < 30; i++) files[`web/w${String(i).padStart(2, '0')}.js`] = jsSource(i).repeat(1 + (i % 4));
-  return makeTree(files);
+  return pyJsTree(30);
 }
 
 type Side = { label: string; confidence: number };

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { Graph } from '../../../main/engine/graph/index.ts';
+import { toOnnx } from '../../../main/engine/graph/serialize.ts';
 import { loadHfRoberta } from '../../../main/engine/io/hf-folder.ts';
 import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
 import { buildRoberta, robertaWeightsFromParams } from '../../../main/engine/models/roberta.ts';
@@ -55,8 +57,6 @@ test('graph parameters convert back to the HF layout they were loaded from', () 
 });
 
 test('the inference graph: fused attention and, in the last layer, the first token only; the same logits as the training form', async () => {
-  const ort = await import('onnxruntime-node');
-  const { toOnnx } = await import('../../../main/engine/graph/serialize.ts');
   const logitsOf = async (inference: boolean) => {
     const g = new Graph();
     const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
