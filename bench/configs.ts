@@ -22,6 +22,11 @@ export interface BenchConfig {
    * The orchestrator also runs the same configuration without the cache, alternating, for `cached_speedup`.
    */
   cached?: boolean;
+  /**
+   * A configuration the product never runs, kept to show what one engine choice is worth: measured
+   * only with `--diagnostics` (or when `--only` names it), and outside the targets.
+   */
+  diagnostic?: boolean;
 }
 
 /** CodeBERTa-small-v1's shape (random weights: nothing is downloaded). */
@@ -35,7 +40,7 @@ export const SCRATCH_SHAPE = { d_model: 256, num_layers: 4, num_heads: 4, dim_fe
 export const CONFIGS: BenchConfig[] = [
   { id: 'gemm_fp32', kind: 'gemm' },
   { id: 'scratch_train_seq256_batch16', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8 },
-  { id: 'scratch_train_seq256_batch16_no_arena', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8, arena: false },
+  { id: 'scratch_train_seq256_batch16_no_arena', kind: 'train', family: 'scratch', seq: 256, batch: 16, steps: 6, warmup: 2, num_labels: 8, arena: false, diagnostic: true },
   { id: 'roberta_freeze2_train_seq256_batch16', kind: 'train', family: 'roberta', seq: 256, batch: 16, steps: 3, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8 },
   { id: 'roberta_freeze2_cached_train_seq256_batch16', kind: 'train', family: 'roberta', seq: 256, batch: 16, steps: 3, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8, cached: true },
   { id: 'roberta_freeze2_train_seq512_batch16', kind: 'train', family: 'roberta', seq: 512, batch: 16, steps: 2, warmup: 1, unfreeze_last_n_layers: 2, num_labels: 8 },

@@ -11,7 +11,8 @@
 // A `cached` configuration (training from the frozen-prefix cache, an epoch after the first) also
 // runs the same model without the cache, alternating with the other two sides, and reports
 // `langlab_uncached_samples_per_s` and `cached_speedup` (median cached over median uncached).
-// Options: --threads N (default: all cores), --only <id substring>, --repeats N.
+// Options: --threads N (default: all cores), --only <id substring>, --repeats N, --diagnostics (also
+// the configurations marked `diagnostic`, which the product never runs: the memory arena forced off).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +28,7 @@ const opt = (name: string): string | undefined => {
 const threads = Number(opt('--threads') ?? os.availableParallelism());
 const only = opt('--only');
 const repeats = Math.max(1, Number(opt('--repeats') ?? 3));
+const diagnostics = args.includes('--diagnostics');
 /**
  * The allocator PyTorch's reference runs with. With glibc's malloc every large tensor is handed back
  * to the system when freed and faulted in again on the next step; on these virtual machines a page
@@ -94,6 +96,7 @@ function combine(results: Result[], rateKey: string): { row: Row | null; spread:
 
 for (const c of CONFIGS as BenchConfig[]) {
   if (only && !c.id.includes(only)) continue;
+  if (c.diagnostic && !diagnostics && !only) continue;
   const refCfg = JSON.stringify({ ...c, shapes: { scratch: SCRATCH_SHAPE, codeberta: CODEBERTA_SHAPE } });
   const mineRuns: Result[] = [];
   const refRuns: Result[] = [];

@@ -177,7 +177,13 @@ export interface ClassifyJobProgress {
   etaSeconds: number | null;
 }
 
-export type RunPhase = 'preparing' | 'training' | 'validating' | 'testing' | 'finished';
+/** `preparing` and `caching` (the frozen-layer cache being filled) count files in step/totalSteps; the others count optimizer steps. */
+export type RunPhase = 'preparing' | 'caching' | 'training' | 'validating' | 'testing' | 'finished';
+
+/** Whether a run phase counts files rather than optimizer steps in step/totalSteps. */
+export function phaseCountsFiles(phase: RunPhase): boolean {
+  return phase === 'preparing' || phase === 'caching';
+}
 
 /** How far a training run has come; it travels as a `run` job's progress (`job.progress`), a few updates a second at most. */
 export interface RunProgress {

@@ -42,7 +42,7 @@ export interface RunEstimate {
   measuredRuns: number;
   /**
    * Disk the frozen-layer cache will take in the run folder (`cache_frozen_layers`, float16 outputs
-   * of the frozen layers for every training file); absent when the run keeps none.
+   * of the frozen layers for every training and validation file); absent when the run keeps none.
    */
   prefixCacheBytes?: number;
 }

@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import type { ModelSpec, RunDetail, RunProgress } from '../../preload/contract.ts';
+import { phaseCountsFiles } from '../../preload/contract-common.ts';
 import { LanglabError } from '../errors.ts';
 import { UsageError, wholeNumber } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -59,7 +60,7 @@ export function progressLine(p: RunProgress, width = 100): string {
     `${p.phase.padEnd(10)}`,
     // Progress counts epochs from 1 (0 while preparing), as the run page shows them.
     `epoch ${Math.min(Math.max(p.epoch, 1), p.epochs)}/${p.epochs}`,
-    `step ${p.step}/${p.totalSteps}`,
+    `${phaseCountsFiles(p.phase) ? 'files' : 'step'} ${p.step}/${p.totalSteps}`,
     p.trainLoss !== null ? `loss ${p.trainLoss.toFixed(4)}` : '',
     p.trainAccuracy !== null ? `acc ${(100 * p.trainAccuracy).toFixed(1)}%` : '',
     p.valLoss !== null ? `val ${p.valLoss.toFixed(4)}` : '',

@@ -1,11 +1,14 @@
 // Forward passes without dropout over a split (validation during training, test at the end) with
-// whatever weights the runner holds: one session, the trainable weights fed as inputs.
+// whatever weights the runner holds: one session, the trainable weights fed as inputs. With the
+// frozen-layer cache, validation reads the cached prefix outputs and runs only the layers above.
 import * as ort from 'onnxruntime-node';
 import type { ProviderName } from '../engine/runtime/providers.ts';
 import { createSession } from '../engine/runtime/session.ts';
 import { padBatch, sortedBatches } from './batches.ts';
 import type { Example } from './data.ts';
+import { PREFIX_INPUT } from './frozen-prefix.ts';
 import type { TrainableModel } from './model.ts';
+import type { PrefixCache } from './prefix-cache.ts';
 
 /** Loss, accuracy and class probabilities of one split (rows in the split's order). */
 export interface SplitScores {
@@ -34,13 +37,43 @@ export function scoreLogits(logits: Float32Array, row: number, classes: number, 
   return { probs, loss, argmax };
 }
 
-/** Runs the model's evaluation graph. */
-export class Evaluator {
-  private constructor(private readonly session: ort.InferenceSession, private readonly model: TrainableModel, private readonly padId: number) {}
+/** The batch inputs of one evaluation batch (rows `batch` of `examples`), weights aside. */
+type BatchFeeds = (examples: readonly Example[], batch: readonly number[]) => Promise<Record<string, ort.Tensor>>;
 
+/**
+ * Runs the model's evaluation graph: the whole model from token ids, or, for validation in a run
+ * with the frozen-layer cache, the graph above the prefix from the cached outputs.
+ */
+export class Evaluator {
+  private constructor(private readonly session: ort.InferenceSession, private readonly model: TrainableModel, private readonly feeds: BatchFeeds) {}
+
+  /** The whole model (every frozen weight in the session), for any examples. */
   static async create(model: TrainableModel, padId: number, provider: ProviderName, threads: number): Promise<Evaluator> {
-    const { session } = await createSession(model.evalOnnx, { provider, intraOpNumThreads: threads });
-    return new Evaluator(session, model, padId);
+    const { session } = await createSession(model.evalModel(), { provider, intraOpNumThreads: threads });
+    return new Evaluator(session, model, async (examples, batch) => {
+      const { inputIds, attentionMask } = padBatch(batch.map((i) => examples[i].ids), padId);
+      return { input_ids: inputIds, attention_mask: attentionMask };
+    });
+  }
+
+  /**
+   * The layers above the frozen prefix, fed from `cache` (which holds no frozen weight once filled):
+   * only for `examples`, whose records are rows `firstRow`.. of the cache, in order.
+   */
+  static async fromCache(model: TrainableModel, cache: PrefixCache, examples: readonly Example[], firstRow: number, padId: number,
+    provider: ProviderName, threads: number): Promise<Evaluator> {
+    if (!model.prefix) throw new Error('Evaluator.fromCache: the model has no frozen prefix');
+    const rowOf = new Map(examples.map((e, i) => [e, firstRow + i]));
+    const { session } = await createSession(model.prefix.evalSuffix(), { provider, intraOpNumThreads: threads });
+    return new Evaluator(session, model, async (of, batch) => {
+      const rows = batch.map((i) => {
+        const row = rowOf.get(of[i]);
+        if (row === undefined) throw new Error('Evaluator.fromCache: an example outside the cached split');
+        return row;
+      });
+      const { attentionMask, seq } = padBatch(batch.map((i) => of[i].ids), padId);
+      return { [PREFIX_INPUT]: await cache.batch(rows, seq), attention_mask: attentionMask };
+    });
   }
 
   /** Scores `examples` with the weights `param(name)` returns. */
@@ -52,8 +85,7 @@ export class Evaluator {
     let lossSum = 0;
     let correct = 0;
     for (const batch of sortedBatches(examples.map((e) => e.ids.length), batchSize)) {
-      const { inputIds, attentionMask } = padBatch(batch.map((i) => examples[i].ids), this.padId);
-      const out = await this.session.run({ ...weights, input_ids: inputIds, attention_mask: attentionMask }, ['logits']);
+      const out = await this.session.run({ ...weights, ...(await this.feeds(examples, batch)) }, ['logits']);
       const logits = out.logits.data as Float32Array;
       batch.forEach((i, row) => {
         const s = scoreLogits(logits, row, classes, examples[i].label);

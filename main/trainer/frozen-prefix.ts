@@ -15,6 +15,12 @@ export interface FrozenPrefix {
    * the builder's weight copies live only until then.
    */
   model(): Uint8Array;
+  /**
+   * The evaluation graph above the prefix (no dropout): inputs `prefix_hidden` in `dtype`,
+   * `attention_mask` and the trainable weights (`TrainableModel.evalParams`), output `logits`. It
+   * holds no frozen weight, so validation from the cache keeps none in memory.
+   */
+  evalSuffix(): Uint8Array;
   /** SHA-256 of the prefix's config, dtype and every frozen weight: a cache made with another model is never read. */
   fingerprint: string;
 }

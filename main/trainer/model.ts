@@ -11,7 +11,7 @@ import { toOnnx } from '../engine/graph/serialize.ts';
 import type { Value } from '../engine/graph/value.ts';
 import { type HfRobertaFolder, loadHfRoberta } from '../engine/io/hf-folder.ts';
 import type { RobertaConfig } from '../engine/io/roberta-config.ts';
-import type { DropoutFn } from '../engine/models/common.ts';
+import { type DropoutFn, noDropout } from '../engine/models/common.ts';
 import { DropoutInputs } from '../engine/models/dropout-inputs.ts';
 import { buildRoberta, buildRobertaPrefix, buildRobertaSuffix, robertaFrozenPrefixLayers, robertaWeightsFromParams } from '../engine/models/roberta.ts';
 import { type ScratchConfig, buildScratch, initScratchWeights, scratchConfig, scratchWeightsFromParams } from '../engine/models/scratch.ts';
@@ -52,7 +52,12 @@ export interface TrainableModel {
   trainStep: TrainStep;
   dropout: DropoutInputs;
   /** Forward graph without dropout: inputs input_ids, attention_mask and every trainable parameter; output logits. */
-  evalOnnx: Uint8Array;
+  /**
+   * Builds and serialises the evaluation graph (every frozen weight inside, about 330 MB for
+   * CodeBERTa-small), so the bytes live only while a session is made from them.
+   */
+  evalModel(): Uint8Array;
+  /** The evaluation graph's inputs that carry trainable weights (the same for the cached suffix's evaluation graph). */
   evalParams: { name: string; shape: number[] }[];
   trainableParams: number;
   totalParams: number;
@@ -132,12 +137,18 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
     mixedPrecision,
   });
 
-  const e = new Graph({ name: `langlab-${family}-eval` });
-  e.output(forward(e, e.input('input_ids', 'int64', ['batch', 'seq']), e.input('attention_mask', 'int64', ['batch', 'seq'])), 'logits');
+  const evalGraph = () => {
+    const e = new Graph({ name: `langlab-${family}-eval` });
+    e.output(forward(e, e.input('input_ids', 'int64', ['batch', 'seq']), e.input('attention_mask', 'int64', ['batch', 'seq'])), 'logits');
+    return e;
+  };
+  const e = evalGraph();
   const evalParams = e.params.filter((p) => p.trainable).map((p) => ({ name: p.name, shape: [...p.shape] }));
   // The evaluation graph holds every parameter, frozen ones included, whatever the training graph holds.
   const totalParams = e.params.reduce((n, p) => n + p.data.length, 0);
-  return { family, trainStep, dropout: drop, evalOnnx: toOnnx(e), evalParams, trainableParams, totalParams, exportSpec, prefix: custom?.prefix ?? null };
+  return {
+    family, trainStep, dropout: drop, evalModel: () => toOnnx(evalGraph()), evalParams, trainableParams, totalParams, exportSpec, prefix: custom?.prefix ?? null,
+  };
 }
 
 /** The from-scratch model's config for a run's hyperparameters. */
@@ -189,12 +200,17 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
     hash.update(`${q.name}[${q.shape.join(',')}]`);
     hash.update(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength));
   }
-  const prefix: FrozenPrefix = { layers, hidden: H, dtype, model: () => toOnnx(prefixGraph()), fingerprint: hash.digest('hex') };
   const trainForward: TrainForward = (g, dropout) => {
     const cached = g.input(PREFIX_INPUT, dtype, ['batch', 'seq', H]);
     const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
     const x = dtype === 'float16' ? g.Cast(cached, { to: 'float32' }) : cached;
     return buildRobertaSuffix(g, { hidden: x, attentionMask }, spec, layers, dropout).logits;
   };
+  const suffixEval = () => {
+    const e = new Graph({ name: 'langlab-roberta-suffix-eval' });
+    e.output(trainForward(e, noDropout), 'logits');
+    return toOnnx(e);
+  };
+  const prefix: FrozenPrefix = { layers, hidden: H, dtype, model: () => toOnnx(prefixGraph()), evalSuffix: suffixEval, fingerprint: hash.digest('hex') };
   return assemble('roberta', forward, hp, exportSpec, how, { trainForward, prefix });
 }

@@ -1,6 +1,7 @@
 // The frozen-prefix cache of a fine-tuning run (`cache_frozen_layers`): the output of the frozen
-// embeddings and lowest encoder layers for every training file, computed the first time a file is
-// met (the first epoch) and read back in later epochs instead of being recomputed.
+// embeddings and lowest encoder layers for every training file, computed once before the first
+// epoch (or the first time a batch meets a file) and read back by every epoch instead of being
+// recomputed.
 //
 // runDir/prefix-cache/ holds
 // - hidden.bin: one record per training file, its real tokens only ([tokens, hidden] in the cache's
@@ -16,8 +17,10 @@
 // read with positional reads, so the OS page cache plays the memory map's part and the process
 // holds only the batch it feeds.
 // The prefix's session (its frozen weights, a few hundred MB for CodeBERTa) is held only while some
-// record is still to be computed: it is released once every file is cached, and created again from
-// the prefix's `model()` only if a record later turns out damaged.
+// record is still to be computed. The trainer fills the whole cache (fill()) before it makes its own
+// sessions, so the prefix's weights and the training session's arena are never in memory together;
+// the session is released once every file is cached, and created again from the prefix's `model()`
+// only if a record later turns out damaged.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -165,9 +168,9 @@ export class PrefixCache {
       throw e;
     }
     const sessionConfig = { provider: o.provider, intraOpNumThreads: o.threads };
-    // A cache already complete (a resumed run after its first epoch) needs no prefix session.
-    const session = written < files.length ? (await createSession(prefix.model(), sessionConfig)).session : null;
-    return new PrefixCache(prefix, files, o.padId, offsets, flags, fdHidden, fdRecords, session, sessionConfig,
+    // The prefix session is made when a record is first computed (by fill(), or a batch that finds
+    // one missing or damaged), so a complete cache (a resumed run after its first epoch) never loads it.
+    return new PrefixCache(prefix, files, o.padId, offsets, flags, fdHidden, fdRecords, null, sessionConfig,
       { dir, bytes, written, files: files.length, discarded });
   }
 
@@ -198,26 +201,53 @@ export class PrefixCache {
       }
       this.counts.read++;
     });
-    if (missing.length > 0) await this.compute(rows, missing, bytes, rowElems);
-    if (this.unwritten === 0 && this.session) {
-      // Every file is cached: later epochs only read, so the frozen weights leave memory.
-      await this.session.release();
-      this.session = null;
-    }
+    if (missing.length > 0) await this.compute(missing.map((r) => rows[r]), (k, record) => bytes.set(record, missing[k] * rowElems * this.per));
+    await this.releaseWhenComplete();
     return new ort.Tensor(this.prefix.dtype, out, [rows.length, seq, H]);
   }
 
-  /** Runs the prefix over the missing rows, stores each file's record and copies it into the batch. */
-  private async compute(rows: readonly number[], missing: number[], bytes: Uint8Array, rowElems: number): Promise<void> {
+  /**
+   * Computes every record not written yet, shortest files first in batches of `batchSize` (so the
+   * batches carry little padding), then releases the prefix session. The trainer calls it before it
+   * creates the training and evaluation sessions, so the frozen weights of the prefix never sit in
+   * memory beside theirs. Returns false when `signal` aborted it; what was written stays for a resume.
+   */
+  async fill(o: { batchSize: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<boolean> {
+    const todo: number[] = [];
+    for (let i = 0; i < this.files.length; i++) if (this.flags[2 * i] !== 1) todo.push(i);
+    todo.sort((a, b) => this.files[a].length - this.files[b].length || a - b);
+    const total = this.files.length;
+    let done = total - todo.length;
+    o.onProgress?.(done, total);
+    for (let k = 0; k < todo.length; k += o.batchSize) {
+      if (o.signal?.aborted) return false;
+      const chunk = todo.slice(k, k + o.batchSize);
+      await this.compute(chunk, () => undefined);
+      done += chunk.length;
+      o.onProgress?.(done, total);
+    }
+    await this.releaseWhenComplete();
+    return true;
+  }
+
+  private async releaseWhenComplete(): Promise<void> {
+    if (this.unwritten === 0 && this.session) {
+      // Every file is cached: from now on the cache only reads, so the frozen weights leave memory.
+      await this.session.release();
+      this.session = null;
+    }
+  }
+
+  /** Runs the prefix over these training files, stores each file's record and hands it to `place` with the file's index in `files`. */
+  private async compute(files: readonly number[], place: (k: number, record: Uint8Array) => void): Promise<void> {
     const H = this.prefix.hidden;
-    const { inputIds, attentionMask, seq } = padBatch(missing.map((r) => this.files[rows[r]]), this.padId);
+    const { inputIds, attentionMask, seq } = padBatch(files.map((f) => this.files[f]), this.padId);
     this.session ??= (await createSession(this.prefix.model(), this.sessionConfig)).session;
     const res = await this.session.run({ input_ids: inputIds, attention_mask: attentionMask }, [PREFIX_INPUT]);
     const t = res[PREFIX_INPUT] as ort.Tensor;
     const data = t.data as Uint16Array | Float32Array;
     const got = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    missing.forEach((r, k) => {
-      const file = rows[r];
+    files.forEach((file, k) => {
       const len = this.files[file].length * H * this.per;
       const record = got.subarray(k * seq * H * this.per, k * seq * H * this.per + len);
       fs.writeSync(this.fdHidden, record, 0, len, this.offsets[file]);
@@ -227,7 +257,7 @@ export class PrefixCache {
       this.flags[2 * file] = 1;
       this.flags[2 * file + 1] = crc;
       fs.writeSync(this.fdRecords, new Uint8Array(this.flags.buffer, file * 8, 8), 0, 8, file * 8);
-      bytes.set(record, r * rowElems * this.per);
+      place(k, record);
       this.counts.computed++;
     });
     t.dispose?.();

@@ -115,29 +115,45 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   const gpu = provider !== 'cpu';
   const prefixDtype = req.prefixDtype ?? 'float16';
   let model = prepared.build(labels, { target: provider === 'webgpu' ? 'webgpu' : 'cpu', mixedPrecision: gpu && hp.mixed_precision, prefixDtype });
-  let runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
-  const fallbackReason = runner.fallbackReason;
-  if (fallbackReason) {
-    sink.log('warn', fallbackReason);
-    await runner.release();
-    model = prepared.build(labels, { prefixDtype });
-    runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads });
-  }
-  sink.device?.(runner.provider, fallbackReason ?? unknownProvider);
-  const precision = model.trainStep.lossScaleInput ? 'mixed precision (float16 compute, float32 weights)' : 'float32';
-  // The training graph's bytes go before the evaluation session is made, and the evaluation
-  // graph's once it is: each holds every frozen weight (about 330 MB for CodeBERTa).
-  releaseTrainStepBytes(model, runner);
-  const evaluator = await Evaluator.create(model, prepared.tokenizer.padId, runner.provider, threads);
-  model.evalOnnx = new Uint8Array(0);
-  sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
-    `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
   let cache: PrefixCache | null = null;
+  let runner: TrainStepRunner | null = null;
+  let evaluator: Evaluator | null = null;
   try {
-    cache = await openPrefixCache(req, model, data, prepared.tokenizer.padId, runner.provider, threads, sink);
-    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId: prepared.tokenizer.padId, cache });
+    // The frozen-layer cache is filled before the training and evaluation sessions exist, so the
+    // prefix's frozen weights are released before those sessions' memory is taken.
+    const fillCache = async (on: ProviderName) => {
+      await cache?.close();
+      cache = await openPrefixCache(req, model, data, prepared.tokenizer.padId, on, threads, sink);
+      return cache === null || (await fillPrefixCache(cache, hp.batch_size, sink, signal, t0, hp.epochs));
+    };
+    if (!(await fillCache(provider))) return killedEarly();
+    runner = await TrainStepRunner.create(model.trainStep, { provider, intraOpNumThreads: threads });
+    const fallbackReason = runner.fallbackReason;
+    if (fallbackReason) {
+      sink.log('warn', fallbackReason);
+      await runner.release();
+      model = prepared.build(labels, { prefixDtype });
+      if (!(await fillCache('cpu'))) return killedEarly();
+      runner = await TrainStepRunner.create(model.trainStep, { provider: 'cpu', intraOpNumThreads: threads });
+    }
+    sink.device?.(runner.provider, fallbackReason ?? unknownProvider);
+    const precision = model.trainStep.lossScaleInput ? 'mixed precision (float16 compute, float32 weights)' : 'float32';
+    // The training graph's bytes go before the evaluation session is made; the evaluation graph's
+    // bytes live only while its session is made: each holds every frozen weight (about 330 MB for
+    // CodeBERTa). With the cache, validation runs above the prefix from the cached outputs, so no
+    // frozen weight is in memory while training; the whole model is loaded for the test report.
+    releaseTrainStepBytes(model, runner);
+    const padId = prepared.tokenizer.padId;
+    evaluator = cache ? await Evaluator.fromCache(model, cache, data.validation, data.train.length, padId, runner.provider, threads)
+      : await Evaluator.create(model, padId, runner.provider, threads);
+    sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
+      `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
+    const on = runner.provider;
+    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId, cache,
+      testEvaluator: () => (cache ? Evaluator.create(model, padId, on, threads) : Promise.resolve(evaluator!)) });
   } finally {
-    await Promise.all([runner.release(), evaluator.release(), cache?.close()]);
+    const open = cache as PrefixCache | null;
+    await Promise.all([runner?.release(), evaluator?.release(), open?.close()]);
   }
 }
 
@@ -162,8 +178,10 @@ interface LoopContext {
   runner: TrainStepRunner;
   evaluator: Evaluator;
   padId: number;
-  /** The frozen prefix's outputs, when the model trains from them. */
+  /** The frozen prefix's outputs (training and validation files), when the model trains from them. */
   cache: PrefixCache | null;
+  /** The evaluator for the test split: `evaluator` itself, or with the cache a whole-model one made for the report. */
+  testEvaluator: () => Promise<Evaluator>;
 }
 
 /** Opens the run's frozen-prefix cache when the model trains from one, and says in the log what it costs and holds. */
@@ -177,13 +195,40 @@ async function openPrefixCache(req: TrainRequest, model: TrainableModel, data: R
     }
     return null;
   }
-  const cache = await PrefixCache.open({ runDir: req.runDir, prefix, files: data.train.map((e) => e.ids), padId, provider, threads });
+  // Training files first (the loop's batch rows are their indices), then the validation files.
+  const files = [...data.train, ...data.validation].map((e) => e.ids);
+  const cache = await PrefixCache.open({ runDir: req.runDir, prefix, files, padId, provider, threads });
   const o = cache.opening;
-  sink.log('info', `Frozen-layer cache: the embeddings and encoder layers 0-${prefix.layers - 1} run once per training file and their output is kept in ` +
-    `${o.dir} (${prefix.dtype}, ${formatBytes(o.bytes)} for ${o.files} files); later epochs train the top layers and the head from it. ` +
+  sink.log('info', `Frozen-layer cache: the embeddings and encoder layers 0-${prefix.layers - 1} run once per training and validation file and their output is kept in ` +
+    `${o.dir} (${prefix.dtype}, ${formatBytes(o.bytes)} for ${o.files} files); they are computed before the first step, and every epoch trains and validates the top layers and the head from them. ` +
     `Dropout is off in the cached layers.${o.discarded ? ` The previous cache was discarded: ${o.discarded}.` : ''}` +
     `${o.written > 0 ? ` ${o.written} of ${o.files} files are already cached.` : ''}`);
   return cache;
+}
+
+/**
+ * Computes the frozen prefix's output for every training file not cached yet, as the run's
+ * 'caching' phase (files done of all). Returns false when the run was cancelled meanwhile.
+ */
+async function fillPrefixCache(cache: PrefixCache, batchSize: number, sink: TrainSink, signal: AbortSignal, t0: number, epochs: number): Promise<boolean> {
+  const start = performance.now();
+  let first = -1;
+  const done = await cache.fill({
+    batchSize, signal,
+    onProgress: (n, total) => {
+      if (first < 0) first = n;
+      const now = performance.now();
+      const rate = n > first ? (n - first) / ((now - start) / 1000) : null;
+      sink.progress({
+        phase: 'caching', epoch: 0, epochs, step: n, totalSteps: total, trainLoss: null, trainAccuracy: null, valLoss: null, valAccuracy: null,
+        learningRate: null, samplesPerSecond: rate, etaSeconds: rate ? (total - n) / rate : null, elapsedSeconds: (now - t0) / 1000,
+      });
+    },
+  });
+  if (done && cache.counts.computed > 0) {
+    sink.log('info', `Frozen-layer cache filled: ${cache.counts.computed} files in ${((performance.now() - start) / 1000).toFixed(1)} s; the prefix's weights are released.`);
+  }
+  return done;
 }
 
 /** Epochs of optimizer steps from the checkpoint state on, then the final report; the units it calls own their state. */
@@ -308,10 +353,16 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
   }
   progress('testing');
   await runner.sync();
-  const report = await reportAndExport({
-    runDir: req.runDir, bestDir, current: () => runner.getState(), evaluator, model, test: data.test, labels, batchSize: hp.batch_size, sink,
-    step: st.step, epoch: fracEpoch(),
-  });
+  const tester = await c.testEvaluator();
+  let report: FinalReport;
+  try {
+    report = await reportAndExport({
+      runDir: req.runDir, bestDir, current: () => runner.getState(), evaluator: tester, model, test: data.test, labels, batchSize: hp.batch_size, sink,
+      step: st.step, epoch: fracEpoch(),
+    });
+  } finally {
+    if (tester !== evaluator) await tester.release();
+  }
   progress('finished');
   return outcome('FINISHED', st, c, report);
 }

@@ -109,6 +109,33 @@ test('a running run streams into its dashboard, reconnects after a reload and ca
   }
 });
 
+test('a pretrained run filling its frozen-layer cache shows the caching phase counting files', { skip }, async () => {
+  const served = await serve();
+  const db = served.backend.store.db;
+  const ds = seedDataset(db, 'reference-8');
+  const id = createRun(db, { name: 'cached-run', datasetId: ds, modelKind: 'pretrained', params: { batch_size: 16, epochs: 3, cache_frozen_layers: true } });
+  const caching = (files: number): RunProgress => ({
+    ...progress(id, files), phase: 'caching', epoch: 0, totalSteps: 4000, trainLoss: null, trainAccuracy: null, learningRate: null,
+    samplesPerSecond: 6.8, etaSeconds: (4000 - files) / 6.8, elapsedSeconds: files / 6.8,
+  });
+  let active = caching(1200);
+  const page = await browser().newPage({ viewport: { width: 1360, height: 900 } });
+  const errors = collectErrors(page);
+  await stub(page, 'runs.active', () => [active]);
+  await page.goto(at(served, `/runs/${id}`));
+  const bar = page.getByTestId('run-progress');
+  await bar.getByText('Caching frozen layers').waitFor();
+  await bar.getByText('file 1,200 of 4,000').waitFor();
+  await bar.getByText('6.8 files/s').waitFor();
+  await shot(page, 'run-caching');
+  // Then training starts, counting optimizer steps again.
+  active = progress(id, 20);
+  served.backend.events.emit('job.progress', asJob(active));
+  await bar.getByText('step 20 of 1,200').waitFor();
+  errors.check();
+  await page.close();
+});
+
 test('100,000 stored points draw as a decimated curve', { skip }, async () => {
   const served = await serve();
   const db = served.backend.store.db;

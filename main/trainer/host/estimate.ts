@@ -146,15 +146,16 @@ function estimateParts(
   const bytes = plan.dataset.classes.reduce((n, c) => n + c.bytes, 0);
   const seq = Math.max(8, Math.min(L, files > 0 ? bytes / files / bytesPerToken : L));
   const frozen = shape.layers - shape.trainableLayers;
-  // The frozen-layer cache (the CPU graph only) runs the frozen layers in the first epoch alone: an
-  // epoch of the estimate is the run's average one.
+  // The frozen-layer cache (the CPU graph only) runs the frozen layers once per training and
+  // validation file, before the first epoch: an epoch of the estimate is the run's average one.
   const cached = plan.checkedModel !== null && plan.provider === 'cpu' && hp.freeze_base_model && hp.cache_frozen_layers && frozen >= 1;
   const frozenRuns = cached ? frozen / hp.epochs : frozen;
+  const evalLayers = cached ? frozenRuns + shape.trainableLayers : shape.layers;
   const perTokenTrain = layerFlops(shape, seq) * (frozenRuns + 3 * shape.trainableLayers);
-  const perTokenEval = layerFlops(shape, seq) * shape.layers;
+  const perTokenEval = layerFlops(shape, seq) * evalLayers;
   const validationFiles = plan.dataset.splits.validation > 0 ? plan.dataset.splits.validation : plan.dataset.splits.train - trainFiles;
   const epochFlops = trainFiles * seq * perTokenTrain + validationFiles * seq * perTokenEval;
-  const epochFloats = trainFiles * seq * layerElementwise(shape, seq) * (frozenRuns + 3 * shape.trainableLayers) + validationFiles * seq * layerElementwise(shape, seq) * shape.layers;
+  const epochFloats = trainFiles * seq * layerElementwise(shape, seq) * (frozenRuns + 3 * shape.trainableLayers) + validationFiles * seq * layerElementwise(shape, seq) * evalLayers;
   const speedup = Math.pow(Math.max(1, cores) / REFERENCE_CORES, 0.8);
   const rate = REFERENCE_FLOPS_PER_SECOND * speedup;
   const filesPerStep = hp.batch_size * hp.gradient_accumulation_steps;
@@ -201,7 +202,7 @@ function estimateParts(
     timeBasis: time?.basis ?? null,
     measuredRuns: time?.basis === 'measured' ? (measured?.runs ?? 0) : time?.basis === 'scaled' ? (machine?.runs ?? 0) : 0,
     // float16 outputs of the typical file's tokens (prefix-cache.ts stores real tokens only).
-    ...(cached ? { prefixCacheBytes: Math.round(trainFiles * seq * hidden * 2) } : {}),
+    ...(cached ? { prefixCacheBytes: Math.round((trainFiles + Math.max(0, validationFiles)) * seq * hidden * 2) } : {}),
   };
   return { estimate, modelEpochSeconds };
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { defaultHyperparameters, type Hyperparameters } from '../../../preload/hyperparameters.ts';
+import { fromHalf } from '../../../main/engine/graph/dtype.ts';
 import { writeTinyRoberta } from '../../../main/engine/io/tiny-roberta.ts';
 import { readCheckpoint } from '../../../main/trainer/checkpoint.ts';
 import { PrefixCache, prefixCacheDir } from '../../../main/trainer/prefix-cache.ts';
@@ -48,9 +49,9 @@ function assertClose(a: Record<string, Float32Array | Float64Array>, b: Record<s
 test('with dropout 0, training from the frozen-layer cache gives the losses and weights of training without it', async () => {
   const { dir, request } = await setup('langlab-prefix-eq-');
   const plain = new RecordingSink();
-  await train(request(path.join(dir, 'plain'), { hp: { cache_frozen_layers: false } }), plain, never);
+  const plainOut = await train(request(path.join(dir, 'plain'), { hp: { cache_frozen_layers: false } }), plain, never);
   const f32 = new RecordingSink();
-  await train(request(path.join(dir, 'f32'), { prefixDtype: 'float32' }), f32, never);
+  const f32Out = await train(request(path.join(dir, 'f32'), { prefixDtype: 'float32' }), f32, never);
   const f16 = new RecordingSink();
   await train(request(path.join(dir, 'f16')), f16, never);
 
@@ -67,46 +68,65 @@ test('with dropout 0, training from the frozen-layer cache gives the losses and 
   l16.forEach((x, i) => assert.ok(Math.abs(x - lp[i]) <= 1e-3 * Math.max(1, Math.abs(lp[i])), `float16 step ${i}: ${x} vs ${lp[i]}`));
   assertClose(weights(path.join(dir, 'f16')), weights(path.join(dir, 'plain')), 1e-3, 'float16 cache');
 
-  // The first epoch computes every training file's record once; the second reads them all.
+  // Validation reads the cache too: with float32 records it scores as the whole model does.
+  const valLoss = (sink: RecordingSink) => sink.points.filter((p) => p.key === 'val_loss').map((p) => p.value);
+  assert.equal(valLoss(f32).length, valLoss(plain).length);
+  valLoss(f32).forEach((x, i) => assert.ok(Math.abs(x - valLoss(plain)[i]) <= 1e-5, `float32 validation ${i}: ${x} vs ${valLoss(plain)[i]}`));
+  valLoss(f16).forEach((x, i) => assert.ok(Math.abs(x - valLoss(plain)[i]) <= 1e-3, `float16 validation ${i}: ${x} vs ${valLoss(plain)[i]}`));
+  assert.match(cacheLines(f16)[0], /run once per training and validation file/);
+  // The test report loads the whole model (the cache is gone by then) and reads as without the cache.
+  assert.deepEqual(f32Out.predictions.map((p) => p.predictedLabel), plainOut.predictions.map((p) => p.predictedLabel));
+  assert.ok(Math.abs(f32Out.evaluation!.accuracy - plainOut.evaluation!.accuracy) < 1e-12);
+
+  // Every training and validation file's record is computed once, before the first step (the
+  // 'caching' phase, counting files); then each epoch reads them all.
   const epochs = cacheLines(f16).filter((l) => l.includes('after epoch'));
   assert.ok(!fs.existsSync(prefixCacheDir(path.join(dir, 'f16'))), 'removed once training is over');
   const counts = epochs.map((l) => /(\d+) records read, (\d+) computed/.exec(l)!.slice(1).map(Number));
   const files = counts[0][1];
   assert.ok(files > 0);
-  assert.deepEqual(counts, [[0, files], [files, files]]);
+  assert.deepEqual(counts, [[files, files], [2 * files, files]]);
+  const caching = f16.updates.filter((p) => p.phase === 'caching');
+  assert.deepEqual(caching.map((p) => p.step), Array.from({ length: Math.ceil(files / 4) + 1 }, (_, k) => Math.min(4 * k, files)));
+  assert.ok(caching.every((p) => p.totalSteps === files));
+  const firstTraining = f16.updates.findIndex((p) => p.phase === 'training');
+  assert.ok(f16.updates.findLastIndex((p) => p.phase === 'caching') < firstTraining, 'the cache is filled before training starts');
+  assert.match(cacheLines(f16).find((l) => l.includes('filled'))!, new RegExp(`filled: ${files} files in .* the prefix's weights are released`));
   assert.match(cacheLines(f16)[0], /float16, \d+ kB for \d+ files.*Dropout is off in the cached layers/);
 });
 
 test('a cache made for other inputs is discarded; one for the same inputs is reused; the cache is removed when training ends', async () => {
   const { dir, request } = await setup('langlab-prefix-inval-');
   const runDir = path.join(dir, 'run');
-  const cutAt = (step: number, ctl: AbortController) => new RecordingSink((p) => { if (p.phase === 'training' && p.step === step) ctl.abort(); });
+  // Cancelled while the cache fills: after 8 files (2 batches of 4).
+  const cutAt = (files: number, ctl: AbortController) => new RecordingSink((p) => { if (p.phase === 'caching' && p.step === files) ctl.abort(); });
   const ctl = new AbortController();
-  await train(request(runDir), cutAt(2, ctl), ctl.signal);
+  const cut = await train(request(runDir), cutAt(8, ctl), ctl.signal);
+  assert.equal(cut.status, 'KILLED');
   assert.ok(fs.existsSync(prefixCacheDir(runDir)), 'a cancelled run keeps its cache for the resume');
 
-  // A fresh start with the same model and files finds 8 files cached (2 steps of 4) and computes the rest.
+  // A fresh start with the same model and files finds those 8 files cached and computes the rest.
   const ctl2 = new AbortController();
-  const again = cutAt(3, ctl2);
+  const again = cutAt(12, ctl2);
   await train(request(runDir), again, ctl2.signal);
   assert.match(cacheLines(again)[0], / 8 of \d+ files are already cached/);
 
   const shorter = new RecordingSink();
   await train(request(runDir, { hp: { epochs: 1, max_length: 24 } }), shorter, never);
   assert.match(cacheLines(shorter)[0], /previous cache was discarded: it was made for another model, tokenizer, max_length or set of training files/);
-  assert.match(cacheLines(shorter).find((l) => l.includes('after epoch'))!, / 0 records read, \d+ computed/);
+  assert.match(cacheLines(shorter).find((l) => l.includes('after epoch'))!, / (\d+) records read, \1 computed/);
   assert.match(cacheLines(shorter).at(-1)!, /removed from .* freed\): training is over/);
   assert.ok(!fs.existsSync(prefixCacheDir(runDir)));
 });
 
-test('a run cancelled in its first epoch resumes with the cached part checked and the rest computed, as if never stopped', async () => {
+test('a run cancelled while its cache fills resumes with the cached part checked and the rest computed, as if never stopped', async () => {
   const { dir, request } = await setup('langlab-prefix-resume-');
   const whole = path.join(dir, 'whole');
   const wholeOut = await train(request(whole), new RecordingSink(), never);
 
   const runDir = path.join(dir, 'cut');
   const ctl = new AbortController();
-  const cut = await train(request(runDir), new RecordingSink((p) => { if (p.phase === 'training' && p.step === 3) ctl.abort(); }), ctl.signal);
+  const cut = await train(request(runDir), new RecordingSink((p) => { if (p.phase === 'caching' && p.step === 12) ctl.abort(); }), ctl.signal);
   assert.equal(cut.status, 'KILLED');
   const resumedSink = new RecordingSink();
   const resumed = await train(request(runDir, { resume: true }), resumedSink, never);
@@ -153,7 +173,7 @@ test('the prefix session is released once every training file is cached, and mad
   const seqOf = (rows: number[]) => Math.max(...rows.map((r) => files[r].length));
 
   const cache = await open();
-  assert.ok(cache.holdsSession, 'a new cache needs the prefix to fill it');
+  assert.equal(cache.holdsSession, false, 'the session is made when a record is first computed');
   const first = await cache.batch([0, 1], seqOf([0, 1]));
   assert.ok(cache.holdsSession, 'two files are still to be computed');
   await cache.batch([2, 3], seqOf([2, 3]));
@@ -178,4 +198,49 @@ test('the prefix session is released once every training file is cached, and mad
   assert.equal(built, 2, 'the damaged record was recomputed with a new session');
   assert.equal(reopened.holdsSession, false, 'and the session released again');
   await reopened.close();
+});
+
+test('fill() computes every missing record shortest first, reports progress, stops on abort and releases the session when complete', async () => {
+  const dir = tempDir('langlab-prefix-fill-');
+  const modelDir = path.join(dir, 'tiny-roberta');
+  writeTinyRoberta(modelDir, { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 32, max_length: 64 });
+  const hp: Hyperparameters = { ...defaultHyperparameters('pretrained'), max_length: 48, unfreeze_last_n_layers: 1 };
+  const prepared = prepareModel({ kind: 'pretrained', path: modelDir }, hp);
+  const prefix = prepared.build(['a', 'b']).prefix!;
+  const texts = ['int main(void) { return 0; }\n', 'x = 1', '<a href="x">y</a> <b>z</b>', 'SELECT 1;', 'fn main() { println!("hi"); }'];
+  const files = texts.map((t) => prepared.tokenizer.tokenize(t));
+  const open = (runDir: string) => PrefixCache.open({ runDir, prefix, files, padId: prepared.tokenizer.padId, provider: 'cpu', threads: 1 });
+  const seq = Math.max(...files.map((f) => f.length));
+  const all = files.map((_, i) => i);
+
+  // The reference: every record computed by batches, as the first epoch did before fill() existed.
+  const byBatch = await open(path.join(dir, 'by-batch'));
+  const expected = await byBatch.batch(all, seq);
+  await byBatch.close();
+
+  const ctl = new AbortController();
+  const seen: [number, number][] = [];
+  const partial = await open(path.join(dir, 'filled'));
+  const stopped = await partial.fill({ batchSize: 2, signal: ctl.signal, onProgress: (n, total) => { seen.push([n, total]); if (n >= 2) ctl.abort(); } });
+  assert.equal(stopped, false, 'an aborted fill says so');
+  assert.deepEqual(seen, [[0, 5], [2, 5]]);
+  assert.equal(partial.counts.computed, 2);
+  assert.ok(partial.holdsSession, 'records are still missing');
+  await partial.close();
+
+  const resumed = await open(path.join(dir, 'filled'));
+  assert.equal(resumed.opening.written, 2, 'the records written before the abort are kept');
+  const progress: number[] = [];
+  assert.equal(await resumed.fill({ batchSize: 2, onProgress: (n) => progress.push(n) }), true);
+  assert.deepEqual(progress, [2, 4, 5]);
+  assert.equal(resumed.counts.computed, 3);
+  assert.equal(resumed.holdsSession, false, 'a complete cache releases the frozen weights');
+  const got = await resumed.batch(all, seq);
+  assert.deepEqual(resumed.counts, { read: 5, computed: 3, damaged: 0 });
+  const a = got.data as Uint16Array;
+  const b = expected.data as Uint16Array;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(fromHalf(a[i]) - fromHalf(b[i])) / (1 + Math.abs(fromHalf(b[i]))));
+  assert.ok(worst < 2e-3, `filled records match records computed in one batch (worst ${worst})`);
+  await resumed.close();
 });
