@@ -127,6 +127,9 @@ test('a pretrained run filling its frozen-layer cache shows the caching phase co
   await bar.getByText('Caching frozen layers').waitFor();
   await bar.getByText('file 1,200 of 4,000').waitFor();
   await bar.getByText('6.8 files/s').waitFor();
+  assert.match((await page.getByTestId('run-eta').textContent()) ?? '', /left in this phase$/);
+  assert.equal(await bar.getByText(/^epoch /).count(), 0, 'no epoch is under way while the cache fills');
+  assert.equal(await page.getByTestId('chart-throughput').getAttribute('data-points'), '0', 'files/s is not a training throughput point');
   await shot(page, 'run-caching');
   // Then training starts, counting optimizer steps again.
   active = progress(id, 20);

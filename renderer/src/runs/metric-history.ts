@@ -1,4 +1,5 @@
 import type { MetricSeries, RunProgress } from '../../../preload/contract.ts';
+import { phaseCountsFiles } from '../../../preload/contract-common.ts';
 import type { XY } from '../lib/decimate.ts';
 
 /** Metric keys the dashboard draws, as the trainer writes them, and where a progress event carries each. */
@@ -33,6 +34,8 @@ export class MetricHistory {
    * last validation result until the next one). Returns whether anything was added.
    */
   append(progress: RunProgress): boolean {
+    // Preparing and caching count files, not optimizer steps: nothing of theirs is a metric point.
+    if (phaseCountsFiles(progress.phase)) return false;
     let changed = false;
     for (const [key, field] of PROGRESS_KEYS) {
       const value = progress[field];

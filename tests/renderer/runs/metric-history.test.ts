@@ -49,3 +49,13 @@ test('the gap compares each validation with the mean training value since the pr
   ]);
   assert.deepEqual(h.gap('train_loss', 'val_loss', -1), [{ x: 20, y: 0.5 }, { x: 40, y: -1.5 }]);
 });
+
+test('progress while the frozen-layer cache fills counts files, so it draws nothing', () => {
+  const h = new MetricHistory();
+  const caching = progress(1200, { phase: 'caching', epoch: 0, trainLoss: null, learningRate: null, samplesPerSecond: 6.8, totalSteps: 4000 });
+  assert.equal(h.append(caching), false);
+  assert.equal(h.size, 0);
+  // Then training starts at step 1: its points are not hidden behind file 1,200.
+  assert.equal(h.append(progress(1)), true);
+  assert.deepEqual(h.get('samples_per_s'), [{ x: 1, y: 40 }]);
+});
