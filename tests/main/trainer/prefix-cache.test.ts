@@ -159,13 +159,18 @@ test('a run cancelled while its cache fills resumes with the cached part checked
   assertClose(weights(runDir3), weights(whole), 1e-3, 'resumed with the cache after starting without it');
 });
 
-test('the prefix session is released once every training file is cached, and made again only to repair a damaged record', async () => {
-  const dir = tempDir('langlab-prefix-session-');
+/** A tiny 3-layer pretrained folder in `dir` with its last layer trained: the prepared model and its frozen prefix. */
+function tinyPrefix(dir: string) {
   const modelDir = path.join(dir, 'tiny-roberta');
   writeTinyRoberta(modelDir, { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 32, max_length: 64 });
   const hp: Hyperparameters = { ...defaultHyperparameters('pretrained'), max_length: 48, unfreeze_last_n_layers: 1 };
   const prepared = prepareModel({ kind: 'pretrained', path: modelDir }, hp);
-  const prefix = prepared.build(['a', 'b']).prefix!;
+  return { prepared, prefix: prepared.build(['a', 'b']).prefix! };
+}
+
+test('the prefix session is released once every training file is cached, and made again only to repair a damaged record', async () => {
+  const dir = tempDir('langlab-prefix-session-');
+  const { prepared, prefix } = tinyPrefix(dir);
   let built = 0;
   const counted = { ...prefix, model: () => (built++, prefix.model()) };
   const files = ['int main() { return 0; }', 'def f(x):\n    return x', '<a href="x">y</a>', 'SELECT 1;'].map((t) => prepared.tokenizer.tokenize(t));
@@ -202,11 +207,7 @@ test('the prefix session is released once every training file is cached, and mad
 
 test('fill() computes every missing record shortest first, reports progress, stops on abort and releases the session when complete', async () => {
   const dir = tempDir('langlab-prefix-fill-');
-  const modelDir = path.join(dir, 'tiny-roberta');
-  writeTinyRoberta(modelDir, { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 32, max_length: 64 });
-  const hp: Hyperparameters = { ...defaultHyperparameters('pretrained'), max_length: 48, unfreeze_last_n_layers: 1 };
-  const prepared = prepareModel({ kind: 'pretrained', path: modelDir }, hp);
-  const prefix = prepared.build(['a', 'b']).prefix!;
+  const { prepared, prefix } = tinyPrefix(dir);
   const texts = ['int main(void) { return 0; }\n', 'x = 1', '<a href="x">y</a> <b>z</b>', 'SELECT 1;', 'fn main() { println!("hi"); }'];
   const files = texts.map((t) => prepared.tokenizer.tokenize(t));
   const open = (runDir: string) => PrefixCache.open({ runDir, prefix, files, padId: prepared.tokenizer.padId, provider: 'cpu', threads: 1 });
