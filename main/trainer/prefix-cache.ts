@@ -213,15 +213,15 @@ export class PrefixCache {
    * memory beside theirs. Returns false when `signal` aborted it; what was written stays for a resume.
    */
   async fill(o: { batchSize: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<boolean> {
-    const todo: number[] = [];
-    for (let i = 0; i < this.files.length; i++) if (this.flags[2 * i] !== 1) todo.push(i);
-    todo.sort((a, b) => this.files[a].length - this.files[b].length || a - b);
+    const missing: number[] = [];
+    for (let i = 0; i < this.files.length; i++) if (this.flags[2 * i] !== 1) missing.push(i);
+    missing.sort((a, b) => this.files[a].length - this.files[b].length || a - b);
     const total = this.files.length;
-    let done = total - todo.length;
+    let done = total - missing.length;
     o.onProgress?.(done, total);
-    for (let k = 0; k < todo.length; k += o.batchSize) {
+    for (let k = 0; k < missing.length; k += o.batchSize) {
       if (o.signal?.aborted) return false;
-      const chunk = todo.slice(k, k + o.batchSize);
+      const chunk = missing.slice(k, k + o.batchSize);
       await this.compute(chunk, () => undefined);
       done += chunk.length;
       o.onProgress?.(done, total);
