@@ -6,8 +6,10 @@
 // package through dpkg's own file lists, the source tarballs listed there as src:NAME, and this
 // project's node_modules. Recipe v4 (the list's "(v4)" groups) adds C sources, Gradle/Spock,
 // YAML, TypeScript, Lua and shell projects for the classes v3 held out worst; in tarballs, as in
-// installed packages, an extension-less file is labelled by its `#!` line, and `.h` is C in a
-// tarball of C code (no C++ sources in it).
+// installed packages, an extension-less file is labelled by its `#!` line. Recipe v5 labels no
+// `.h` file C: a header of C declarations is the same text in either language, and labelled C it
+// taught the model to read C++ headers as C (C from `.c` files only; `.h` is C++ in the C++ header
+// packages and unlabelled elsewhere; main/trainer/README.md has the two seeds each that decided it).
 //
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
@@ -74,10 +76,9 @@ const OVERRIDES = new Map<string, string | null>([
   ['.inc', null],
 ]);
 
-/** Binary packages whose `.h` headers are C++ (the rest of their headers are C unless listed in neither). */
+/** Binary packages whose `.h` headers are C++ (every other `.h` file is left unlabelled). */
 const CPP_HEADERS = new Set(['libstdc++-12-dev', 'libboost1.74-dev', 'libglm-dev', 'libcereal-dev', 'nlohmann-json3-dev', 'libgtest-dev', 'libasio-dev', 'libmsgpack-dev', 'libxsimd-dev', 'libxtensor-dev', 'libcli11-dev', 'catch2', 'librange-v3-dev', 'libeigen3-dev', 'pybind11-dev', 'libspdlog-dev', 'libfmt-dev', 'libutfcpp-dev',
   'libtclap-dev', 'rapidjson-dev', 'libmsgsl-dev', 'libsimdjson-dev', 'libtsl-hopscotch-map-dev', 'libcxxopts-dev', 'libmdds-dev', 'libwebsocketpp-dev', 'libsparsehash-dev', 'libbenchmark-dev', 'libyaml-cpp-dev', 'libjsoncpp-dev', 'libtinyxml2-dev', 'libcrypto++-dev', 'libsigc++-2.0-dev', 'libglibmm-2.4-dev', 'libprotobuf-dev', 'libabsl-dev', 'libflatbuffers-dev', 'libpqxx-dev', 'libtbb-dev', 'libhwy-dev', 'libre2-dev', 'libleveldb-dev', 'libdouble-conversion-dev', 'libgflags-dev', 'libgoogle-glog-dev', 'libexpected-dev', 'libkdtree++-dev', 'libpstreams-dev', 'libcppunit-dev', 'libopenexr-dev', 'libzxing-dev', 'libxerces-c-dev']);
-const C_HEADERS = new Set(['libc6-dev', 'zlib1g-dev', 'libssl-dev', 'libsqlite3-dev', 'libpng-dev', 'libexpat1-dev', 'libxml2-dev', 'libffi-dev', 'libncurses-dev', 'libreadline-dev', 'libbz2-dev', 'liblzma-dev', 'libgmp-dev', 'libuv1-dev', 'libjansson-dev', 'libyaml-dev', 'libevent-dev', 'libpcre2-dev', 'libzstd-dev', 'liblz4-dev', 'libcjson-dev', 'libinih-dev', 'libgsl-dev']);
 
 /** Script interpreters named on a `#!` line, for files without an extension. */
 const INTERPRETERS: Record<string, string> = { sh: 'Shell', bash: 'Shell', dash: 'Shell', ksh: 'Shell', zsh: 'Shell', perl: 'Perl', python3: 'Python', python: 'Python', ruby: 'Ruby', tclsh: 'Tcl', wish: 'Tcl', lua: 'Lua', node: 'JavaScript', nodejs: 'JavaScript' };
@@ -148,10 +149,10 @@ function readPackageList(): { binary: string[]; source: string[] } {
   return { binary: lines.filter((l) => !l.startsWith('src:')), source: lines.filter((l) => l.startsWith('src:')).map((l) => l.slice(4)) };
 }
 
-/** The language a file name means here, with the recipe's overrides and the per-package `.h` rule. */
+/** The language a file name means here, with the recipe's overrides and the `.h` rule (C++ in CPP_HEADERS packages, else none). */
 function languageOf(name: string, pkg: string | null): string | null {
   if (NOT_CODE.test(name) || fileNameVerdict(name)) return null;
-  if (name.toLowerCase().endsWith('.h')) return pkg && CPP_HEADERS.has(pkg) ? 'C++' : pkg && C_HEADERS.has(pkg) ? 'C' : null;
+  if (name.toLowerCase().endsWith('.h')) return pkg && CPP_HEADERS.has(pkg) ? 'C++' : null;
   const verdict = languageForFileName(name, OVERRIDES);
   return verdict && 'language' in verdict && verdict.language in CLASSES ? verdict.language : null;
 }
@@ -262,27 +263,15 @@ function walk(root: string, visit: (abs: string, rel: string[]) => void, rel: st
   }
 }
 
-/** C++ source extensions: a tarball with any of them leaves its `.h` files unlabelled. */
-const CPP_SOURCE = /\.(cc|cpp|cxx|c\+\+|hpp|hh|hxx)$/i;
-
 function fromTarballs(names: string[], args: Args, languages: Set<string>): Candidate[] {
   const out: Candidate[] = [];
   for (const name of names) {
     const root = unpackSource(name, args.src, args.cache);
-    // `.h` is C in a tarball of C (it has `.c` files and no C++ sources), so that the C class holds
-    // headers beside sources; elsewhere it stays ambiguous and unlabelled.
-    let hasC = false;
-    let hasCpp = false;
-    walk(root, (_abs, rel) => {
-      const file = rel.at(-1)!;
-      if (CPP_SOURCE.test(file)) hasCpp = true;
-      else if (file.endsWith('.c')) hasC = true;
-    });
-    const headers = hasC && !hasCpp ? 'C' : null;
     walk(root, (abs, rel) => {
       const file = rel.at(-1)!;
       if (COPIED_BUILD_AUX.test(file)) return;
-      let language = file.toLowerCase().endsWith('.h') && !NOT_CODE.test(file) && !fileNameVerdict(file) ? headers : languageOf(file, null);
+      // A tarball's `.h` files stay unlabelled (languageOf without a C++ header package).
+      let language = languageOf(file, null);
       // An extension-less script (a tool's `bin/` entry, a test driver) by its `#!` line, as for
       // installed packages; tarballs of shell tools hold most of their code this way.
       if (!language && !file.includes('.') && !NOT_CODE.test(file)) {
