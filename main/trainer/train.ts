@@ -207,8 +207,8 @@ async function openPrefixCache(req: TrainRequest, model: TrainableModel, data: R
 }
 
 /**
- * Computes the frozen prefix's output for every training file not cached yet, as the run's
- * 'caching' phase (files done of all). Returns false when the run was cancelled meanwhile.
+ * Computes the frozen prefix's output for every training and validation file not cached yet, as
+ * the run's 'caching' phase (files done of all). Returns false when the run was cancelled meanwhile.
  */
 async function fillPrefixCache(cache: PrefixCache, batchSize: number, sink: TrainSink, signal: AbortSignal, t0: number, epochs: number): Promise<boolean> {
   const start = performance.now();
@@ -225,9 +225,9 @@ async function fillPrefixCache(cache: PrefixCache, batchSize: number, sink: Trai
       });
     },
   });
-  if (done && cache.counts.computed > 0) {
-    sink.log('info', `Frozen-layer cache filled: ${cache.counts.computed} files in ${((performance.now() - start) / 1000).toFixed(1)} s; the prefix's weights are released.`);
-  }
+  const seconds = ((performance.now() - start) / 1000).toFixed(1);
+  if (!done) sink.log('info', `Cancelled while the frozen-layer cache filled (${cache.counts.computed} files computed in ${seconds} s); what is cached is kept for a resume.`);
+  else if (cache.counts.computed > 0) sink.log('info', `Frozen-layer cache filled: ${cache.counts.computed} files in ${seconds} s; the prefix's weights are released.`);
   return done;
 }
 

@@ -101,8 +101,10 @@ test('a cache made for other inputs is discarded; one for the same inputs is reu
   // Cancelled while the cache fills: after 8 files (2 batches of 4).
   const cutAt = (files: number, ctl: AbortController) => new RecordingSink((p) => { if (p.phase === 'caching' && p.step === files) ctl.abort(); });
   const ctl = new AbortController();
-  const cut = await train(request(runDir), cutAt(8, ctl), ctl.signal);
+  const cutSink = cutAt(8, ctl);
+  const cut = await train(request(runDir), cutSink, ctl.signal);
   assert.equal(cut.status, 'KILLED');
+  assert.ok(cutSink.lines.some((l) => /^Cancelled while the frozen-layer cache filled \(8 files computed in [\d.]+ s\); what is cached is kept for a resume\.$/.test(l.message)));
   assert.ok(fs.existsSync(prefixCacheDir(runDir)), 'a cancelled run keeps its cache for the resume');
 
   // A fresh start with the same model and files finds those 8 files cached and computes the rest.
