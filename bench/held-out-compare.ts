@@ -5,10 +5,11 @@
 // core languages (argmax over all labels, and restricted to the 8 as the anchors were scored), the
 // mean over classes and each class's accuracy with where its errors went.
 //
-//   node --import tsx bench/held-out-compare.ts --data <folder> [--exclude <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>]
+//   node --import tsx bench/held-out-compare.ts --data <folder> [--exclude <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
 //
 // --out also copies the chosen files there as <class>/<project>/<file>, a folder `langlab eval <run>
-// --dataset <folder>` reads.
+// --dataset <folder>` reads. --errors writes every misclassified file, one JSON line each (model,
+// path, project, true and predicted label, the top three), to look at what the errors are.
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetFromFolder } from '../main/data/from-folder.ts';
@@ -16,20 +17,21 @@ import { decodeText } from '../main/data/text-check.ts';
 import { predictTexts } from '../main/trainer/predict.ts';
 
 const CORE = new Set(['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']);
-const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>]';
+const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
 
-interface Args { data: string; exclude: string[]; models: string[]; out: string | null }
+interface Args { data: string; exclude: string[]; models: string[]; out: string | null; errors: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { data: '', exclude: [], models: [], out: null };
+  const args: Args = { data: '', exclude: [], models: [], out: null, errors: null };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
-    if (!['--data', '--exclude', '--model', '--out'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
+    if (!['--data', '--exclude', '--model', '--out', '--errors'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
     if (value === undefined) throw new Error(`held-out-compare: ${argv[i]} needs a value. ${USAGE}`);
     i++;
     if (argv[i - 1] === '--data') args.data = path.resolve(value);
     else if (argv[i - 1] === '--exclude') args.exclude.push(path.resolve(value));
     else if (argv[i - 1] === '--model') args.models.push(path.resolve(value));
+    else if (argv[i - 1] === '--errors') args.errors = path.resolve(value);
     else args.out = path.resolve(value);
   }
   if (!args.data || args.models.length === 0) throw new Error(`held-out-compare: --data and at least one --model are required. ${USAGE}`);
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
   });
   const projects = new Map<string, Set<string>>();
   for (const f of files) (projects.get(f.label) ?? projects.set(f.label, new Set()).get(f.label)!).add(f.project!);
+  const errorLines: string[] = [];
   for (const model of args.models) {
     const ranked = await predictTexts(model, texts, 26);
     const perClass: Record<string, { files: number; projects: number; accuracy: number; to: Record<string, number> }> = {};
@@ -87,7 +90,11 @@ async function main(): Promise<void> {
       if (predicted === f.label) {
         c.accuracy++;
         right++;
-      } else c.to[predicted] = (c.to[predicted] ?? 0) + 1;
+      } else {
+        c.to[predicted] = (c.to[predicted] ?? 0) + 1;
+        const top = ranked[i].slice(0, 3).map((r) => ({ label: r.label, probability: Math.round(r.probability * 1000) / 1000 }));
+        errorLines.push(JSON.stringify({ model, path: abs[i], project: f.project, true: f.label, predicted, top }));
+      }
       if (CORE.has(f.label)) {
         core++;
         if (predicted === f.label) coreRight++;
@@ -109,6 +116,7 @@ async function main(): Promise<void> {
       per_class: Object.fromEntries(Object.entries(perClass).sort(([a], [b]) => (a < b ? -1 : 1))),
     }) + '\n');
   }
+  if (args.errors) fs.writeFileSync(args.errors, errorLines.map((l) => l + '\n').join(''));
 }
 
 main().catch((err: unknown) => {
