@@ -291,6 +291,8 @@ export interface Hyperparameters {
   dim_feedforward: number;
   /** Pool the masked maximum beside the mean; runs stored before it existed pooled the mean only. */
   max_pooling: boolean;
+  /** Buckets of the hashed n-gram embedding table; 0 = none (runs stored before it existed had none). */
+  ngram_buckets: number;
   /** Train on windows drawn anew each epoch instead of the fixed head and tail; runs stored before it had none. */
   random_windows: boolean;
   /** On a GPU provider, float16 compute with float32 master weights and dynamic loss scaling; the CPU trains in float32. */

@@ -30,7 +30,7 @@ const both: readonly ModelKind[] = ['pretrained', 'scratch'];
 export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'max_length', label: 'Max length', help: 'Tokens read from each file; longer files are cut.', type: 'int', min: 8, max: 4096, appliesTo: both, group: 'training', defaults: { pretrained: 512, scratch: 256 } },
   { key: 'batch_size', label: 'Batch size', help: 'Files per micro-batch.', type: 'int', min: 1, max: 1024, appliesTo: both, group: 'training', defaults: { pretrained: 16, scratch: 16 } },
-  { key: 'epochs', label: 'Epochs', help: 'Passes over the training split.', type: 'int', min: 1, max: 1000, appliesTo: both, group: 'training', defaults: { pretrained: 3, scratch: 6 } },
+  { key: 'epochs', label: 'Epochs', help: 'Passes over the training split.', type: 'int', min: 1, max: 1000, appliesTo: both, group: 'training', defaults: { pretrained: 3, scratch: 5 } },
   { key: 'learning_rate', label: 'Learning rate', help: 'Peak AdamW learning rate, reached after warm-up.', type: 'float', min: 0, max: 1, exclusiveMin: true, appliesTo: both, group: 'optimizer', defaults: { pretrained: 2e-5, scratch: 1e-3 } },
   { key: 'warmup_ratio', label: 'Warm-up ratio', help: 'Share of all steps spent warming the learning rate up linearly.', type: 'float', min: 0, max: 1, appliesTo: both, group: 'optimizer', defaults: { pretrained: 0.1, scratch: 0.1 } },
   { key: 'max_grad_norm', label: 'Max gradient norm', help: 'Global-norm clipping threshold; 0 turns clipping off.', type: 'float', min: 0, max: 1000, appliesTo: both, group: 'optimizer', defaults: { pretrained: 1.0, scratch: 1.0 } },
@@ -49,6 +49,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'num_heads', label: 'Attention heads', help: 'Heads per attention layer; must divide the model width.', type: 'int', min: 1, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 12, scratch: 4 } },
   { key: 'dim_feedforward', label: 'Feed-forward width', help: 'Inner width of each feed-forward block (4x the model width is usual).', type: 'int', min: 8, max: 16384, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 3072, scratch: 512 } },
   { key: 'max_pooling', label: 'Max pooling', help: 'Give the classifier the largest value of each feature over the file beside the mean, so a few telling bytes are not averaged away.', type: 'bool', appliesTo: ['scratch'], group: 'model', defaults: { pretrained: false, scratch: true } },
+  { key: 'ngram_buckets', label: 'N-gram buckets', help: 'Rows of a second embedding table that each byte position reads for the 2-, 3- and 4-byte sequences ending there (hashed into this many rows), so keywords and operators are features from the first layer; 0 turns it off. Each row is as wide as the model.', type: 'int', min: 0, max: 4_194_304, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 65_536 } },
   { key: 'random_windows', label: 'Random windows', help: 'Train on two half-windows drawn anew from each long file every epoch (each at its end of the file half of the time) instead of always its head and tail; classification still reads the head and tail.', type: 'bool', appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: false, scratch: true } },
   { key: 'mixed_precision', label: 'Mixed precision', help: 'On a GPU (WebGPU, CUDA): compute in float16 with float32 master weights and dynamic loss scaling, for speed and memory. The CPU always trains in float32.', type: 'bool', appliesTo: both, group: 'training', defaults: { pretrained: true, scratch: true } },
   { key: 'seed', label: 'Seed', help: 'Seeds initialisation, shuffling and dropout, so a run can be repeated (up to float rounding in multi-threaded kernels).', type: 'int', min: 0, max: 2 ** 31 - 1, appliesTo: both, group: 'training', defaults: { pretrained: 42, scratch: 42 } },
@@ -65,7 +66,8 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * Hyperparameters as stored with a run or preset, read back for a resume or a re-run: a run stored
  * before `attention_dropout` existed applied `dropout` to attention probabilities too, so that is
  * what it gets (a resumed run must build the graph it was trained with); one stored before
- * `max_pooling` existed pooled the mean only, one stored before `random_windows` read fixed windows,
+ * `max_pooling` existed pooled the mean only, one stored before `ngram_buckets` had no n-gram
+ * embeddings, one stored before `random_windows` read fixed windows,
  * one stored before `mixed_precision` trained in float32, and one stored before `cache_frozen_layers`
  * recomputed the frozen layers every epoch (with dropout in them).
  */
@@ -75,6 +77,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   let out = params;
   if (out.attention_dropout === undefined) out = { ...out, attention_dropout: out.dropout };
   if (out.max_pooling === undefined) out = { ...out, max_pooling: false };
+  if (out.ngram_buckets === undefined) out = { ...out, ngram_buckets: 0 };
   if (out.random_windows === undefined) out = { ...out, random_windows: false };
   if (out.mixed_precision === undefined) out = { ...out, mixed_precision: false };
   if (out.cache_frozen_layers === undefined) out = { ...out, cache_frozen_layers: false };

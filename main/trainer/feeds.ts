@@ -11,5 +11,8 @@ export function trainFeeds(train: readonly Example[], batch: readonly number[], 
   const rows = batch.map((i) => train[i]);
   const ids = rows.map((e) => (e.source ? randomWindow(e.source, e.ids.length, o.seed, o.epoch, e.fileIndex) : e.ids));
   const { inputIds, attentionMask, seq } = padBatch(ids, o.padId);
-  return { input_ids: inputIds, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...o.model.dropout.masks(o.masks, { batch: rows.length, seq }) };
+  return {
+    input_ids: inputIds, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...o.model.dropout.masks(o.masks, { batch: rows.length, seq }),
+    ...(o.model.extraFeeds ? o.model.extraFeeds(inputIds) : {}),
+  };
 }

@@ -2,6 +2,7 @@
 // dropout masks as inputs), a dropout-free evaluation graph that takes the trainable weights as
 // inputs (so validation reuses one session whatever the weights), and the export of any weights.
 import { createHash } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
 import type { ModelSpec } from '../../preload/contract-common.ts';
 import type { Hyperparameters } from '../../preload/hyperparameters.ts';
 import type { ExportSpec } from '../engine/export/export-classifier.ts';
@@ -14,7 +15,7 @@ import type { RobertaConfig } from '../engine/io/roberta-config.ts';
 import { type DropoutFn, noDropout } from '../engine/models/common.ts';
 import { DropoutInputs } from '../engine/models/dropout-inputs.ts';
 import { buildRoberta, buildRobertaPrefix, buildRobertaSuffix, robertaFrozenPrefixLayers, robertaWeightsFromParams } from '../engine/models/roberta.ts';
-import { type ScratchConfig, buildScratch, initScratchWeights, scratchConfig, scratchWeightsFromParams } from '../engine/models/scratch.ts';
+import { type ScratchConfig, buildScratch, initScratchWeights, ngramSlots, scratchConfig, scratchWeightsFromParams } from '../engine/models/scratch.ts';
 import { type TrainStep, buildTrainStep } from '../engine/optim/train-step.ts';
 import { ByteTokenizer } from '../engine/tokenize/bytes.ts';
 import type { TruncateSide } from '../engine/tokenize/encoded.ts';
@@ -69,6 +70,11 @@ export interface TrainableModel {
    * `prefix_hidden` with `attention_mask`, `labels` and the upper layers' dropout masks).
    */
   prefix: FrozenPrefix | null;
+  /**
+   * Batch inputs the training step needs beyond ids, mask, labels and dropout masks, computed from
+   * the batch's padded ids (the sparse n-gram path's row index and slots); null when there are none.
+   */
+  extraFeeds: ((inputIds: ort.Tensor) => Record<string, ort.Tensor>) | null;
 }
 
 
@@ -119,7 +125,7 @@ type TrainForward = (g: Graph, dropout: DropoutFn) => Value;
 
 function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperparameters,
   exportSpec: TrainableModel['exportSpec'], { target = 'cpu', mixedPrecision = false }: BuildOptions,
-  custom?: { trainForward: TrainForward; prefix: FrozenPrefix }): TrainableModel {
+  custom?: { trainForward: TrainForward; prefix?: FrozenPrefix; extraFeeds?: TrainableModel['extraFeeds'] }): TrainableModel {
   const g = new Graph({ name: `langlab-${family}-train`, target });
   const drop = new DropoutInputs();
   const logits = custom ? custom.trainForward(g, drop.fn)
@@ -148,6 +154,7 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
   const totalParams = e.params.reduce((n, p) => n + p.data.length, 0);
   return {
     family, trainStep, dropout: drop, evalModel: () => toOnnx(evalGraph()), evalParams, trainableParams, totalParams, exportSpec, prefix: custom?.prefix ?? null,
+    extraFeeds: custom?.extraFeeds ?? null,
   };
 }
 
@@ -156,17 +163,37 @@ export function scratchConfigFor(hp: Hyperparameters, numLabels: number): Scratc
   return scratchConfig(numLabels, {
     d_model: hp.d_model, num_layers: hp.num_layers, num_heads: hp.num_heads,
     dim_feedforward: hp.dim_feedforward, dropout: hp.dropout, attention_dropout: hp.attention_dropout, max_length: hp.max_length,
-    pooling: hp.max_pooling ? 'mean_max' : 'mean',
+    pooling: hp.max_pooling ? 'mean_max' : 'mean', ngram_buckets: hp.ngram_buckets,
   });
 }
 
 function buildScratchModel(hp: Hyperparameters, labels: string[], how: BuildOptions): TrainableModel {
   const config = scratchConfigFor(hp, labels.length);
   const weights = initScratchWeights(config, hp.seed);
-  return assemble('scratch', (g, inputIds, attentionMask, dropout) => buildScratch(g, { inputIds, attentionMask }, { config, weights }, dropout), hp,
-    (params) => ({ family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels, truncate: SCRATCH_TRUNCATE,
-      skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS }), how);
+  const forward: Forward = (g, inputIds, attentionMask, dropout) => buildScratch(g, { inputIds, attentionMask }, { config, weights }, dropout);
+  const exportSpec: TrainableModel['exportSpec'] = (params) => ({ family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels,
+    truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS });
+  // On the CPU in float32 without accumulation, a step reads and updates only the n-gram rows its
+  // batch uses; otherwise (GPU, mixed precision, accumulation) the graph reads the whole table.
+  const sparse = config.ngram_buckets > 0 && (how.target ?? 'cpu') === 'cpu' && !how.mixedPrecision && hp.gradient_accumulation_steps === 1;
+  if (!sparse) return assemble('scratch', forward, hp, exportSpec, how);
+  const trainForward: TrainForward = (g, dropout) => {
+    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+    const sparseNgrams = { index: g.input(NGRAM_INDEX, 'int64', ['ngram_rows']), slots: g.input(NGRAM_SLOTS, 'int64', ['batch', 'seq', config.ngram_orders.length]) };
+    return buildScratch(g, { inputIds, attentionMask }, { config, weights, sparseNgrams }, dropout);
+  };
+  const extraFeeds = (inputIds: ort.Tensor): Record<string, ort.Tensor> => {
+    const [batch, seq] = inputIds.dims as [number, number];
+    const { index, slots } = ngramSlots(inputIds.data as BigInt64Array, batch, seq, config);
+    return { [NGRAM_INDEX]: new ort.Tensor('int64', index, [index.length]), [NGRAM_SLOTS]: new ort.Tensor('int64', slots, [batch, seq, config.ngram_orders.length]) };
+  };
+  return assemble('scratch', forward, hp, exportSpec, how, { trainForward, extraFeeds });
 }
+
+/** The sparse n-gram path's batch inputs: the table rows the batch reads, and which one each position and order reads. */
+const NGRAM_INDEX = 'ngram_index';
+const NGRAM_SLOTS = 'ngram_slots';
 
 function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparameters, labels: string[], how: BuildOptions): TrainableModel {
   // The run's dropout replaces the checkpoint's, as the reference's `dropout` setting did.

@@ -24,6 +24,11 @@ export interface Param {
   readonly trainable: boolean;
   /** Whether AdamW applies weight decay (false for biases and LayerNorm weights). */
   readonly decay: boolean;
+  /**
+   * A row-sparse table (`rowParam`): the graph reads only `value`, the rows `index` (a batch input)
+   * names, and training differentiates and updates those rows alone.
+   */
+  readonly rows?: { readonly index: Value; readonly value: Value };
 }
 
 /** A constant tensor stored in the model. */
@@ -133,6 +138,22 @@ export class Graph {
     else this.addInit({ value, data, dims: [...shape] });
     this.params.push({ name: full, value, data, shape: [...shape], trainable, decay: options.decay ?? true });
     return value;
+  }
+
+  /**
+   * A trainable table [rows, width] of which each step reads only some rows: returns the rows
+   * `index` (an int64 [n] batch input of distinct row numbers) names, in that order. The table is an
+   * input like any trainable parameter's, but training differentiates the gathered rows, so a step's
+   * gradient and update scale with the rows it reads, not with the table (`buildTrainStep`).
+   */
+  rowParam(name: string, data: Float32Array, shape: readonly [number, number], index: Value): Value {
+    if (this.dtype !== 'float32') throw new Error(`row parameter ${this.prefix}${name} needs a float32 graph`);
+    if (index.dtype !== 'int64' || index.knownShape.length !== 1) throw new Error(`row parameter ${this.prefix}${name}: its index must be an int64 vector`);
+    const table = this.param(name, data, shape);
+    const p = this.params.pop()!;
+    const rows = this.Gather(table, index, { axis: 0 });
+    this.params.push({ ...p, rows: { index, value: rows } });
+    return rows;
   }
 
   /** A named constant tensor stored in the model (e.g. sinusoidal position table). */

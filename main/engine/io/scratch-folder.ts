@@ -36,7 +36,13 @@ export function readScratchFolder(dir: string): { config: ScratchConfig; weights
     // Folders written before attention_dropout existed used `dropout` there.
     attention_dropout: typeof raw.attention_dropout === 'number' ? raw.attention_dropout : raw.dropout, max_length: raw.max_length,
     activation: raw.activation, layer_norm_eps: raw.layer_norm_eps, num_labels: raw.num_labels, pooling,
+    // Folders written before n-gram embeddings existed have none.
+    ngram_buckets: raw.ngram_buckets ?? 0, ngram_orders: raw.ngram_orders ?? [],
   };
+  if (!Number.isInteger(config.ngram_buckets) || config.ngram_buckets < 0 || !Array.isArray(config.ngram_orders)
+    || config.ngram_orders.some((n) => !Number.isInteger(n) || n < 2) || (config.ngram_buckets > 0) !== (config.ngram_orders.length > 0)) {
+    throw new ModelFolderError(`${cfgFile}: ngram_buckets ${String(raw.ngram_buckets)} and ngram_orders ${JSON.stringify(raw.ngram_orders)} do not fit together (expected 0 and [], or a positive bucket count and orders of at least 2)`);
+  }
   const file = path.join(dir, 'model.safetensors');
   if (!fs.existsSync(file)) throw new ModelFolderError(`${file} is missing: the model's weights were not saved`);
   const st = readSafetensors(file);

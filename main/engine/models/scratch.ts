@@ -29,7 +29,24 @@ export interface ScratchConfig {
    * averaged away). Folders and runs from before it existed are 'mean'.
    */
   pooling: ScratchPooling;
+  /**
+   * Hashed n-gram embeddings: rows of a second embedding table, 0 = none (folders and runs from
+   * before it existed). Each byte position adds the rows of the n-grams ending there (orders
+   * `ngram_orders`), hashed into this many buckets, to its byte embedding, so a keyword is one
+   * feature at the first layer rather than something attention must assemble from single bytes.
+   * The hashes are computed in the graph from the input ids: inference feeds the same two inputs.
+   */
+  ngram_buckets: number;
+  /** The n-gram lengths hashed (each at least 2); empty when `ngram_buckets` is 0. */
+  ngram_orders: number[];
 }
+
+/** The n-gram orders a run with hashed n-gram embeddings uses. */
+export const DEFAULT_NGRAM_ORDERS: readonly number[] = [2, 3, 4];
+/** Multiplier of the rolling n-gram hash (a prime, so the bytes of an n-gram mix). */
+const NGRAM_HASH_PRIME = 1_000_003;
+/** The id standing for "before the first byte" in an n-gram that starts before the window. */
+const NGRAM_BEFORE_START = 259;
 
 export const SCRATCH_POOLINGS = ['mean', 'mean_max'] as const;
 export type ScratchPooling = (typeof SCRATCH_POOLINGS)[number];
@@ -50,7 +67,11 @@ export function scratchConfig(numLabels: number, o: Partial<ScratchConfig> = {})
     layer_norm_eps: o.layer_norm_eps ?? 1e-5,
     num_labels: numLabels,
     pooling: o.pooling ?? 'mean',
+    ngram_buckets: o.ngram_buckets ?? 0,
+    ngram_orders: o.ngram_buckets ? [...(o.ngram_orders ?? DEFAULT_NGRAM_ORDERS)] : [],
   };
+  if (!Number.isInteger(c.ngram_buckets) || c.ngram_buckets < 0 || c.ngram_buckets > 1 << 22) throw new Error(`ngram_buckets ${c.ngram_buckets} must be a whole number from 0 to ${1 << 22}`);
+  if (c.ngram_orders.some((n) => !Number.isInteger(n) || n < 2 || n > 8)) throw new Error(`ngram_orders [${c.ngram_orders.join(', ')}] must be whole numbers from 2 to 8`);
   if (c.d_model % c.num_heads !== 0) throw new Error(`d_model ${c.d_model} is not divisible by num_heads ${c.num_heads}`);
   if (c.d_model % 2 !== 0) throw new Error(`d_model ${c.d_model} must be even for sinusoidal positions`);
   return c;
@@ -64,6 +85,7 @@ export function scratchShapes(c: ScratchConfig): Map<string, number[]> {
   const d = c.d_model;
   const f = c.dim_feedforward;
   const m = new Map<string, number[]>([['embedding.weight', [c.vocab_size, d]]]);
+  if (c.ngram_buckets > 0) m.set('ngram_embedding.weight', [c.ngram_buckets, d]);
   for (let i = 0; i < c.num_layers; i++) {
     const p = `transformer_encoder.layers.${i}.`;
     m.set(`${p}self_attn.in_proj_weight`, [3 * d, d]);
@@ -106,6 +128,8 @@ export function initScratchWeights(c: ScratchConfig, seed: number): ScratchWeigh
     const n = shape.reduce((a, b) => a * b, 1);
     let data: Float32Array;
     if (name === 'embedding.weight') data = normalInit(rng, n, scratchEmbeddingStd(c.d_model));
+    // The n-gram rows a position sums start with the byte embedding's spread between them.
+    else if (name === 'ngram_embedding.weight') data = normalInit(rng, n, scratchEmbeddingStd(c.d_model) / Math.sqrt(c.ngram_orders.length));
     else if (/norm\d\.weight$/.test(name)) data = filled(n, 1);
     else if (shape.length === 2) data = xavierUniform(rng, shape[1], shape[0]);
     else data = filled(n, 0);
@@ -133,6 +157,13 @@ export interface ScratchModelSpec {
   weights: ScratchWeights;
   /** Every parameter becomes a stored constant (export, evaluation). */
   inference?: boolean;
+  /**
+   * Training on the CPU: the n-gram buckets come hashed from the host (`ngramSlots`), and the
+   * n-gram table is a row parameter of which the step reads and updates only the rows the batch
+   * uses (`index`: int64 [rows]; `slots`: int64 [batch, seq, orders], each an index into `index`).
+   * Without it the graph hashes the ids itself and reads the whole table (evaluation, export, GPU).
+   */
+  sparseNgrams?: { index: Value; slots: Value };
 }
 
 /** Builds the forward graph up to the logits [batch, num_labels]. */
@@ -143,7 +174,9 @@ export function buildScratch(g: Graph, inputs: ModelInputs, spec: ScratchModelSp
   // Registered before any scope so graph names equal the state_dict names.
   const values = new Map<string, Value>();
   for (const [name, t] of spec.weights) {
-    if (t.shape.length === 2 && name !== 'embedding.weight') {
+    if (name === 'ngram_embedding.weight' && spec.sparseNgrams) {
+      values.set(name, g.rowParam(name, t.data, [t.shape[0], t.shape[1]], spec.sparseNgrams.index));
+    } else if (t.shape.length === 2 && !isEmbeddingTable(name)) {
       const [out, inn] = t.shape;
       values.set(name, param(g, name, transpose2d(t.data, out, inn), [inn, out], trainable));
     } else {
@@ -158,7 +191,11 @@ export function buildScratch(g: Graph, inputs: ModelInputs, spec: ScratchModelSp
   const lin = (x: Value, prefix: string, w = 'weight', b = 'bias') => g.Add(g.MatMul(x, W(`${prefix}${w}`)), W(`${prefix}${b}`));
 
   const x0 = g.scope('embed', () => {
-    const tok = g.Mul(g.Gather(W('embedding.weight'), inputs.inputIds, { axis: 0 }), Math.sqrt(d));
+    const bytes = g.Gather(W('embedding.weight'), inputs.inputIds, { axis: 0 });
+    const ngrams = c.ngram_buckets === 0 ? null
+      : spec.sparseNgrams ? g.ReduceSum(g.Gather(W('ngram_embedding.weight'), spec.sparseNgrams.slots, { axis: 0 }), { axes: [2], keepdims: 0 })
+        : ngramEmbeddings(g, inputs.inputIds, W('ngram_embedding.weight'), c);
+    const tok = g.Mul(ngrams ? g.Add(bytes, ngrams) : bytes, Math.sqrt(d));
     // Positions 0..seq-1 from a cumulative sum of ones, so the sequence length can vary per batch.
     const ones = g.Add(g.Mul(inputs.inputIds, 0), 1);
     const positions = g.Sub(g.CumSum(ones, 1), 1);
@@ -204,13 +241,99 @@ export function buildScratch(g: Graph, inputs: ModelInputs, spec: ScratchModelSp
   });
 }
 
+/** Tables read by Gather keep their [rows, d] layout; every other 2-D weight is a Linear's, transposed. */
+function isEmbeddingTable(name: string): boolean {
+  return name === 'embedding.weight' || name === 'ngram_embedding.weight';
+}
+
+/**
+ * The hashed n-gram embeddings of every position [batch, seq, d]: for each order n, the n-gram of
+ * bytes ending at the position (positions before the window read as NGRAM_BEFORE_START) is hashed
+ * with a rolling polynomial hash modulo the bucket count, all orders' rows are read with one Gather
+ * and summed. All integer work, so it has no gradient; the one Gather's gradient is one scatter-add
+ * into the table.
+ */
+export function ngramEmbeddings(g: Graph, ids: Value, table: Value, c: ScratchConfig): Value {
+  const buckets = c.ngram_buckets;
+  const before = g.Add(g.Mul(g.Slice(ids, { starts: [0], ends: [1], axes: [1] }), 0), NGRAM_BEFORE_START);
+  // The value one position earlier; the first position gets `before`.
+  const shifted = (h: Value) => g.Concat([before, g.Slice(h, { starts: [0], ends: [-1], axes: [1] })], { axis: 1 });
+  // Non-negative operands, so integer Div truncates as floor does.
+  const mod = (a: Value) => g.Sub(a, g.Mul(g.Div(a, buckets), buckets));
+  const maxOrder = Math.max(...c.ngram_orders);
+  const hashes: Value[] = [];
+  let h = ids;
+  for (let n = 2; n <= maxOrder; n++) {
+    // h(n, i) = h(n-1, i-1) * P + id(i) + n, modulo the buckets: an n-gram and a shorter one land apart.
+    h = mod(g.Add(g.Mul(shifted(h), NGRAM_HASH_PRIME), g.Add(ids, n)));
+    if (c.ngram_orders.includes(n)) hashes.push(g.Unsqueeze(h, { axes: [2] }));
+  }
+  const all = hashes.length === 1 ? hashes[0] : g.Concat(hashes, { axis: 2 });
+  return g.ReduceSum(g.Gather(table, all, { axis: 0 }), { axes: [2], keepdims: 0 });
+}
+
+/**
+ * The host side of the sparse n-gram path: the same buckets `ngramEmbeddings` computes in the graph
+ * for int64 ids [batch, seq], as the distinct buckets the batch uses (`index`, in first-use order)
+ * and, for every position and order, which of them it reads (`slots` [batch, seq, orders]).
+ */
+export function ngramSlots(ids: BigInt64Array, batch: number, seq: number, c: ScratchConfig): { index: BigInt64Array; slots: BigInt64Array } {
+  const orders = c.ngram_orders;
+  const maxOrder = Math.max(...orders);
+  const slots = new BigInt64Array(batch * seq * orders.length);
+  // Bucket -> its slot, valid where its stamp is this call's (a stamp per call spares clearing the table).
+  const slotOf = slotTable(c.ngram_buckets);
+  const stamp = nextStamp();
+  const index: number[] = [];
+  const prev = new Float64Array(seq);
+  const cur = new Float64Array(seq);
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < seq; i++) prev[i] = Number(ids[b * seq + i]);
+    for (let n = 2; n <= maxOrder; n++) {
+      for (let i = 0; i < seq; i++) {
+        const before = i > 0 ? prev[i - 1] : NGRAM_BEFORE_START;
+        cur[i] = (before * NGRAM_HASH_PRIME + Number(ids[b * seq + i]) + n) % c.ngram_buckets;
+      }
+      prev.set(cur);
+      const k = orders.indexOf(n);
+      if (k < 0) continue;
+      for (let i = 0; i < seq; i++) {
+        const bucket = cur[i];
+        if (slotOf.stamps[bucket] !== stamp) {
+          slotOf.stamps[bucket] = stamp;
+          slotOf.slots[bucket] = index.length;
+          index.push(bucket);
+        }
+        slots[(b * seq + i) * orders.length + k] = BigInt(slotOf.slots[bucket]);
+      }
+    }
+  }
+  return { index: BigInt64Array.from(index, (r) => BigInt(r)), slots };
+}
+
+/** Per bucket count, which call last met each bucket and the slot it got then (reused across calls). */
+const slotTables = new Map<number, { stamps: Int32Array; slots: Int32Array }>();
+let stampCounter = 0;
+
+function slotTable(buckets: number): { stamps: Int32Array; slots: Int32Array } {
+  let t = slotTables.get(buckets);
+  if (!t) slotTables.set(buckets, (t = { stamps: new Int32Array(buckets), slots: new Int32Array(buckets) }));
+  return t;
+}
+
+function nextStamp(): number {
+  stampCounter = stampCounter >= 0x7fffffff ? 1 : stampCounter + 1;
+  if (stampCounter === 1) for (const t of slotTables.values()) t.stamps.fill(0);
+  return stampCounter;
+}
+
 /** Converts trained graph parameters (graph layout) back to state_dict layout for checkpoints and export. */
 export function scratchWeightsFromParams(params: ReadonlyMap<string, Float32Array>, c: ScratchConfig): ScratchWeights {
   const out: ScratchWeights = new Map();
   for (const [name, shape] of scratchShapes(c)) {
     const data = params.get(name);
     if (!data) throw new Error(`trained parameters lack "${name}"`);
-    const tr = shape.length === 2 && name !== 'embedding.weight';
+    const tr = shape.length === 2 && !isEmbeddingTable(name);
     out.set(name, { shape, data: tr ? transpose2d(data, shape[1], shape[0]) : data });
   }
   return out;

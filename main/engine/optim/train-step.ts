@@ -42,6 +42,13 @@ export interface ParamSlot {
   readonly vOut: string | null;
   readonly accOut: string | null;
   readonly gradOut: string | null;
+  /**
+   * A row-sparse table: the batch input naming the rows the step reads. The table and its moments
+   * go in whole; `paramOut`, `mOut` and `vOut` are only those rows updated, which the runner writes
+   * back: AdamW updates only them (lazily: a row no step reads keeps its value and moments, as
+   * PyTorch's SparseAdam and Keras's LazyAdam do).
+   */
+  readonly rows: string | null;
 }
 
 /** Everything a runner needs to drive one-run-per-optimizer-step training. */
@@ -82,6 +89,10 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
   const threshold = options.outsideThreshold ?? DEFAULT_OUTSIDE_THRESHOLD;
   const trainable = g.params.filter((p) => p.trainable);
   if (trainable.length === 0) throw new Error('buildTrainStep: the model has no trainable parameters');
+  const sparse = trainable.filter((p) => p.rows);
+  if (sparse.length > 0 && (options.accumulation || options.mixedPrecision || options.outsideThreshold === Infinity)) {
+    throw new Error(`buildTrainStep: row parameter ${sparse[0].name} needs a float32 step without accumulation on the CPU`);
+  }
   const paramNames = new Set(trainable.map((p) => p.name));
   const batchInputs = g.inputs.filter((v) => !paramNames.has(v.name)).map((v) => ({ name: v.name, dtype: v.dtype, shape: v.knownShape }));
 
@@ -89,7 +100,9 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
   if (mixed) toMixedPrecision(g);
   if (options.loss.dtype !== g.dtype) throw new Error(`buildTrainStep: the loss is ${options.loss.dtype}; it must be ${g.dtype}`);
   const lossScale = mixed ? g.input('optim.loss_scale', g.dtype, []) : null;
-  const grads = gradients(g, lossScale ? g.Mul(options.loss, lossScale) : options.loss, trainable.map((p) => p.value));
+  // A row parameter is differentiated at its gathered rows, so its gradient is [rows read, width].
+  const wrt = (p: Param) => p.rows?.value ?? p.value;
+  const grads = gradients(g, lossScale ? g.Mul(options.loss, lossScale) : options.loss, trainable.map(wrt));
   const dt = g.dtype;
   return g.scope('optim', () => {
     const step = g.input('optim.step', dt, []);
@@ -98,7 +111,7 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
 
     type Work = { p: Param; grad: Value; acc: Value | null };
     const work: Work[] = trainable.map((p) => {
-      let grad = grads.get(p.value)!;
+      let grad = grads.get(wrt(p))!;
       if (lossScale) grad = g.Div(grad, lossScale);
       let acc: Value | null = null;
       if (options.accumulation) {
@@ -135,25 +148,29 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStep {
         name: p.name, shape: p.shape, decay: p.decay, init: p.data,
         accIn: options.accumulation ? `optim.acc.${p.name}` : null,
         accOut: options.accumulation ? `optim.new_acc.${p.name}` : null,
+        rows: p.rows?.index.name ?? null,
       };
-      if (size >= threshold) {
+      if (size >= threshold && !p.rows) {
         g.output(grad, `optim.grad.${p.name}`);
         return { ...base, inGraph: false, mIn: null, vIn: null, paramOut: null, mOut: null, vOut: null, gradOut: `optim.grad.${p.name}` };
       }
       return g.scope(p.name, () => {
-        const m = g.input(`optim.m.${p.name}`, dt, p.shape);
-        const v = g.input(`optim.v.${p.name}`, dt, p.shape);
+        // A row parameter updates the rows it read: its value's and moments' rows, gathered here.
+        const rowsOf = (x: Value) => (p.rows ? g.Gather(x, p.rows.index, { axis: 0 }) : x);
+        const m = rowsOf(g.input(`optim.m.${p.name}`, dt, p.shape));
+        const v = rowsOf(g.input(`optim.v.${p.name}`, dt, p.shape));
+        const value = p.rows?.value ?? p.value;
         const gc = g.Mul(grad, clip);
         const m2 = g.Add(g.Mul(m, adamw.beta1), g.Mul(gc, 1 - adamw.beta1));
         const v2 = g.Add(g.Mul(v, adamw.beta2), g.Mul(g.Mul(gc, gc), 1 - adamw.beta2));
         const denom = g.Add(g.Div(g.Sqrt(v2), sqrtBc2), adamw.eps);
-        const decayed = p.decay && adamw.weightDecay !== 0 ? g.Mul(p.value, decayFactor) : p.value;
+        const decayed = p.decay && adamw.weightDecay !== 0 ? g.Mul(value, decayFactor) : value;
         const p2 = g.Sub(decayed, g.Mul(stepSize, g.Div(m2, denom)));
-        g.output(unlessSkipped(p2, p.value), `optim.new.${p.name}`);
+        g.output(unlessSkipped(p2, value), `optim.new.${p.name}`);
         g.output(unlessSkipped(m2, m), `optim.new_m.${p.name}`);
         g.output(unlessSkipped(v2, v), `optim.new_v.${p.name}`);
         return {
-          ...base, inGraph: true, mIn: m.name, vIn: v.name, paramOut: `optim.new.${p.name}`,
+          ...base, inGraph: true, mIn: `optim.m.${p.name}`, vIn: `optim.v.${p.name}`, paramOut: `optim.new.${p.name}`,
           mOut: `optim.new_m.${p.name}`, vOut: `optim.new_v.${p.name}`, gradOut: null,
         };
       });

@@ -253,7 +253,12 @@ export class TrainStepRunner {
     // A skipped step's graph outputs are its inputs (kept below, so device copies stay current).
     const counts = this.spec.finiteOutput ? this.lossScaler.update(Boolean(out[this.spec.finiteOutput].data[0])) : true;
     for (const s of this.spec.slots) {
-      if (s.inGraph) {
+      if (s.rows) {
+        const index = rowIndex(batch, s.rows);
+        scatterRows(this.params.get(s.name)!, s.shape[1], index, out[s.paramOut!].data as Floats);
+        scatterRows(this.m.get(s.name)!, s.shape[1], index, out[s.mOut!].data as Floats);
+        scatterRows(this.v.get(s.name)!, s.shape[1], index, out[s.vOut!].data as Floats);
+      } else if (s.inGraph) {
         this.keep(`p:${s.name}`, this.params, s.name, out[s.paramOut!] as ort.Tensor);
         this.keep(`m:${s.name}`, this.m, s.name, out[s.mOut!] as ort.Tensor);
         this.keep(`v:${s.name}`, this.v, s.name, out[s.vOut!] as ort.Tensor);
@@ -324,6 +329,19 @@ export class TrainStepRunner {
     this.readback = null;
     await this.session.release();
   }
+}
+
+/** The row numbers a row-sparse parameter reads this step (an int64 batch input, each row once). */
+function rowIndex(batch: Feeds, name: string): BigInt64Array {
+  const t = batch[name];
+  if (!t || t.type !== 'int64') throw new Error(`training step: row index "${name}" must be an int64 batch input`);
+  return t.data as BigInt64Array;
+}
+
+/** Writes `rows` (the rows `index` names, in that order) back into a [rows, width] table. */
+function scatterRows(table: Floats, width: number, index: BigInt64Array, rows: Floats): void {
+  // A set() per row measured about twice as fast as an element loop (one memcpy each).
+  for (let j = 0; j < index.length; j++) table.set(rows.subarray(j * width, (j + 1) * width), Number(index[j]) * width);
 }
 
 /** The outputs that carry training state from one run to the next (kept on the device when possible). */

@@ -92,7 +92,7 @@ test('RoBERTa export: probabilities equal the training graph forward, and the fo
 });
 
 /** A from-scratch model's training-graph logits on TEXTS, exported to a new folder. */
-async function scratchExport(labels: string[], shape: { d_model: number; max_length: number }, seed: number) {
+async function scratchExport(labels: string[], shape: { d_model: number; max_length: number; ngram_buckets?: number }, seed: number) {
   const config = scratchConfig(labels.length, { ...shape, num_layers: 1, num_heads: 2 });
   const g = new Graph();
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
@@ -115,6 +115,18 @@ test('from-scratch export: probabilities equal the training graph forward', asyn
   const manifest = JSON.parse(fs.readFileSync(mFile, 'utf8'));
   fs.writeFileSync(mFile, JSON.stringify({ ...manifest, tokenizer: { ...manifest.tokenizer, truncate: 'middle' } }));
   await assert.rejects(Classifier.load(dir), /truncate setting "middle" is unknown/);
+});
+
+test('from-scratch export with hashed n-gram embeddings: probabilities equal the training graph forward', async () => {
+  const labels = ['c', 'go', 'lua'];
+  const { dir, tokenizer, trainLogits } = await scratchExport(labels, { d_model: 16, max_length: 32, ngram_buckets: 97 }, 6);
+  await checkExport(dir, tokenizer, trainLogits, labels);
+  // A one-byte file alone: the n-gram hash's shift by one position leaves nothing before it.
+  const clf = await Classifier.load(dir, { intraOpNumThreads: 1 });
+  const [ranked] = await clf.predict(['x'], { topK: 3 });
+  await clf.close();
+  assert.equal(ranked.length, 3);
+  assert.ok(Math.abs(ranked.reduce((s, r) => s + r.probability, 0) - 1) < 1e-5);
 });
 
 test('int8 export: the manifest records it, linear layers run as MatMulInteger, logits stay close to the float export', async () => {

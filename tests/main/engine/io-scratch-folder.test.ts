@@ -8,9 +8,9 @@ import path from 'node:path';
 import { readScratchFolder, writeScratchFolder } from '../../../main/engine/io/scratch-folder.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
 
-function written(pooling: 'mean' | 'mean_max'): string {
+function written(pooling: 'mean' | 'mean_max', ngramBuckets = 0): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-scratch-folder-'));
-  const config = scratchConfig(2, { d_model: 8, num_layers: 1, num_heads: 2, max_length: 16, pooling });
+  const config = scratchConfig(2, { d_model: 8, num_layers: 1, num_heads: 2, max_length: 16, pooling, ngram_buckets: ngramBuckets });
   writeScratchFolder(dir, config, initScratchWeights(config, 1), ['a', 'b']);
   return dir;
 }
@@ -30,4 +30,26 @@ test('a folder written before pooling existed reads as mean pooling; an unknown 
   assert.equal(readScratchFolder(dir).config.pooling, 'mean');
   fs.writeFileSync(cfgFile, JSON.stringify({ ...raw, pooling: 'attention' }));
   assert.throws(() => readScratchFolder(dir), (e: Error) => e.message.includes('unknown pooling "attention"') && e.message.includes(cfgFile));
+});
+
+test('hashed n-gram embeddings round-trip; a folder from before them has none; a mismatched pair is refused', () => {
+  const dir = written('mean', 50);
+  const { config, weights } = readScratchFolder(dir);
+  assert.equal(config.ngram_buckets, 50);
+  assert.deepEqual(config.ngram_orders, [2, 3, 4]);
+  assert.deepEqual(weights.get('ngram_embedding.weight')!.shape, [50, 8]);
+  const cfgFile = path.join(dir, 'config.json');
+  const raw = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(cfgFile, JSON.stringify({ ...raw, ngram_orders: [] }));
+  assert.throws(() => readScratchFolder(dir), (e: Error) => e.message.includes(cfgFile) && e.message.includes('ngram_buckets 50'));
+
+  const old = written('mean');
+  const oldFile = path.join(old, 'config.json');
+  const oldRaw = JSON.parse(fs.readFileSync(oldFile, 'utf8')) as Record<string, unknown>;
+  delete oldRaw.ngram_buckets;
+  delete oldRaw.ngram_orders;
+  fs.writeFileSync(oldFile, JSON.stringify(oldRaw));
+  const read = readScratchFolder(old);
+  assert.equal(read.config.ngram_buckets, 0);
+  assert.equal(read.weights.has('ngram_embedding.weight'), false);
 });

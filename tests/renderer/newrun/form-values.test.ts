@@ -33,6 +33,13 @@ test('a run stored before max_pooling existed re-runs with mean pooling only', (
   assert.equal(formValues('scratch').max_pooling, defaultHyperparameters('scratch').max_pooling);
 });
 
+test('a run stored before n-gram embeddings existed re-runs without the table; new runs get the defaults\' table', () => {
+  assert.equal(formValues('scratch', { dropout: 0.1 }).ngram_buckets, '0');
+  assert.equal(formValues('scratch', { dropout: 0.1, ngram_buckets: 4096 }).ngram_buckets, '4096');
+  assert.equal(formValues('scratch').ngram_buckets, String(defaultHyperparameters('scratch').ngram_buckets));
+  assert.match(formErrors({ ...formValues('scratch'), ngram_buckets: '-1' }, 'scratch').ngram_buckets ?? '', /N-gram buckets \(ngram_buckets\) must be a whole number 0 to 4194304, got -1/);
+});
+
 test('out-of-range, empty and non-numeric values each say the allowed range', () => {
   const values = { ...formValues('scratch'), batch_size: '0', learning_rate: '', dropout: 'lots' };
   const errors = formErrors(values, 'scratch');
