@@ -54,13 +54,17 @@ M32 = 0xFFFFFFFF
 # training window's length drawn uniformly in [window_min x max_length, max_length]); byte_noise
 # (each training byte replaced by a uniformly random byte with this probability).
 DEFAULTS = {
-    'd_model': 128, 'num_layers': 2, 'num_heads': 4, 'dim_feedforward': 512, 'max_length': 256, 'epochs': 6,
+    'd_model': 128, 'num_layers': 2, 'num_heads': 4, 'dim_feedforward': 512, 'max_length': 256, 'epochs': 5,
     'learning_rate': 1e-3, 'dropout': 0.1, 'attention_dropout': 0.0, 'weight_decay': 0.01, 'batch_size': 16,
     'warmup_ratio': 0.1, 'max_grad_norm': 1.0, 'early_stopping_patience': 4, 'random_windows': 1, 'max_pooling': 1,
-    'seed': 42, 'label_smoothing': 0.0, 'window_min': 1.0, 'byte_noise': 0.0,
+    'seed': 42, 'label_smoothing': 0.0, 'window_min': 1.0, 'byte_noise': 0.0, 'ngram_buckets': 65536,
 }
 INT_KEYS = {'d_model', 'num_layers', 'num_heads', 'dim_feedforward', 'max_length', 'epochs', 'batch_size',
-            'early_stopping_patience', 'random_windows', 'max_pooling', 'seed'}
+            'early_stopping_patience', 'random_windows', 'max_pooling', 'seed', 'ngram_buckets'}
+# main/engine/models/scratch.ts: the hashed n-gram orders and the rolling hash's constants.
+NGRAM_ORDERS = (2, 3, 4)
+NGRAM_HASH_PRIME = 1000003
+NGRAM_BEFORE_START = 259
 
 
 # ---------------------------------------------------------------- the engine's generators
@@ -188,6 +192,8 @@ def decays(name):
 def scratch_shapes(c, num_labels):
     d, f = c['d_model'], c['dim_feedforward']
     shapes = [('embedding.weight', (VOCAB, d))]
+    if c.get('ngram_buckets', 0) > 0:
+        shapes.append(('ngram_embedding.weight', (c['ngram_buckets'], d)))
     for i in range(c['num_layers']):
         p = 'transformer_encoder.layers.%d.' % i
         shapes += [(p + 'self_attn.in_proj_weight', (3 * d, d)), (p + 'self_attn.in_proj_bias', (3 * d,)),
@@ -208,7 +214,7 @@ def init_scratch_weights(c, num_labels):
     out = {}
     for name, shape in scratch_shapes(c, num_labels):
         n = int(np.prod(shape))
-        if name == 'embedding.weight':
+        if name in ('embedding.weight', 'ngram_embedding.weight'):
             pairs = (n + 1) // 2
             u = mulberry32_block(seed, pos, 2 * pairs)
             pos += 2 * pairs
@@ -217,7 +223,8 @@ def init_scratch_weights(c, num_labels):
             vals = np.empty(2 * pairs)
             vals[0::2] = r * np.cos(ang)
             vals[1::2] = r * np.sin(ang)
-            data = (2.0 / math.sqrt(c['d_model'])) * vals[:n]
+            std = 2.0 / math.sqrt(c['d_model'])
+            data = (std if name == 'embedding.weight' else std / math.sqrt(len(NGRAM_ORDERS))) * vals[:n]
             if n % 2:
                 raise ValueError('odd embedding size: the Box-Muller spare would carry over')
         elif name.endswith('norm1.weight') or name.endswith('norm2.weight'):
@@ -242,6 +249,22 @@ def sinusoidal_table(max_length, d):
     return torch.from_numpy(pe.astype(np.float32))
 
 
+def ngram_buckets(ids, buckets):
+    """scratch.ts ngramEmbeddings' hash: [batch, seq, orders] bucket of the n-gram ending at each position.
+
+    The engine's CPU training reads and updates only the rows a batch uses (a lazy AdamW); this
+    replica's AdamW is the dense one, so unread rows still move with their momentum and decay.
+    """
+    h = ids
+    out = []
+    for n in range(2, max(NGRAM_ORDERS) + 1):
+        before = torch.full_like(h[:, :1], NGRAM_BEFORE_START)
+        h = (torch.cat([before, h[:, :-1]], dim=1) * NGRAM_HASH_PRIME + ids + n) % buckets
+        if n in NGRAM_ORDERS:
+            out.append(h)
+    return torch.stack(out, dim=2)
+
+
 class Scratch(torch.nn.Module):
     """The engine's scratch graph, op for op (PyTorch parameter names = the engine's state_dict names)."""
 
@@ -264,7 +287,10 @@ class Scratch(torch.nn.Module):
         p, pa = c['dropout'], c['attention_dropout']
         train = self.training
         b, t = ids.shape
-        x = F.embedding(ids, W['embedding.weight']) * math.sqrt(d) + self.pe[:t].unsqueeze(0)
+        tok = F.embedding(ids, W['embedding.weight'])
+        if c.get('ngram_buckets', 0) > 0:
+            tok = tok + F.embedding(ngram_buckets(ids, c['ngram_buckets']), W['ngram_embedding.weight']).sum(2)
+        x = tok * math.sqrt(d) + self.pe[:t].unsqueeze(0)
         x = F.dropout(x, p, train)
         m = mask.to(x.dtype)
         bias = ((m - 1) * 1e9)[:, None, None, :]
