@@ -252,8 +252,8 @@ def sinusoidal_table(max_length, d):
 def ngram_buckets(ids, buckets):
     """scratch.ts ngramEmbeddings' hash: [batch, seq, orders] bucket of the n-gram ending at each position.
 
-    The engine's CPU training reads and updates only the rows a batch uses (a lazy AdamW); this
-    replica's AdamW is the dense one, so unread rows still move with their momentum and decay.
+    The rows a batch reads are the distinct buckets of its padded ids, as the engine's ngramSlots
+    computes them; train_one updates only those (LazyRowsAdamW).
     """
     h = ids
     out = []
@@ -263,6 +263,30 @@ def ngram_buckets(ids, buckets):
         if n in NGRAM_ORDERS:
             out.append(h)
     return torch.stack(out, dim=2)
+
+
+class LazyRowsAdamW:
+    """AdamW on the rows of a table a batch reads (main/engine/graph/graph.ts rowParam): the
+    engine's CPU step gathers those rows of the table and its moments, updates them and writes them
+    back; a row no batch reads keeps its value and moments."""
+
+    def __init__(self, table, weight_decay):
+        self.p = table
+        self.wd = weight_decay
+        self.m = torch.zeros_like(table)
+        self.v = torch.zeros_like(table)
+
+    @torch.no_grad()
+    def step(self, buckets, lr, t):
+        rows = torch.unique(buckets.flatten())
+        g = self.p.grad[rows]
+        m = self.m[rows] * 0.9 + g * (1 - 0.9)
+        v = self.v[rows] * 0.999 + g * g * (1 - 0.999)
+        self.m[rows] = m
+        self.v[rows] = v
+        denom = v.sqrt() / math.sqrt(1 - 0.999 ** t) + 1e-8
+        self.p[rows] = self.p[rows] * (1 - lr * self.wd) - (lr / (1 - 0.9 ** t)) * m / denom
+        self.p.grad = None
 
 
 class Scratch(torch.nn.Module):
@@ -412,6 +436,9 @@ def train_one(name, c, labels, splits, device, default_cost, log):
         raise ValueError('d_model %d must be even and divisible by num_heads %d' % (c['d_model'], c['num_heads']))
     model = Scratch(c, len(labels)).to(device)
     named = model.named()
+    # The n-gram table is updated lazily, as the engine's CPU step does (only the rows a batch reads).
+    table = named.pop('ngram_embedding.weight', None)
+    lazy = LazyRowsAdamW(table, c['weight_decay']) if table is not None else None
     decay = [p for n, p in named.items() if decays(n)]
     no_decay = [p for n, p in named.items() if not decays(n)]
     extra = {'fused': True} if device.type == 'cuda' and 'fused' in torch.optim.AdamW.__init__.__code__.co_varnames else {}
@@ -464,6 +491,8 @@ def train_one(name, c, labels, splits, device, default_cost, log):
             if c['max_grad_norm'] > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), c['max_grad_norm'])
             opt.step()
+            if lazy is not None:
+                lazy.step(ngram_buckets(ids, c['ngram_buckets']), opt.param_groups[0]['lr'], step + 1)
             step += 1
             loss_sum += loss.detach() * len(batch)
             correct += (logits.detach().argmax(1) == y).sum()
