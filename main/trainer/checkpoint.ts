@@ -12,6 +12,7 @@ import { type SafeTensor, readSafetensors, toFloat32, writeSafetensors } from '.
 import type { MaskState } from '../engine/optim/dropout-mask.ts';
 import type { RunnerState } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
+import type { SavedAverage } from './weight-average.ts';
 
 /** Everything but the tensors. */
 export interface CheckpointState {
@@ -43,6 +44,8 @@ export interface CheckpointState {
 export const WEIGHTS_FILE = 'weights.safetensors';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const STATE_FILE = 'state.json';
+/** The running average of the weights (`ema_decay`), in the last checkpoint, for a resume. */
+export const AVERAGE_FILE = 'average.safetensors';
 
 /**
  * A digest of what places a state in one run's history (step, position, labels, model), written
@@ -95,7 +98,8 @@ function syncDir(dir: string): void {
  * the folder are flushed before the rename and the parent after it, so that after a power cut the
  * checkpoint is either the previous one or the new one whole, never a new name with empty files.
  */
-export function writeCheckpoint(dir: string, runner: RunnerState, state: CheckpointState, shapes?: ReadonlyMap<string, readonly number[]>): void {
+export function writeCheckpoint(dir: string, runner: RunnerState, state: CheckpointState, shapes?: ReadonlyMap<string, readonly number[]>,
+  average?: SavedAverage): void {
   const parent = path.dirname(dir);
   fs.mkdirSync(parent, { recursive: true });
   // Temporary folders of writes a crash cut short (one writer per run): never read, only in the way.
@@ -117,8 +121,13 @@ export function writeCheckpoint(dir: string, runner: RunnerState, state: Checkpo
     optimizer: 'adamw', step: String(runner.step), state: stamp,
     ...(runner.lossScale ? { loss_scale: String(runner.lossScale.scale), loss_scale_good_steps: String(runner.lossScale.goodSteps) } : {}),
   });
+  if (average) {
+    const avg: Record<string, SafeTensor> = {};
+    for (const [name, data] of Object.entries(average.weights)) avg[name] = f32(data, [...(shapes?.get(name) ?? [data.length])]);
+    writeSafetensors(path.join(tmp, AVERAGE_FILE), avg, { updates: String(average.updates), state: stamp });
+  }
   fs.writeFileSync(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
-  for (const name of [WEIGHTS_FILE, OPTIMIZER_FILE, STATE_FILE]) syncFile(path.join(tmp, name));
+  for (const name of [WEIGHTS_FILE, OPTIMIZER_FILE, ...(average ? [AVERAGE_FILE] : []), STATE_FILE]) syncFile(path.join(tmp, name));
   syncDir(tmp);
   // The old copy is moved aside before the new one takes its name; readCheckpoint falls back to it.
   const old = `${dir}.old`;
@@ -159,8 +168,11 @@ function readState(stateFile: string): CheckpointState {
   return state;
 }
 
-/** Reads a checkpoint written by writeCheckpoint; weights are flat arrays by graph parameter name. */
-export function readCheckpoint(dir: string): { runner: RunnerState; state: CheckpointState } {
+/**
+ * Reads a checkpoint written by writeCheckpoint; weights are flat arrays by graph parameter name.
+ * `average` is the running weight average when the checkpoint holds one.
+ */
+export function readCheckpoint(dir: string): { runner: RunnerState; state: CheckpointState; average: SavedAverage | null } {
   const at = fs.existsSync(path.join(dir, STATE_FILE)) ? dir : `${dir}.old`;
   const stateFile = path.join(at, STATE_FILE);
   if (!fs.existsSync(stateFile)) throw new LanglabError('NOT_FOUND', `No checkpoint at ${dir} (${STATE_FILE} is missing); the run cannot be resumed from it.`);
@@ -168,7 +180,9 @@ export function readCheckpoint(dir: string): { runner: RunnerState; state: Check
   const weights = readSafetensors(path.join(at, WEIGHTS_FILE));
   const moments = readSafetensors(path.join(at, OPTIMIZER_FILE));
   const stamp = stateStamp(state);
-  for (const [file, meta] of [[WEIGHTS_FILE, weights.metadata], [OPTIMIZER_FILE, moments.metadata]] as const) {
+  const avgFile = path.join(at, AVERAGE_FILE);
+  const averaged = fs.existsSync(avgFile) ? readSafetensors(avgFile) : null;
+  for (const [file, meta] of [[WEIGHTS_FILE, weights.metadata], [OPTIMIZER_FILE, moments.metadata], ...(averaged ? [[AVERAGE_FILE, averaged.metadata] as const] : [])] as const) {
     // Checkpoints written before the stamp existed have none; they are read as they always were.
     if (meta.state !== undefined && meta.state !== stamp) {
       throw new LanglabError('INVALID_ARGUMENT', `${stateFile} does not belong with ${path.join(at, file)} (it comes from another run or another checkpoint); the checkpoint is damaged and the run cannot be resumed from it.`);
@@ -187,5 +201,16 @@ export function readCheckpoint(dir: string): { runner: RunnerState; state: Check
     runner.m[name] = toFloat32(m, name).slice();
     runner.v[name] = toFloat32(v, name).slice();
   }
-  return { runner, state };
+  return { runner, state, average: averaged ? readAverage(avgFile, averaged) : null };
+}
+
+/** The averaged weights of an `average.safetensors` already read; a damaged count is an error naming the file. */
+function readAverage(file: string, st: ReturnType<typeof readSafetensors>): SavedAverage {
+  const updates = Number(st.metadata.updates);
+  if (!Number.isInteger(updates) || updates < 0) {
+    throw new LanglabError('INVALID_ARGUMENT', `${file}: "updates" must be a whole number, found ${JSON.stringify(st.metadata.updates)}; the checkpoint is damaged and the run cannot be resumed from it.`);
+  }
+  const weights: Record<string, Float32Array> = {};
+  for (const [name, t] of st.tensors) weights[name] = toFloat32(t, name).slice();
+  return { weights, updates };
 }

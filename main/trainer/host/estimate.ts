@@ -131,12 +131,13 @@ function estimateParts(
     shape = { layers: hp.num_layers, d: hp.d_model, ffn: hp.dim_feedforward, heads: hp.num_heads, trainableLayers: hp.num_layers };
   }
 
-  // Peak memory: weights, AdamW state and gradients (and the runtime's copies of new weights), plus
-  // the activations the backward pass keeps for the longest batch.
+  // Peak memory: weights, AdamW state and gradients (and the runtime's copies of new weights), the
+  // weight average's copy when `ema_decay` is on, plus the activations the backward pass keeps for
+  // the longest batch.
   const L = hp.max_length;
   const microBatch = hp.batch_size;
   const activationFloats = microBatch * L * shape.layers * (10 * shape.d + 2 * shape.ffn + 3 * shape.heads * L);
-  const memoryBytes = Math.round(BASE_BYTES + 4 * totalParams + 4 * 6 * trainableParams + 4 * activationFloats);
+  const memoryBytes = Math.round(BASE_BYTES + 4 * totalParams + 4 * (hp.ema_decay > 0 ? 7 : 6) * trainableParams + 4 * activationFloats);
 
   const trainFiles = Math.max(0, trainFileCount(plan.dataset, hp));
   const stepsPerEpoch = Math.ceil(trainFiles / (hp.batch_size * hp.gradient_accumulation_steps));

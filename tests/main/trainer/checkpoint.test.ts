@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mock, test } from 'node:test';
 import type { RunnerState } from '../../../main/engine/runtime/train-step-runner.ts';
-import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from '../../../main/trainer/checkpoint.ts';
+import { AVERAGE_FILE, type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from '../../../main/trainer/checkpoint.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { tinyHyperparameters } from './tiny-run.ts';
 
@@ -26,6 +26,29 @@ test('a checkpoint round-trips weights (with shapes), moments and state', () => 
   assert.deepEqual(back.state, s.state);
   assert.deepEqual(back.runner, s.runner);
   assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['last'], 'no temporary folder is left');
+});
+
+test('a checkpoint with a weight average round-trips it; one without reads as none', () => {
+  const dir = checkpointDir(tempDir('langlab-ckpt-'), 'last');
+  const s = state(9);
+  const average = { weights: { 'w': Float32Array.of(1.5, 2, 2.5, 3) }, updates: 9 };
+  writeCheckpoint(dir, s.runner, s.state, new Map([['w', [2, 2]]]), average);
+  const back = readCheckpoint(dir);
+  assert.deepEqual(back.average, average);
+  assert.deepEqual(back.runner, s.runner, 'the weights and moments are the runner\'s, not the average');
+  writeCheckpoint(dir, s.runner, s.state);
+  assert.equal(readCheckpoint(dir).average, null);
+  assert.ok(!fs.existsSync(path.join(dir, AVERAGE_FILE)), 'the next write without an average leaves no stale one');
+});
+
+test('an average file copied in from another checkpoint is refused, naming it', () => {
+  const root = tempDir('langlab-ckpt-');
+  const [a, b] = [checkpointDir(root, 'last'), checkpointDir(root, 'best')];
+  const average = { weights: { 'w': Float32Array.of(1, 2, 3, 4) }, updates: 3 };
+  writeCheckpoint(a, state(3).runner, state(3).state, undefined, average);
+  writeCheckpoint(b, state(4).runner, state(4).state, undefined, average);
+  fs.copyFileSync(path.join(a, AVERAGE_FILE), path.join(b, AVERAGE_FILE));
+  assert.throws(() => readCheckpoint(b), /state\.json does not belong with .*average\.safetensors/);
 });
 
 test('every file is flushed before the rename, and the parent folder after it (safe against a power cut)', () => {

@@ -7,6 +7,7 @@ import { int8SumsExactly } from '../../../main/engine/runtime/int8-support.ts';
 import { INT8_MODEL_DIR } from '../../../main/trainer/int8-export.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { classificationReport } from '../../../main/trainer/metrics.ts';
+import { readCheckpoint } from '../../../main/trainer/checkpoint.ts';
 import { type TrainRequest, predictTexts, train } from '../../../main/trainer/train.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { RecordingSink, tinyDataset, tinyHyperparameters } from './tiny-run.ts';
@@ -159,4 +160,34 @@ test('random windows train on other bytes than the fixed head and tail, and a re
   const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
   assert.deepEqual(resumed.predictions, whole.predictions);
   assert.ok(weights(runDir).equals(weights(path.join(dir, 'a'))), 'same final weights');
+});
+
+test('a weight average leaves training as it was, is what validation scores and the export keeps, and survives a resume', async () => {
+  const dir = tempDir('langlab-average-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  const hp = tinyHyperparameters({ epochs: 3, ema_decay: 0.9 });
+  const plain = await train(request(storeFile, datasetId, path.join(dir, 'plain'), { hyperparameters: { ...hp, ema_decay: 0 } }), new RecordingSink(), never);
+  const whole = await train(request(storeFile, datasetId, path.join(dir, 'a'), { hyperparameters: hp }), new RecordingSink(), never);
+  const file = (d: string, which: string, f: string) => fs.readFileSync(path.join(dir, d, 'checkpoints', which, f));
+  assert.ok(file('a', 'last', 'weights.safetensors').equals(file('plain', 'last', 'weights.safetensors')), 'the optimizer took the same steps');
+  assert.notEqual(whole.bestValLoss, plain.bestValLoss, 'validation scored the average, not the latest weights');
+  const last = readCheckpoint(path.join(dir, 'a', 'checkpoints', 'last'));
+  assert.equal(last.average?.updates, Math.floor(whole.steps / 4), 'the average took the weights every 4 steps on the CPU');
+  const best = readCheckpoint(path.join(dir, 'a', 'checkpoints', 'best'));
+  assert.equal(best.average, null);
+  assert.equal(best.state.step, last.state.step, 'the last validation was the best (so the last average is the best weights)');
+  for (const [name, w] of Object.entries(best.runner.params)) assert.deepEqual(w, last.average!.weights[name], `best ${name} is the average`);
+  // The export is the best checkpoint's (averaged) weights: it scores the test files as the report did.
+  const texts = whole.predictions.map((p) => fs.readFileSync(path.join(dir, 'data', p.path), 'utf8'));
+  const ranked = await predictTexts(whole.exportDir!, texts, 1);
+  assert.deepEqual(ranked.map((r) => r[0].label), whole.predictions.map((p) => p.predictedLabel));
+
+  const ctl = new AbortController();
+  const cut = new RecordingSink((p) => { if (p.phase === 'training' && p.step === 7) ctl.abort(); });
+  const runDir = path.join(dir, 'b');
+  assert.equal((await train(request(storeFile, datasetId, runDir, { hyperparameters: hp }), cut, ctl.signal)).status, 'KILLED');
+  const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
+  assert.equal(resumed.bestValLoss, whole.bestValLoss);
+  assert.deepEqual(resumed.predictions, whole.predictions);
+  assert.ok(file('b', 'best', 'weights.safetensors').equals(file('a', 'best', 'weights.safetensors')), 'the resumed run kept the same average');
 });
