@@ -295,6 +295,8 @@ export interface Hyperparameters {
   ngram_buckets: number;
   /** Train on windows drawn anew each epoch instead of the fixed head and tail; runs stored before it had none. */
   random_windows: boolean;
+  /** Buckets of the file's n-gram profile the classifier reads beside the window; 0 = none (runs stored before it). */
+  profile_buckets: number;
   /** Decay of the running weight average that validation scores and the export keeps; 0 keeps the latest weights (runs stored before it). */
   ema_decay: number;
   /** On a GPU provider, float16 compute with float32 master weights and dynamic loss scaling; the CPU trains in float32. */

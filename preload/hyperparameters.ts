@@ -50,6 +50,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'dim_feedforward', label: 'Feed-forward width', help: 'Inner width of each feed-forward block (4x the model width is usual).', type: 'int', min: 8, max: 16384, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 3072, scratch: 512 } },
   { key: 'max_pooling', label: 'Max pooling', help: 'Give the classifier the largest value of each feature over the file beside the mean, so a few telling bytes are not averaged away.', type: 'bool', appliesTo: ['scratch'], group: 'model', defaults: { pretrained: false, scratch: true } },
   { key: 'ngram_buckets', label: 'N-gram buckets', help: 'Rows of a second embedding table that each byte position reads for the 2-, 3- and 4-byte sequences ending there (hashed into this many rows), so keywords and operators are features from the first layer; 0 turns it off. Each row is as wide as the model.', type: 'int', min: 0, max: 4_194_304, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 65_536 } },
+  { key: 'profile_buckets', label: 'File profile buckets', help: 'Also give the classifier counts of the 1- to 4-byte sequences in up to 4 KiB at each end of the file, hashed into this many buckets, so a telling sequence outside the window (a C++ `::`, a TypeScript `: string`) counts; 0 turns it off.', type: 'int', min: 0, max: 65_536, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'random_windows', label: 'Random windows', help: 'Train on two half-windows drawn anew from each long file every epoch (each at its end of the file half of the time) instead of always its head and tail; classification still reads the head and tail.', type: 'bool', appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: false, scratch: true } },
   { key: 'ema_decay', label: 'Weight average decay', help: 'Validate, keep and export a running average of the weights, each step weighing the newest weights by 1 minus this (0.999 averages about the last thousand steps); 0 uses the latest weights. Training itself is unchanged.', type: 'float', min: 0, max: 0.99999, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'mixed_precision', label: 'Mixed precision', help: 'On a GPU (WebGPU, CUDA): compute in float16 with float32 master weights and dynamic loss scaling, for speed and memory. The CPU always trains in float32.', type: 'bool', appliesTo: both, group: 'training', defaults: { pretrained: true, scratch: true } },
@@ -71,7 +72,7 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * embeddings, one stored before `random_windows` read fixed windows,
  * one stored before `mixed_precision` trained in float32, one stored before `cache_frozen_layers`
  * recomputed the frozen layers every epoch (with dropout in them), and one stored before `ema_decay`
- * kept the latest weights.
+ * kept the latest weights, and one stored before `profile_buckets` read no file profile.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -84,6 +85,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   if (out.mixed_precision === undefined) out = { ...out, mixed_precision: false };
   if (out.cache_frozen_layers === undefined) out = { ...out, cache_frozen_layers: false };
   if (out.ema_decay === undefined) out = { ...out, ema_decay: 0 };
+  if (out.profile_buckets === undefined) out = { ...out, profile_buckets: 0 };
   return out;
 }
 

@@ -4,6 +4,8 @@
 // a shuffled pool keeps batches of similar length while the order across the epoch stays random.
 import * as ort from 'onnxruntime-node';
 import { seededRandom, subSeed } from '../data/rng.ts';
+import { PROFILE_INPUT } from '../engine/export/manifest.ts';
+import { type FileProfile, profileMatrix } from '../engine/tokenize/file-profile.ts';
 import type { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 
 /** Batches per length-sorted pool: large enough to group lengths, small enough to stay random. */
@@ -90,4 +92,17 @@ export function padBatch(rows: readonly ArrayLike<number>[], padId: number): { i
 /** int64 labels [rows]. */
 export function labelTensor(labels: readonly number[]): ort.Tensor {
   return new ort.Tensor('int64', BigInt64Array.from(labels, (l) => BigInt(l)), [labels.length]);
+}
+
+/**
+ * The `file_profile` input of a batch's rows [rows, buckets] when the model reads profiles
+ * (`buckets` above 0); nothing otherwise. Every row must carry its profile.
+ */
+export function profileFeeds(rows: readonly { path: string; profile?: FileProfile }[], buckets: number): Record<string, ort.Tensor> {
+  if (buckets === 0) return {};
+  const profiles = rows.map((r) => {
+    if (!r.profile) throw new Error(`${r.path} has no file profile, but the model reads one`);
+    return r.profile;
+  });
+  return { [PROFILE_INPUT]: new ort.Tensor('float32', profileMatrix(profiles, buckets), [rows.length, buckets]) };
 }

@@ -1,5 +1,6 @@
 // Reads a run's dataset from the store (read-only: the host process is the store's writer),
 // tokenizes every file once, and holds out a validation split when the dataset has none.
+import type { FileProfile } from '../engine/tokenize/file-profile.ts';
 import { LanglabError } from '../errors.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import type { Split } from '../data/types.ts';
@@ -14,6 +15,8 @@ export interface Example {
   ids: Int32Array;
   /** For training files when random windows are on: the longer sequence windows are drawn from. */
   source?: Int32Array;
+  /** The file's n-gram profile, when the model reads one (`profile_buckets`). */
+  profile?: FileProfile;
 }
 
 /** The three splits of a run, over one label order (sorted label names). */
@@ -32,6 +35,8 @@ export interface LoadOptions {
   tokenize: (text: string) => number[];
   /** Keeps each training file's window source too (random windows). */
   source?: (text: string) => Int32Array;
+  /** Keeps every file's n-gram profile too. */
+  profile?: (text: string) => FileProfile;
   validationSplit: number;
   seed: number;
   signal?: AbortSignal;
@@ -61,6 +66,7 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
     const labelId = new Map(labels.map((l, i) => [l, i]));
     const ids = new Array<Int32Array>(files.length);
     const sources = new Array<Int32Array | undefined>(files.length);
+    const profiles = new Array<FileProfile | undefined>(files.length);
     let next = 0;
     let done = 0;
     const worker = async () => {
@@ -70,6 +76,7 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
         const text = await readDatasetFileText(db, o.datasetId, files[i].index);
         ids[i] = Int32Array.from(o.tokenize(text));
         if (o.source && files[i].split === 'train') sources[i] = o.source(text);
+        if (o.profile) profiles[i] = o.profile(text);
         done++;
         if (done % 200 === 0) o.onProgress?.(done, files.length);
       }
@@ -81,6 +88,8 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
       const example: Example = { fileIndex: f.index, path: f.path, label: labelId.get(f.label)!, ids: ids[i] };
       const source = sources[i];
       if (source && source.length > ids[i].length) example.source = source;
+      const profile = profiles[i];
+      if (profile) example.profile = profile;
       bySplit[f.split].push(example);
     });
 

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ProviderName } from '../engine/runtime/providers.ts';
 import { createSession } from '../engine/runtime/session.ts';
-import { padBatch, sortedBatches } from './batches.ts';
+import { padBatch, profileFeeds, sortedBatches } from './batches.ts';
 import type { Example } from './data.ts';
 import { PREFIX_INPUT } from './frozen-prefix.ts';
 import type { TrainableModel } from './model.ts';
@@ -52,7 +52,7 @@ export class Evaluator {
     const { session } = await createSession(model.evalModel(), { provider, intraOpNumThreads: threads });
     return new Evaluator(session, model, async (examples, batch) => {
       const { inputIds, attentionMask } = padBatch(batch.map((i) => examples[i].ids), padId);
-      return { input_ids: inputIds, attention_mask: attentionMask };
+      return { input_ids: inputIds, attention_mask: attentionMask, ...profileFeeds(batch.map((i) => examples[i]), model.profileBuckets) };
     });
   }
 

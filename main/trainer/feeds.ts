@@ -2,7 +2,7 @@
 // finder so both feed the engine the same way.
 import type { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
-import { labelTensor, padBatch, randomWindow } from './batches.ts';
+import { labelTensor, padBatch, profileFeeds, randomWindow } from './batches.ts';
 import type { Example } from './data.ts';
 import type { TrainableModel } from './model.ts';
 
@@ -14,5 +14,6 @@ export function trainFeeds(train: readonly Example[], batch: readonly number[], 
   return {
     input_ids: inputIds, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...o.model.dropout.masks(o.masks, { batch: rows.length, seq }),
     ...(o.model.extraFeeds ? o.model.extraFeeds(inputIds) : {}),
+    ...profileFeeds(rows, o.model.profileBuckets),
   };
 }

@@ -49,7 +49,7 @@ export async function lrFind(
   onProgress({ phase: 'preparing', step: 0, steps: req.steps, lr: null, loss: null });
   const prepared = prepareModel(req.model, hp);
   const data = await loadRunData({
-    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source,
+    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, profile: prepared.tokenizer.profile,
     validationSplit: hp.validation_split, seed: hp.seed, signal, nativeBinding: req.nativeBinding,
   });
   if (data.labels.length < 2) throw new LanglabError('INVALID_ARGUMENT', `Dataset ${req.datasetId} has only one class (${data.labels[0] ?? 'none'}); the finder needs at least two.`);

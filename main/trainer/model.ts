@@ -9,13 +9,15 @@ import type { ExportSpec } from '../engine/export/export-classifier.ts';
 import { Graph, type Target } from '../engine/graph/graph.ts';
 import { softmaxCrossEntropy } from '../engine/graph/nn.ts';
 import { toOnnx } from '../engine/graph/serialize.ts';
+import { PROFILE_INPUT } from '../engine/export/manifest.ts';
+import type { FileProfile } from '../engine/tokenize/file-profile.ts';
 import type { Value } from '../engine/graph/value.ts';
 import { type HfRobertaFolder, loadHfRoberta } from '../engine/io/hf-folder.ts';
 import type { RobertaConfig } from '../engine/io/roberta-config.ts';
-import { type DropoutFn, noDropout } from '../engine/models/common.ts';
+import { type DropoutFn, type ModelInputs, noDropout } from '../engine/models/common.ts';
 import { DropoutInputs } from '../engine/models/dropout-inputs.ts';
 import { buildRoberta, buildRobertaPrefix, buildRobertaSuffix, robertaFrozenPrefixLayers, robertaWeightsFromParams } from '../engine/models/roberta.ts';
-import { type ScratchConfig, buildScratch, initScratchWeights, ngramSlots, scratchConfig, scratchWeightsFromParams } from '../engine/models/scratch.ts';
+import { DEFAULT_PROFILE_BYTES, type ScratchConfig, buildScratch, initScratchWeights, ngramSlots, scratchConfig, scratchWeightsFromParams } from '../engine/models/scratch.ts';
 import { type TrainStep, buildTrainStep } from '../engine/optim/train-step.ts';
 import { ByteTokenizer } from '../engine/tokenize/bytes.ts';
 import type { TruncateSide } from '../engine/tokenize/encoded.ts';
@@ -42,6 +44,8 @@ export interface RunTokenizer {
   tokenize(text: string): number[];
   /** The longer id sequence random training windows are drawn from (byte tokenizer only). */
   source?(text: string): Int32Array;
+  /** The file's n-gram profile, when the model reads one (byte tokenizer only). */
+  profile?(text: string): FileProfile;
   padId: number;
   maxLength: number;
   truncate: TruncateSide;
@@ -75,6 +79,8 @@ export interface TrainableModel {
    * the batch's padded ids (the sparse n-gram path's row index and slots); null when there are none.
    */
   extraFeeds: ((inputIds: ort.Tensor) => Record<string, ort.Tensor>) | null;
+  /** Buckets of the file profile both graphs read as `file_profile` (0: none). */
+  profileBuckets: number;
 }
 
 
@@ -98,11 +104,15 @@ export interface BuildOptions {
 /** Loads the tokenizer (and, for a pretrained folder, its weights) for a model spec. */
 export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedModel {
   if (spec.kind === 'scratch') {
-    const tok = new ByteTokenizer({ max_length: hp.max_length, truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS });
+    const tok = new ByteTokenizer({
+      max_length: hp.max_length, truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
+      ...(hp.profile_buckets > 0 ? { profile_buckets: hp.profile_buckets, profile_bytes: DEFAULT_PROFILE_BYTES } : {}),
+    });
     return {
       tokenizer: {
         tokenize: (t) => tok.ids(t),
         ...(hp.random_windows ? { source: (t: string) => tok.sourceIds(t, WINDOW_SOURCE_BYTES) } : {}),
+        ...(hp.profile_buckets > 0 ? { profile: (t: string) => tok.profile(t) } : {}),
         padId: tok.padId,
         maxLength: tok.maxLength,
         truncate: tok.truncate,
@@ -118,18 +128,26 @@ export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedMode
   };
 }
 
-type Forward = (g: Graph, inputIds: Value, attentionMask: Value, dropout?: DropoutFn) => Value;
+type Forward = (g: Graph, inputs: ModelInputs, dropout?: DropoutFn) => Value;
+
+/** A graph's batch inputs: ids and mask, and the file profile when the model reads one. */
+function declareInputs(g: Graph, profileBuckets: number): ModelInputs {
+  return {
+    inputIds: g.input('input_ids', 'int64', ['batch', 'seq']),
+    attentionMask: g.input('attention_mask', 'int64', ['batch', 'seq']),
+    ...(profileBuckets > 0 ? { profile: g.input(PROFILE_INPUT, 'float32', ['batch', profileBuckets]) } : {}),
+  };
+}
 
 /** The training graph's forward part: it declares its own batch inputs and returns the logits. */
 type TrainForward = (g: Graph, dropout: DropoutFn) => Value;
 
 function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperparameters,
   exportSpec: TrainableModel['exportSpec'], { target = 'cpu', mixedPrecision = false }: BuildOptions,
-  custom?: { trainForward: TrainForward; prefix?: FrozenPrefix; extraFeeds?: TrainableModel['extraFeeds'] }): TrainableModel {
+  custom?: { trainForward: TrainForward; prefix?: FrozenPrefix; extraFeeds?: TrainableModel['extraFeeds'] }, profileBuckets = 0): TrainableModel {
   const g = new Graph({ name: `langlab-${family}-train`, target });
   const drop = new DropoutInputs();
-  const logits = custom ? custom.trainForward(g, drop.fn)
-    : forward(g, g.input('input_ids', 'int64', ['batch', 'seq']), g.input('attention_mask', 'int64', ['batch', 'seq']), drop.fn);
+  const logits = custom ? custom.trainForward(g, drop.fn) : forward(g, declareInputs(g, profileBuckets), drop.fn);
   const loss = softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch']));
   const trainableParams = g.params.filter((p) => p.trainable).reduce((n, p) => n + p.data.length, 0);
   const trainStep = buildTrainStep(g, {
@@ -145,7 +163,7 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
 
   const evalGraph = () => {
     const e = new Graph({ name: `langlab-${family}-eval` });
-    e.output(forward(e, e.input('input_ids', 'int64', ['batch', 'seq']), e.input('attention_mask', 'int64', ['batch', 'seq'])), 'logits');
+    e.output(forward(e, declareInputs(e, profileBuckets)), 'logits');
     return e;
   };
   const e = evalGraph();
@@ -154,7 +172,7 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
   const totalParams = e.params.reduce((n, p) => n + p.data.length, 0);
   return {
     family, trainStep, dropout: drop, evalModel: () => toOnnx(evalGraph()), evalParams, trainableParams, totalParams, exportSpec, prefix: custom?.prefix ?? null,
-    extraFeeds: custom?.extraFeeds ?? null,
+    extraFeeds: custom?.extraFeeds ?? null, profileBuckets,
   };
 }
 
@@ -163,32 +181,32 @@ export function scratchConfigFor(hp: Hyperparameters, numLabels: number): Scratc
   return scratchConfig(numLabels, {
     d_model: hp.d_model, num_layers: hp.num_layers, num_heads: hp.num_heads,
     dim_feedforward: hp.dim_feedforward, dropout: hp.dropout, attention_dropout: hp.attention_dropout, max_length: hp.max_length,
-    pooling: hp.max_pooling ? 'mean_max' : 'mean', ngram_buckets: hp.ngram_buckets,
+    pooling: hp.max_pooling ? 'mean_max' : 'mean', ngram_buckets: hp.ngram_buckets, profile_buckets: hp.profile_buckets,
   });
 }
 
 function buildScratchModel(hp: Hyperparameters, labels: string[], how: BuildOptions): TrainableModel {
   const config = scratchConfigFor(hp, labels.length);
   const weights = initScratchWeights(config, hp.seed);
-  const forward: Forward = (g, inputIds, attentionMask, dropout) => buildScratch(g, { inputIds, attentionMask }, { config, weights }, dropout);
+  const forward: Forward = (g, inputs, dropout) => buildScratch(g, inputs, { config, weights }, dropout);
+  const profile = config.profile_buckets;
   const exportSpec: TrainableModel['exportSpec'] = (params) => ({ family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels,
     truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS });
   // On the CPU in float32 without accumulation, a step reads and updates only the n-gram rows its
   // batch uses; otherwise (GPU, mixed precision, accumulation) the graph reads the whole table.
   const sparse = config.ngram_buckets > 0 && (how.target ?? 'cpu') === 'cpu' && !how.mixedPrecision && hp.gradient_accumulation_steps === 1;
-  if (!sparse) return assemble('scratch', forward, hp, exportSpec, how);
+  if (!sparse) return assemble('scratch', forward, hp, exportSpec, how, undefined, profile);
   const trainForward: TrainForward = (g, dropout) => {
-    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+    const inputs = declareInputs(g, profile);
     const sparseNgrams = { index: g.input(NGRAM_INDEX, 'int64', ['ngram_rows']), slots: g.input(NGRAM_SLOTS, 'int64', ['batch', 'seq', config.ngram_orders.length]) };
-    return buildScratch(g, { inputIds, attentionMask }, { config, weights, sparseNgrams }, dropout);
+    return buildScratch(g, inputs, { config, weights, sparseNgrams }, dropout);
   };
   const extraFeeds = (inputIds: ort.Tensor): Record<string, ort.Tensor> => {
     const [batch, seq] = inputIds.dims as [number, number];
     const { index, slots } = ngramSlots(inputIds.data as BigInt64Array, batch, seq, config);
     return { [NGRAM_INDEX]: new ort.Tensor('int64', index, [index.length]), [NGRAM_SLOTS]: new ort.Tensor('int64', slots, [batch, seq, config.ngram_orders.length]) };
   };
-  return assemble('scratch', forward, hp, exportSpec, how, { trainForward, extraFeeds });
+  return assemble('scratch', forward, hp, exportSpec, how, { trainForward, extraFeeds }, profile);
 }
 
 /** The sparse n-gram path's batch inputs: the table rows the batch reads, and which one each position and order reads. */
@@ -204,7 +222,7 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
     const { encoder, head } = robertaWeightsFromParams(params, config, labels.length, folder.encoder);
     return { family: 'roberta', config, encoder, head, labels, tokenizerDir: dir, max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE };
   };
-  const forward: Forward = (g, inputIds, attentionMask, dropout) => buildRoberta(g, { inputIds, attentionMask }, spec, dropout).logits;
+  const forward: Forward = (g, inputs, dropout) => buildRoberta(g, inputs, spec, dropout).logits;
   const layers = robertaFrozenPrefixLayers(config, training);
   // The cache serves the CPU's float32 graph; a GPU graph (device-resident state, float16 compute) recomputes the prefix.
   const cpu = (how.target ?? 'cpu') === 'cpu' && !how.mixedPrecision;

@@ -98,7 +98,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: 0 });
   const prepared = prepareModel(req.model, hp);
   const data = await loadRunData({
-    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, validationSplit: hp.validation_split,
+    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, profile: prepared.tokenizer.profile, validationSplit: hp.validation_split,
     seed: hp.seed, signal, nativeBinding: req.nativeBinding,
     onProgress: (done, total) => sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: null, step: done, totalSteps: total }),
   });

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { ByteTokenizer } from '../tokenize/bytes.ts';
 import { type EncodedBatch, type TextTokenizer, TRUNCATE_SIDES } from '../tokenize/encoded.ts';
 import { HfTokenizer } from '../tokenize/hf-tokenizer.ts';
-import { EXPORT_FILES, type ExportManifest, type TokenizerSpec } from './manifest.ts';
+import { EXPORT_FILES, type ExportManifest, PROFILE_INPUT, type TokenizerSpec } from './manifest.ts';
 
 /** One ranked prediction. */
 export interface LabelScore {
@@ -59,7 +59,8 @@ export class Classifier {
       throw new Error(`${mFile}: the tokenizer's truncate setting "${String(t?.truncate)}" is unknown (expected one of ${TRUNCATE_SIDES.join(', ')}); export the model again with this version`);
     }
     const tokenizer: TextTokenizer = t.type === 'bytes'
-      ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens, skip_leading_comments: t.skip_leading_comments })
+      ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens, skip_leading_comments: t.skip_leading_comments,
+        profile_buckets: t.profile_buckets, profile_bytes: t.profile_bytes })
       : HfTokenizer.load(dir, { max_length: t.max_length, truncate: t.truncate });
     const modelFile = path.join(dir, EXPORT_FILES.model);
     if (!fs.existsSync(modelFile)) throw new Error(`${modelFile} is missing: export the model again`);
@@ -104,6 +105,7 @@ export class Classifier {
     const r = await this.session.run({
       input_ids: new ort.Tensor('int64', enc.inputIds, dims),
       attention_mask: new ort.Tensor('int64', enc.attentionMask, dims),
+      ...(enc.profile ? { [PROFILE_INPUT]: new ort.Tensor('float32', enc.profile, [enc.batch, enc.profile.length / enc.batch]) } : {}),
     }, ['probabilities']);
     this.timing.runMs += performance.now() - t1;
     return r.probabilities.data as Float32Array;

@@ -11,7 +11,7 @@ import type { RobertaConfig } from '../io/roberta-config.ts';
 import { buildRoberta } from '../models/roberta.ts';
 import { type ScratchConfig, type ScratchWeights, buildScratch } from '../models/scratch.ts';
 import type { TruncateSide } from '../tokenize/encoded.ts';
-import { EXPORT_FILES, type ExportManifest, type ExportQuantization, type TokenizerSpec } from './manifest.ts';
+import { EXPORT_FILES, type ExportManifest, type ExportQuantization, PROFILE_INPUT, type TokenizerSpec } from './manifest.ts';
 
 /** How the exported graph computes: float32 throughout (default) or int8 linear layers. */
 export interface ExportOptions {
@@ -46,6 +46,7 @@ export function buildInferenceGraph(spec: ExportSpec, o: ExportOptions = {}): Gr
   const g = new Graph({ name: `langlab-${spec.family}-classifier` });
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+  const profile = spec.family === 'scratch' && spec.config.profile_buckets > 0 ? g.input(PROFILE_INPUT, 'float32', ['batch', spec.config.profile_buckets]) : undefined;
   let logits: Value;
   if (spec.family === 'roberta') {
     logits = buildRoberta(g, { inputIds, attentionMask }, {
@@ -53,7 +54,7 @@ export function buildInferenceGraph(spec: ExportSpec, o: ExportOptions = {}): Gr
       training: { freeze_base_model: true, unfreeze_last_n_layers: 0 }, inference: true,
     }).logits;
   } else {
-    logits = buildScratch(g, { inputIds, attentionMask }, { config: spec.config, weights: spec.weights, inference: true });
+    logits = buildScratch(g, { inputIds, attentionMask, profile }, { config: spec.config, weights: spec.weights, inference: true });
   }
   g.output(g.Softmax(logits, { axis: -1 }), 'probabilities');
   g.output(logits, 'logits');
@@ -67,10 +68,13 @@ export function exportClassifier(dir: string, spec: ExportSpec, o: ExportOptions
   fs.mkdirSync(dir, { recursive: true });
   const tokenizer: TokenizerSpec = spec.family === 'roberta'
     ? { type: 'hf', max_length: spec.max_length, truncate: spec.truncate ?? 'head' }
-    : { type: 'bytes', max_length: spec.config.max_length, truncate: spec.truncate ?? 'head', add_special_tokens: false, skip_leading_comments: spec.skip_leading_comments ?? false };
+    : {
+        type: 'bytes', max_length: spec.config.max_length, truncate: spec.truncate ?? 'head', add_special_tokens: false, skip_leading_comments: spec.skip_leading_comments ?? false,
+        ...(spec.config.profile_buckets > 0 ? { profile_buckets: spec.config.profile_buckets, profile_bytes: spec.config.profile_bytes } : {}),
+      };
   const manifest: ExportManifest = {
     format: 'langlab-classifier', version: 1, family: spec.family, labels: spec.labels, tokenizer,
-    inputs: ['input_ids', 'attention_mask'], outputs: ['probabilities', 'logits'], created_at: new Date().toISOString(),
+    inputs: tokenizer.type === 'bytes' && tokenizer.profile_buckets ? ['input_ids', 'attention_mask', PROFILE_INPUT] : ['input_ids', 'attention_mask'], outputs: ['probabilities', 'logits'], created_at: new Date().toISOString(),
     ...(o.quantize ? { quantize: o.quantize } : {}),
   };
   const g = buildInferenceGraph(spec, o);

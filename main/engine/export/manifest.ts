@@ -11,10 +11,17 @@ export const EXPORT_FILES = {
   tokenizerConfig: 'tokenizer_config.json',
 } as const;
 
+/** The exported graph's input of file profiles (`ExportManifest.inputs`). */
+export const PROFILE_INPUT = 'file_profile';
+
 /** How texts are tokenized for this model. */
 export type TokenizerSpec =
   | { type: 'hf'; max_length: number; truncate: TruncateSide }
-  | { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean; skip_leading_comments?: boolean };
+  | {
+      type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean; skip_leading_comments?: boolean;
+      /** The file profile's buckets and bytes read at each end (absent: the model reads no profile). */
+      profile_buckets?: number; profile_bytes?: number;
+    };
 
 /** Linear layers stored int8 and run with dynamic activation quantization (see graph/quantize.ts). */
 export type ExportQuantization = 'int8';
@@ -26,8 +33,11 @@ export interface ExportManifest {
   family: 'roberta' | 'scratch';
   labels: string[];
   tokenizer: TokenizerSpec;
-  /** ONNX graph input names (int64 [batch, seq]) and output names ([batch, labels]). */
-  inputs: ['input_ids', 'attention_mask'];
+  /**
+   * ONNX graph input names (int64 [batch, seq], and a from-scratch model with a file profile its
+   * float32 [batch, profile buckets]) and output names ([batch, labels]).
+   */
+  inputs: ['input_ids', 'attention_mask'] | ['input_ids', 'attention_mask', 'file_profile'];
   outputs: ['probabilities', 'logits'];
   created_at: string;
   /** Absent: float32 throughout. */

@@ -38,7 +38,12 @@ export function readScratchFolder(dir: string): { config: ScratchConfig; weights
     activation: raw.activation, layer_norm_eps: raw.layer_norm_eps, num_labels: raw.num_labels, pooling,
     // Folders written before n-gram embeddings existed have none.
     ngram_buckets: raw.ngram_buckets ?? 0, ngram_orders: raw.ngram_orders ?? [],
+    // Folders written before file profiles existed have none.
+    profile_buckets: raw.profile_buckets ?? 0, profile_bytes: raw.profile_bytes ?? 0,
   };
+  if (!Number.isInteger(config.profile_buckets) || config.profile_buckets < 0 || !Number.isInteger(config.profile_bytes) || (config.profile_buckets > 0) !== (config.profile_bytes > 0)) {
+    throw new ModelFolderError(`${cfgFile}: profile_buckets ${String(raw.profile_buckets)} and profile_bytes ${String(raw.profile_bytes)} do not fit together (expected both 0, or both positive whole numbers)`);
+  }
   if (!Number.isInteger(config.ngram_buckets) || config.ngram_buckets < 0 || !Array.isArray(config.ngram_orders)
     || config.ngram_orders.some((n) => !Number.isInteger(n) || n < 2) || (config.ngram_buckets > 0) !== (config.ngram_orders.length > 0)) {
     throw new ModelFolderError(`${cfgFile}: ngram_buckets ${String(raw.ngram_buckets)} and ngram_orders ${JSON.stringify(raw.ngram_orders)} do not fit together (expected 0 and [], or a positive bucket count and orders of at least 2)`);

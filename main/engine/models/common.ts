@@ -16,6 +16,8 @@ export const noDropout: DropoutFn = (_g, x) => x;
 export interface ModelInputs {
   inputIds: Value;
   attentionMask: Value;
+  /** The from-scratch model's file profiles, float32 [batch, buckets], when it reads them. */
+  profile?: Value;
 }
 
 /** Biases and LayerNorm weights are excluded from weight decay, as in the reference. */

@@ -5,6 +5,7 @@
 import type { Graph } from '../graph/graph.ts';
 import type { Value } from '../graph/value.ts';
 import { BYTE_VOCAB_SIZE } from '../tokenize/bytes.ts';
+import { MAX_PROFILE_BUCKETS } from '../tokenize/file-profile.ts';
 import { type DropoutFn, type ModelInputs, attend, attentionBias, noDropout, param, transpose2d } from './common.ts';
 import { Rng, filled, normalInit, xavierUniform } from './init.ts';
 
@@ -39,8 +40,19 @@ export interface ScratchConfig {
   ngram_buckets: number;
   /** The n-gram lengths hashed (each at least 2); empty when `ngram_buckets` is 0. */
   ngram_orders: number[];
+  /**
+   * The file profile (tokenize/file-profile.ts): buckets of the hashed 1- to 4-byte sequences in up
+   * to `profile_bytes` at each end of the file, an input of its own (`file_profile`, float32
+   * [batch, buckets]) projected to d_model and pooled beside the encoder's output. 0 = none (folders
+   * and runs from before it existed).
+   */
+  profile_buckets: number;
+  /** Bytes the profile reads at each end of the file; 0 when `profile_buckets` is 0. */
+  profile_bytes: number;
 }
 
+/** Bytes a file profile reads at each end of a file: the span random training windows are drawn from. */
+export const DEFAULT_PROFILE_BYTES = 4096;
 /** The n-gram orders a run with hashed n-gram embeddings uses. */
 export const DEFAULT_NGRAM_ORDERS: readonly number[] = [2, 3, 4];
 /** Multiplier of the rolling n-gram hash (a prime, so the bytes of an n-gram mix). */
@@ -69,7 +81,11 @@ export function scratchConfig(numLabels: number, o: Partial<ScratchConfig> = {})
     pooling: o.pooling ?? 'mean',
     ngram_buckets: o.ngram_buckets ?? 0,
     ngram_orders: o.ngram_buckets ? [...(o.ngram_orders ?? DEFAULT_NGRAM_ORDERS)] : [],
+    profile_buckets: o.profile_buckets ?? 0,
+    profile_bytes: o.profile_buckets ? (o.profile_bytes ?? DEFAULT_PROFILE_BYTES) : 0,
   };
+  if (!Number.isInteger(c.profile_buckets) || c.profile_buckets < 0 || c.profile_buckets > MAX_PROFILE_BUCKETS) throw new Error(`profile_buckets ${c.profile_buckets} must be a whole number from 0 to ${MAX_PROFILE_BUCKETS}`);
+  if (c.profile_buckets > 0 && !(Number.isInteger(c.profile_bytes) && c.profile_bytes > 0)) throw new Error(`profile_bytes ${c.profile_bytes} must be a positive whole number`);
   if (!Number.isInteger(c.ngram_buckets) || c.ngram_buckets < 0 || c.ngram_buckets > 1 << 22) throw new Error(`ngram_buckets ${c.ngram_buckets} must be a whole number from 0 to ${1 << 22}`);
   if (c.ngram_orders.some((n) => !Number.isInteger(n) || n < 2 || n > 8)) throw new Error(`ngram_orders [${c.ngram_orders.join(', ')}] must be whole numbers from 2 to 8`);
   if (c.d_model % c.num_heads !== 0) throw new Error(`d_model ${c.d_model} is not divisible by num_heads ${c.num_heads}`);
@@ -102,7 +118,8 @@ export function scratchShapes(c: ScratchConfig): Map<string, number[]> {
     m.set(`${p}norm2.bias`, [d]);
   }
   const hidden = Math.max(1, Math.floor(d / 2));
-  m.set('classifier.0.weight', [hidden, c.pooling === 'mean_max' ? 2 * d : d]);
+  if (c.profile_buckets > 0) m.set('profile.weight', [d, c.profile_buckets]);
+  m.set('classifier.0.weight', [hidden, (c.pooling === 'mean_max' ? 2 * d : d) + (c.profile_buckets > 0 ? d : 0)]);
   m.set('classifier.0.bias', [hidden]);
   m.set('classifier.3.weight', [c.num_labels, hidden]);
   m.set('classifier.3.bias', [c.num_labels]);
@@ -130,6 +147,8 @@ export function initScratchWeights(c: ScratchConfig, seed: number): ScratchWeigh
     if (name === 'embedding.weight') data = normalInit(rng, n, scratchEmbeddingStd(c.d_model));
     // The n-gram rows a position sums start with the byte embedding's spread between them.
     else if (name === 'ngram_embedding.weight') data = normalInit(rng, n, scratchEmbeddingStd(c.d_model) / Math.sqrt(c.ngram_orders.length));
+    // The profile's projection starts at zero: it adds nothing until training finds what it tells.
+    else if (name === 'profile.weight') data = filled(n, 0);
     else if (/norm\d\.weight$/.test(name)) data = filled(n, 1);
     else if (shape.length === 2) data = xavierUniform(rng, shape[1], shape[0]);
     else data = filled(n, 0);
@@ -233,9 +252,13 @@ export function buildScratch(g: Graph, inputs: ModelInputs, spec: ScratchModelSp
     const count = g.Max(g.ReduceSum(m, { axes: [1], keepdims: 0 }), 1e-9);
     const mean = g.Div(summed, count);
     // Padding is pushed far below any LayerNorm output before the maximum, so it never wins.
-    const pooled = c.pooling === 'mean_max'
-      ? g.Concat([mean, g.ReduceMax(g.Add(x, g.Mul(g.Sub(m, 1), 1e4)), { axes: [1], keepdims: 0 })], { axis: -1 })
-      : mean;
+    const pooledParts = c.pooling === 'mean_max' ? [mean, g.ReduceMax(g.Add(x, g.Mul(g.Sub(m, 1), 1e4)), { axes: [1], keepdims: 0 })] : [mean];
+    if (c.profile_buckets > 0) {
+      if (!inputs.profile) throw new Error(`the model reads a file profile (profile_buckets ${c.profile_buckets}) but the graph has no file_profile input`);
+      const profile = g.dtype === 'float32' ? inputs.profile : g.Cast(inputs.profile, { to: g.dtype });
+      pooledParts.push(dropout(g, g.MatMul(profile, W('profile.weight')), c.dropout, 'profile'));
+    }
+    const pooled = pooledParts.length > 1 ? g.Concat(pooledParts, { axis: -1 }) : pooledParts[0];
     const h = dropout(g, g.Relu(lin(pooled, 'classifier.0.')), c.dropout, 'classifier_hidden');
     return lin(h, 'classifier.3.');
   });

@@ -1,6 +1,7 @@
 // Byte-level tokenizer for the from-scratch model: every UTF-8 byte is a token, so there is no
 // vocabulary to learn or ship and any file (any language, any encoding) tokenizes the same way.
 import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide, packRows, pickWindow } from './encoded.ts';
+import { type FileProfile, fileProfile, profileMatrix } from './file-profile.ts';
 import { leadingCommentEnd } from './leading-comments.ts';
 
 /** Special ids sit after the 256 byte values (259, UNK, is reserved: every byte has its own id). */
@@ -19,6 +20,10 @@ export interface ByteTokenizerOptions {
   add_special_tokens?: boolean;
   /** Start the window after the file's leading comment blocks (licence headers); see leading-comments.ts. */
   skip_leading_comments?: boolean;
+  /** Also hand the model the file's n-gram profile (file-profile.ts) in this many buckets; 0 or absent: none. */
+  profile_buckets?: number;
+  /** The profile counts up to this many bytes at each end of the file (after the leading comments). */
+  profile_bytes?: number;
 }
 
 /** Encodes texts to byte ids; stateless apart from its options. */
@@ -28,6 +33,8 @@ export class ByteTokenizer implements TextTokenizer {
   readonly truncate: TruncateSide;
   readonly addSpecial: boolean;
   readonly skipLeadingComments: boolean;
+  readonly profileBuckets: number;
+  readonly profileBytes: number;
   private readonly encoder = new TextEncoder();
 
   constructor(o: ByteTokenizerOptions) {
@@ -38,13 +45,29 @@ export class ByteTokenizer implements TextTokenizer {
     this.truncate = o.truncate ?? 'head';
     this.addSpecial = o.add_special_tokens ?? false;
     this.skipLeadingComments = o.skip_leading_comments ?? false;
+    this.profileBuckets = o.profile_buckets ?? 0;
+    this.profileBytes = o.profile_bytes ?? 0;
+    if (this.profileBuckets > 0 && !(Number.isInteger(this.profileBytes) && this.profileBytes > 0)) {
+      throw new Error(`byte tokenizer: profile_bytes must be a positive integer with profile_buckets ${this.profileBuckets}, got ${o.profile_bytes}`);
+    }
+  }
+
+  /** The bytes a window is read from: the file's, after its leading comments when that is on. */
+  private content(text: string): Uint8Array {
+    const all = this.encoder.encode(text);
+    return this.skipLeadingComments ? all.subarray(leadingCommentEnd(all)) : all;
+  }
+
+  /** The file's n-gram profile (only when `profile_buckets` is on). */
+  profile(text: string): FileProfile {
+    if (this.profileBuckets === 0) throw new Error('byte tokenizer: this tokenizer has no profile (profile_buckets 0)');
+    return fileProfile(this.content(text), this.profileBuckets, this.profileBytes);
   }
 
   /** Token ids of one text, truncated to the window. */
   ids(text: string): number[] {
     const room = this.maxLength - (this.addSpecial ? 2 : 0);
-    const all = this.encoder.encode(text);
-    const bytes = this.skipLeadingComments ? all.subarray(leadingCommentEnd(all)) : all;
+    const bytes = this.content(text);
     const parts = pickWindow(bytes, room, this.truncate);
     const out: number[] = [];
     if (this.addSpecial) out.push(BYTE_CLS);
@@ -59,8 +82,7 @@ export class ByteTokenizer implements TextTokenizer {
    * most `cap` of them from each end: training draws windows anew each epoch from these.
    */
   sourceIds(text: string, cap: number): Int32Array {
-    const all = this.encoder.encode(text);
-    const bytes = this.skipLeadingComments ? all.subarray(leadingCommentEnd(all)) : all;
+    const bytes = this.content(text);
     if (bytes.length <= 2 * cap) return Int32Array.from(bytes);
     const out = new Int32Array(2 * cap);
     out.set(bytes.subarray(0, cap));
@@ -69,11 +91,16 @@ export class ByteTokenizer implements TextTokenizer {
   }
 
   encode(texts: string[], pad: PadMode = 'max_length'): EncodedBatch {
-    return packRows(texts.map((t) => this.ids(t)), this.maxLength, this.padId, pad);
+    const enc = packRows(texts.map((t) => this.ids(t)), this.maxLength, this.padId, pad);
+    if (this.profileBuckets === 0) return enc;
+    return { ...enc, profile: profileMatrix(texts.map((t) => this.profile(t)), this.profileBuckets) };
   }
 
   /** The JSON stored next to an exported model. */
-  toJSON(): { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean; skip_leading_comments: boolean } {
-    return { type: 'bytes', max_length: this.maxLength, truncate: this.truncate, add_special_tokens: this.addSpecial, skip_leading_comments: this.skipLeadingComments };
+  toJSON(): { type: 'bytes'; max_length: number; truncate: TruncateSide; add_special_tokens: boolean; skip_leading_comments: boolean; profile_buckets?: number; profile_bytes?: number } {
+    return {
+      type: 'bytes', max_length: this.maxLength, truncate: this.truncate, add_special_tokens: this.addSpecial, skip_leading_comments: this.skipLeadingComments,
+      ...(this.profileBuckets > 0 ? { profile_buckets: this.profileBuckets, profile_bytes: this.profileBytes } : {}),
+    };
   }
 }

@@ -7,6 +7,8 @@ export interface EncodedBatch {
   attentionMask: BigInt64Array;
   batch: number;
   seqLen: number;
+  /** The byte tokenizer's file profiles, float32 [batch, profile buckets], when it computes them. */
+  profile?: Float32Array;
 }
 
 /** Which part of a file longer than the model's window is read: its start, its end, or both halves. */

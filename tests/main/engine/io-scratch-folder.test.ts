@@ -53,3 +53,29 @@ test('hashed n-gram embeddings round-trip; a folder from before them has none; a
   assert.equal(read.config.ngram_buckets, 0);
   assert.equal(read.weights.has('ngram_embedding.weight'), false);
 });
+
+test('a file profile round-trips with its projection and the wider classifier; a folder from before it has none; a mismatched pair is refused', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-scratch-folder-'));
+  const config = scratchConfig(2, { d_model: 8, num_layers: 1, num_heads: 2, max_length: 16, pooling: 'mean_max', profile_buckets: 64 });
+  writeScratchFolder(dir, config, initScratchWeights(config, 1), ['a', 'b']);
+  const { config: back, weights } = readScratchFolder(dir);
+  assert.equal(back.profile_buckets, 64);
+  assert.equal(back.profile_bytes, 4096);
+  assert.deepEqual(weights.get('profile.weight')!.shape, [8, 64]);
+  assert.ok(weights.get('profile.weight')!.data.every((v) => v === 0), 'the projection starts at zero');
+  assert.deepEqual(weights.get('classifier.0.weight')!.shape, [4, 3 * 8]);
+  const cfgFile = path.join(dir, 'config.json');
+  const raw = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(cfgFile, JSON.stringify({ ...raw, profile_bytes: 0 }));
+  assert.throws(() => readScratchFolder(dir), (e: Error) => e.message.includes(cfgFile) && e.message.includes('profile_buckets 64 and profile_bytes 0'));
+
+  const old = written('mean');
+  const oldFile = path.join(old, 'config.json');
+  const oldRaw = JSON.parse(fs.readFileSync(oldFile, 'utf8')) as Record<string, unknown>;
+  delete oldRaw.profile_buckets;
+  delete oldRaw.profile_bytes;
+  fs.writeFileSync(oldFile, JSON.stringify(oldRaw));
+  const read = readScratchFolder(old);
+  assert.equal(read.config.profile_buckets, 0);
+  assert.equal(read.weights.has('profile.weight'), false);
+});

@@ -191,3 +191,21 @@ test('a weight average leaves training as it was, is what validation scores and 
   assert.deepEqual(resumed.predictions, whole.predictions);
   assert.ok(file('b', 'best', 'weights.safetensors').equals(file('a', 'best', 'weights.safetensors')), 'the resumed run kept the same average');
 });
+
+test('a file profile trains, and the export reads it as the evaluation did', async () => {
+  const dir = tempDir('langlab-profile-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  const hp = tinyHyperparameters({ epochs: 3, profile_buckets: 64 });
+  const out = await train(request(storeFile, datasetId, path.join(dir, 'run'), { hyperparameters: hp }), new RecordingSink(), never);
+  assert.equal(out.status, 'FINISHED');
+  const best = readCheckpoint(path.join(dir, 'run', 'checkpoints', 'best'));
+  assert.ok(best.runner.params['profile.weight'].some((v) => v !== 0), 'the projection learned from zero');
+  const manifest = JSON.parse(fs.readFileSync(path.join(out.exportDir!, 'langlab-model.json'), 'utf8'));
+  assert.deepEqual(manifest.inputs, ['input_ids', 'attention_mask', 'file_profile']);
+  assert.equal(manifest.tokenizer.profile_buckets, 64);
+  assert.equal(manifest.tokenizer.profile_bytes, 4096);
+  const texts = out.predictions.map((p) => fs.readFileSync(path.join(dir, 'data', p.path), 'utf8'));
+  const ranked = await predictTexts(out.exportDir!, texts, 1);
+  assert.deepEqual(ranked.map((r) => r[0].label), out.predictions.map((p) => p.predictedLabel));
+  ranked.forEach((r, i) => assert.ok(Math.abs(r[0].probability - out.predictions[i].top[0].probability) < 1e-5, `${out.predictions[i].path}: ${r[0].probability}`));
+});
