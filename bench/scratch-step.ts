@@ -13,8 +13,10 @@ import * as ort from 'onnxruntime-node';
 import { type Hyperparameters, defaultHyperparameters } from '../preload/hyperparameters.ts';
 import { MaskGenerator } from '../main/engine/optim/dropout-mask.ts';
 import { TrainStepRunner } from '../main/engine/runtime/train-step-runner.ts';
-import { padBatch } from '../main/trainer/batches.ts';
+import { fileProfile } from '../main/engine/tokenize/file-profile.ts';
+import { padBatch, profileFeeds } from '../main/trainer/batches.ts';
 import { prepareModel } from '../main/trainer/model.ts';
+import { DEFAULT_PROFILE_BYTES } from '../main/engine/models/scratch.ts';
 
 const LABELS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
@@ -62,6 +64,8 @@ async function timeVariant(variant: string, steps: number, data: string | null):
   const seq = hp.max_length;
   const rows = data ? realRows(data, hp.batch_size, seq) : Array.from({ length: hp.batch_size }, () => Array.from({ length: seq }, () => gen.nextUint32() % 256));
   const { inputIds, attentionMask } = padBatch(rows, 0);
+  // With a file profile, each row's is counted once (as the trainer does when it loads the data); a step feeds the matrix.
+  const profiled = rows.map((r, i) => ({ path: `row ${i}`, profile: fileProfile(Uint8Array.from(r), Math.max(1, model.profileBuckets), DEFAULT_PROFILE_BYTES) }));
   const labels = new ort.Tensor('int64', BigInt64Array.from(rows.map((_, i) => BigInt(i % LABELS.length))), [rows.length]);
   let maskMs = 0;
   const step = async () => {
@@ -70,7 +74,7 @@ async function timeVariant(variant: string, steps: number, data: string | null):
     maskMs += performance.now() - t;
     // The sparse n-gram path's row index and slots are hashed on the host each step: part of its cost.
     const extra = model.extraFeeds ? model.extraFeeds(inputIds) : {};
-    await runner.step({ input_ids: inputIds, attention_mask: attentionMask, labels, ...masks, ...extra }, 1e-3);
+    await runner.step({ input_ids: inputIds, attention_mask: attentionMask, labels, ...masks, ...extra, ...profileFeeds(profiled, model.profileBuckets) }, 1e-3);
   };
   for (let i = 0; i < 3; i++) await step();
   maskMs = 0;
