@@ -15,6 +15,16 @@ function written(pooling: 'mean' | 'mean_max', ngramBuckets = 0): string {
   return dir;
 }
 
+/** A folder as a version from before `keys` existed wrote it (config.json without them). */
+function olderFolder(keys: string[]): string {
+  const dir = written('mean');
+  const file = path.join(dir, 'config.json');
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  for (const k of keys) delete raw[k];
+  fs.writeFileSync(file, JSON.stringify(raw));
+  return dir;
+}
+
 test('mean and max pooling round-trips, with the wider first classifier layer', () => {
   const { config, weights } = readScratchFolder(written('mean_max'));
   assert.equal(config.pooling, 'mean_max');
@@ -43,13 +53,7 @@ test('hashed n-gram embeddings round-trip; a folder from before them has none; a
   fs.writeFileSync(cfgFile, JSON.stringify({ ...raw, ngram_orders: [] }));
   assert.throws(() => readScratchFolder(dir), (e: Error) => e.message.includes(cfgFile) && e.message.includes('ngram_buckets 50'));
 
-  const old = written('mean');
-  const oldFile = path.join(old, 'config.json');
-  const oldRaw = JSON.parse(fs.readFileSync(oldFile, 'utf8')) as Record<string, unknown>;
-  delete oldRaw.ngram_buckets;
-  delete oldRaw.ngram_orders;
-  fs.writeFileSync(oldFile, JSON.stringify(oldRaw));
-  const read = readScratchFolder(old);
+  const read = readScratchFolder(olderFolder(['ngram_buckets', 'ngram_orders']));
   assert.equal(read.config.ngram_buckets, 0);
   assert.equal(read.weights.has('ngram_embedding.weight'), false);
 });
@@ -69,13 +73,7 @@ test('a file profile round-trips with its projection and the wider classifier; a
   fs.writeFileSync(cfgFile, JSON.stringify({ ...raw, profile_bytes: 0 }));
   assert.throws(() => readScratchFolder(dir), (e: Error) => e.message.includes(cfgFile) && e.message.includes('profile_buckets 64 and profile_bytes 0'));
 
-  const old = written('mean');
-  const oldFile = path.join(old, 'config.json');
-  const oldRaw = JSON.parse(fs.readFileSync(oldFile, 'utf8')) as Record<string, unknown>;
-  delete oldRaw.profile_buckets;
-  delete oldRaw.profile_bytes;
-  fs.writeFileSync(oldFile, JSON.stringify(oldRaw));
-  const read = readScratchFolder(old);
+  const read = readScratchFolder(olderFolder(['profile_buckets', 'profile_bytes']));
   assert.equal(read.config.profile_buckets, 0);
   assert.equal(read.weights.has('profile.weight'), false);
 });
