@@ -401,12 +401,11 @@ function stateToStart(c: LoopContext, lastDir: string, resumed: ReturnType<typeo
   const { req, sink, labels, runner } = c;
   const hp = req.hyperparameters;
   if (resumed) {
-    const ck = resumed;
-    if (ck.state.labels.join('\n') !== labels.join('\n')) {
-      throw new LanglabError('INVALID_ARGUMENT', `The checkpoint in ${lastDir} was trained on the labels ${ck.state.labels.join(', ')} but dataset ${req.datasetId} now has ${labels.join(', ')}; it cannot be resumed.`);
+    if (resumed.state.labels.join('\n') !== labels.join('\n')) {
+      throw new LanglabError('INVALID_ARGUMENT', `The checkpoint in ${lastDir} was trained on the labels ${resumed.state.labels.join(', ')} but dataset ${req.datasetId} now has ${labels.join(', ')}; it cannot be resumed.`);
     }
-    runner.setState(ck.runner);
-    const st = ck.state;
+    runner.setState(resumed.runner);
+    const st = resumed.state;
     sink.log('info', `Resumed from the last checkpoint: step ${st.step}, epoch ${st.epoch + 1}, batch ${st.batchInEpoch}.`);
     return st;
   }
