@@ -297,6 +297,8 @@ export interface Hyperparameters {
   random_windows: boolean;
   /** Buckets of the file's n-gram profile the classifier reads beside the window; 0 = none (runs stored before it). */
   profile_buckets: number;
+  /** Windows spread over a long file that a byte model also reads when it is unsure of the file; 0 = none (runs stored before it). */
+  second_look_windows: number;
   /** Decay of the running weight average that validation scores and the export keeps; 0 keeps the latest weights (runs stored before it). */
   ema_decay: number;
   /** On a GPU provider, float16 compute with float32 master weights and dynamic loss scaling; the CPU trains in float32. */

@@ -17,6 +17,8 @@ export interface Example {
   source?: Int32Array;
   /** The file's n-gram profile, when the model reads one (`profile_buckets`). */
   profile?: FileProfile;
+  /** For test files when the run takes a second look: the windows spread over the file (empty for short files). */
+  windows?: Int32Array[];
 }
 
 /** The three splits of a run, over one label order (sorted label names). */
@@ -37,6 +39,8 @@ export interface LoadOptions {
   source?: (text: string) => Int32Array;
   /** Keeps every file's n-gram profile too. */
   profile?: (text: string) => FileProfile;
+  /** Keeps each test file's second-look windows too. */
+  windows?: (text: string) => number[][];
   validationSplit: number;
   seed: number;
   signal?: AbortSignal;
@@ -67,6 +71,7 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
     const ids = new Array<Int32Array>(files.length);
     const sources = new Array<Int32Array | undefined>(files.length);
     const profiles = new Array<FileProfile | undefined>(files.length);
+    const windows = new Array<Int32Array[] | undefined>(files.length);
     let next = 0;
     let done = 0;
     const worker = async () => {
@@ -77,6 +82,7 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
         ids[i] = Int32Array.from(o.tokenize(text));
         if (o.source && files[i].split === 'train') sources[i] = o.source(text);
         if (o.profile) profiles[i] = o.profile(text);
+        if (o.windows && files[i].split === 'test') windows[i] = o.windows(text).map((w) => Int32Array.from(w));
         done++;
         if (done % 200 === 0) o.onProgress?.(done, files.length);
       }
@@ -90,6 +96,8 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
       if (source && source.length > ids[i].length) example.source = source;
       const profile = profiles[i];
       if (profile) example.profile = profile;
+      const spread = windows[i];
+      if (spread) example.windows = spread;
       bySplit[f.split].push(example);
     });
 

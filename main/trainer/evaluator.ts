@@ -3,6 +3,7 @@
 // frozen-layer cache, validation reads the cached prefix outputs and runs only the layers above.
 import * as ort from 'onnxruntime-node';
 import type { ProviderName } from '../engine/runtime/providers.ts';
+import { type SecondLook, applySecondLook } from '../engine/tokenize/second-look.ts';
 import { createSession } from '../engine/runtime/session.ts';
 import { padBatch, profileFeeds, sortedBatches } from './batches.ts';
 import type { Example } from './data.ts';
@@ -16,6 +17,8 @@ export interface SplitScores {
   accuracy: number;
   probabilities: Float32Array[];
   predicted: number[];
+  /** Files that got a second look (0 without one). */
+  secondLooks: number;
 }
 
 /** Softmax and cross-entropy in float64 from float32 logits (the same mean loss the train graph computes). */
@@ -35,6 +38,12 @@ export function scoreLogits(logits: Float32Array, row: number, classes: number, 
   for (let c = 0; c < classes; c++) probs[c] = Math.exp(logits[row * classes + c] - max) / sum;
   const loss = -(logits[row * classes + label] - max - Math.log(sum));
   return { probs, loss, argmax };
+}
+
+function argmax(p: Float32Array): number {
+  let best = 0;
+  for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+  return best;
 }
 
 /** The batch inputs of one evaluation batch (rows `batch` of `examples`), weights aside. */
@@ -76,27 +85,54 @@ export class Evaluator {
     });
   }
 
-  /** Scores `examples` with the weights `param(name)` returns. */
-  async score(examples: readonly Example[], param: (name: string) => Float32Array | Float64Array, batchSize: number, classes: number): Promise<SplitScores> {
+  /**
+   * Scores `examples` with the weights `param(name)` returns; with `look`, files the model is unsure
+   * of also have their `windows` read and their probabilities, prediction and loss come from all
+   * the reads together (tokenize/second-look.ts), as the export classifies them.
+   */
+  async score(examples: readonly Example[], param: (name: string) => Float32Array | Float64Array, batchSize: number, classes: number,
+    look?: SecondLook | null): Promise<SplitScores> {
     const weights: Record<string, ort.Tensor> = {};
     for (const p of this.model.evalParams) weights[p.name] = new ort.Tensor('float32', param(p.name) as Float32Array, p.shape);
     const probabilities = new Array<Float32Array>(examples.length);
+    const losses = new Float64Array(examples.length);
     const predicted = new Array<number>(examples.length);
-    let lossSum = 0;
-    let correct = 0;
-    for (const batch of sortedBatches(examples.map((e) => e.ids.length), batchSize)) {
-      const out = await this.session.run({ ...weights, ...(await this.feeds(examples, batch)) }, ['logits']);
-      const logits = out.logits.data as Float32Array;
-      batch.forEach((i, row) => {
-        const s = scoreLogits(logits, row, classes, examples[i].label);
-        probabilities[i] = s.probs;
-        predicted[i] = s.argmax;
-        lossSum += s.loss;
-        if (s.argmax === examples[i].label) correct++;
+    const forward = async (rows: readonly Example[], each: (i: number, logits: Float32Array, row: number) => void) => {
+      for (const batch of sortedBatches(rows.map((e) => e.ids.length), batchSize)) {
+        const out = await this.session.run({ ...weights, ...(await this.feeds(rows, batch)) }, ['logits']);
+        batch.forEach((i, row) => each(i, out.logits.data as Float32Array, row));
+      }
+    };
+    await forward(examples, (i, logits, row) => {
+      const s = scoreLogits(logits, row, classes, examples[i].label);
+      probabilities[i] = s.probs;
+      losses[i] = s.loss;
+      predicted[i] = s.argmax;
+    });
+    let secondLooks = 0;
+    if (look) {
+      const before = probabilities.slice();
+      secondLooks = await applySecondLook(probabilities, look, (i) => (examples[i].windows ?? []).map((ids) => ({ ...examples[i], ids })), async (rows) => {
+        const out = new Array<Float32Array>(rows.length);
+        await forward(rows, (i, logits, row) => {
+          out[i] = scoreLogits(logits, row, classes, rows[i].label).probs;
+        });
+        return out;
+      });
+      probabilities.forEach((p, i) => {
+        if (p === before[i]) return;
+        losses[i] = -Math.log(Math.max(p[examples[i].label], 1e-30));
+        predicted[i] = argmax(p);
       });
     }
+    let lossSum = 0;
+    let correct = 0;
+    examples.forEach((e, i) => {
+      lossSum += losses[i];
+      if (predicted[i] === e.label) correct++;
+    });
     const n = Math.max(1, examples.length);
-    return { loss: lossSum / n, accuracy: correct / n, probabilities, predicted };
+    return { loss: lossSum / n, accuracy: correct / n, probabilities, predicted, secondLooks };
   }
 
   async release(): Promise<void> {

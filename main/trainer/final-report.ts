@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { PredictionRow } from '../../preload/contract-common.ts';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
 import { int8SumsExactly } from '../engine/runtime/int8-support.ts';
+import type { SecondLook } from '../engine/tokenize/second-look.ts';
 import { int8ModelDir } from './int8-export.ts';
 import type { RunnerState } from '../engine/runtime/train-step-runner.ts';
 import type { NewEvaluation } from '../store/evaluations.ts';
@@ -34,6 +35,8 @@ export interface FinalReportInput {
   model: TrainableModel;
   test: readonly Example[];
   labels: string[];
+  /** The second look the export takes at files the model is unsure of; the test report takes the same one. */
+  secondLook: SecondLook | null;
   batchSize: number;
   sink: TrainSink;
   /** Where the test metrics are logged: the run's last step and its (fractional) epoch. */
@@ -53,7 +56,7 @@ export async function reportAndExport(o: FinalReportInput): Promise<FinalReport>
   const { labels, test } = o;
   const best = hasCheckpoint(o.bestDir) ? readCheckpoint(o.bestDir).runner : o.current();
   const bestParams = new Map(Object.entries(best.params).map(([k, v]) => [k, v instanceof Float32Array ? v : Float32Array.from(v)]));
-  const scores = await o.evaluator.score(test, (n) => bestParams.get(n)!, o.batchSize, labels.length);
+  const scores = await o.evaluator.score(test, (n) => bestParams.get(n)!, o.batchSize, labels.length, o.secondLook);
   const report = classificationReport(labels, test.map((e) => e.label), scores.predicted);
   const evaluation: EvaluationResult = { split: 'test', ...report };
   const predictions = test.map((e, i) => ({
@@ -66,6 +69,9 @@ export async function reportAndExport(o: FinalReportInput): Promise<FinalReport>
     { key: 'test_macro_f1', value: report.macro.f1, step: o.step, epoch: o.epoch },
   ]);
   o.sink.log('info', `Test accuracy ${(100 * report.accuracy).toFixed(2)}%, macro F1 ${report.macro.f1.toFixed(4)} over ${test.length} files (best checkpoint).`);
+  if (o.secondLook) {
+    o.sink.log('info', `Second look: ${scores.secondLooks} of ${test.length} test files were below ${100 * o.secondLook.below}% sure and long enough, and were read again in ${o.secondLook.windows} windows.`);
+  }
 
   const exportDir = path.join(o.runDir, 'model');
   const tmp = fs.mkdtempSync(path.join(o.runDir, '.model-writing-'));

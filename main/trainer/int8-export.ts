@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
 import { EXPORT_FILES, type ExportManifest } from '../engine/export/manifest.ts';
-import { scratchWeightsFromParams } from '../engine/models/scratch.ts';
 import { int8SumsExactly } from '../engine/runtime/int8-support.ts';
 import type { ClassifyPrecision } from '../../preload/contract-classify.ts';
+import { type Hyperparameters, storedHyperparameters } from '../../preload/hyperparameters.ts';
 import { LanglabError } from '../errors.ts';
 import { checkpointDir, hasCheckpoint, readCheckpoint } from './checkpoint.ts';
-import { SCRATCH_SKIP_LEADING_COMMENTS, SCRATCH_TRUNCATE, scratchConfigFor } from './model.ts';
+import { scratchConfigFor, scratchExportSpec } from './model.ts';
 
 /** Name of the int8 export folder inside a run folder, beside `model/`. */
 export const INT8_MODEL_DIR = 'model-int8';
@@ -43,14 +43,13 @@ export function int8ModelDir(modelDir: string): string {
   if (state.model.kind !== 'scratch') {
     throw new LanglabError('NOT_AVAILABLE', `Run folder ${runDir} fine-tunes a pretrained model; --int8 is measured and offered for from-scratch runs only. Classify without --int8.`);
   }
-  const config = scratchConfigFor(state.hyperparameters, state.labels.length);
+  // A checkpoint written before a hyperparameter existed reads as that setting's old behaviour.
+  const hp = storedHyperparameters({ ...state.hyperparameters }) as unknown as Hyperparameters;
+  const config = scratchConfigFor(hp, state.labels.length);
   const params = new Map(Object.entries(runner.params).map(([k, v]) => [k, v instanceof Float32Array ? v : Float32Array.from(v)]));
   const tmp = fs.mkdtempSync(path.join(runDir, '.model-int8-writing-'));
   try {
-    exportClassifier(tmp, {
-      family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels: state.labels,
-      truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
-    }, { quantize: 'int8' });
+    exportClassifier(tmp, scratchExportSpec(hp, config, params, state.labels), { quantize: 'int8' });
     fs.rmSync(out, { recursive: true, force: true });
     fs.renameSync(tmp, out);
   } finally {

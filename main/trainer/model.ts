@@ -21,6 +21,7 @@ import { DEFAULT_PROFILE_BYTES, type ScratchConfig, buildScratch, initScratchWei
 import { type TrainStep, buildTrainStep } from '../engine/optim/train-step.ts';
 import { ByteTokenizer } from '../engine/tokenize/bytes.ts';
 import type { TruncateSide } from '../engine/tokenize/encoded.ts';
+import { type SecondLook, secondLookFor } from '../engine/tokenize/second-look.ts';
 import { type FrozenPrefix, PREFIX_INPUT, type PrefixDtype } from './frozen-prefix.ts';
 
 /**
@@ -46,6 +47,11 @@ export interface RunTokenizer {
   source?(text: string): Int32Array;
   /** The file's n-gram profile, when the model reads one (byte tokenizer only). */
   profile?(text: string): FileProfile;
+  /**
+   * The second look the test report and the export take at files the model is unsure of, and the
+   * windows it reads from a file (byte tokenizer with `second_look_windows`; tokenize/second-look.ts).
+   */
+  secondLook?: { look: SecondLook; windows(text: string): number[][] };
   padId: number;
   maxLength: number;
   truncate: TruncateSide;
@@ -108,11 +114,13 @@ export function prepareModel(spec: ModelSpec, hp: Hyperparameters): PreparedMode
       max_length: hp.max_length, truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
       ...(hp.profile_buckets > 0 ? { profile_buckets: hp.profile_buckets, profile_bytes: DEFAULT_PROFILE_BYTES } : {}),
     });
+    const look = secondLookFor(hp.second_look_windows);
     return {
       tokenizer: {
         tokenize: (t) => tok.ids(t),
         ...(hp.random_windows ? { source: (t: string) => tok.sourceIds(t, WINDOW_SOURCE_BYTES) } : {}),
         ...(hp.profile_buckets > 0 ? { profile: (t: string) => tok.profile(t) } : {}),
+        ...(look ? { secondLook: { look, windows: (t: string) => tok.windowIds(t, look.windows) } } : {}),
         padId: tok.padId,
         maxLength: tok.maxLength,
         truncate: tok.truncate,
@@ -185,13 +193,21 @@ export function scratchConfigFor(hp: Hyperparameters, numLabels: number): Scratc
   });
 }
 
+/** What a from-scratch run exports from its trained parameters (the run's export and its int8 export alike). */
+export function scratchExportSpec(hp: Hyperparameters, config: ScratchConfig, params: ReadonlyMap<string, Float32Array>, labels: string[]): ExportSpec {
+  const look = secondLookFor(hp.second_look_windows);
+  return {
+    family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels, truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
+    ...(look ? { second_look: look } : {}),
+  };
+}
+
 function buildScratchModel(hp: Hyperparameters, labels: string[], how: BuildOptions): TrainableModel {
   const config = scratchConfigFor(hp, labels.length);
   const weights = initScratchWeights(config, hp.seed);
   const forward: Forward = (g, inputs, dropout) => buildScratch(g, inputs, { config, weights }, dropout);
   const profile = config.profile_buckets;
-  const exportSpec: TrainableModel['exportSpec'] = (params) => ({ family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels,
-    truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS });
+  const exportSpec: TrainableModel['exportSpec'] = (params) => scratchExportSpec(hp, config, params, labels);
   // On the CPU in float32 without accumulation, a step reads and updates only the n-gram rows its
   // batch uses; otherwise (GPU, mixed precision, accumulation) the graph reads the whole table.
   const sparse = config.ngram_buckets > 0 && (how.target ?? 'cpu') === 'cpu' && !how.mixedPrecision && hp.gradient_accumulation_steps === 1;

@@ -12,6 +12,7 @@ import { linearWarmupDecay, warmupStepsFor } from '../engine/optim/schedule.ts';
 import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
+import type { SecondLook } from '../engine/tokenize/second-look.ts';
 import { LanglabError } from '../errors.ts';
 import { epochBatches } from './batches.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
@@ -98,7 +99,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: 0 });
   const prepared = prepareModel(req.model, hp);
   const data = await loadRunData({
-    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, profile: prepared.tokenizer.profile, validationSplit: hp.validation_split,
+    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, profile: prepared.tokenizer.profile, windows: prepared.tokenizer.secondLook?.windows, validationSplit: hp.validation_split,
     seed: hp.seed, signal, nativeBinding: req.nativeBinding,
     onProgress: (done, total) => sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: null, step: done, totalSteps: total }),
   });
@@ -150,7 +151,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
     sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
       `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
     const on = runner.provider;
-    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId, cache,
+    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId, cache, secondLook: prepared.tokenizer.secondLook?.look ?? null,
       testEvaluator: () => (cache ? Evaluator.create(model, padId, on, threads) : Promise.resolve(evaluator!)) });
   } finally {
     const open = cache as PrefixCache | null;
@@ -183,6 +184,8 @@ interface LoopContext {
   cache: PrefixCache | null;
   /** The evaluator for the test split: `evaluator` itself, or with the cache a whole-model one made for the report. */
   testEvaluator: () => Promise<Evaluator>;
+  /** The second look the test report and the export take (null: none). */
+  secondLook: SecondLook | null;
 }
 
 /** Opens the run's frozen-prefix cache when the model trains from one, and says in the log what it costs and holds. */
@@ -368,7 +371,8 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
   let report: FinalReport;
   try {
     report = await reportAndExport({
-      runDir: req.runDir, bestDir, current: weightsToKeep, evaluator: tester, model, test: data.test, labels, batchSize: hp.batch_size, sink,
+      runDir: req.runDir, bestDir, current: weightsToKeep, evaluator: tester, model, test: data.test, labels,
+      secondLook: c.secondLook, batchSize: hp.batch_size, sink,
       step: st.step, epoch: fracEpoch(),
     });
   } finally {

@@ -7,12 +7,18 @@ import * as ort from 'onnxruntime-node';
 import { ByteTokenizer } from '../tokenize/bytes.ts';
 import { type EncodedBatch, type TextTokenizer, TRUNCATE_SIDES } from '../tokenize/encoded.ts';
 import { HfTokenizer } from '../tokenize/hf-tokenizer.ts';
+import { type SecondLook, applySecondLook } from '../tokenize/second-look.ts';
 import { EXPORT_FILES, type ExportManifest, PROFILE_INPUT, type TokenizerSpec } from './manifest.ts';
 
 /** One ranked prediction. */
 export interface LabelScore {
   label: string;
   probability: number;
+}
+
+function validSecondLook(l: SecondLook): boolean {
+  return typeof l === 'object' && l !== null && typeof l.below === 'number' && l.below > 0 && l.below <= 1
+    && Number.isInteger(l.windows) && l.windows >= 1 && l.windows <= 64 && typeof l.base_weight === 'number' && l.base_weight > 0 && Number.isFinite(l.base_weight);
 }
 
 /** Session settings: threads (default: onnxruntime's choice), graph optimisation (default: all) and execution providers. */
@@ -58,6 +64,10 @@ export class Classifier {
     if (!(TRUNCATE_SIDES as readonly string[]).includes(t?.truncate)) {
       throw new Error(`${mFile}: the tokenizer's truncate setting "${String(t?.truncate)}" is unknown (expected one of ${TRUNCATE_SIDES.join(', ')}); export the model again with this version`);
     }
+    const look = manifest.second_look;
+    if (look !== undefined && !(t.type === 'bytes' && validSecondLook(look))) {
+      throw new Error(`${mFile}: second_look ${JSON.stringify(look)} is not valid (a byte model's below in (0, 1], whole windows from 1 to 64, base_weight above 0); export the model again with this version`);
+    }
     const tokenizer: TextTokenizer = t.type === 'bytes'
       ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens, skip_leading_comments: t.skip_leading_comments,
         profile_buckets: t.profile_buckets, profile_bytes: t.profile_bytes })
@@ -95,7 +105,32 @@ export class Classifier {
       const p = await this.runEncoded(enc);
       for (let b = 0; b < enc.batch; b++) out[rows[b]] = p.slice(b * n, (b + 1) * n);
     }
+    await this.secondLook(texts, out, batchSize);
     return out;
+  }
+
+  /**
+   * Where the model records a second look (a byte model), replaces the probabilities of the files it
+   * is unsure of by the combination of their head-and-tail read (`probs`) and windows spread over
+   * them (tokenize/second-look.ts). Returns how many files got one.
+   */
+  async secondLook(texts: readonly string[], probs: Float32Array[], batchSize = 16): Promise<number> {
+    const look = this.manifest.second_look;
+    const tok = this.tokenizer;
+    if (!look || !(tok instanceof ByteTokenizer)) return 0;
+    const n = this.labels.length;
+    return applySecondLook(probs, look, (file) => tok.windowIds(texts[file], look.windows).map((ids) => ({ ids, file })), async (rows) => {
+      const scored: Float32Array[] = [];
+      for (let i = 0; i < rows.length; i += batchSize) {
+        const part = rows.slice(i, i + batchSize);
+        const t0 = performance.now();
+        const enc = tok.encodeRows(part.map((r) => r.ids), part.map((r) => texts[r.file]), 'longest');
+        this.timing.tokenizeMs += performance.now() - t0;
+        const p = await this.runEncoded(enc);
+        for (let b = 0; b < enc.batch; b++) scored.push(p.slice(b * n, (b + 1) * n));
+      }
+      return scored;
+    });
   }
 
   /** Probabilities of an already tokenized batch, row-major [batch, labels] (two models with one tokenizer share the encoding). */

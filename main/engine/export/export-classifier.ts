@@ -11,6 +11,7 @@ import type { RobertaConfig } from '../io/roberta-config.ts';
 import { buildRoberta } from '../models/roberta.ts';
 import { type ScratchConfig, type ScratchWeights, buildScratch } from '../models/scratch.ts';
 import type { TruncateSide } from '../tokenize/encoded.ts';
+import type { SecondLook } from '../tokenize/second-look.ts';
 import { EXPORT_FILES, type ExportManifest, type ExportQuantization, PROFILE_INPUT, type TokenizerSpec } from './manifest.ts';
 
 /** How the exported graph computes: float32 throughout (default) or int8 linear layers. */
@@ -39,6 +40,8 @@ export type ExportSpec =
       truncate?: TruncateSide;
       /** The byte tokenizer's skip_leading_comments setting the model was trained with. */
       skip_leading_comments?: boolean;
+      /** The second look classification takes at files the model is unsure of (absent: none). */
+      second_look?: SecondLook;
     };
 
 /** Builds the inference graph for a spec (exported so tests can compare it with the training graph). */
@@ -76,6 +79,7 @@ export function exportClassifier(dir: string, spec: ExportSpec, o: ExportOptions
     format: 'langlab-classifier', version: 1, family: spec.family, labels: spec.labels, tokenizer,
     inputs: tokenizer.type === 'bytes' && tokenizer.profile_buckets ? ['input_ids', 'attention_mask', PROFILE_INPUT] : ['input_ids', 'attention_mask'], outputs: ['probabilities', 'logits'], created_at: new Date().toISOString(),
     ...(o.quantize ? { quantize: o.quantize } : {}),
+    ...(spec.family === 'scratch' && spec.second_look ? { second_look: spec.second_look } : {}),
   };
   const g = buildInferenceGraph(spec, o);
   // Weights of 1 MiB or more go to model.onnx.data beside it: a session created from the path maps

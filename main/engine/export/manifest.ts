@@ -1,6 +1,7 @@
 // The description stored next to an exported model.onnx: which tokenizer settings reproduce the
 // training inputs, and what the output columns mean. Anything that loads an export reads this first.
 import type { TruncateSide } from '../tokenize/encoded.ts';
+import type { SecondLook } from '../tokenize/second-look.ts';
 
 /** File names inside an export folder. */
 export const EXPORT_FILES = {
@@ -42,4 +43,6 @@ export interface ExportManifest {
   created_at: string;
   /** Absent: float32 throughout. */
   quantize?: ExportQuantization;
+  /** A byte model's second look at the files it is unsure of (tokenize/second-look.ts); absent: none. */
+  second_look?: SecondLook;
 }

@@ -12,7 +12,7 @@ export async function predictTogether(
 ): Promise<LabelScore[][][]> {
   const batchSize = o.batchSize ?? 16;
   const order = o.lengthBuckets === false ? texts.map((_, i) => i) : lengthOrder(texts);
-  const out = models.map(() => new Array<LabelScore[]>(texts.length));
+  const probs = models.map(() => new Array<Float32Array>(texts.length));
   for (let i = 0; i < order.length; i += batchSize) {
     const rows = order.slice(i, i + batchSize);
     const batchTexts = rows.map((k) => texts[k]);
@@ -27,8 +27,10 @@ export async function predictTogether(
       }
       const p = await model.runEncoded(enc);
       const n = model.labels.length;
-      for (let b = 0; b < rows.length; b++) out[m][rows[b]] = model.ranked(p.slice(b * n, (b + 1) * n), o.topK);
+      for (let b = 0; b < rows.length; b++) probs[m][rows[b]] = p.slice(b * n, (b + 1) * n);
     }
   }
-  return out;
+  // Each model takes its own second look: which files it is unsure of is its own.
+  for (const [m, model] of models.entries()) await model.secondLook(texts, probs[m], batchSize);
+  return models.map((model, m) => probs[m].map((p) => model.ranked(p, o.topK)));
 }

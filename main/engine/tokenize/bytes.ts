@@ -3,6 +3,7 @@
 import { type EncodedBatch, type PadMode, type TextTokenizer, type TruncateSide, packRows, pickWindow } from './encoded.ts';
 import { type FileProfile, fileProfile, profileMatrix } from './file-profile.ts';
 import { leadingCommentEnd } from './leading-comments.ts';
+import { spreadOffsets } from './second-look.ts';
 
 /** Special ids sit after the 256 byte values (259, UNK, is reserved: every byte has its own id). */
 export const BYTE_PAD = 256;
@@ -78,6 +79,30 @@ export class ByteTokenizer implements TextTokenizer {
   }
 
   /**
+   * Token ids of `count` windows as wide as the model's, spread evenly over the file (after its
+   * leading comments) for a second look (second-look.ts); none when the file is short enough that
+   * the head-and-tail read covers half of it or more.
+   */
+  windowIds(text: string, count: number): number[][] {
+    const room = this.maxLength - (this.addSpecial ? 2 : 0);
+    const bytes = this.content(text);
+    return spreadOffsets(bytes.length, room, count).map((start) => {
+      const out: number[] = [];
+      if (this.addSpecial) out.push(BYTE_CLS);
+      for (const b of bytes.subarray(start, start + room)) out.push(b);
+      if (this.addSpecial) out.push(BYTE_SEP);
+      return out;
+    });
+  }
+
+  /** A batch of id rows (from `ids` or `windowIds`) of `texts`, row for row: a row's profile is its text's. */
+  encodeRows(rows: number[][], texts: string[], pad: PadMode = 'max_length'): EncodedBatch {
+    const enc = packRows(rows, this.maxLength, this.padId, pad);
+    if (this.profileBuckets === 0) return enc;
+    return { ...enc, profile: profileMatrix(texts.map((t) => this.profile(t)), this.profileBuckets) };
+  }
+
+  /**
    * The bytes a window is drawn from (after the leading comments, without special tokens), at
    * most `cap` of them from each end: training draws windows anew each epoch from these.
    */
@@ -91,9 +116,7 @@ export class ByteTokenizer implements TextTokenizer {
   }
 
   encode(texts: string[], pad: PadMode = 'max_length'): EncodedBatch {
-    const enc = packRows(texts.map((t) => this.ids(t)), this.maxLength, this.padId, pad);
-    if (this.profileBuckets === 0) return enc;
-    return { ...enc, profile: profileMatrix(texts.map((t) => this.profile(t)), this.profileBuckets) };
+    return this.encodeRows(texts.map((t) => this.ids(t)), texts, pad);
   }
 
   /** The JSON stored next to an exported model. */

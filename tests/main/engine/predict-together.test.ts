@@ -8,13 +8,14 @@ import { Classifier } from '../../../main/engine/export/classifier.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
 import { predictTogether } from '../../../main/engine/export/predict-together.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
+import type { SecondLook } from '../../../main/engine/tokenize/second-look.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { jsSource, pySource } from '../data/helpers.ts';
 
-async function model(labels: string[], seed: number, maxLength: number): Promise<Classifier> {
+async function model(labels: string[], seed: number, maxLength: number, secondLook?: SecondLook): Promise<Classifier> {
   const dir = path.join(tempDir(), 'model');
   const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: maxLength });
-  exportClassifier(dir, { family: 'scratch', config, weights: initScratchWeights(config, seed), labels });
+  exportClassifier(dir, { family: 'scratch', config, weights: initScratchWeights(config, seed), labels, ...(secondLook ? { second_look: secondLook } : {}) });
   return Classifier.load(dir, { intraOpNumThreads: 1 });
 }
 
@@ -32,13 +33,14 @@ function countEncodes(c: Classifier): { calls: number } {
 const texts = Array.from({ length: 40 }, (_, i) => (i % 2 ? pySource(i) : jsSource(i)).repeat(1 + (i % 3)));
 
 test('two models with the same tokenizer share one encoding per batch and answer as they do alone', async () => {
-  const a = await model(['java', 'javascript', 'python'], 1, 32);
+  // The first takes a second look (untrained, it is unsure of every long text), the second none.
+  const a = await model(['java', 'javascript', 'python'], 1, 32, { below: 0.99, windows: 3, base_weight: 2 });
   const b = await model(['javascript', 'python', 'ruby'], 2, 32);
   assert.equal(a.tokenizerKey, b.tokenizerKey);
   const alone = [await a.predict(texts, { topK: 3 }), await b.predict(texts, { topK: 3 })];
   const [ca, cb] = [countEncodes(a), countEncodes(b)];
   const together = await predictTogether([a, b], texts, { topK: 3, batchSize: 16 });
-  // 40 texts in batches of 16: 3 batches, each tokenized once for both models.
+  // 40 texts in batches of 16: 3 batches, each tokenized once for both models (the second look's windows apart).
   assert.equal(ca.calls + cb.calls, 3);
   for (const m of [0, 1]) {
     assert.equal(together[m].length, texts.length);

@@ -209,3 +209,33 @@ test('a file profile trains, and the export reads it as the evaluation did', asy
   assert.deepEqual(ranked.map((r) => r[0].label), out.predictions.map((p) => p.predictedLabel));
   ranked.forEach((r, i) => assert.ok(Math.abs(r[0].probability - out.predictions[i].top[0].probability) < 1e-5, `${out.predictions[i].path}: ${r[0].probability}`));
 });
+
+test('a second look reads unsure long files again, in the test report and in the export alike', async () => {
+  const dir = tempDir('langlab-second-look-');
+  const { storeFile, datasetId } = await tinyDataset(dir);
+  // One short epoch over a narrow window: the model is still unsure of many files.
+  const hp = tinyHyperparameters({ epochs: 1, max_length: 24, second_look_windows: 3 });
+  const sink = new RecordingSink();
+  const out = await train(request(storeFile, datasetId, path.join(dir, 'run'), { hyperparameters: hp }), sink, never);
+  assert.equal(out.status, 'FINISHED');
+  const manifestFile = path.join(out.exportDir!, 'langlab-model.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  assert.deepEqual(manifest.second_look, { below: 0.99, windows: 3, base_weight: 2 });
+  const said = sink.lines.map((l) => /^Second look: (\d+) of (\d+) test files/.exec(l.message)).find((m) => m);
+  assert.ok(said, sink.lines.map((l) => l.message).join('\n'));
+  const looked = Number(said[1]);
+  assert.ok(looked > 0 && looked < out.predictions.length, `${looked} of ${out.predictions.length}`);
+  // The export takes the same second look: same labels, same probabilities.
+  const texts = out.predictions.map((p) => fs.readFileSync(path.join(dir, 'data', p.path), 'utf8'));
+  const ranked = await predictTexts(out.exportDir!, texts, 1);
+  assert.deepEqual(ranked.map((r) => r[0].label), out.predictions.map((p) => p.predictedLabel));
+  ranked.forEach((r, i) => assert.ok(Math.abs(r[0].probability - out.predictions[i].top[0].probability) < 1e-5, `${out.predictions[i].path}: ${r[0].probability}`));
+  // Without it (the manifest's entry removed), exactly the files it read again score otherwise.
+  delete manifest.second_look;
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+  const plain = await predictTexts(out.exportDir!, texts, 1);
+  assert.equal(plain.filter((r, i) => Math.abs(r[0].probability - ranked[i][0].probability) > 1e-6).length, looked);
+  // A manifest whose second look is not valid is refused, naming the file.
+  fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, second_look: { below: 2, windows: 3, base_weight: 2 } }));
+  await assert.rejects(predictTexts(out.exportDir!, texts, 1), (e: Error) => e.message.includes(manifestFile) && /second_look .* is not valid/.test(e.message));
+});
