@@ -15,8 +15,8 @@ import path from 'node:path';
 import { datasetFromFolder } from '../main/data/from-folder.ts';
 import { decodeText } from '../main/data/text-check.ts';
 import { predictTexts } from '../main/trainer/predict.ts';
+import { CORE } from './held-out-figures.ts';
 
-const CORE = new Set(['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']);
 const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
 
 interface Args { data: string; exclude: string[]; models: string[]; out: string | null; errors: string | null }
