@@ -1,8 +1,9 @@
 // Does the int8 export keep a trained model's accuracy? Issue 16 allows it only within 0.1 point.
 //   node --import tsx bench/int8-accuracy.ts --run <run dir> --store <store.db> [--dataset ID] [--split test]
-// The run folder's best checkpoint (checkpoints/best, a from-scratch run) is exported twice, float32
-// and int8, into a temporary folder; both classify the same files of the dataset's split (texts read
-// through the store, as an evaluation does), and their accuracies, agreement and speed are printed.
+// The run folder's best checkpoint (a from-scratch run) is exported twice, float32 and int8, as the
+// run exported it (its second look included), into a temporary folder; both classify the same files
+// of the dataset's split (texts read through the store, as an evaluation does), and their
+// accuracies, agreement and speed are printed.
 // The run's own model/ folder, when present, is classified too, to show the float re-export matches it.
 // Only read from the run folder; the store is migrated to this build's schema, so give it a copy.
 import fs from 'node:fs';
@@ -10,48 +11,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { Classifier } from '../main/engine/export/classifier.ts';
 import { exportClassifier } from '../main/engine/export/export-classifier.ts';
-import { scratchWeightsFromParams } from '../main/engine/models/scratch.ts';
-import { listDatasetFiles, readDatasetFileText } from '../main/store/dataset-files.ts';
 import { openStore } from '../main/store/store.ts';
 import { readCheckpoint } from '../main/trainer/checkpoint.ts';
-import { SCRATCH_SKIP_LEADING_COMMENTS, SCRATCH_TRUNCATE, scratchConfigFor } from '../main/trainer/model.ts';
-import type { Split } from '../main/data/types.ts';
+import { scratchConfigFor, scratchExportSpec } from '../main/trainer/model.ts';
+import { type Hyperparameters, storedHyperparameters } from '../preload/hyperparameters.ts';
+import { runSplitArgs, splitTexts } from './run-split.ts';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const runDir = arg('run');
-const storeFile = arg('store');
-if (!runDir || !storeFile) throw new Error('int8 accuracy: give --run <run folder with checkpoints/best> and --store <store.db holding its dataset>.');
-const datasetId = Number(arg('dataset') ?? 1);
-const split = (arg('split') ?? 'test') as Split;
-if (!['train', 'validation', 'test'].includes(split)) throw new Error(`int8 accuracy: --split must be train, validation or test, got ${split}.`);
-
+const { runDir, storeFile, datasetId, split } = runSplitArgs('int8 accuracy');
 const { runner, state } = readCheckpoint(path.join(runDir, 'checkpoints', 'best'));
 if (state.model.kind !== 'scratch') throw new Error(`int8 accuracy: ${runDir} is not a from-scratch run; only those are measured here.`);
 const labels = state.labels;
-const config = scratchConfigFor(state.hyperparameters, labels.length);
+// Exported as the run was (a checkpoint older than a setting reads as that setting's old behaviour):
+// with the run's second look, so the float re-export classifies as the run's model/ does.
+const hp = storedHyperparameters({ ...state.hyperparameters }) as unknown as Hyperparameters;
+const config = scratchConfigFor(hp, labels.length);
 const params = new Map(Object.entries(runner.params).map(([k, v]) => [k, v instanceof Float32Array ? v : Float32Array.from(v)]));
-const spec = {
-  family: 'scratch' as const, config, weights: scratchWeightsFromParams(params, config), labels,
-  truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
-};
+const spec = scratchExportSpec(hp, config, params, labels);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-int8-acc-'));
 // Opened writable so an older schema is upgraded: pass a copy of a store you want to keep as it is.
 const store = openStore({ file: storeFile });
 try {
   exportClassifier(path.join(tmp, 'float'), spec);
   exportClassifier(path.join(tmp, 'int8'), spec, { quantize: 'int8' });
-  const files = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = listDatasetFiles(store.db, datasetId, { split, offset, limit: 1000 }).files;
-    files.push(...page);
-    if (page.length < 1000) break;
-  }
-  if (files.length === 0) throw new Error(`int8 accuracy: dataset ${datasetId} has no ${split} files in ${storeFile}.`);
-  const texts: string[] = [];
-  for (const f of files) texts.push(await readDatasetFileText(store.db, datasetId, f.index));
+  const { files, texts } = await splitTexts(store.db, datasetId, split, 'int8 accuracy', storeFile);
   const byLower = new Map(labels.map((l) => [l.toLowerCase(), l]));
   const truth = files.map((f) => byLower.get(f.label.toLowerCase()) ?? null);
   const known = truth.filter((t) => t !== null).length;

@@ -13,24 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Classifier } from '../main/engine/export/classifier.ts';
 import { exportClassifier } from '../main/engine/export/export-classifier.ts';
-import type { Split } from '../main/data/types.ts';
-import { listDatasetFiles, readDatasetFileText } from '../main/store/dataset-files.ts';
 import { openStore } from '../main/store/store.ts';
 import { readCheckpoint } from '../main/trainer/checkpoint.ts';
 import { scratchConfigFor, scratchExportSpec } from '../main/trainer/model.ts';
 import { type Hyperparameters, storedHyperparameters } from '../preload/hyperparameters.ts';
 import { heldOutFigures } from './held-out-figures.ts';
+import { arg, runSplitArgs, splitTexts } from './run-split.ts';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const runDir = arg('run');
-const storeFile = arg('store');
-if (!runDir || !storeFile) throw new Error('second look: give --run <run folder with checkpoints/best> and --store <a copy of the store.db holding its dataset>.');
-const datasetId = Number(arg('dataset') ?? 1);
-const split = (arg('split') ?? 'test') as Split;
-if (!['train', 'validation', 'test'].includes(split)) throw new Error(`second look: --split must be train, validation or test, got ${split}.`);
+const { runDir, storeFile, datasetId, split } = runSplitArgs('second look');
 const windows = Number(arg('windows') ?? 4);
 if (!Number.isInteger(windows) || windows < 1 || windows > 64) throw new Error(`second look: --windows must be a whole number from 1 to 64, got ${arg('windows')}.`);
 const threads = Number(arg('threads') ?? os.availableParallelism());
@@ -50,15 +40,7 @@ try {
     { name: 'head and tail only', dir: path.join(tmp, 'plain'), windows: 0 },
   ];
   for (const v of variants) exportClassifier(v.dir, scratchExportSpec({ ...hp, second_look_windows: v.windows }, config, params, labels));
-  const files = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = listDatasetFiles(store.db, datasetId, { split, offset, limit: 1000 }).files;
-    files.push(...page);
-    if (page.length < 1000) break;
-  }
-  if (files.length === 0) throw new Error(`second look: dataset ${datasetId} has no ${split} files in ${storeFile}.`);
-  const texts: string[] = [];
-  for (const f of files) texts.push(await readDatasetFileText(store.db, datasetId, f.index));
+  const { files, texts } = await splitTexts(store.db, datasetId, split, 'second look', storeFile);
   const byLower = new Map(labels.map((l) => [l.toLowerCase(), l]));
   const known = files.map((f, i) => ({ i, label: byLower.get(f.label.toLowerCase()) })).filter((k) => k.label !== undefined);
 
