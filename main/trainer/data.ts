@@ -17,8 +17,6 @@ export interface Example {
   source?: Int32Array;
   /** The file's n-gram profile, when the model reads one (`profile_buckets`). */
   profile?: FileProfile;
-  /** For test files when the run takes a second look: the windows spread over the file (empty for short files). */
-  windows?: Int32Array[];
 }
 
 /** The three splits of a run, over one label order (sorted label names). */
@@ -39,8 +37,6 @@ export interface LoadOptions {
   source?: (text: string) => Int32Array;
   /** Keeps every file's n-gram profile too. */
   profile?: (text: string) => FileProfile;
-  /** Keeps each test file's second-look windows too. */
-  windows?: (text: string) => number[][];
   validationSplit: number;
   seed: number;
   signal?: AbortSignal;
@@ -71,7 +67,6 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
     const ids = new Array<Int32Array>(files.length);
     const sources = new Array<Int32Array | undefined>(files.length);
     const profiles = new Array<FileProfile | undefined>(files.length);
-    const windows = new Array<Int32Array[] | undefined>(files.length);
     let next = 0;
     let done = 0;
     const worker = async () => {
@@ -82,7 +77,6 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
         ids[i] = Int32Array.from(o.tokenize(text));
         if (o.source && files[i].split === 'train') sources[i] = o.source(text);
         if (o.profile) profiles[i] = o.profile(text);
-        if (o.windows && files[i].split === 'test') windows[i] = o.windows(text).map((w) => Int32Array.from(w));
         done++;
         if (done % 200 === 0) o.onProgress?.(done, files.length);
       }
@@ -96,8 +90,6 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
       if (source && source.length > ids[i].length) example.source = source;
       const profile = profiles[i];
       if (profile) example.profile = profile;
-      const spread = windows[i];
-      if (spread) example.windows = spread;
       bySplit[f.split].push(example);
     });
 
@@ -117,6 +109,21 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
       }
     }
     return { labels, ...bySplit, heldOut };
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The texts of some of a run's files (by `fileIndex`), read again from the store: the second look
+ * needs the few test files the model is unsure of, known only once it has scored them.
+ */
+export async function readExampleTexts(o: Pick<LoadOptions, 'storeFile' | 'datasetId' | 'nativeBinding'>, examples: readonly Example[]): Promise<string[]> {
+  const store = openStore({ file: o.storeFile, readonly: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) });
+  try {
+    const texts: string[] = [];
+    for (const e of examples) texts.push(await readDatasetFileText(store.db, o.datasetId, e.fileIndex));
+    return texts;
   } finally {
     store.close();
   }

@@ -3,7 +3,7 @@
 // frozen-layer cache, validation reads the cached prefix outputs and runs only the layers above.
 import * as ort from 'onnxruntime-node';
 import type { ProviderName } from '../engine/runtime/providers.ts';
-import { type SecondLook, applySecondLook } from '../engine/tokenize/second-look.ts';
+import { type SecondLook, applySecondLook, unsure } from '../engine/tokenize/second-look.ts';
 import { createSession } from '../engine/runtime/session.ts';
 import { padBatch, profileFeeds, sortedBatches } from './batches.ts';
 import type { Example } from './data.ts';
@@ -46,6 +46,12 @@ function argmax(p: Float32Array): number {
   return best;
 }
 
+/** A second look as the evaluator takes it: the look, and the windows of the files it is taken at (read when needed). */
+export interface EvaluatorLook {
+  look: SecondLook;
+  windowsOf(examples: readonly Example[]): Promise<Int32Array[][]>;
+}
+
 /** The batch inputs of one evaluation batch (rows `batch` of `examples`), weights aside. */
 type BatchFeeds = (examples: readonly Example[], batch: readonly number[]) => Promise<Record<string, ort.Tensor>>;
 
@@ -86,12 +92,12 @@ export class Evaluator {
   }
 
   /**
-   * Scores `examples` with the weights `param(name)` returns; with `look`, files the model is unsure
-   * of also have their `windows` read and their probabilities, prediction and loss come from all
-   * the reads together (tokenize/second-look.ts), as the export classifies them.
+   * Scores `examples` with the weights `param(name)` returns; with `second`, files the model is
+   * unsure of also have their spread windows read and their probabilities, prediction and loss come
+   * from all the reads together (tokenize/second-look.ts), as the export classifies them.
    */
   async score(examples: readonly Example[], param: (name: string) => Float32Array | Float64Array, batchSize: number, classes: number,
-    look?: SecondLook | null): Promise<SplitScores> {
+    second?: EvaluatorLook | null): Promise<SplitScores> {
     const weights: Record<string, ort.Tensor> = {};
     for (const p of this.model.evalParams) weights[p.name] = new ort.Tensor('float32', param(p.name) as Float32Array, p.shape);
     const probabilities = new Array<Float32Array>(examples.length);
@@ -110,9 +116,13 @@ export class Evaluator {
       predicted[i] = s.argmax;
     });
     let secondLooks = 0;
-    if (look) {
+    if (second) {
+      const { look } = second;
       const before = probabilities.slice();
-      secondLooks = await applySecondLook(probabilities, look, (i) => (examples[i].windows ?? []).map((ids) => ({ ...examples[i], ids })), async (rows) => {
+      const unsureFiles = examples.flatMap((e, i) => (unsure(probabilities[i], look) ? [i] : []));
+      const spread = await second.windowsOf(unsureFiles.map((i) => examples[i]));
+      const windowsOf = new Map(unsureFiles.map((i, k) => [i, spread[k]]));
+      secondLooks = await applySecondLook(probabilities, look, (i) => (windowsOf.get(i) ?? []).map((ids) => ({ ...examples[i], ids })), async (rows) => {
         const out = new Array<Float32Array>(rows.length);
         await forward(rows, (i, logits, row) => {
           out[i] = scoreLogits(logits, row, classes, rows[i].label).probs;

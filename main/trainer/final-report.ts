@@ -6,13 +6,12 @@ import path from 'node:path';
 import type { PredictionRow } from '../../preload/contract-common.ts';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
 import { int8SumsExactly } from '../engine/runtime/int8-support.ts';
-import type { SecondLook } from '../engine/tokenize/second-look.ts';
 import { int8ModelDir } from './int8-export.ts';
 import type { RunnerState } from '../engine/runtime/train-step-runner.ts';
 import type { NewEvaluation } from '../store/evaluations.ts';
 import { hasCheckpoint, readCheckpoint } from './checkpoint.ts';
 import type { Example } from './data.ts';
-import type { Evaluator } from './evaluator.ts';
+import type { Evaluator, EvaluatorLook } from './evaluator.ts';
 import { classificationReport } from './metrics.ts';
 import type { TrainableModel } from './model.ts';
 import type { TrainSink } from './sink.ts';
@@ -36,7 +35,7 @@ export interface FinalReportInput {
   test: readonly Example[];
   labels: string[];
   /** The second look the export takes at files the model is unsure of; the test report takes the same one. */
-  secondLook: SecondLook | null;
+  secondLook: EvaluatorLook | null;
   batchSize: number;
   sink: TrainSink;
   /** Where the test metrics are logged: the run's last step and its (fractional) epoch. */
@@ -70,7 +69,8 @@ export async function reportAndExport(o: FinalReportInput): Promise<FinalReport>
   ]);
   o.sink.log('info', `Test accuracy ${(100 * report.accuracy).toFixed(2)}%, macro F1 ${report.macro.f1.toFixed(4)} over ${test.length} files (best checkpoint).`);
   if (o.secondLook) {
-    o.sink.log('info', `Second look: ${scores.secondLooks} of ${test.length} test files were below ${100 * o.secondLook.below}% sure and long enough, and were read again in ${o.secondLook.windows} windows.`);
+    const { look } = o.secondLook;
+    o.sink.log('info', `Second look: ${scores.secondLooks} of ${test.length} test files were below ${100 * look.below}% sure and long enough, and were read again in ${look.windows} windows.`);
   }
 
   const exportDir = path.join(o.runDir, 'model');

@@ -12,12 +12,11 @@ import { linearWarmupDecay, warmupStepsFor } from '../engine/optim/schedule.ts';
 import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
-import type { SecondLook } from '../engine/tokenize/second-look.ts';
 import { LanglabError } from '../errors.ts';
 import { epochBatches } from './batches.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
-import { type RunData, loadRunData } from './data.ts';
-import { Evaluator } from './evaluator.ts';
+import { type RunData, loadRunData, readExampleTexts } from './data.ts';
+import { Evaluator, type EvaluatorLook } from './evaluator.ts';
 import { trainFeeds } from './feeds.ts';
 import { type EvaluationResult, type FinalReport, reportAndExport } from './final-report.ts';
 import { MetricsWindow } from './metrics-window.ts';
@@ -99,7 +98,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: 0 });
   const prepared = prepareModel(req.model, hp);
   const data = await loadRunData({
-    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, profile: prepared.tokenizer.profile, windows: prepared.tokenizer.secondLook?.windows, validationSplit: hp.validation_split,
+    storeFile: req.storeFile, datasetId: req.datasetId, tokenize: prepared.tokenizer.tokenize, source: prepared.tokenizer.source, profile: prepared.tokenizer.profile, validationSplit: hp.validation_split,
     seed: hp.seed, signal, nativeBinding: req.nativeBinding,
     onProgress: (done, total) => sink.progress({ ...idle, phase: 'preparing', elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: null, step: done, totalSteps: total }),
   });
@@ -151,7 +150,12 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
     sink.log('info', `${req.model.kind === 'scratch' ? 'From-scratch' : 'Pretrained'} model: ${model.trainableParams.toLocaleString('en-US')} trainable of ` +
       `${model.totalParams.toLocaleString('en-US')} parameters, on ${runner.provider} with ${threads} threads, in ${precision}.`);
     const on = runner.provider;
-    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId, cache, secondLook: prepared.tokenizer.secondLook?.look ?? null,
+    const spread = prepared.tokenizer.secondLook;
+    const secondLook: EvaluatorLook | null = spread ? {
+      look: spread.look,
+      windowsOf: async (examples) => (await readExampleTexts(req, examples)).map((text) => spread.windows(text).map((w) => Int32Array.from(w))),
+    } : null;
+    return await runLoop({ req, sink, signal, t0, data, labels, model, runner, evaluator, padId, cache, secondLook,
       testEvaluator: () => (cache ? Evaluator.create(model, padId, on, threads) : Promise.resolve(evaluator!)) });
   } finally {
     const open = cache as PrefixCache | null;
@@ -185,7 +189,7 @@ interface LoopContext {
   /** The evaluator for the test split: `evaluator` itself, or with the cache a whole-model one made for the report. */
   testEvaluator: () => Promise<Evaluator>;
   /** The second look the test report and the export take (null: none). */
-  secondLook: SecondLook | null;
+  secondLook: EvaluatorLook | null;
 }
 
 /** Opens the run's frozen-prefix cache when the model trains from one, and says in the log what it costs and holds. */
