@@ -3,7 +3,7 @@
 // frozen-layer cache, validation reads the cached prefix outputs and runs only the layers above.
 import * as ort from 'onnxruntime-node';
 import type { ProviderName } from '../engine/runtime/providers.ts';
-import { type SecondLook, applySecondLook, unsure } from '../engine/tokenize/second-look.ts';
+import { type SecondLook, applySecondLook } from '../engine/tokenize/second-look.ts';
 import { createSession } from '../engine/runtime/session.ts';
 import { padBatch, profileFeeds, sortedBatches } from './batches.ts';
 import type { Example } from './data.ts';
@@ -115,25 +115,22 @@ export class Evaluator {
       losses[i] = s.loss;
       predicted[i] = s.argmax;
     });
-    let secondLooks = 0;
+    let looked: number[] = [];
     if (second) {
-      const { look } = second;
-      const before = probabilities.slice();
-      const unsureFiles = examples.flatMap((e, i) => (unsure(probabilities[i], look) ? [i] : []));
-      const spread = await second.windowsOf(unsureFiles.map((i) => examples[i]));
-      const windowsOf = new Map(unsureFiles.map((i, k) => [i, spread[k]]));
-      secondLooks = await applySecondLook(probabilities, look, (i) => (windowsOf.get(i) ?? []).map((ids) => ({ ...examples[i], ids })), async (rows) => {
+      looked = await applySecondLook(probabilities, second.look, async (files) => {
+        const spread = await second.windowsOf(files.map((i) => examples[i]));
+        return files.map((i, k) => spread[k].map((ids) => ({ ...examples[i], ids })));
+      }, async (rows) => {
         const out = new Array<Float32Array>(rows.length);
         await forward(rows, (i, logits, row) => {
           out[i] = scoreLogits(logits, row, classes, rows[i].label).probs;
         });
         return out;
       });
-      probabilities.forEach((p, i) => {
-        if (p === before[i]) return;
-        losses[i] = -Math.log(Math.max(p[examples[i].label], 1e-30));
-        predicted[i] = argmax(p);
-      });
+      for (const i of looked) {
+        losses[i] = -Math.log(Math.max(probabilities[i][examples[i].label], 1e-30));
+        predicted[i] = argmax(probabilities[i]);
+      }
     }
     let lossSum = 0;
     let correct = 0;
@@ -142,7 +139,7 @@ export class Evaluator {
       if (predicted[i] === e.label) correct++;
     });
     const n = Math.max(1, examples.length);
-    return { loss: lossSum / n, accuracy: correct / n, probabilities, predicted, secondLooks };
+    return { loss: lossSum / n, accuracy: correct / n, probabilities, predicted, secondLooks: looked.length };
   }
 
   async release(): Promise<void> {

@@ -119,7 +119,7 @@ export class Classifier {
     const tok = this.tokenizer;
     if (!look || !(tok instanceof ByteTokenizer)) return 0;
     const n = this.labels.length;
-    return applySecondLook(probs, look, (file) => tok.windowIds(texts[file], look.windows).map((ids) => ({ ids, file })), async (rows) => {
+    const looked = await applySecondLook(probs, look, (files) => files.map((file) => tok.windowIds(texts[file], look.windows).map((ids) => ({ ids, file }))), async (rows) => {
       const scored: Float32Array[] = [];
       for (let i = 0; i < rows.length; i += batchSize) {
         const part = rows.slice(i, i + batchSize);
@@ -131,6 +131,7 @@ export class Classifier {
       }
       return scored;
     });
+    return looked.length;
   }
 
   /** Probabilities of an already tokenized batch, row-major [batch, labels] (two models with one tokenizer share the encoding). */

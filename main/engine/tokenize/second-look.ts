@@ -63,27 +63,29 @@ export function combineLooks(base: ArrayLike<number>, windows: readonly ArrayLik
 }
 
 /**
- * Applies the second look to `probs` (one row per file, replaced in place where it applies) given
- * each file's window rows (`windowsOf`, empty for files too short to have any) and a way to score a
- * list of rows. Returns how many files got a second look.
+ * Applies the second look to `probs` (one row per file, replaced in place where it applies):
+ * `windowsOf` gets the files the model is unsure of, in order, and gives each one's window rows
+ * (none for a file too short to have any); `score` scores all their rows at once. Returns the files
+ * that got a second look.
  */
 export async function applySecondLook<Row>(
   probs: Float32Array[],
   look: SecondLook,
-  windowsOf: (file: number) => Row[],
+  windowsOf: (files: number[]) => Row[][] | Promise<Row[][]>,
   score: (rows: Row[]) => Promise<Float32Array[]>,
-): Promise<number> {
+): Promise<number[]> {
+  const unsureFiles = probs.flatMap((p, file) => (unsure(p, look) ? [file] : []));
+  if (unsureFiles.length === 0) return [];
+  const windows = await windowsOf(unsureFiles);
   const rows: Row[] = [];
   const owners: { file: number; first: number; count: number }[] = [];
-  probs.forEach((p, file) => {
-    if (!unsure(p, look)) return;
-    const w = windowsOf(file);
-    if (w.length === 0) return;
-    owners.push({ file, first: rows.length, count: w.length });
-    rows.push(...w);
+  unsureFiles.forEach((file, k) => {
+    if (windows[k].length === 0) return;
+    owners.push({ file, first: rows.length, count: windows[k].length });
+    rows.push(...windows[k]);
   });
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return [];
   const scored = await score(rows);
   for (const o of owners) probs[o.file] = combineLooks(probs[o.file], scored.slice(o.first, o.first + o.count), look);
-  return owners.length;
+  return owners.map((o) => o.file);
 }

@@ -37,17 +37,22 @@ test('only unsure files with windows are read again, in one scoring call, in fil
   const probs = [new Float32Array([0.95, 0.05]), new Float32Array([0.6, 0.4]), new Float32Array([0.55, 0.45])];
   const [sure, , short] = probs;
   const windows: Record<number, string[]> = { 0: ['a0', 'b0'], 1: ['a1', 'b1'], 2: [] };
+  const asked: number[][] = [];
   const calls: string[][] = [];
-  const n = await applySecondLook(probs, look, (f) => windows[f], async (rows) => {
+  const looked = await applySecondLook(probs, look, async (files) => {
+    asked.push(files);
+    return files.map((f) => windows[f]);
+  }, async (rows) => {
     calls.push(rows);
     return rows.map(() => new Float32Array([0.1, 0.9]));
   });
-  assert.equal(n, 1);
+  assert.deepEqual(asked, [[1, 2]], 'windows are asked for the unsure files only, once');
+  assert.deepEqual(looked, [1]);
   assert.deepEqual(calls, [['a1', 'b1']], 'the sure file and the file without windows are not read again');
   assert.equal(probs[0], sure);
   assert.equal(probs[2], short, 'a file too short for windows keeps its probabilities');
   assert.ok(probs[1][1] > probs[1][0], 'the windows turned the unsure file');
-  assert.equal(await applySecondLook([new Float32Array([1, 0])], look, () => ['x'], async () => assert.fail('nothing to score')), 0);
+  assert.deepEqual(await applySecondLook([new Float32Array([1, 0])], look, () => assert.fail('no file is unsure'), async () => assert.fail('nothing to score')), []);
 });
 
 test('the byte tokenizer reads spread windows after the leading comments, with the profile of their own file', () => {
