@@ -49,7 +49,7 @@ const READ_CONCURRENCY = 8;
 
 /** Loads, tokenizes and splits the dataset; bad data is an INVALID_ARGUMENT naming the problem. */
 export async function loadRunData(o: LoadOptions): Promise<RunData> {
-  const store = openStore({ file: o.storeFile, readonly: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) });
+  const store = openRunStore(o);
   const db = store.db;
   try {
     const files: DatasetFileRow[] = [];
@@ -119,7 +119,7 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
  * needs the few test files the model is unsure of, known only once it has scored them.
  */
 export async function readExampleTexts(o: Pick<LoadOptions, 'storeFile' | 'datasetId' | 'nativeBinding'>, examples: readonly Example[]): Promise<string[]> {
-  const store = openStore({ file: o.storeFile, readonly: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) });
+  const store = openRunStore(o);
   try {
     const texts: string[] = [];
     for (const e of examples) texts.push(await readDatasetFileText(store.db, o.datasetId, e.fileIndex));
@@ -127,4 +127,9 @@ export async function readExampleTexts(o: Pick<LoadOptions, 'storeFile' | 'datas
   } finally {
     store.close();
   }
+}
+
+/** The store, read-only: the host process is its writer. */
+function openRunStore(o: Pick<LoadOptions, 'storeFile' | 'nativeBinding'>): ReturnType<typeof openStore> {
+  return openStore({ file: o.storeFile, readonly: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) });
 }
