@@ -10,6 +10,8 @@
 // `.h` file C: a header of C declarations is the same text in either language, and labelled C it
 // taught the model to read C++ headers as C (C from `.c` files only; `.h` is C++ in the C++ header
 // packages and unlabelled elsewhere; main/trainer/README.md has the two seeds each that decided it).
+// Recipe v6 adds the upstream sources of ten projects that carry SQL schemas, upgrade scripts and
+// SQL function libraries (v5's SQL class came from 28 projects, a quarter of it PostgreSQL's).
 //
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
