@@ -57,9 +57,10 @@ export interface ProjectSplitResult {
  * those as C). Projects (ordered by name, then shuffled with the seed) go to whichever of test and
  * validation still lacks files when taking the project brings that split closer to its share over
  * the classes the project has (the sum of each class's squared gap, relative to the class's size,
- * shrinks: for a project of one class, when it is at most twice what the split lacks); the rest train. Files without
- * a project count as projects of one file. A label with fewer than MIN_PROJECTS_PER_CLASS named
- * projects is split per file, as `stratifiedSplit` does, whatever other classes do with its projects.
+ * shrinks: for a project of one class, when it is at most twice what the split lacks); the rest
+ * train. Files without a project count as projects of one file. A label with fewer than
+ * MIN_PROJECTS_PER_CLASS named projects is split per file, as `stratifiedSplit` does, whatever
+ * other classes do with its projects.
  */
 export function projectSplit(
   items: readonly { label: string; sha256: string; project?: string | null }[],
@@ -114,8 +115,7 @@ export function projectSplit(
   // its training projects whose move leaves each of that project's classes a training project.
   for (const [label, t] of target) {
     for (const split of ['test', 'validation'] as const) {
-      const has = (k: number) => groups[k].has(label);
-      if (t[split] === 0 || assigned.some((s, k) => s === split && has(k))) continue;
+      if (t[split] === 0 || assigned.some((s, k) => s === split && groups[k].has(label))) continue;
       const trainOf = (l: string) => assigned.flatMap((s, k) => (s === 'train' && groups[k].has(l) ? [k] : []));
       const movable = trainOf(label)
         .filter((k) => [...groups[k].keys()].every((l) => trainOf(l).length >= 2))
