@@ -1,5 +1,5 @@
 // Two (or more) exported models on the same held-out files: the test split of a benchmark folder
-// (split exactly as `bench:train` splits it: by project, same seed), less every project that another
+// (split exactly as `bench:train` splits it: by project, same seed; --split-seed as its own), less every project that another
 // folder holds (for instance the older benchmark an older model was trained on), so that no model
 // compared has read any of these projects; or less only the projects another folder trains on
 // (--exclude-trained: its train and validation splits, split the same way), so that a model trained
@@ -7,7 +7,7 @@
 // core languages (argmax over all labels, and restricted to the 8 as the anchors were scored), the
 // mean over classes and each class's accuracy with where its errors went.
 //
-//   node --import tsx bench/held-out-compare.ts --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
+//   node --import tsx bench/held-out-compare.ts --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
 //
 // --out also copies the chosen files there as <class>/<project>/<file>, a folder `langlab eval <run>
 // --dataset <folder>` reads. --errors writes every misclassified file, one JSON line each (model,
@@ -15,24 +15,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetFromFolder } from '../main/data/from-folder.ts';
+import { DEFAULT_SEED } from '../main/data/split.ts';
 import { decodeText } from '../main/data/text-check.ts';
 import { predictTexts } from '../main/trainer/predict.ts';
 import { CORE } from './held-out-figures.ts';
 
-const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
+const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
 
-interface Args { data: string; exclude: string[]; excludeTrained: string[]; models: string[]; out: string | null; errors: string | null }
+interface Args { data: string; exclude: string[]; excludeTrained: string[]; splitSeed: number; models: string[]; out: string | null; errors: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { data: '', exclude: [], excludeTrained: [], models: [], out: null, errors: null };
+  const args: Args = { data: '', exclude: [], excludeTrained: [], splitSeed: DEFAULT_SEED, models: [], out: null, errors: null };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
-    if (!['--data', '--exclude', '--exclude-trained', '--model', '--out', '--errors'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
+    if (!['--data', '--exclude', '--exclude-trained', '--split-seed', '--model', '--out', '--errors'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
     if (value === undefined) throw new Error(`held-out-compare: ${argv[i]} needs a value. ${USAGE}`);
     i++;
     if (argv[i - 1] === '--data') args.data = path.resolve(value);
     else if (argv[i - 1] === '--exclude') args.exclude.push(path.resolve(value));
     else if (argv[i - 1] === '--exclude-trained') args.excludeTrained.push(path.resolve(value));
+    else if (argv[i - 1] === '--split-seed') {
+      args.splitSeed = Number(value);
+      if (!Number.isInteger(args.splitSeed) || args.splitSeed < 0) throw new Error(`held-out-compare: --split-seed must be a whole number of 0 or more, got ${value}.`);
+    }
     else if (argv[i - 1] === '--model') args.models.push(path.resolve(value));
     else if (argv[i - 1] === '--errors') args.errors = path.resolve(value);
     else args.out = path.resolve(value);
@@ -56,17 +61,17 @@ function projectsOf(folder: string): Set<string> {
 }
 
 /** The projects a benchmark folder's train and validation splits hold (split as bench:train splits it). */
-async function trainedProjectsOf(folder: string): Promise<string[]> {
+async function trainedProjectsOf(folder: string, seed: number): Promise<string[]> {
   if (!fs.existsSync(folder)) throw new Error(`held-out-compare: --exclude-trained ${folder} does not exist.`);
-  const { files } = await datasetFromFolder(folder);
+  const { files } = await datasetFromFolder(folder, { seed });
   return files.flatMap((f) => (f.split !== 'test' && f.project !== null ? [f.project] : []));
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const excluded = new Set(args.exclude.flatMap((f) => [...projectsOf(f)]));
-  for (const f of args.excludeTrained) for (const p of await trainedProjectsOf(f)) excluded.add(p);
-  const result = await datasetFromFolder(args.data);
+  for (const f of args.excludeTrained) for (const p of await trainedProjectsOf(f, args.splitSeed)) excluded.add(p);
+  const result = await datasetFromFolder(args.data, { seed: args.splitSeed });
   const files = result.files.filter((f) => f.split === 'test' && f.project !== null && !excluded.has(f.project));
   if (files.length === 0) throw new Error(`held-out-compare: no test file of ${args.data} is left once the projects of ${[...args.exclude, ...args.excludeTrained].join(', ')} are taken out.`);
   const abs = files.map((f) => path.join(result.roots[f.root], f.path));

@@ -11,8 +11,9 @@
 // whole projects (the dataset's <class>/<project>/ folders); the line gives per-class figures, the 8
 // core languages' accuracy (also restricted to those 8 labels, as the anchors were scored) and the
 // mean over classes. --split-seed draws another split (default 42, the app's): which projects land
-// in test moves the figures more than the training seed does. Targets: >= 99.0 % on the 8 core languages and >= 97 % averaged over all
-// languages, best checkpoint within 15 minutes of training on 2 cores.
+// in test moves the figures more than the training seed does. Targets: >= 99.0 % on the 8 core
+// languages and >= 97 % averaged over all languages, best checkpoint within 15 minutes of training
+// on 2 cores.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,7 +48,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--split-seed') {
       splitSeed = Number(argv[++i]);
       if (!Number.isInteger(splitSeed) || splitSeed < 0) throw new Error(`train-accuracy: --split-seed must be a whole number of 0 or more, got ${argv[i]}.`);
-    }    else if (a === '--set') {
+    } else if (a === '--set') {
       const [k, v] = (argv[++i] ?? '').split('=');
       set[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
     } else throw new Error(`train-accuracy: unknown argument ${a}. Usage: [--small] [--data <folder>] [--threads N] [--split-seed N] [--set key=value ...] [--errors <file>] [--keep <folder>]`);

@@ -7,17 +7,19 @@ function items(label: string, perProject: number[]): { label: string; sha256: st
   return perProject.flatMap((n, k) => Array.from({ length: n }, (_, i) => ({ label, sha256: `${label}-${k}-${i}`.padEnd(64, '0'), project: `p${k}` })));
 }
 
+/** Asserts every project (one name across classes) has all its files in one split. */
+function assertProjectsWhole(all: readonly { project: string | null }[], splits: readonly string[], context = ''): void {
+  const where = new Map<string, Set<string>>();
+  all.forEach((it, i) => where.set(it.project!, (where.get(it.project!) ?? new Set()).add(splits[i])));
+  for (const [project, set] of where) assert.equal(set.size, 1, `${context}${project} is in ${[...set].join(' and ')}`);
+}
+
 test('whole projects are held out: no project has files in two splits, whatever its classes, and every split gets some', () => {
   const all = [...items('python', [30, 12, 9, 8, 7, 6, 5, 5, 4, 4, 3, 2, 2, 1, 1, 1]), ...items('java', [20, 20, 15, 10, 10, 8, 6, 5, 3, 2, 1])];
   const { splits, byClass } = projectSplit(all, 42, 0.2, 0.1);
   assert.deepEqual(byClass, { python: 'project', java: 'project' });
-  const where = new Map<string, Set<string>>();
-  all.forEach((it, i) => {
-    // p0 of python and p0 of java are one project: both are held out together.
-    const key = it.project!;
-    where.set(key, (where.get(key) ?? new Set()).add(splits[i]));
-  });
-  for (const [key, set] of where) assert.equal(set.size, 1, `${key} is in ${[...set].join(' and ')}`);
+  // p0 of python and p0 of java are one project: both are held out together.
+  assertProjectsWhole(all, splits);
   for (const label of ['python', 'java']) {
     const mine = splits.filter((_, i) => all[i].label === label);
     for (const split of ['train', 'validation', 'test']) assert.ok(mine.includes(split as never), `${label} has no ${split} files`);
@@ -69,9 +71,7 @@ test('a project with files in several classes lands in one split, in every seed'
   for (const seed of [1, 2, 3, 42, 99]) {
     const { splits, byClass } = projectSplit(all, seed, 0.2, 0.1);
     assert.deepEqual(byClass, { c: 'project', cpp: 'project' });
-    const where = new Map<string, Set<string>>();
-    all.forEach((it, i) => where.set(it.project!, (where.get(it.project!) ?? new Set()).add(splits[i])));
-    for (const [project, set] of where) assert.equal(set.size, 1, `seed ${seed}: ${project} is in ${[...set].join(' and ')}`);
+    assertProjectsWhole(all, splits, `seed ${seed}: `);
     for (const label of ['c', 'cpp']) {
       const mine = splits.filter((_, i) => all[i].label === label);
       for (const split of ['train', 'validation', 'test']) assert.ok(mine.includes(split as never), `seed ${seed}: ${label} has no ${split} files`);
