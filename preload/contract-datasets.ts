@@ -60,6 +60,13 @@ export interface ClassProjectsInfo {
   projects: number;
   /** Distinct named projects in each split. */
   bySplit: SplitCounts;
+  /**
+   * Of this class's projects, how many have files in more than one split (in this class or another
+   * that is not split per file): their test files share a project with training files. 0 in a
+   * dataset split whole by project; a dataset stored before a project was held out across classes
+   * (2026-12-05) can have some. Always 0 for a class split per file, which shares projects by design.
+   */
+  acrossSplits: number;
   /** Files that name no project. */
   unnamedFiles: number;
   /** The class's largest project and its share of the class's files (0 to 1); null when none is named. */

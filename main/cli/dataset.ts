@@ -117,7 +117,15 @@ function projectLines(projects: ClassProjectsInfo[]): string[] {
   const lines = ['projects (train/validation/test, largest project share):'];
   for (const c of projects) {
     const largest = c.largest ? `, largest ${c.largest.project} ${(100 * c.largest.share).toFixed(0)}%` : '';
-    lines.push(`  ${c.label}: ${c.projects} (${c.bySplit.train}/${c.bySplit.validation}/${c.bySplit.test}), split ${c.split === 'project' ? 'by project' : c.split === 'file' ? 'per file' : 'as given'}${largest}`);
+    const shared = c.acrossSplits > 0 ? `, ${c.acrossSplits} in more than one split` : '';
+    lines.push(`  ${c.label}: ${c.projects} (${c.bySplit.train}/${c.bySplit.validation}/${c.bySplit.test}${shared}), split ${c.split === 'project' ? 'by project' : c.split === 'file' ? 'per file' : 'as given'}${largest}`);
+  }
+  const shared = projects.filter((c) => c.acrossSplits > 0);
+  if (shared.length) {
+    const cause = shared.some((c) => c.split === 'column')
+      ? "the table's split column puts them there: give each project one split"
+      : 'the dataset was split before a project was held out whole across its languages: add its folder again for a split that keeps every project in one split';
+    lines.push(`warning: projects with files in more than one split (${shared.map((c) => `${c.label} ${c.acrossSplits}`).join(', ')}) share projects between test and training, so test figures overstate accuracy on new code; ${cause}.`);
   }
   const fallback = projects.filter((c) => c.split === 'file' && c.projects > 0).map((c) => c.label);
   if (fallback.length) {

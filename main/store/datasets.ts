@@ -167,6 +167,14 @@ export function classProjects(db: Database.Database, id: number): ClassProjectsI
     )
     .all(id) as { label: string; project: string | null; split: Split; files: number }[];
   const byLabel = new Map<string, { split: Map<Split, Set<string>>; sizes: Map<string, number>; unnamed: number; total: number }>();
+  // Each project's splits over the classes not split per file: more than one is a project that trains and is tested.
+  const splitsOfProject = new Map<string, Set<Split>>();
+  for (const r of rows) {
+    if (r.project === null || splitOf(r.label) === 'file') continue;
+    const set = splitsOfProject.get(r.project) ?? new Set<Split>();
+    set.add(r.split);
+    splitsOfProject.set(r.project, set);
+  }
   for (const r of rows) {
     let c = byLabel.get(r.label);
     if (!c) byLabel.set(r.label, (c = { split: new Map(), sizes: new Map(), unnamed: 0, total: 0 }));
@@ -189,6 +197,7 @@ export function classProjects(db: Database.Database, id: number): ClassProjectsI
       split: splitOf(label),
       projects: c.sizes.size,
       bySplit: { train: count('train'), validation: count('validation'), test: count('test') },
+      acrossSplits: splitOf(label) === 'file' ? 0 : [...c.sizes.keys()].filter((p) => (splitsOfProject.get(p)?.size ?? 0) > 1).length,
       unnamedFiles: c.unnamed,
       largest,
     };

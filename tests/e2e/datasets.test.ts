@@ -152,7 +152,16 @@ for (const scheme of ['light', 'dark'] as const) {
     assert.equal(await page.getByTestId('dataset-card').count(), 1);
     await shot('list');
 
+    // A split stored before projects were held out across classes: one of a java test project's files in training.
+    backend.store.db.prepare(`UPDATE dataset_files SET split = 'train' WHERE rowid = (SELECT rowid FROM dataset_files WHERE label = 'java' AND split = 'test' LIMIT 1)`).run();
     await page.getByTestId('dataset-card').getByRole('link').click();
+    const leak = page.getByTestId('project-leak');
+    await leak.waitFor();
+    assert.match((await leak.textContent()) ?? '', /1 java project\s+has files in more than one split.*add its folder again/s);
+    assert.match((await page.getByTestId('dataset-projects').locator('tr', { hasText: 'java' }).first().textContent()) ?? '', /\(1 shared\)/);
+    await page.getByTestId('dataset-projects').scrollIntoViewIfNeeded();
+    await shot('project-leak');
+
     await page.getByTestId('dataset-delete').click();
     await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete dataset' }).click();
     await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();

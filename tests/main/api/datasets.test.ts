@@ -319,3 +319,33 @@ test('a folder with <class>/<project>/ folders is split by project; the report c
     b.close();
   }
 });
+
+test('a project with files in two splits is counted per class: none in a new split, some in a split stored before projects were held out across classes', async () => {
+  const b = backend();
+  const events = recorder(b);
+  try {
+    // Six projects each have Python and JavaScript files; the split keeps each one whole.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 48; i++) {
+      files[`python/repo${i % 6}/m${i}.py`] = pySource(i);
+      files[`javascript/repo${i % 6}/f${i}.js`] = jsSource(i);
+    }
+    const task = await ok<ScanJobInfo>(b, 'datasets.add', { kind: 'folder', path: makeTree(files), name: 'shared projects' });
+    const end = await events.taskEnd(task.jobId);
+    assert.equal(end.status, 'done', end.error ?? '');
+    const id = end.resultId!;
+    const fresh = await ok<DatasetReportInfo>(b, 'datasets.get', { id });
+    assert.deepEqual(fresh.projects.map((c) => [c.label, c.split, c.acrossSplits]), [['javascript', 'project', 0], ['python', 'project', 0]]);
+
+    // As the old split did: one test project's JavaScript files moved to training, its Python files left in test.
+    const db = b.store.db;
+    const project = db.prepare(`SELECT project FROM dataset_files WHERE dataset_id = ? AND split = 'test' LIMIT 1`).pluck().get(id) as string;
+    db.prepare(`UPDATE dataset_files SET split = 'train' WHERE dataset_id = ? AND project = ? AND label = 'javascript'`).run(id, project);
+    const old = await ok<DatasetReportInfo>(b, 'datasets.get', { id });
+    assert.deepEqual(old.projects.map((c) => [c.label, c.acrossSplits]), [['javascript', 1], ['python', 1]]);
+    const full = await ok<DatasetFullReport>(b, 'datasets.fullReport', { id });
+    assert.deepEqual(full.projects.map((c) => c.acrossSplits), [1, 1]);
+  } finally {
+    b.close();
+  }
+});

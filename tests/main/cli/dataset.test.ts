@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { storePath } from '../../../main/store/paths.ts';
 import { jsSource, makeTree, pySource } from '../data/helpers.ts';
 
 // Runs the command in a child process, as a user would, against a temp data folder.
@@ -33,6 +35,28 @@ test('dataset add, show and list print the JSON the interface promises', () => {
   assert.equal(show.fingerprint, report.fingerprint);
   const list = JSON.parse(langlab(['list', '--json'], home).stdout);
   assert.deepEqual(list.map((d: { id: number }) => d.id), [report.id]);
+});
+
+test('dataset show warns, per class, of projects with files in more than one split', () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 36; i++) {
+    files[`python/repo${i % 6}/m${i}.py`] = pySource(i);
+    files[`javascript/repo${i % 6}/f${i}.js`] = jsSource(i);
+  }
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'langlab-cli-'));
+  const add = langlab(['add', makeTree(files), '--json'], home);
+  assert.equal(add.status, 0, add.stderr);
+  const { id } = JSON.parse(add.stdout) as { id: number };
+  assert.doesNotMatch(langlab(['show', String(id)], home).stdout, /more than one split/, 'a new split keeps every project whole');
+
+  // A split as the app stored it before 2026-12-05: a test project's JavaScript files in training.
+  const db = new Database(storePath(home));
+  const project = db.prepare(`SELECT project FROM dataset_files WHERE dataset_id = ? AND split = 'test' LIMIT 1`).pluck().get(id);
+  db.prepare(`UPDATE dataset_files SET split = 'train' WHERE dataset_id = ? AND project = ? AND label = 'javascript'`).run(id, project);
+  db.close();
+  const shown = langlab(['show', String(id)], home).stdout;
+  assert.match(shown, /javascript: 6 \(\d\/\d\/\d, 1 in more than one split\)/);
+  assert.match(shown, /warning: projects with files in more than one split \(javascript 1, python 1\).*add its folder again/);
 });
 
 test('bad input exits non-zero with a readable message and saves nothing', () => {
