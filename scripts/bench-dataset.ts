@@ -16,8 +16,8 @@
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
 // Deterministic: sorted inputs, Linguist labels, a seeded round-robin over the projects of each
-// class with a cap per project, so that no project holds more than 10 % of a class (more only where
-// a few projects hold most of a language's files here: the summary names the largest share). The full variant takes up to 1,200 files of each of 26 languages;
+// class with a cap per project, so that no project holds more than 10 % of a class (the summary
+// names the largest share). The full variant takes up to 1,200 files of each of 26 languages;
 // --small 40 files of each of the 8 reference languages, 10 from each of 4 projects.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -348,9 +348,9 @@ function readCandidate(c: Candidate): { sha256: string; bytes: number } | null {
 /**
  * A class's sample: projects in a seeded order, each project's files shuffled, one file from each
  * project in turn (`few`: all of a project's, then the next one's) until the class has `target`
- * files, no project more than `perProject`. Then the
- * largest are trimmed until none holds over 10 % of the class, or, where that would take more than
- * half of a class under FLOOR files (a few projects hold most of its files), over 15, 20, 25 or 33 %.
+ * files, no project more than `perProject`. Then the largest are trimmed until none holds over 10 %
+ * of the class (a third with --small), even where that leaves the class small: a class that a few
+ * projects fill would otherwise measure those projects.
  */
 function sampleClass(language: string, list: Candidate[], target: number, perProject: number, few: boolean, seed: number, seen: Set<string>): Kept[] {
   const byProject = new Map<string, Candidate[]>();
@@ -381,25 +381,13 @@ function sampleClass(language: string, list: Candidate[], target: number, perPro
       }
     }
   }
-  // The largest share that keeps at least half the sample (or FLOOR files): 10 % where the class
-  // has enough projects of some size, more where a few projects hold most of its files.
+  // The full variant: the largest projects are cut until none holds over 10 % of its class. --small
+  // reads each class as a handful of codebases, so there a project may hold a third.
   const sizes = queues.map((q) => q.kept.length);
-  const whole = sizes.reduce((a, b) => a + b, 0);
-  for (const share of SHARES) {
-    const trimmed = trimToShare(sizes, share);
-    const size = trimmed.reduce((a, b) => a + b, 0);
-    if (size >= Math.min(whole, Math.max(FLOOR, whole / 2)) || share === SHARES.at(-1)) {
-      queues.forEach((q, i) => (q.kept.length = trimmed[i]));
-      break;
-    }
-  }
+  const trimmed = trimToShare(sizes, few ? 1 / 3 : 0.1);
+  queues.forEach((q, i) => (q.kept.length = trimmed[i]));
   return queues.flatMap((q) => q.kept);
 }
-
-/** The largest shares a project may hold of a class, tried in turn (see sampleClass). */
-const SHARES = [0.1, 0.15, 0.2, 0.25, 1 / 3];
-/** A class at least this large (or half its sample) is trimmed to a 10 % share per project. */
-const FLOOR = 300;
 
 /** Project sizes cut until none is over `share` of their total (the total shrinks as they are cut). */
 function trimToShare(sizes: number[], share: number): number[] {
