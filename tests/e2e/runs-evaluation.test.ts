@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { PredictionRow, ScanJobInfo } from '../../preload/contract.ts';
+import type { DatasetReportInfo, PredictionRow, ScanJobInfo } from '../../preload/contract.ts';
 import { datasetFromFolder } from '../../main/data/index.ts';
 import { exportClassifier } from '../../main/engine/export/export-classifier.ts';
 import { initScratchWeights, scratchConfig } from '../../main/engine/models/scratch.ts';
@@ -112,6 +112,31 @@ async function saveFolder(served: Served, name: string, classes: Record<string, 
   }
   return saveDataset(served.backend.store.db, await datasetFromFolder(makeTree(files), { name }));
 }
+
+test("a run whose dataset puts a project's files in more than one split says its test figure overstates", { skip }, async () => {
+  const served = await serve();
+  const ds = seedDataset(served.backend.store.db, 'split before 2026-12-05');
+  const id = seedFinishedRun(served.backend.store.db, ds, 'old-split', 5e-5, [], { dataset_split: 'project' });
+  const page = await browser().newPage({ viewport: { width: 1360, height: 900 } });
+  const errors = collectErrors(page);
+  const note = page.getByTestId('split-kind');
+
+  await page.goto(at(served, `/runs/${id}`));
+  await note.waitFor();
+  assert.match((await note.textContent()) ?? '', /test files come from projects held out of training\.\s*$/);
+  assert.doesNotMatch((await note.getAttribute('class')) ?? '', /warn/);
+
+  // Only the projects table matters here: a java project with files in training and in test.
+  const java = { label: 'java', split: 'project' as const, projects: 5, bySplit: { train: 4, validation: 1, test: 1 }, acrossSplits: 1, unnamedFiles: 0, largest: null };
+  await stub(page, 'datasets.get', () => ({ projects: [java] }) as unknown as DatasetReportInfo);
+  await page.reload();
+  await note.filter({ hasText: 'more than one split' }).waitFor();
+  assert.match((await note.textContent()) ?? '', /held out of training, but some of its projects have files in more than one split.*overstates accuracy on new code/s);
+  assert.match((await note.getAttribute('class')) ?? '', /warn/);
+  await shot(page, 'run-shared-projects');
+  errors.check();
+  await page.close();
+});
 
 test('a run is evaluated on another dataset from its page; labels the model lacks get their own row; Compare puts runs side by side', { skip }, async () => {
   const served = await serve();

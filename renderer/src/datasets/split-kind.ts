@@ -4,9 +4,9 @@ import type { DatasetSplitKind } from '../../../preload/contract.ts';
 export function splitKindSentence(kind: DatasetSplitKind): string {
   switch (kind) {
     case 'project':
-      return 'Validation and test hold out whole projects: a test figure is accuracy on projects the model never saw.';
+      return 'Validation and test hold out whole projects, with their files in every language: a test figure is accuracy on projects the model never saw.';
     case 'mixed':
-      return 'Validation and test hold out whole projects where a class has at least three; the other classes are split file by file.';
+      return 'Validation and test hold out whole projects, with their files in every language, where a class has at least three; the other classes are split file by file.';
     case 'column':
       return "The splits come from the table's split column, as given.";
     case 'file':
