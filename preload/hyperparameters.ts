@@ -30,7 +30,7 @@ const both: readonly ModelKind[] = ['pretrained', 'scratch'];
 export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'max_length', label: 'Max length', help: 'Tokens read from each file; longer files are cut.', type: 'int', min: 8, max: 4096, appliesTo: both, group: 'training', defaults: { pretrained: 512, scratch: 256 } },
   { key: 'batch_size', label: 'Batch size', help: 'Files per micro-batch.', type: 'int', min: 1, max: 1024, appliesTo: both, group: 'training', defaults: { pretrained: 16, scratch: 16 } },
-  { key: 'epochs', label: 'Epochs', help: 'Passes over the training split.', type: 'int', min: 1, max: 1000, appliesTo: both, group: 'training', defaults: { pretrained: 3, scratch: 5 } },
+  { key: 'epochs', label: 'Epochs', help: 'Passes over the training split.', type: 'int', min: 1, max: 1000, appliesTo: both, group: 'training', defaults: { pretrained: 3, scratch: 4 } },
   { key: 'learning_rate', label: 'Learning rate', help: 'Peak AdamW learning rate, reached after warm-up.', type: 'float', min: 0, max: 1, exclusiveMin: true, appliesTo: both, group: 'optimizer', defaults: { pretrained: 2e-5, scratch: 1e-3 } },
   { key: 'warmup_ratio', label: 'Warm-up ratio', help: 'Share of all steps spent warming the learning rate up linearly.', type: 'float', min: 0, max: 1, appliesTo: both, group: 'optimizer', defaults: { pretrained: 0.1, scratch: 0.1 } },
   { key: 'max_grad_norm', label: 'Max gradient norm', help: 'Global-norm clipping threshold; 0 turns clipping off.', type: 'float', min: 0, max: 1000, appliesTo: both, group: 'optimizer', defaults: { pretrained: 1.0, scratch: 1.0 } },
