@@ -7,7 +7,7 @@ import path from 'node:path';
 import { isBinaryFile } from 'isbinaryfile';
 import type { RankedLabel, SecondPrediction } from '../../preload/contract.ts';
 import { GitignoreSet } from '../data/gitignore.ts';
-import { labelForLanguage, languageForFileName } from '../data/linguist.ts';
+import { labelForLanguage, languageByContent, languageForFileName } from '../data/linguist.ts';
 import { displayPath } from '../data/path-bytes.ts';
 import { mapBounded } from '../data/pool.ts';
 import { cancelled, ProgressReporter } from '../data/progress.ts';
@@ -103,10 +103,17 @@ export function extensionLabel(fileName: string, labels: readonly string[]): str
 /**
  * What a file name's extension says: the model's label it names (`label`), or else the one
  * language it names that the model has no label for (`language`, Linguist's name), or neither.
+ * With the file's text, Linguist's content rules settle what the name alone gets wrong: a Qt `.ts`
+ * translation says XML, not TypeScript.
  */
-export function extensionVerdict(fileName: string, labels: readonly string[]): { label: string | null; language: string | null } {
+export function extensionVerdict(fileName: string, labels: readonly string[], text?: string): { label: string | null; language: string | null } {
   const verdict = languageForFileName(fileName, OVERRIDES);
   if (!verdict || !('language' in verdict)) return { label: null, language: null };
+  const shown = text === undefined ? null : languageByContent(verdict.language, text);
+  if (shown) {
+    const label = labelForLanguage(shown, labels);
+    return { label, language: label ? null : shown };
+  }
   const known = labelForLanguage(verdict.language, labels);
   if (known) return { label: known, language: null };
   const ext = path.posix.extname(fileName).slice(1).toLowerCase();
@@ -277,7 +284,7 @@ export async function classifyFolder(o: ClassifyFolderOptions): Promise<{ total:
     check();
     const t1 = performance.now();
     const rows = b.read.map((r, k): ClassifiedRow => {
-      const extension = extensionVerdict(path.posix.basename(r.rel), o.labels);
+      const extension = extensionVerdict(path.posix.basename(r.rel), o.labels, r.text);
       return {
         path: r.rel,
         label: ranked[k][0].label,

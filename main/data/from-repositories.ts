@@ -5,7 +5,7 @@ import { assembleDataset, type Candidate } from './assemble.ts';
 import { DEFAULT_MAX_BYTES } from './from-folder.ts';
 import { GitignoreSet } from './gitignore.ts';
 import { requirePath } from './input-path.ts';
-import { isLinguistLanguage, languageForFileName } from './linguist.ts';
+import { isLinguistLanguage, languageByContent, languageForFileName } from './linguist.ts';
 import { displayPath } from './path-bytes.ts';
 import { ProgressReporter } from './progress.ts';
 import { readCandidates, type Located } from './read-candidates.ts';
@@ -122,7 +122,8 @@ export async function datasetFromRepositories(folders: string[], options: Reposi
     concurrency: options.concurrency ?? 8,
     withSignature: true,
     checkBytes: async (bytes: Buffer) => ((await isBinaryFile(bytes, bytes.length)) ? ('binary' as const) : null),
-    check: (_bytes: Buffer, text: string) => contentVerdict(text),
+    // A file whose text is another language than its name says (a Qt `.ts` translation is XML) is left out.
+    check: (_bytes: Buffer, text: string, _rel: string, language: string) => contentVerdict(text) ?? (languageByContent(language, text) ? ('other-language' as const) : null),
   };
   const candidates: Candidate[] = [];
   const sampling: { language: string; found: number; read: number; kept: number }[] = [];

@@ -116,3 +116,20 @@ function extensionsOf(lowerName: string, maxDots: number): string[] {
   for (let i = Math.max(first, parts.length - maxDots); i < parts.length; i++) out.push('.' + parts.slice(i).join('.'));
   return out;
 }
+
+/**
+ * Linguist's content heuristics for an extension that its table gives one language but another
+ * format shares: a `.ts` file that opens with a `<TS>` element (or its doctype), at a line's start or right
+ * after another tag, is a Qt Linguist translation, XML, not TypeScript. Only the first KiB is looked at, so a generic such as
+ * `Array<TS>` deep in a TypeScript file does not count.
+ */
+const CONTENT_RULES: readonly { language: string; opens: RegExp; is: string }[] = [
+  { language: 'TypeScript', opens: /(?:^|>)\s*<(?:TS\b|!DOCTYPE TS\b)/m, is: 'XML' },
+];
+
+/** The language a file's text shows when it is not the one its name says (`null`: they agree). */
+export function languageByContent(language: string, text: string): string | null {
+  const head = text.slice(0, 1024);
+  for (const rule of CONTENT_RULES) if (rule.language === language && rule.opens.test(head)) return rule.is;
+  return null;
+}

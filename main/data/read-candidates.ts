@@ -10,8 +10,8 @@ import type { SkipReason } from './types.ts';
 import type { Candidate } from './assemble.ts';
 import type { WalkEntry } from './walk.ts';
 
-/** An extra check on the decoded text (the repository build adds minified/generated tests). */
-export type ContentCheck = (bytes: Buffer, text: string, rel: string) => SkipReason | null;
+/** An extra check on the decoded text and the label it is to get (the repository build adds minified/generated tests). */
+export type ContentCheck = (bytes: Buffer, text: string, rel: string, label: string) => SkipReason | null;
 
 export interface ReadContext {
   skips: SkipLog;
@@ -62,7 +62,7 @@ async function readOne({ entry, root, label, project }: Located, ctx: ReadContex
     ctx.skips.add(decoded.skip, path);
     return null;
   }
-  const late = ctx.check ? ctx.check(bytes, decoded.text, path) : null;
+  const late = ctx.check ? ctx.check(bytes, decoded.text, path, label) : null;
   if (late) {
     ctx.skips.add(late, path);
     return null;

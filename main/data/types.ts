@@ -33,6 +33,7 @@ export type SkipReason =
   | 'minified'
   | 'gitignored'
   | 'ambiguous-extension'
+  | 'other-language'
   | 'unknown-language'
   | 'class-too-small'
   | 'class-not-kept';

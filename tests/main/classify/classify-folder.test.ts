@@ -38,6 +38,11 @@ test('an extension naming a language the model has no label for is told as that 
   assert.deepEqual(extensionVerdict('pom.xml', LABELS), { label: 'xml', language: null }, 'the extension is a label');
   assert.deepEqual(extensionVerdict('f.h', LABELS), { label: null, language: null }, 'ambiguous');
   assert.deepEqual(extensionVerdict('README', LABELS), { label: null, language: null });
+  // With the text: a Qt Linguist translation named .ts is XML; real TypeScript stays TypeScript.
+  const translation = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="fr">\n</TS>\n';
+  assert.deepEqual(extensionVerdict('app_fr.ts', LABELS, translation), { label: 'xml', language: null });
+  assert.deepEqual(extensionVerdict('app_fr.ts', ['python', 'go'], translation), { label: null, language: 'XML' });
+  assert.deepEqual(extensionVerdict('g.ts', LABELS, 'export const x: number = 1;\n'), { label: null, language: 'TypeScript' });
 });
 
 test('every text file is classified in batches; binary, empty, vendored, generated and ignored files are counted as left out', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasetFromRepositories } from '../../../main/data/from-repositories.ts';
-import { languageForFileName } from '../../../main/data/linguist.ts';
+import { languageByContent, languageForFileName } from '../../../main/data/linguist.ts';
 import { jsSource, makeTree, pySource } from './helpers.ts';
 
 test("labels come from Linguist's table; shared extensions are ambiguous unless overridden", () => {
@@ -47,6 +47,26 @@ test('vendored, generated, minified, binary, oversize, gitignored and ambiguous 
   assert.deepEqual(reasons.oversize, ['web/huge.js']);
   assert.deepEqual(reasons['ambiguous-extension'], ['web/api.h']);
   assert.deepEqual(r.classes.map((c) => [c.label, c.files]), [['JavaScript', 12], ['Python', 12]]);
+});
+
+test('a Qt Linguist translation named .ts is XML, not TypeScript: it is left out of the TypeScript class', async () => {
+  const translation = (lang: string) => `<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="${lang}">\n<context>\n    <name>MainWindow</name>\n    <message>\n        <source>Open</source>\n        <translation>Ouvrir</translation>\n    </message>\n</context>\n</TS>\n`;
+  assert.equal(languageByContent('TypeScript', translation('fr')), 'XML');
+  // One line, as some tools write it; and a bare <TS> root without a declaration.
+  assert.equal(languageByContent('TypeScript', '<?xml version="1.0" ?><!DOCTYPE TS><TS version="2.1" language="uk">\n<context/>\n</TS>\n'), 'XML');
+  assert.equal(languageByContent('TypeScript', '<TS version="2.0">\n</TS>\n'), 'XML');
+  // TypeScript that mentions a type parameter TS, and any other language, stays as named.
+  assert.equal(languageByContent('TypeScript', 'export function first<TS>(xs: TS[]): TS {\n  return xs[0];\n}\nconst list: Array<TS> = [];\n'), null);
+  assert.equal(languageByContent('XML', translation('de')), null);
+
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 6; i++) files[`app/src/m${i}.ts`] = `export const value${i}: number = ${i};\nexport function twice${i}(x: number): number {\n  return x * ${i + 2};\n}\n`;
+  for (const lang of ['fr', 'de', 'uk']) files[`app/translations/app_${lang}.ts`] = translation(lang);
+  Object.assign(files, project('tools', 6, pySource, '.py'));
+  const r = await datasetFromRepositories([makeTree(files)], { minFiles: 5 });
+  const reasons = Object.fromEntries(r.skipped.map((s) => [s.reason, s.files]));
+  assert.deepEqual(reasons['other-language'], ['app/translations/app_de.ts', 'app/translations/app_fr.ts', 'app/translations/app_uk.ts']);
+  assert.deepEqual(r.classes.map((c) => [c.label, c.files]), [['Python', 6], ['TypeScript', 6]]);
 });
 
 test('top N, minimum files and a seeded per-class cap shared round-robin across projects', async () => {
