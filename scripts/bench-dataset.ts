@@ -12,6 +12,9 @@
 // packages and unlabelled elsewhere; main/trainer/README.md has the two seeds each that decided it).
 // Recipe v6 adds the upstream sources of ten projects that carry SQL schemas, upgrade scripts and
 // SQL function libraries (v5's SQL class came from 28 projects, a quarter of it PostgreSQL's).
+// Recipe v8 adds the upstream sources of 24 C++ applications (Qt and KDE programs among them):
+// v7's C++ came mostly from template libraries, and held out it read applications' C++ as C.
+// A `.ts` file that is a Qt Linguist translation (XML) is not TypeScript (linguist.ts, languageByContent).
 //
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
@@ -25,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isBinaryFileSync } from 'isbinaryfile';
 import { datasetFingerprint, sha256Hex } from '../main/data/fingerprint.ts';
-import { languageForFileName } from '../main/data/linguist.ts';
+import { languageByContent, languageForFileName } from '../main/data/linguist.ts';
 import { contentVerdict, fileNameVerdict, folderVerdict } from '../main/data/repo-filters.ts';
 import { seededRandom, shuffle, subSeed } from '../main/data/rng.ts';
 import { decodeText } from '../main/data/text-check.ts';
@@ -151,10 +154,18 @@ function readPackageList(): { binary: string[]; source: string[] } {
   return { binary: lines.filter((l) => !l.startsWith('src:')), source: lines.filter((l) => l.startsWith('src:')).map((l) => l.slice(4)) };
 }
 
-/** The language a file name means here, with the recipe's overrides and the `.h` rule (C++ in CPP_HEADERS packages, else none). */
+/**
+ * The language a file name means here, with the recipe's overrides and the `.h` rule: a header (and
+ * a configure template of one, `.h.in`) is C++ in CPP_HEADERS packages, else unlabelled. A `.c`
+ * file that a C++ header package installs is C++ too: Xerces-C's template implementations
+ * (`CountedPointer.c`: `template <class T> CountedPointerTo<T>::...`) were read as C until v8.
+ */
 function languageOf(name: string, pkg: string | null): string | null {
   if (NOT_CODE.test(name) || fileNameVerdict(name)) return null;
-  if (name.toLowerCase().endsWith('.h')) return pkg && CPP_HEADERS.has(pkg) ? 'C++' : null;
+  const lower = name.toLowerCase();
+  const cppPackage = pkg !== null && CPP_HEADERS.has(pkg);
+  if (lower.endsWith('.h') || lower.endsWith('.h.in')) return cppPackage ? 'C++' : null;
+  if (lower.endsWith('.c') && cppPackage) return 'C++';
   const verdict = languageForFileName(name, OVERRIDES);
   return verdict && 'language' in verdict && verdict.language in CLASSES ? verdict.language : null;
 }
@@ -341,6 +352,8 @@ function readCandidate(c: Candidate): { sha256: string; bytes: number } | null {
   const decoded = decodeText(bytes);
   if ('skip' in decoded) return null;
   if (decoded.text.trim().length < MIN_CHARS || contentVerdict(decoded.text.replace(MACHINE_KEPT, ''))) return null;
+  // A Qt Linguist translation (`.ts`, XML) is not TypeScript: Qt applications carry one per locale.
+  if (languageByContent(c.language, decoded.text)) return null;
   if (c.language === 'HTML' && decoded.text.length < 1024) return null;
   return { sha256: sha256Hex(bytes), bytes: bytes.length };
 }
