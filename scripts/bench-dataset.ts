@@ -155,8 +155,9 @@ function readPackageList(): { binary: string[]; source: string[] } {
 }
 
 /**
- * The language a file name means here, with the recipe's overrides and the `.h` rule: a header (and
- * a configure template of one, `.h.in`) is C++ in CPP_HEADERS packages, else unlabelled. A `.c`
+ * The language a file name means here, with the recipe's overrides and the `.h` rule: a header is
+ * C++ in CPP_HEADERS packages, else unlabelled (a `config.h.in` template is as ambiguous as `.h`:
+ * linguist.ts). A `.c`
  * file that a C++ header package installs is C++ too: Xerces-C's template implementations
  * (`CountedPointer.c`: `template <class T> CountedPointerTo<T>::...`) were read as C until v8.
  */
@@ -164,7 +165,7 @@ function languageOf(name: string, pkg: string | null): string | null {
   if (NOT_CODE.test(name) || fileNameVerdict(name)) return null;
   const lower = name.toLowerCase();
   const cppPackage = pkg !== null && CPP_HEADERS.has(pkg);
-  if (lower.endsWith('.h') || lower.endsWith('.h.in')) return cppPackage ? 'C++' : null;
+  if (lower.endsWith('.h')) return cppPackage ? 'C++' : null;
   if (lower.endsWith('.c') && cppPackage) return 'C++';
   const verdict = languageForFileName(name, OVERRIDES);
   return verdict && 'language' in verdict && verdict.language in CLASSES ? verdict.language : null;

@@ -10,7 +10,8 @@ import * as linguist from 'linguist-languages';
 //      languages with a group, e.g. OASv2-json); with no such name, the one non-dialect candidate,
 //      or the one whose primary extension it is, wins;
 //   4. else the extension is ambiguous (.h: C, C++, Objective-C; .yaml: MiniYAML, YAML; .m) and
-//      the file is left out, unless an override names its language.
+//      the file is left out, unless an override names its language; a `.in` template of such a
+//      file (config.h.in) is ambiguous too.
 
 export type LanguageVerdict = { language: string } | { ambiguous: string[] } | null;
 
@@ -88,6 +89,13 @@ export function languageForFileName(fileName: string, overrides?: ReadonlyMap<st
       }
     }
   }
+  // A configure template (`config.h.in`) is no surer than the file it makes: Linguist's table lists
+  // `.h.in` under C alone while `.h` is C, C++ or Objective-C, so the template is ambiguous too
+  // (an override of `.h.in` itself, checked above, still names it).
+  if (lower.endsWith('.in') && lower.length > 3) {
+    const made = languageForFileName(fileName.slice(0, -3));
+    if (made && 'ambiguous' in made) return made;
+  }
   const named = t.byFilename.get(fileName);
   if (named && named.length === 1) return { language: named[0] };
   for (const ext of exts) {
@@ -129,7 +137,6 @@ const CONTENT_RULES: readonly { language: string; opens: RegExp; is: string }[] 
 
 /** The language a file's text shows when it is not the one its name says (`null`: they agree). */
 export function languageByContent(language: string, text: string): string | null {
-  const head = text.slice(0, 1024);
-  for (const rule of CONTENT_RULES) if (rule.language === language && rule.opens.test(head)) return rule.is;
+  for (const rule of CONTENT_RULES) if (rule.language === language && rule.opens.test(text.slice(0, 1024))) return rule.is;
   return null;
 }

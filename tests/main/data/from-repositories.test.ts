@@ -10,6 +10,11 @@ test("labels come from Linguist's table; shared extensions are ambiguous unless 
   assert.deepEqual(languageForFileName('Makefile'), { language: 'Makefile' });
   assert.deepEqual(languageForFileName('a.h'), { ambiguous: ['C', 'C++', 'Objective-C'] });
   assert.deepEqual(languageForFileName('a.h', new Map([['.h', 'C++']])), { language: 'C++' });
+  // A configure template is no surer than the file it makes; other templates keep the table's answer.
+  assert.deepEqual(languageForFileName('config.h.in'), { ambiguous: ['C', 'C++', 'Objective-C'] });
+  assert.deepEqual(languageForFileName('config.h.in', new Map([['.h.in', 'C++']])), { language: 'C++' }, 'an override of the template itself');
+  assert.deepEqual(languageForFileName('build.sh.in'), { language: 'Shell' });
+  assert.deepEqual(languageForFileName('Makefile.in'), { language: 'Makefile' });
   assert.equal(languageForFileName('README'), null);
 });
 
