@@ -126,13 +126,18 @@ function extensionsOf(lowerName: string, maxDots: number): string[] {
 }
 
 /**
- * Linguist's content heuristics for an extension that its table gives one language but another
- * format shares: a `.ts` file that opens with a `<TS>` element (or its doctype), at a line's start or right
- * after another tag, is a Qt Linguist translation, XML, not TypeScript. Only the first KiB is looked at, so a generic such as
- * `Array<TS>` deep in a TypeScript file does not count.
+ * Content rules for an extension that its table gives one language but another format shares,
+ * each looking at the first KiB only:
+ * - a `.ts` file that opens with a `<TS>` element (or its doctype), at a line's start or right after
+ *   another tag, is a Qt Linguist translation, XML, not TypeScript (Linguist's own heuristic); a
+ *   generic such as `Array<TS>` deep in a TypeScript file does not count;
+ * - a YAML file whose first content (after blank and `#` comment lines) opens a `{` mapping or a `[`
+ *   list is written in JSON's syntax, YAML's flow style: its text is JSON's, and no reader of the
+ *   text alone could call it YAML. A Go template's `{{` does not count.
  */
 const CONTENT_RULES: readonly { language: string; opens: RegExp; is: string }[] = [
   { language: 'TypeScript', opens: /(?:^|>)\s*<(?:TS\b|!DOCTYPE TS\b)/m, is: 'XML' },
+  { language: 'YAML', opens: /^\uFEFF?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?:\{(?!\{)|\[)/, is: 'JSON' },
 ];
 
 /** The language a file's text shows when it is not the one its name says (`null`: they agree). */

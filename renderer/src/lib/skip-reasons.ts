@@ -19,7 +19,7 @@ export const REASONS: Record<string, string> = {
   minified: 'minified code',
   gitignored: "ignored by .gitignore",
   'ambiguous-extension': 'extension means several languages',
-  'other-language': 'content is another language than the extension says (a Qt .ts translation is XML)',
+  'other-language': 'content is another language than the extension says (a Qt .ts translation is XML, a YAML file written as JSON)',
   'unknown-language': 'no language for this file name',
   'class-too-small': 'language has too few files',
   'class-not-kept': 'language not among those kept',

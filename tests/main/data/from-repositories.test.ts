@@ -74,6 +74,27 @@ test('a Qt Linguist translation named .ts is XML, not TypeScript: it is left out
   assert.deepEqual(r.classes.map((c) => [c.label, c.files]), [['Python', 6], ['TypeScript', 6]]);
 });
 
+test('a YAML file written in JSON\'s syntax (flow style) is JSON by its text: it is left out of the YAML class', async () => {
+  const flow = (i: number) => `# generated schema ${i}\n\n{\n  "name": "record${i}",\n  "type": "record",\n  "fields": [{"name": "id", "type": "string"}]\n}\n`;
+  assert.equal(languageByContent('YAML', flow(1)), 'JSON');
+  assert.equal(languageByContent('YAML', '[\n  {"a": 1},\n  {"a": 2}\n]\n'), 'JSON');
+  assert.equal(languageByContent('YAML', '\uFEFF{ name: plain, items: [1, 2] }\n'), 'JSON');
+  // Block style stays YAML, flow values inside it too; a Go template's {{ is not JSON.
+  assert.equal(languageByContent('YAML', 'name: app\nitems: [1, 2]\nmeta: {a: 1}\n'), null);
+  assert.equal(languageByContent('YAML', '- {a: 1}\n- [2, 3]\n'), null);
+  assert.equal(languageByContent('YAML', '{{- if .Values.enabled }}\napiVersion: v1\nkind: Service\n{{- end }}\n'), null);
+  assert.equal(languageByContent('JSON', flow(2)), null);
+
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 6; i++) files[`conf/c${i}.yml`] = `name: service${i}\nport: ${8000 + i}\nitems:\n  - one\n  - two\n`;
+  for (let i = 0; i < 2; i++) files[`conf/schema${i}.yml`] = flow(i);
+  Object.assign(files, project('tools', 6, pySource, '.py'));
+  const r = await datasetFromRepositories([makeTree(files)], { minFiles: 5 });
+  const reasons = Object.fromEntries(r.skipped.map((s) => [s.reason, s.files]));
+  assert.deepEqual(reasons['other-language'], ['conf/schema0.yml', 'conf/schema1.yml']);
+  assert.deepEqual(r.classes.map((c) => [c.label, c.files]), [['Python', 6], ['YAML', 6]]);
+});
+
 test('top N, minimum files and a seeded per-class cap shared round-robin across projects', async () => {
   const root = makeTree({
     ...project('big', 40, pySource, '.py'),
