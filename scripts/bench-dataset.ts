@@ -15,6 +15,9 @@
 // Recipe v8 adds the upstream sources of 24 C++ applications (Qt and KDE programs among them):
 // v7's C++ came mostly from template libraries, and held out it read applications' C++ as C.
 // A `.ts` file that is a Qt Linguist translation (XML) is not TypeScript (linguist.ts, languageByContent).
+// Recipe v9 adds the upstream sources of 16 Node.js modules written in TypeScript and takes at least
+// half of the TypeScript class from sources before declaration files (v8's was three quarters
+// `.d.ts`), adds ZoneMinder's and DAViCal's SQL, and leaves out YAML written in JSON's syntax.
 //
 //   npm run bench:dataset -- --out <dir> [--small] [--cache <dir>] [--src <dir>]
 //
@@ -377,21 +380,35 @@ function sampleClass(language: string, list: Candidate[], target: number, perPro
   // --small: the largest projects first, filled one after another, so that each class reads like
   // a handful of codebases (a tiny model learns it in seconds).
   if (few) projects = [...projects].sort((a, b) => byProject.get(b)!.length - byProject.get(a)!.length || projects.indexOf(a) - projects.indexOf(b));
-  const queues = projects.map((p) => ({ project: p, files: shuffle(byProject.get(p)!.sort((a, b) => (a.abs < b.abs ? -1 : 1)), seededRandom(subSeed(seed, `${language}\u0000${p}`))), next: 0, kept: [] as Kept[] }));
+  const queues = projects.map((p) => {
+    const files = shuffle(byProject.get(p)!.sort((a, b) => (a.abs < b.abs ? -1 : 1)), seededRandom(subSeed(seed, `${language}\u0000${p}`)));
+    const sources = files.filter((c) => !DECLARATION.test(c.abs));
+    return { project: p, files: [...sources, ...files.filter((c) => DECLARATION.test(c.abs))], sources: sources.length, next: 0, kept: [] as Kept[] };
+  });
   let total = 0;
-  for (let active = true; active && total < target; ) {
-    active = false;
-    for (const q of queues) {
-      if (total >= target) break;
-      while (q.kept.length < perProject && q.next < q.files.length && total < target) {
-        const c = q.files[q.next++];
-        const read = readCandidate(c);
-        if (!read || seen.has(read.sha256)) continue;
-        seen.add(read.sha256);
-        q.kept.push({ ...c, ...read });
-        total++;
-        active = true;
-        if (!few) break;
+  // TypeScript (the one class with declaration files): a first round takes sources only, up to half
+  // the class, then every file may come. Packages ship declarations generated from their sources,
+  // often nothing else, while a repository's TypeScript is mostly its sources; sampled alike,
+  // declarations were three quarters of v8's class, and the model read sources without annotations
+  // in their head and tail as JavaScript. Sources alone would fill the class from a quarter of its
+  // projects.
+  const firstRound = queues.some((q) => q.sources < q.files.length) ? Math.ceil(target / 2) : target;
+  for (const [declarations, upTo] of [[false, firstRound], [true, target]] as const) {
+    for (let active = true; active && total < upTo; ) {
+      active = false;
+      for (const q of queues) {
+        if (total >= upTo) break;
+        const end = declarations ? q.files.length : q.sources;
+        while (q.kept.length < perProject && q.next < end && total < upTo) {
+          const c = q.files[q.next++];
+          const read = readCandidate(c);
+          if (!read || seen.has(read.sha256)) continue;
+          seen.add(read.sha256);
+          q.kept.push({ ...c, ...read });
+          total++;
+          active = true;
+          if (!few) break;
+        }
       }
     }
   }
@@ -402,6 +419,9 @@ function sampleClass(language: string, list: Candidate[], target: number, perPro
   queues.forEach((q, i) => (q.kept.length = trimmed[i]));
   return queues.flatMap((q) => q.kept);
 }
+
+/** A TypeScript declaration file: `.d.ts`, `.d.mts`, `.d.cts`. */
+const DECLARATION = /\.d\.[cm]?ts$/i;
 
 /** Project sizes cut until none is over `share` of their total (the total shrinks as they are cut). */
 function trimToShare(sizes: number[], share: number): number[] {
