@@ -297,6 +297,8 @@ export interface Hyperparameters {
   random_windows: boolean;
   /** Buckets of the file's n-gram profile the classifier reads beside the window; 0 = none (runs stored before it). */
   profile_buckets: number;
+  /** Share of training files a byte model reads with A-Z folded to lower case, drawn anew each epoch; 0 = none (runs stored before it). */
+  lowercase_share: number;
   /** Windows spread over a long file that a byte model also reads when it is unsure of the file; 0 = none (runs stored before it). */
   second_look_windows: number;
   /** Decay of the running weight average that validation scores and the export keeps; 0 keeps the latest weights (runs stored before it). */

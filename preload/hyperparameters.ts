@@ -52,6 +52,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'ngram_buckets', label: 'N-gram buckets', help: 'Rows of a second embedding table that each byte position reads for the 2-, 3- and 4-byte sequences ending there (hashed into this many rows), so keywords and operators are features from the first layer; 0 turns it off. Each row is as wide as the model.', type: 'int', min: 0, max: 4_194_304, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 65_536 } },
   { key: 'profile_buckets', label: 'File profile buckets', help: 'Also give the classifier counts of the 1- to 4-byte sequences in up to 4 KiB at each end of the file, hashed into this many buckets, so a telling sequence outside the window (a C++ "::", a TypeScript ": string") counts; 0 turns it off.', type: 'int', min: 0, max: 65_536, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'random_windows', label: 'Random windows', help: 'Train on two half-windows drawn anew from each long file every epoch (each at its end of the file half of the time) instead of always its head and tail; classification still reads the head and tail.', type: 'bool', appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: false, scratch: true } },
+  { key: 'lowercase_share', label: 'Lower-case share', help: 'Share of the training files read with their letters A to Z in lower case, drawn anew each epoch, so code is known in either case (SQL written as select … from … where, not only SELECT … FROM … WHERE); 0 turns it off. Classification reads files as they are.', type: 'float', min: 0, max: 1, appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'second_look_windows', label: 'Second-look windows', help: 'When the model is less than 99% sure of a file longer than twice its window, also read this many windows spread evenly over the file and average what all the reads say (the head and tail count twice); the test report, evaluations and classification all do it. About one file in ten gets it; classifying a folder took 2-5% longer; 0 turns it off.', type: 'int', min: 0, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 4 } },
   { key: 'ema_decay', label: 'Weight average decay', help: 'Validate, keep and export a running average of the weights, each step weighing the newest weights by 1 minus this (0.999 averages about the last thousand steps); 0 uses the latest weights. Training itself is unchanged.', type: 'float', min: 0, max: 0.99999, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'mixed_precision', label: 'Mixed precision', help: 'On a GPU (WebGPU, CUDA): compute in float16 with float32 master weights and dynamic loss scaling, for speed and memory. The CPU always trains in float32.', type: 'bool', appliesTo: both, group: 'training', defaults: { pretrained: true, scratch: true } },
@@ -73,8 +74,9 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * embeddings, one stored before `random_windows` read fixed windows,
  * one stored before `mixed_precision` trained in float32, one stored before `cache_frozen_layers`
  * recomputed the frozen layers every epoch (with dropout in them), one stored before `ema_decay`
- * kept the latest weights, one stored before `profile_buckets` read no file profile, and one stored before
- * `second_look_windows` took no second look.
+ * kept the latest weights, one stored before `profile_buckets` read no file profile, one stored before
+ * `second_look_windows` took no second look, and one stored before `lowercase_share` read every file in
+ * its own case.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -89,6 +91,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   if (out.ema_decay === undefined) out = { ...out, ema_decay: 0 };
   if (out.profile_buckets === undefined) out = { ...out, profile_buckets: 0 };
   if (out.second_look_windows === undefined) out = { ...out, second_look_windows: 0 };
+  if (out.lowercase_share === undefined) out = { ...out, lowercase_share: 0 };
   return out;
 }
 

@@ -74,6 +74,19 @@ export function randomWindow(source: Int32Array, keep: number, seed: number, epo
   return out;
 }
 
+/**
+ * A training row of byte ids with A-Z folded to a-z, for `share` of the rows (`lowercase_share`),
+ * else the row itself. SQL, among others, is written in either case; a model that met only one
+ * (the upper-case keywords of most SQL sources) reads the other as some other language. The draw
+ * depends only on the seed, the epoch and the file, so a resumed run folds the same rows.
+ */
+export function lowercaseSome(ids: Int32Array, share: number, seed: number, epoch: number, fileIndex: number): Int32Array {
+  if (share <= 0 || seededRandom(subSeed(seed, `lowercase\u0000${epoch}\u0000${fileIndex}`))() >= share) return ids;
+  const out = Int32Array.from(ids);
+  for (let i = 0; i < out.length; i++) if (out[i] >= 65 && out[i] <= 90) out[i] += 32;
+  return out;
+}
+
 /** int64 input_ids and attention_mask [rows, longest row], padded with `padId`. */
 export function padBatch(rows: readonly ArrayLike<number>[], padId: number): { inputIds: ort.Tensor; attentionMask: ort.Tensor; seq: number } {
   const seq = Math.max(1, ...rows.map((r) => r.length));

@@ -87,6 +87,8 @@ export interface TrainableModel {
   extraFeeds: ((inputIds: ort.Tensor) => Record<string, ort.Tensor>) | null;
   /** Buckets of the file profile both graphs read as `file_profile` (0: none). */
   profileBuckets: number;
+  /** Share of training rows whose byte ids are folded to lower case (`lowercase_share`; byte models only, 0 for RoBERTa). */
+  lowercaseShare: number;
 }
 
 
@@ -181,6 +183,8 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
   return {
     family, trainStep, dropout: drop, evalModel: () => toOnnx(evalGraph()), evalParams, trainableParams, totalParams, exportSpec, prefix: custom?.prefix ?? null,
     extraFeeds: custom?.extraFeeds ?? null, profileBuckets,
+    // Folding works on byte ids (A-Z are 65-90); a RoBERTa vocabulary has no such mapping.
+    lowercaseShare: family === 'scratch' ? hp.lowercase_share : 0,
   };
 }
 

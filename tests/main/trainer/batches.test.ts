@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MaskGenerator } from '../../../main/engine/optim/dropout-mask.ts';
-import { POOL_BATCHES, epochBatches, padBatch, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
+import { POOL_BATCHES, epochBatches, lowercaseSome, padBatch, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
 
 const lengths = Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 500));
 
@@ -61,4 +61,21 @@ test('random windows: the same seed, epoch and file draw the same window; two ha
   assert.ok(heads > 70 && heads < 130, `${heads} of 200 windows start at the file's first byte`);
   const short = Int32Array.from([1, 2, 3]);
   assert.equal(randomWindow(short, 384, 42, 0, 1), short, 'a file shorter than the window is read whole');
+});
+
+test('lower-case folding: A-Z become a-z in the drawn share of rows, other bytes and the source row stay as they are', () => {
+  const text = 'UPDATE ttrss_prefs SET def_value = \'Ä\' WHERE pref_name = \'X\';';
+  const ids = Int32Array.from(Buffer.from(text, 'utf8'));
+  const before = Int32Array.from(ids);
+  const folded = lowercaseSome(ids, 1, 42, 0, 3);
+  assert.equal(Buffer.from(Uint8Array.from(folded)).toString('utf8'), text.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+  assert.deepEqual(ids, before, 'the cached row is not changed in place');
+  assert.equal(lowercaseSome(ids, 0, 42, 0, 3), ids, 'share 0 folds nothing');
+  // The same seed, epoch and file fold alike; about the share of files is folded in an epoch.
+  const pick = (epoch: number, f: number) => lowercaseSome(ids, 0.25, 7, epoch, f) !== ids;
+  assert.equal(pick(2, 9), pick(2, 9));
+  const n = Array.from({ length: 400 }, (_, f) => pick(0, f)).filter(Boolean).length;
+  assert.ok(n > 70 && n < 130, `${n} of 400 rows folded at share 0.25`);
+  const perEpoch = Array.from({ length: 40 }, (_, epoch) => pick(epoch, 5)).filter(Boolean).length;
+  assert.ok(perEpoch > 2 && perEpoch < 20, `one file folded in ${perEpoch} of 40 epochs`);
 });
