@@ -5,7 +5,8 @@
 // (--exclude-trained: its train and validation splits, split the same way), so that a model trained
 // on that folder has not read them either. Prints one JSON line per model: files, accuracy, the 8
 // core languages (argmax over all labels, and restricted to the 8 as the anchors were scored), the
-// mean over classes and each class's accuracy with where its errors went.
+// mean over classes and each class's accuracy with where its errors went, and the same figures with
+// each class's projects counting alike (`by_project`, bench/held-out-figures.ts).
 //
 //   node --import tsx bench/held-out-compare.ts --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
 //
@@ -18,7 +19,7 @@ import { datasetFromFolder } from '../main/data/from-folder.ts';
 import { DEFAULT_SEED } from '../main/data/split.ts';
 import { decodeText } from '../main/data/text-check.ts';
 import { predictTexts } from '../main/trainer/predict.ts';
-import { CORE } from './held-out-figures.ts';
+import { heldOutFigures } from './held-out-figures.ts';
 
 const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
 
@@ -89,47 +90,28 @@ async function main(): Promise<void> {
     if ('skip' in decoded) throw new Error(`held-out-compare: ${p} is not text the dataset would keep (${decoded.skip}).`);
     return decoded.text;
   });
-  const projects = new Map<string, Set<string>>();
-  for (const f of files) (projects.get(f.label) ?? projects.set(f.label, new Set()).get(f.label)!).add(f.project!);
   const errorLines: string[] = [];
   for (const model of args.models) {
     const ranked = await predictTexts(model, texts, 26);
-    const perClass: Record<string, { files: number; projects: number; accuracy: number; to: Record<string, number> }> = {};
-    let right = 0;
-    let core = 0;
-    let coreRight = 0;
-    let coreRestricted = 0;
     files.forEach((f, i) => {
       const predicted = ranked[i][0].label;
-      const c = (perClass[f.label] ??= { files: 0, projects: projects.get(f.label)!.size, accuracy: 0, to: {} });
-      c.files++;
-      if (predicted === f.label) {
-        c.accuracy++;
-        right++;
-      } else {
-        c.to[predicted] = (c.to[predicted] ?? 0) + 1;
-        const top = ranked[i].slice(0, 3).map((r) => ({ label: r.label, probability: Math.round(r.probability * 1000) / 1000 }));
-        errorLines.push(JSON.stringify({ model, path: abs[i], project: f.project, true: f.label, predicted, top }));
-      }
-      if (CORE.has(f.label)) {
-        core++;
-        if (predicted === f.label) coreRight++;
-        if (ranked[i].find((r) => CORE.has(r.label))?.label === f.label) coreRestricted++;
-      }
+      if (predicted === f.label) return;
+      const top = ranked[i].slice(0, 3).map((r) => ({ label: r.label, probability: Math.round(r.probability * 1000) / 1000 }));
+      errorLines.push(JSON.stringify({ model, path: abs[i], project: f.project, true: f.label, predicted, top }));
     });
-    for (const c of Object.values(perClass)) c.accuracy = Math.round((c.accuracy / c.files) * 10000) / 10000;
-    const accuracies = Object.values(perClass).map((c) => c.accuracy);
+    const figures = heldOutFigures(files.map((f, i) => ({ trueLabel: f.label, predictedLabel: ranked[i][0].label, top: ranked[i], project: f.project })));
     process.stdout.write(JSON.stringify({
       bench: 'held-out-compare',
       model,
       data: args.data,
       excluded_projects: excluded.size,
       files: files.length,
-      accuracy: right / files.length,
-      core8_accuracy: core ? coreRight / core : null,
-      core8_accuracy_restricted: core ? coreRestricted / core : null,
-      mean_class_accuracy: accuracies.reduce((a, b) => a + b, 0) / accuracies.length,
-      per_class: Object.fromEntries(Object.entries(perClass).sort(([a], [b]) => (a < b ? -1 : 1))),
+      accuracy: figures.accuracy,
+      core8_accuracy: figures.core8_accuracy,
+      core8_accuracy_restricted: figures.core8_accuracy_restricted,
+      mean_class_accuracy: figures.mean_class_accuracy,
+      per_class: figures.per_class,
+      by_project: figures.by_project,
     }) + '\n');
   }
   if (args.errors) fs.writeFileSync(args.errors, errorLines.map((l) => l + '\n').join(''));
