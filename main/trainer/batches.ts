@@ -87,6 +87,43 @@ export function lowercaseSome(ids: Int32Array, share: number, seed: number, epoc
   return out;
 }
 
+/** The most lines a training snippet (`snippet_share`) keeps. */
+export const SNIPPET_MAX_LINES = 8;
+
+/**
+ * For `share` of the training rows (`snippet_share`), a few whole lines of the file instead of its
+ * window: 1 to SNIPPET_MAX_LINES consecutive lines (fewer is as likely as more), starting at a
+ * line with something on it, at most `keep` bytes. Real folders hold one-line settings files,
+ * two-line scripts and stubs; a model that met only full windows reads them by whatever their few
+ * bytes resemble most in the long files of other languages. `ids` is the file as the trainer holds
+ * it (its window source, or its whole window when it is short); a file of one line is its own
+ * snippet. The draw depends only on the seed, the epoch and the file, so a resumed run cuts the same.
+ */
+export function snippetSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number): Int32Array {
+  if (share <= 0) return ids;
+  const random = seededRandom(subSeed(seed, `snippet\u0000${epoch}\u0000${fileIndex}`));
+  if (random() >= share) return ids;
+  // Line starts, and which lines hold more than white space.
+  const starts = [0];
+  for (let i = 0; i < ids.length - 1; i++) if (ids[i] === 10) starts.push(i + 1);
+  const lines = starts.length;
+  if (lines < 2) return ids;
+  const end = (line: number) => (line + 1 < lines ? starts[line + 1] : ids.length);
+  const filled: number[] = [];
+  for (let l = 0; l < lines; l++) {
+    for (let i = starts[l]; i < end(l); i++) {
+      const b = ids[i];
+      if (b !== 32 && b !== 9 && b !== 10 && b !== 13) { filled.push(l); break; }
+    }
+  }
+  if (filled.length === 0) return ids;
+  const count = 1 + Math.floor(random() * Math.min(SNIPPET_MAX_LINES, lines));
+  const first = filled[Math.floor(random() * filled.length)];
+  const last = Math.min(lines - 1, first + count - 1);
+  const from = starts[first];
+  return ids.slice(from, Math.min(end(last), from + keep));
+}
+
 /** int64 input_ids and attention_mask [rows, longest row], padded with `padId`. */
 export function padBatch(rows: readonly ArrayLike<number>[], padId: number): { inputIds: ort.Tensor; attentionMask: ort.Tensor; seq: number } {
   const seq = Math.max(1, ...rows.map((r) => r.length));

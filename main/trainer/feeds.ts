@@ -2,14 +2,18 @@
 // finder so both feed the engine the same way.
 import type { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
-import { labelTensor, lowercaseSome, padBatch, profileFeeds, randomWindow } from './batches.ts';
+import { labelTensor, lowercaseSome, padBatch, profileFeeds, randomWindow, snippetSome } from './batches.ts';
 import type { Example } from './data.ts';
 import type { TrainableModel } from './model.ts';
 
-/** The batch's windows of the training files (random ones when the run draws them), padded, with its labels and dropout masks. */
+/** The batch's windows of the training files (random ones when the run draws them, a few lines for a share of them), padded, with its labels and dropout masks. */
 export function trainFeeds(train: readonly Example[], batch: readonly number[], o: { model: TrainableModel; padId: number; seed: number; epoch: number; masks: MaskGenerator }): Feeds {
   const rows = batch.map((i) => train[i]);
-  const ids = rows.map((e) => lowercaseSome(e.source ? randomWindow(e.source, e.ids.length, o.seed, o.epoch, e.fileIndex) : e.ids, o.model.lowercaseShare, o.seed, o.epoch, e.fileIndex));
+  const ids = rows.map((e) => {
+    const snippet = snippetSome(e.source ?? e.ids, e.ids.length, o.model.snippetShare, o.seed, o.epoch, e.fileIndex);
+    const row = snippet !== (e.source ?? e.ids) ? snippet : e.source ? randomWindow(e.source, e.ids.length, o.seed, o.epoch, e.fileIndex) : e.ids;
+    return lowercaseSome(row, o.model.lowercaseShare, o.seed, o.epoch, e.fileIndex);
+  });
   const { inputIds, attentionMask, seq } = padBatch(ids, o.padId);
   return {
     input_ids: inputIds, attention_mask: attentionMask, labels: labelTensor(rows.map((e) => e.label)), ...o.model.dropout.masks(o.masks, { batch: rows.length, seq }),

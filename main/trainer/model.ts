@@ -89,6 +89,8 @@ export interface TrainableModel {
   profileBuckets: number;
   /** Share of training rows whose byte ids are folded to lower case (`lowercase_share`; byte models only, 0 for RoBERTa). */
   lowercaseShare: number;
+  /** Share of training rows cut to a few whole lines of their file (`snippet_share`; byte models only, 0 for RoBERTa). */
+  snippetShare: number;
 }
 
 
@@ -185,6 +187,8 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
     extraFeeds: custom?.extraFeeds ?? null, profileBuckets,
     // Folding works on byte ids (A-Z are 65-90); a RoBERTa vocabulary has no such mapping.
     lowercaseShare: family === 'scratch' ? hp.lowercase_share : 0,
+    // Lines are cut at byte 10; a RoBERTa row holds subword ids.
+    snippetShare: family === 'scratch' ? hp.snippet_share : 0,
   };
 }
 

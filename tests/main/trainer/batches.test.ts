@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MaskGenerator } from '../../../main/engine/optim/dropout-mask.ts';
-import { POOL_BATCHES, epochBatches, lowercaseSome, padBatch, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
+import { POOL_BATCHES, SNIPPET_MAX_LINES, epochBatches, lowercaseSome, padBatch, snippetSome, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
 
 const lengths = Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 500));
 
@@ -78,4 +78,28 @@ test('lower-case folding: A-Z become a-z in the drawn share of rows, other bytes
   assert.ok(n > 70 && n < 130, `${n} of 400 rows folded at share 0.25`);
   const perEpoch = Array.from({ length: 40 }, (_, epoch) => pick(epoch, 5)).filter(Boolean).length;
   assert.ok(perEpoch > 2 && perEpoch < 20, `one file folded in ${perEpoch} of 40 epochs`);
+});
+
+test('a snippet is a few whole lines of the file, from a line with something on it, for about the share of rows', () => {
+  const text = Array.from({ length: 40 }, (_, i) => (i % 5 === 4 ? '   ' : `line ${i} = ${i * i}`)).join('\n') + '\n';
+  const ids = Int32Array.from(Buffer.from(text, 'utf8'));
+  assert.equal(snippetSome(ids, 256, 0, 42, 0, 3), ids, 'share 0 cuts nothing');
+  const lines = text.split('\n');
+  for (let f = 0; f < 200; f++) {
+    const cut = snippetSome(ids, 256, 1, 42, 0, f);
+    const got = Buffer.from(Uint8Array.from(cut)).toString('utf8');
+    const start = text.indexOf(got);
+    assert.ok(start === 0 || text[start - 1] === '\n', `starts at a line: ${JSON.stringify(got)}`);
+    const kept = got.endsWith('\n') ? got.slice(0, -1).split('\n') : got.split('\n');
+    assert.ok(kept.length >= 1 && kept.length <= SNIPPET_MAX_LINES, `${kept.length} lines`);
+    assert.ok(kept[0].trim() !== '', 'the first line has something on it');
+    assert.ok(kept.every((l) => lines.includes(l)), 'whole lines only');
+  }
+  assert.equal(snippetSome(ids, 5, 1, 42, 0, 3).length, 5, 'at most the window');
+  const one = Int32Array.from(Buffer.from('key = "value"\n', 'utf8'));
+  assert.equal(snippetSome(one, 256, 1, 42, 0, 3), one, 'a one-line file is its own snippet');
+  const pick = (epoch: number, f: number) => snippetSome(ids, 256, 0.2, 7, epoch, f) !== ids;
+  assert.equal(pick(1, 4), pick(1, 4));
+  const n = Array.from({ length: 400 }, (_, f) => pick(0, f)).filter(Boolean).length;
+  assert.ok(n > 50 && n < 110, `${n} of 400 rows cut at share 0.2`);
 });
