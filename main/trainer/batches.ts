@@ -92,12 +92,13 @@ export const SNIPPET_MAX_LINES = 8;
 
 /**
  * For `share` of the training rows (`snippet_share`), a few whole lines of the file instead of its
- * window: 1 to SNIPPET_MAX_LINES consecutive lines (fewer is as likely as more), starting at a
- * line with something on it, at most `keep` bytes. Real folders hold one-line settings files,
- * two-line scripts and stubs; a model that met only full windows reads them by whatever their few
- * bytes resemble most in the long files of other languages. `ids` is the file as the trainer holds
- * it (its window source, or its whole window when it is short); a file of one line is its own
- * snippet. The draw depends only on the seed, the epoch and the file, so a resumed run cuts the same.
+ * window: 1 to SNIPPET_MAX_LINES consecutive lines (each count as likely), starting at a line
+ * with something on it, at most `keep` bytes. Real folders hold one-line settings files, two-line
+ * scripts and one-import modules; a model that met only full windows reads them by whatever their
+ * few bytes resemble most in the long files of other languages. `ids` is the file as the trainer
+ * holds it (its window source, or its whole window when it is short); a file of one line is its
+ * own snippet. The draw depends only on the seed, the epoch and the file, so a resumed run cuts
+ * the same.
  */
 export function snippetSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number): Int32Array {
   if (share <= 0) return ids;

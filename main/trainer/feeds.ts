@@ -10,8 +10,9 @@ import type { TrainableModel } from './model.ts';
 export function trainFeeds(train: readonly Example[], batch: readonly number[], o: { model: TrainableModel; padId: number; seed: number; epoch: number; masks: MaskGenerator }): Feeds {
   const rows = batch.map((i) => train[i]);
   const ids = rows.map((e) => {
-    const snippet = snippetSome(e.source ?? e.ids, e.ids.length, o.model.snippetShare, o.seed, o.epoch, e.fileIndex);
-    const row = snippet !== (e.source ?? e.ids) ? snippet : e.source ? randomWindow(e.source, e.ids.length, o.seed, o.epoch, e.fileIndex) : e.ids;
+    const whole = e.source ?? e.ids;
+    const snippet = snippetSome(whole, e.ids.length, o.model.snippetShare, o.seed, o.epoch, e.fileIndex);
+    const row = snippet !== whole ? snippet : e.source ? randomWindow(e.source, e.ids.length, o.seed, o.epoch, e.fileIndex) : e.ids;
     return lowercaseSome(row, o.model.lowercaseShare, o.seed, o.epoch, e.fileIndex);
   });
   const { inputIds, attentionMask, seq } = padBatch(ids, o.padId);
