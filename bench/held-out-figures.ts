@@ -4,7 +4,7 @@
 // the error pairs. bench/train-accuracy.ts and bench/second-look.ts print them alike.
 // Where the files name their projects, the same figures weighed by project (`by_project`): a class's
 // accuracy is the mean of its test projects' accuracies, so a family of generated files (texinfo's
-// 79 charset modules in Perl's test split, Tiny Tiny RSS's upgrade scripts in SQL's) counts as the
+// charset modules in Perl's test split, Tiny Tiny RSS's upgrade scripts in SQL's) counts as the
 // one project it is. It estimates what a user's own new project gets, and moves less with the seed.
 
 export const CORE = new Set(['cpp', 'groovy', 'java', 'javascript', 'json', 'python', 'xml', 'yml']);
