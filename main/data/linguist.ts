@@ -140,8 +140,46 @@ const CONTENT_RULES: readonly { language: string; opens: RegExp; is: string }[] 
   { language: 'YAML', opens: /^\uFEFF?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?:\{(?!\{)|\[)/, is: 'JSON' },
 ];
 
-/** The language a file's text shows when it is not the one its name says (`null`: they agree). */
+/**
+ * The language a file's text shows when it is not the one its name says (`null`: they agree): a
+ * content rule above, or else an editor's mode line that names another language (Linguist reads
+ * mode lines before the file name: bash-completion's `asciidoc.py` opens with `-*- shell-script -*-`
+ * and is Shell).
+ */
 export function languageByContent(language: string, text: string): string | null {
   for (const rule of CONTENT_RULES) if (rule.language === language && rule.opens.test(text.slice(0, 1024))) return rule.is;
+  const named = modelineLanguage(text);
+  return named && named !== language ? named : null;
+}
+
+/** An Emacs mode line's mode: `-*- mode: sh; … -*-` or the bare `-*- shell-script -*-`. */
+const EMACS = /-\*-(.*?)-\*-/;
+const EMACS_MODE = /(?:^|;)\s*mode\s*:\s*([^\s;]+)/i;
+/** A Vim mode line's file type: `vim: set ft=sh:`, `vi: filetype=tcl`, `ex: syntax=perl`. */
+const VIM = /(?:^|\s)(?:vi|vim|ex)(?:[<=>]?\d+)?:(?:.*?[\s:])?(?:ft|filetype|syntax)\s*=\s*([\w+#.-]+)/i;
+
+/**
+ * The Linguist language an editor's mode line names, by the language's name or alias, as the
+ * editors themselves read them: Emacs's `-*- … -*-` on the first line (the second after a `#!`
+ * line), Vim's in the first or last five lines. Null when there is none, when it sets only other
+ * variables (`-*- coding: utf-8 -*-`), or when its mode is no Linguist language (`-*- fundamental -*-`
+ * is Text; `ft=ansible` is none).
+ */
+export function modelineLanguage(text: string): string | null {
+  const head = text.slice(0, 4096).split('\n', 5);
+  const tail = text.slice(-4096).replace(/\r?\n$/, '').split('\n').slice(-5);
+  const first = head[0]?.startsWith('#!') ? head[1] : head[0];
+  const emacs = first === undefined ? null : EMACS.exec(first);
+  let mode: string | undefined;
+  if (emacs) mode = EMACS_MODE.exec(emacs[1])?.[1] ?? /^\s*([^\s:;]+)\s*$/.exec(emacs[1])?.[1];
+  for (const line of mode ? [] : [...head, ...tail]) {
+    mode = VIM.exec(line)?.[1];
+    if (mode) break;
+  }
+  return mode ? byAlias(mode.toLowerCase()) : null;
+}
+
+function byAlias(alias: string): string | null {
+  for (const [name, lang] of load().info) if (lang.aliases.includes(alias)) return name;
   return null;
 }

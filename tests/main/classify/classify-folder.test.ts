@@ -43,6 +43,8 @@ test('an extension naming a language the model has no label for is told as that 
   assert.deepEqual(extensionVerdict('app_fr.ts', LABELS, translation), { label: 'xml', language: null });
   assert.deepEqual(extensionVerdict('app_fr.ts', ['python', 'go'], translation), { label: null, language: 'XML' });
   assert.deepEqual(extensionVerdict('g.ts', LABELS, 'export const x: number = 1;\n'), { label: null, language: 'TypeScript' });
+  // A mode line naming another language: a shell completion named after the Python tool it completes.
+  assert.deepEqual(extensionVerdict('asciidoc.py', ['python', 'shell'], '# asciidoc(1) completion  -*- shell-script -*-\n_asciidoc() { :; }\n'), { label: 'shell', language: null });
   // A YAML file written as JSON says JSON; block-style YAML says YAML.
   assert.deepEqual(extensionVerdict('schema.yml', LABELS, '{\n  "type": "record"\n}\n'), { label: 'json', language: null });
   assert.deepEqual(extensionVerdict('ci.yml', LABELS, 'jobs:\n  test:\n    runs-on: linux\n'), { label: 'yml', language: null });

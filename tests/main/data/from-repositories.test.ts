@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasetFromRepositories } from '../../../main/data/from-repositories.ts';
-import { languageByContent, languageForFileName } from '../../../main/data/linguist.ts';
+import { languageByContent, languageForFileName, modelineLanguage } from '../../../main/data/linguist.ts';
 import { jsSource, makeTree, pySource } from './helpers.ts';
 
 test("labels come from Linguist's table; shared extensions are ambiguous unless overridden", () => {
@@ -93,6 +93,34 @@ test('a YAML file written in JSON\'s syntax (flow style) is JSON by its text: it
   const reasons = Object.fromEntries(r.skipped.map((s) => [s.reason, s.files]));
   assert.deepEqual(reasons['other-language'], ['conf/schema0.yml', 'conf/schema1.yml']);
   assert.deepEqual(r.classes.map((c) => [c.label, c.files]), [['Python', 6], ['YAML', 6]]);
+});
+
+test("an editor's mode line that names another language wins over the file name, as in Linguist", async () => {
+  const completion = '# asciidoc(1) completion                  -*- shell-script -*-\n\n_asciidoc()\n{\n    local cur prev\n} &&\n    complete -F _asciidoc asciidoc\n';
+  assert.equal(modelineLanguage(completion), 'Shell');
+  assert.equal(languageByContent('Python', completion), 'Shell');
+  // Emacs's form: the mode variable, or the bare mode; on the second line after a #! line only.
+  assert.equal(modelineLanguage(';;;;;;;;;;-*-mode:scheme-*-\n(define (f x) x)\n'), 'Scheme');
+  assert.equal(modelineLanguage('#!/bin/sh\n# -*- tcl -*-\n# the next line restarts with tclsh \\\nexec tclsh "$0" "$@"\n'), 'Tcl');
+  assert.equal(modelineLanguage('# one\n# two\n# -*- tcl -*-\nputs hi\n'), null, 'Emacs reads its first line only');
+  // Vim's form, in the first or last five lines.
+  const body = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
+  assert.equal(modelineLanguage(`${body}\n# vim: set ts=4 ft=perl :\n`), 'Perl');
+  assert.equal(modelineLanguage(`${body}\n# vim: ft=perl\n${body}`), null, 'not in the middle');
+  // Other variables, an unknown mode and no mode line at all say nothing; nor does the same language.
+  assert.equal(modelineLanguage('# -*- coding: utf-8 -*-\nimport os\n'), null);
+  assert.equal(modelineLanguage('# vim: set fileencoding=utf-8 :\nimport os\n'), null);
+  assert.equal(modelineLanguage('# vim: ft=ansible\n- hosts: all\n'), null);
+  assert.equal(modelineLanguage('font = "-*-fixed-*-"\n'), null);
+  assert.equal(languageByContent('Python', '# -*- mode: python; coding: utf-8 -*-\nimport os\n'), null);
+  assert.equal(languageByContent('Python', '# -*- Python -*-\nimport os\n'), null);
+
+  const files: Record<string, string> = project('tools', 6, pySource, '.py');
+  files['tools/completions/asciidoc.py'] = completion;
+  Object.assign(files, project('web', 6, jsSource, '.js'));
+  const r = await datasetFromRepositories([makeTree(files)], { minFiles: 5 });
+  assert.deepEqual(r.skipped.find((s) => s.reason === 'other-language')?.files, ['tools/completions/asciidoc.py']);
+  assert.deepEqual(r.classes.map((c) => [c.label, c.files]), [['JavaScript', 6], ['Python', 6]]);
 });
 
 test('top N, minimum files and a seeded per-class cap shared round-robin across projects', async () => {
