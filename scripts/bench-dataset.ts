@@ -134,8 +134,8 @@ interface Args {
   small: boolean;
   cache: string;
   src: string;
-  /** Files a class may take (the full variant). */
-  perClass: number;
+  /** Files a class may take (the full variant; null: 1,200). */
+  perClass: number | null;
 }
 
 const USAGE = '--out <dir> [--small | --per-class N] [--cache <dir>] [--src <dir>]';
@@ -145,7 +145,7 @@ function parseArgs(argv: string[]): Args {
   let small = false;
   let cache = path.join(os.tmpdir(), 'langlab-bench-cache');
   let src = process.env.LANGLAB_BENCH_SRC ?? '/var/cache/langlab-bench/src';
-  let perClass = 1200;
+  let perClass: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') out = argv[++i] ?? '';
     else if (argv[i] === '--small') small = true;
@@ -158,7 +158,7 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`bench-dataset: unknown argument ${argv[i]}. Usage: ${USAGE}`);
   }
   if (!out) throw new Error(`bench-dataset: --out <dir> is required. Usage: ${USAGE}`);
-  if (small && perClass !== 1200) throw new Error('bench-dataset: --per-class applies to the full variant, not --small.');
+  if (small && perClass !== null) throw new Error('bench-dataset: --per-class applies to the full variant, not --small.');
   return { out: path.resolve(out), small, cache: path.resolve(cache), src: path.resolve(src), perClass };
 }
 
@@ -480,8 +480,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const languages = new Set(args.small ? SMALL_LANGUAGES : Object.keys(CLASSES));
-  const target = args.small ? 40 : args.perClass;
-  const perProject = args.small ? 10 : Math.ceil(args.perClass / 10);
+  const target = args.small ? 40 : (args.perClass ?? 1200);
+  const perProject = args.small ? 10 : Math.ceil(target / 10);
   const seed = 42;
   const list = readPackageList();
   const tarballs = args.small ? list.source.filter((s) => SMALL_TARBALLS.has(s)) : list.source;

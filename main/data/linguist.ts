@@ -19,6 +19,8 @@ interface Tables {
   byFilename: Map<string, string[]>;
   byExtension: Map<string, string[]>;
   info: Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean; extensions: string[] }>;
+  /** A name or alias in lower case -> the language (the first in the table that has it). */
+  byAlias: Map<string, string>;
   maxDots: number;
 }
 
@@ -29,6 +31,7 @@ function load(): Tables {
   const byFilename = new Map<string, string[]>();
   const byExtension = new Map<string, string[]>();
   const info = new Map<string, { aliases: string[]; primary: string | undefined; dialect: boolean; extensions: string[] }>();
+  const byAlias = new Map<string, string>();
   let maxDots = 1;
   const add = (map: Map<string, string[]>, key: string, name: string) => {
     const list = map.get(key);
@@ -49,7 +52,8 @@ function load(): Tables {
       maxDots = Math.max(maxDots, ext.split('.').length - 1);
     }
   }
-  tables = { byFilename, byExtension, info, maxDots };
+  for (const [name, lang] of info) for (const alias of lang.aliases) if (!byAlias.has(alias)) byAlias.set(alias, name);
+  tables = { byFilename, byExtension, info, byAlias, maxDots };
   return tables;
 }
 
@@ -176,10 +180,5 @@ export function modelineLanguage(text: string): string | null {
     mode = VIM.exec(line)?.[1];
     if (mode) break;
   }
-  return mode ? byAlias(mode.toLowerCase()) : null;
-}
-
-function byAlias(alias: string): string | null {
-  for (const [name, lang] of load().info) if (lang.aliases.includes(alias)) return name;
-  return null;
+  return mode ? (load().byAlias.get(mode.toLowerCase()) ?? null) : null;
 }
