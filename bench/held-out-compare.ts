@@ -7,8 +7,10 @@
 // core languages (argmax over all labels, and restricted to the 8 as the anchors were scored), the
 // mean over classes and each class's accuracy with where its errors went, and the same figures with
 // each class's projects counting alike (`by_project`, bench/held-out-figures.ts).
+// --all takes every file of --data instead of its test split: for an evaluation set whose projects
+// no model has read (`npm run bench:dataset -- --packages bench/debian-packages-eval.txt`).
 //
-//   node --import tsx bench/held-out-compare.ts --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
+//   node --import tsx bench/held-out-compare.ts --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
 //
 // --out also copies the chosen files there as <class>/<project>/<file>, a folder `langlab eval <run>
 // --dataset <folder>` reads. --errors writes every misclassified file, one JSON line each (model,
@@ -21,13 +23,17 @@ import { decodeText } from '../main/data/text-check.ts';
 import { predictTexts } from '../main/trainer/predict.ts';
 import { heldOutFigures } from './held-out-figures.ts';
 
-const USAGE = 'Usage: --data <folder> [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
+const USAGE = 'Usage: --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
 
-interface Args { data: string; exclude: string[]; excludeTrained: string[]; splitSeed: number; models: string[]; out: string | null; errors: string | null }
+interface Args { data: string; all: boolean; exclude: string[]; excludeTrained: string[]; splitSeed: number; models: string[]; out: string | null; errors: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { data: '', exclude: [], excludeTrained: [], splitSeed: DEFAULT_SEED, models: [], out: null, errors: null };
+  const args: Args = { data: '', all: false, exclude: [], excludeTrained: [], splitSeed: DEFAULT_SEED, models: [], out: null, errors: null };
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--all') {
+      args.all = true;
+      continue;
+    }
     const value = argv[i + 1];
     if (!['--data', '--exclude', '--exclude-trained', '--split-seed', '--model', '--out', '--errors'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
     if (value === undefined) throw new Error(`held-out-compare: ${argv[i]} needs a value. ${USAGE}`);
@@ -73,8 +79,8 @@ async function main(): Promise<void> {
   const excluded = new Set(args.exclude.flatMap((f) => [...projectsOf(f)]));
   for (const f of args.excludeTrained) for (const p of await trainedProjectsOf(f, args.splitSeed)) excluded.add(p);
   const result = await datasetFromFolder(args.data, { seed: args.splitSeed });
-  const files = result.files.filter((f) => f.split === 'test' && f.project !== null && !excluded.has(f.project));
-  if (files.length === 0) throw new Error(`held-out-compare: no test file of ${args.data} is left once the projects of ${[...args.exclude, ...args.excludeTrained].join(', ')} are taken out.`);
+  const files = result.files.filter((f) => (args.all || f.split === 'test') && f.project !== null && !excluded.has(f.project));
+  if (files.length === 0) throw new Error(`held-out-compare: no ${args.all ? '' : 'test '}file of ${args.data} is left once the projects of ${[...args.exclude, ...args.excludeTrained].join(', ')} are taken out.`);
   const abs = files.map((f) => path.join(result.roots[f.root], f.path));
   if (args.out) {
     fs.rmSync(args.out, { recursive: true, force: true });
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
       model,
       data: args.data,
       excluded_projects: excluded.size,
+      split: args.all ? 'all' : 'test',
       files: files.length,
       accuracy: figures.accuracy,
       core8_accuracy: figures.core8_accuracy,

@@ -26,7 +26,13 @@
 // line names another language than its name does (`-*- shell-script -*-` in a `.py` completion
 // script; linguist.ts, modelineLanguage).
 //
-//   npm run bench:dataset -- --out <dir> [--small | --per-class N] [--cache <dir>] [--src <dir>]
+// An evaluation set (--packages <list>, bench/debian-packages-eval.txt): the same labels, filters
+// and sampling over another package list whose source packages the recipe does not read (refused
+// otherwise), without node_modules; its binary packages are read from their downloaded .deb files
+// (`sh scripts/install-bench-deps.sh --list <list> --download-only`), not installed. Every file of
+// it is held out from any model trained on the benchmark (`bench/held-out-compare.ts --all`).
+//
+//   npm run bench:dataset -- --out <dir> [--small | --per-class N | --packages <list>] [--cache <dir>] [--src <dir>] [--debs <dir>]
 //
 // Deterministic: sorted inputs, Linguist labels, a seeded round-robin over the projects of each
 // class with a cap per project, so that no project holds more than 10 % of a class (the summary
@@ -136,9 +142,15 @@ interface Args {
   src: string;
   /** Files a class may take (the full variant; null: 1,200). */
   perClass: number | null;
+  /** An evaluation set's package list (null: the recipe's). */
+  packages: string | null;
+  /** Where an evaluation set's .deb files are. */
+  debs: string;
 }
 
-const USAGE = '--out <dir> [--small | --per-class N] [--cache <dir>] [--src <dir>]';
+const USAGE = '--out <dir> [--small | --per-class N | --packages <list>] [--cache <dir>] [--src <dir>] [--debs <dir>]';
+/** The recipe's own package list. */
+const RECIPE_LIST = path.resolve(import.meta.dirname, '../bench/debian-packages.txt');
 
 function parseArgs(argv: string[]): Args {
   let out = '';
@@ -146,8 +158,12 @@ function parseArgs(argv: string[]): Args {
   let cache = path.join(os.tmpdir(), 'langlab-bench-cache');
   let src = process.env.LANGLAB_BENCH_SRC ?? '/var/cache/langlab-bench/src';
   let perClass: number | null = null;
+  let packages: string | null = null;
+  let debs = process.env.LANGLAB_BENCH_DEBS ?? '/var/cache/langlab-bench/debs';
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') out = argv[++i] ?? '';
+    else if (argv[i] === '--packages') packages = argv[++i] ?? '';
+    else if (argv[i] === '--debs') debs = argv[++i] ?? debs;
     else if (argv[i] === '--small') small = true;
     else if (argv[i] === '--cache') cache = argv[++i] ?? cache;
     else if (argv[i] === '--src') src = argv[++i] ?? src;
@@ -159,7 +175,12 @@ function parseArgs(argv: string[]): Args {
   }
   if (!out) throw new Error(`bench-dataset: --out <dir> is required. Usage: ${USAGE}`);
   if (small && perClass !== null) throw new Error('bench-dataset: --per-class applies to the full variant, not --small.');
-  return { out: path.resolve(out), small, cache: path.resolve(cache), src: path.resolve(src), perClass };
+  if (packages !== null) {
+    if (small) throw new Error('bench-dataset: --packages builds an evaluation set of its own list; --small is the recipe\'s.');
+    if (!packages || !fs.existsSync(packages)) throw new Error(`bench-dataset: the package list ${packages || '(none given)'} does not exist; give --packages a file such as bench/debian-packages-eval.txt.`);
+    if (path.resolve(packages) === RECIPE_LIST) throw new Error('bench-dataset: --packages names the recipe\'s own list; an evaluation set needs other packages (bench/debian-packages-eval.txt).');
+  }
+  return { out: path.resolve(out), small, cache: path.resolve(cache), src: path.resolve(src), perClass, packages: packages === null ? null : path.resolve(packages), debs: path.resolve(debs) };
 }
 
 function missing(pkg: string, what: string): never {
@@ -169,8 +190,7 @@ function missing(pkg: string, what: string): never {
   );
 }
 
-function readPackageList(): { binary: string[]; source: string[] } {
-  const file = path.resolve(import.meta.dirname, '../bench/debian-packages.txt');
+function readPackageList(file: string): { binary: string[]; source: string[] } {
   const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   return { binary: lines.filter((l) => !l.startsWith('src:')), source: lines.filter((l) => l.startsWith('src:')).map((l) => l.slice(4)) };
 }
@@ -214,6 +234,30 @@ function languageByShebang(abs: string): string | null {
   return language;
 }
 
+/**
+ * Refuses an evaluation list that reads a source package the recipe reads (its src: entries and
+ * its binary packages' sources, as apt knows them), naming them.
+ */
+function disjointFromRecipe(evalList: string, evalSources: string[]): void {
+  const recipe = readPackageList(RECIPE_LIST);
+  const read = new Set(recipe.source);
+  let shown = '';
+  try {
+    shown = execFileSync('apt-cache', ['show', '--no-all-versions', ...recipe.binary], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch (err) {
+    // A package apt does not know fails the command but the others are still shown.
+    shown = (err as { stdout?: string }).stdout ?? '';
+  }
+  for (const stanza of shown.split(/\n\n+/)) {
+    const pkg = /^Package:\s*(\S+)/m.exec(stanza)?.[1];
+    if (pkg) read.add(/^Source:\s*(\S+)/m.exec(stanza)?.[1] ?? pkg);
+  }
+  const both = [...new Set(evalSources)].filter((s) => read.has(s)).sort();
+  if (both.length > 0) {
+    throw new Error(`bench-dataset: ${path.basename(evalList)} reads source packages that the recipe (bench/debian-packages.txt) also reads: ${both.join(', ')}. An evaluation set must hold projects no benchmark model has read; remove them from ${path.basename(evalList)}.`);
+  }
+}
+
 /** Binary package -> Debian source package, from dpkg's database; fails naming a package that is not installed. */
 function sourcePackages(binary: string[]): Map<string, string> {
   let out = '';
@@ -247,20 +291,77 @@ function archOf(): string {
   return arch;
 }
 
-function fromPackages(binary: string[], sources: Map<string, string>, languages: Set<string>): Candidate[] {
+/** A package's file: where it is installed (what the rules look at) and where it is read. */
+interface PackageFile {
+  installed: string;
+  abs: string;
+}
+
+/** An installed package's files, read where dpkg put them. */
+function installedFiles(pkg: string): PackageFile[] {
+  return packageFiles(pkg).map((p) => ({ installed: p, abs: p }));
+}
+
+/** A downloaded package's .deb in `debs` (the highest version there); fails naming the command that downloads it. */
+function debFile(pkg: string, debs: string, list: string): string {
+  const found = fs.existsSync(debs) ? fs.readdirSync(debs).filter((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb')).sort() : [];
+  if (found.length === 0) {
+    const relative = path.relative(process.cwd(), list);
+    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? list : relative;
+    throw new Error(`bench-dataset: ${pkg}_*.deb is missing from ${debs}. Download the list's packages with \`sh scripts/install-bench-deps.sh --list ${shown} --download-only\`.`);
+  }
+  return path.join(debs, found.at(-1)!);
+}
+
+/** Binary package -> source package, from the downloaded .deb files' control fields. */
+function debSources(binary: string[], debs: string, list: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pkg of binary) {
+    const fields = execFileSync('dpkg-deb', ['-f', debFile(pkg, debs, list), 'Package', 'Source'], { encoding: 'utf8' });
+    const source = /^Source:\s*(\S+)/m.exec(fields)?.[1];
+    map.set(pkg, source ?? pkg);
+  }
+  return map;
+}
+
+/**
+ * A downloaded package's files, unpacked once into the cache: regular files only (a link in a
+ * package points at the system's files, which are not the package's).
+ */
+function debFiles(pkg: string, debs: string, list: string, cache: string): PackageFile[] {
+  const dest = path.join(cache, 'deb', pkg);
+  if (!fs.existsSync(path.join(dest, '.complete'))) {
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.mkdirSync(dest, { recursive: true });
+    execFileSync('dpkg-deb', ['-x', debFile(pkg, debs, list), dest]);
+    fs.writeFileSync(path.join(dest, '.complete'), '');
+  }
+  const out: PackageFile[] = [];
+  const visit = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dest, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory()) visit(child);
+      else if (e.isFile() && child !== '/.complete') out.push({ installed: child, abs: path.join(dest, child) });
+    }
+  };
+  visit('');
+  return out;
+}
+
+function fromPackages(binary: string[], sources: Map<string, string>, languages: Set<string>, filesOf: (pkg: string) => PackageFile[]): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const pkg of binary) {
-    for (const abs of packageFiles(pkg)) {
-      if (seen.has(abs)) continue;
-      seen.add(abs);
-      const parts = abs.split('/');
+    for (const { installed, abs } of filesOf(pkg)) {
+      if (seen.has(installed)) continue;
+      seen.add(installed);
+      const parts = installed.split('/');
       const name = parts.at(-1)!;
       if (parts.slice(0, -1).some((d) => !INSTALL_DIRS.has(d.toLowerCase()) && folderVerdict(d))) continue;
       let language = languageOf(name, pkg);
-      const scriptDir = /^\/(usr\/)?(s?bin|lib|libexec|share)\//.test(abs);
-      if (!language && !name.includes('.') && scriptDir && !abs.startsWith('/usr/share/doc/')) {
-        if (abs.startsWith('/usr/share/bash-completion/completions/')) language = 'Shell';
+      const scriptDir = /^\/(usr\/)?(s?bin|lib|libexec|share)\//.test(installed);
+      if (!language && !name.includes('.') && scriptDir && !installed.startsWith('/usr/share/doc/')) {
+        if (installed.startsWith('/usr/share/bash-completion/completions/')) language = 'Shell';
         else {
           const st = fs.lstatSync(abs, { throwIfNoEntry: false });
           if (st?.isFile() && st.size < MAX_BYTES) language = languageByShebang(abs);
@@ -483,10 +584,14 @@ async function main(): Promise<void> {
   const target = args.small ? 40 : (args.perClass ?? 1200);
   const perProject = args.small ? 10 : Math.ceil(target / 10);
   const seed = 42;
-  const list = readPackageList();
+  const evalList = args.packages;
+  const list = readPackageList(evalList ?? RECIPE_LIST);
   const tarballs = args.small ? list.source.filter((s) => SMALL_TARBALLS.has(s)) : list.source;
-  const sources = sourcePackages(list.binary);
-  const candidates = [...fromPackages(list.binary, sources, languages), ...fromTarballs(tarballs, args, languages), ...fromNodeModules(languages)];
+  const sources = evalList ? debSources(list.binary, args.debs, evalList) : sourcePackages(list.binary);
+  if (evalList) disjointFromRecipe(evalList, [...sources.values(), ...tarballs]);
+  const candidates = evalList
+    ? [...fromPackages(list.binary, sources, languages, (pkg) => debFiles(pkg, args.debs, evalList, args.cache)), ...fromTarballs(tarballs, args, languages)]
+    : [...fromPackages(list.binary, sources, languages, installedFiles), ...fromTarballs(tarballs, args, languages), ...fromNodeModules(languages)];
 
   scanned.files = candidates.length;
   const seen = new Set<string>();
@@ -496,10 +601,12 @@ async function main(): Promise<void> {
   const short: string[] = [];
   for (const language of Object.keys(CLASSES).filter((l) => languages.has(l))) {
     const sample = sampleClass(language, candidates.filter((c) => c.language === language), target, perProject, args.small, seed, seen);
+    // An evaluation set holds the classes its packages have; the recipe needs every class.
+    if (evalList && sample.length === 0) continue;
     const counts = new Map<string, number>();
     for (const k of sample) counts.set(k.project, (counts.get(k.project) ?? 0) + 1);
     const [largest, largestFiles] = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ['', 0];
-    if (sample.length < minimum) short.push(`${language}: ${sample.length} files from ${counts.size} projects`);
+    if (sample.length < minimum && !evalList) short.push(`${language}: ${sample.length} files from ${counts.size} projects`);
     classes.push({
       folder: CLASSES[language],
       language,
@@ -528,7 +635,7 @@ async function main(): Promise<void> {
   const debianSources = [...new Set([...sources.values(), ...tarballs])].filter((s) => used.has(s)).sort();
   const summary = {
     out: args.out,
-    variant: args.small ? 'small' : 'full',
+    variant: evalList ? 'evaluation' : args.small ? 'small' : 'full',
     classes,
     files: files.length,
     projects: used.size,
@@ -539,7 +646,7 @@ async function main(): Promise<void> {
     scan: { files: scanned.files, bytes: scanned.bytes, seconds: scanSeconds },
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  const packages = { binary: list.binary, source: tarballs, debianSourcePackagesUsed: debianSources, npmPackagesUsed: [...used].filter((p) => p.startsWith('npm-')).sort() };
+  const packages = { list: path.relative(path.resolve(import.meta.dirname, '..'), evalList ?? RECIPE_LIST), binary: list.binary, source: tarballs, debianSourcePackagesUsed: debianSources, npmPackagesUsed: [...used].filter((p) => p.startsWith('npm-')).sort() };
   fs.writeFileSync(path.join(args.out, 'MANIFEST.json'), JSON.stringify({ ...summary, packages, files }, null, 1));
   process.stdout.write(JSON.stringify({ ...summary, packages: { binary: list.binary.length, source: tarballs.length } }) + '\n');
 }
