@@ -23,3 +23,22 @@ test("a generator's signature near the top marks a file generated; prose that me
     assert.equal(contentVerdict(head + body), null, head);
   }
 });
+
+test("a documentation generator's index of its pages is generated; data and code that link pages are not", () => {
+  for (const text of [
+    "var searchData=\n[\n  ['eigen_0',['Eigen',['../namespace_eigen.html',1,'']]]\n];\n",
+    'var struct__GPPortPrivateCore =\n[\n    [ "error", "struct__GPPortPrivateCore.html#abe1878c0c093a21e926dcccd6c2ea335", null ],\n    [ "info", "struct__GPPortPrivateCore.html#a01acb7d55497723970bf96a9bbe78d3f", null ]\n];',
+    'var NAVTREEINDEX0 =\n{\n"annotated.html":[2,0],\n"classes.html":[2,1]\n};\n',
+  ]) {
+    assert.equal(contentVerdict(text), 'generated', text);
+  }
+  for (const text of [
+    // Data without page links (Sphinx's settings name the suffix only), a literal followed by code, and code that builds links.
+    "var DOCUMENTATION_OPTIONS = {\n    VERSION: '2.14',\n    FILE_SUFFIX: '.html',\n    LINK_SUFFIX: '.html',\n};\n",
+    "var colours = [\n  ['red', '#f00'],\n  ['green', '#0f0']\n];\n",
+    "var pages = ['index.html', 'about.html'];\npages.forEach(function (p) { load(p); });\n",
+    "var routes = {\n  home: () => render('index.html'),\n  about: () => render('about.html')\n};\n",
+  ]) {
+    assert.equal(contentVerdict(text), null, text);
+  }
+});
