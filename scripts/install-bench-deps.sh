@@ -17,7 +17,9 @@ list="$here/bench/debian-packages.txt"
 install=yes
 while [ $# -gt 0 ]; do
   case "$1" in
-    --list) list=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    --list)
+      if [ $# -lt 2 ] || [ ! -f "$2" ]; then echo "install-bench-deps: --list needs a package list file (bench/debian-packages-eval.txt), got '${2:-}'." >&2; exit 2; fi
+      list=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     --download-only) install=no; shift ;;
     *) echo "install-bench-deps: unknown argument $1. Usage: [--list <file>] [--download-only]" >&2; exit 2 ;;
   esac
