@@ -236,7 +236,8 @@ function languageByShebang(abs: string): string | null {
 
 /**
  * Refuses an evaluation list that reads a source package the recipe reads (its src: entries and
- * its binary packages' sources, as apt knows them), naming them.
+ * its binary packages' sources, as apt knows them) or a Node.js module the recipe reads from
+ * node_modules (Debian's `node-prompts` is npm's `prompts`), naming them.
  */
 function disjointFromRecipe(evalList: string, evalSources: string[]): void {
   const recipe = readPackageList(RECIPE_LIST);
@@ -252,9 +253,11 @@ function disjointFromRecipe(evalList: string, evalSources: string[]): void {
     const pkg = /^Package:\s*(\S+)/m.exec(stanza)?.[1];
     if (pkg) read.add(/^Source:\s*(\S+)/m.exec(stanza)?.[1] ?? pkg);
   }
-  const both = [...new Set(evalSources)].filter((s) => read.has(s)).sort();
+  const npm = new Set(fromNodeModules(new Set(Object.keys(CLASSES))).map((c) => c.project));
+  const sameModule = (s: string) => [s, s.replace(/^node-/, ''), s.replace(/\.js$/, '')].some((name) => npm.has(safeProject(`npm-${name}`)));
+  const both = [...new Set(evalSources)].filter((s) => read.has(s) || sameModule(s)).sort();
   if (both.length > 0) {
-    throw new Error(`bench-dataset: ${path.basename(evalList)} reads source packages that the recipe (bench/debian-packages.txt) also reads: ${both.join(', ')}. An evaluation set must hold projects no benchmark model has read; remove them from ${path.basename(evalList)}.`);
+    throw new Error(`bench-dataset: ${path.basename(evalList)} reads source packages that the recipe (bench/debian-packages.txt and node_modules) also reads: ${both.join(', ')}. An evaluation set must hold projects no benchmark model has read; remove them from ${path.basename(evalList)}.`);
   }
 }
 

@@ -42,6 +42,16 @@ test('--packages refuses a list that reads a source package the recipe reads, na
   assert.match(r.stderr, /eval\.txt reads source packages that the recipe .* also reads: groovy\./);
 });
 
+test('--packages refuses a Debian package of a Node.js module the recipe reads from node_modules', () => {
+  const dir = tempDir();
+  const list = path.join(dir, 'eval.txt');
+  // This project's node_modules holds typescript (npm-typescript); Debian's source is node-typescript.
+  fs.writeFileSync(list, 'src:node-typescript\n');
+  const r = benchDataset(['--out', path.join(dir, 'out'), '--packages', list, '--src', dir, '--cache', path.join(dir, 'cache')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /also reads: node-typescript\./);
+});
+
 test('--packages builds an evaluation set from a .deb and a tarball, by source package, without links', { skip: hasDpkg ? false : 'dpkg-deb is not installed' }, () => {
   const dir = tempDir();
   // A source tarball: six Python files.
