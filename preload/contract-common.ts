@@ -280,6 +280,8 @@ export interface Hyperparameters {
   dropout: number;
   /** Dropout on attention probabilities; runs stored before it existed used `dropout` there (see `storedHyperparameters`). */
   attention_dropout: number;
+  /** Share of the target spread evenly over the classes in the training loss; 0 = plain one-hot targets (runs stored before it). */
+  label_smoothing: number;
   gradient_accumulation_steps: number;
   seed: number;
   /** Validate every K optimizer steps as well as at each epoch's end; 0 = only at epoch ends. */

@@ -41,6 +41,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'validation_split', label: 'Validation split', help: 'Share of the training files held out for validation when the dataset has no validation split.', type: 'float', min: 0, max: 0.9, exclusiveMin: true, appliesTo: both, group: 'training', defaults: { pretrained: 0.1, scratch: 0.1 } },
   { key: 'dropout', label: 'Dropout', help: 'Dropout on hidden states: embeddings, attention and feed-forward outputs, the classifier.', type: 'float', min: 0, max: 0.9, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0.1, scratch: 0.1 } },
   { key: 'attention_dropout', label: 'Attention dropout', help: 'Dropout on attention probabilities. Off for the from-scratch model: it costs about a quarter of a step there and did not help accuracy.', type: 'float', min: 0, max: 0.9, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0.1, scratch: 0 } },
+  { key: 'label_smoothing', label: 'Label smoothing', help: 'Train towards 1 minus this on the right language and this share spread evenly over all the languages, instead of all on the right one, so the model is not pushed to be ever more sure of the files it trains on (PyTorch\'s label_smoothing). Validation loss stays the plain cross-entropy; 0 turns it off.', type: 'float', min: 0, max: 0.5, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'freeze_base_model', label: 'Freeze base model', help: 'Train only the classifier head and the last unfrozen layers.', type: 'bool', appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: true, scratch: false } },
   { key: 'unfreeze_last_n_layers', label: 'Unfreeze last N layers', help: 'Encoder layers that still train when the base model is frozen.', type: 'int', min: 0, max: 128, appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: 2, scratch: 0 } },
   { key: 'cache_frozen_layers', label: 'Cache frozen layers', help: 'When the embeddings and lower layers are frozen, compute their output once per training file before training starts, keep it in the run folder (its size is in the estimate) and train every epoch from it. Dropout is off in the frozen layers then; the reference script kept them in training mode.', type: 'bool', appliesTo: ['pretrained'], group: 'model', defaults: { pretrained: true, scratch: false } },
@@ -77,7 +78,8 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * recomputed the frozen layers every epoch (with dropout in them), one stored before `ema_decay`
  * kept the latest weights, one stored before `profile_buckets` read no file profile, one stored before
  * `second_look_windows` took no second look, one stored before `lowercase_share` read every file in
- * its own case, and one stored before `snippet_share` read no file as a few of its lines.
+ * its own case, one stored before `snippet_share` read no file as a few of its lines, and one stored
+ * before `label_smoothing` trained towards one-hot targets.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -94,6 +96,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   if (out.second_look_windows === undefined) out = { ...out, second_look_windows: 0 };
   if (out.lowercase_share === undefined) out = { ...out, lowercase_share: 0 };
   if (out.snippet_share === undefined) out = { ...out, snippet_share: 0 };
+  if (out.label_smoothing === undefined) out = { ...out, label_smoothing: 0 };
   return out;
 }
 

@@ -160,7 +160,7 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
   const g = new Graph({ name: `langlab-${family}-train`, target });
   const drop = new DropoutInputs();
   const logits = custom ? custom.trainForward(g, drop.fn) : forward(g, declareInputs(g, profileBuckets), drop.fn);
-  const loss = softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch']));
+  const loss = softmaxCrossEntropy(g, logits, g.input('labels', 'int64', ['batch']), { smoothing: hp.label_smoothing });
   const trainableParams = g.params.filter((p) => p.trainable).reduce((n, p) => n + p.data.length, 0);
   const trainStep = buildTrainStep(g, {
     loss, outputs: { logits },

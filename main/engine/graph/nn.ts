@@ -19,13 +19,23 @@ export function oneHot(g: Graph, labels: Value, numClasses: number): Value {
   return g.Cast(eq, { to: g.dtype });
 }
 
-/** Mean softmax cross-entropy of logits [N, C] against int64 labels [N]; returns a scalar. */
-export function softmaxCrossEntropy(g: Graph, logits: Value, labels: Value): Value {
+/**
+ * Mean softmax cross-entropy of logits [N, C] against int64 labels [N]; returns a scalar. With
+ * `smoothing` e > 0 the target is (1 - e) on the label plus e / C on every class (label smoothing,
+ * as PyTorch's `CrossEntropyLoss(label_smoothing=e)`): the loss is (1 - e) times the label's negative
+ * log-probability plus e times the mean negative log-probability over the classes.
+ */
+export function softmaxCrossEntropy(g: Graph, logits: Value, labels: Value, { smoothing = 0 }: { smoothing?: number } = {}): Value {
   return g.scope('loss', () => {
     const c = logits.knownShape[logits.knownShape.length - 1];
     if (typeof c !== 'number') throw new Error(`softmaxCrossEntropy: class dimension of ${logits.name} must be static`);
+    if (!(smoothing >= 0 && smoothing < 1)) throw new Error(`softmaxCrossEntropy: smoothing must be in [0, 1), got ${smoothing}`);
     const logp = g.LogSoftmax(logits, { axis: -1 });
-    const picked = g.ReduceSum(g.Mul(logp, oneHot(g, labels, c)), { axes: [-1], keepdims: 0 });
+    let picked = g.ReduceSum(g.Mul(logp, oneHot(g, labels, c)), { axes: [-1], keepdims: 0 });
+    if (smoothing > 0) {
+      const spread = g.ReduceMean(logp, { axes: [-1], keepdims: 0 });
+      picked = g.Add(g.Mul(picked, g.constant(1 - smoothing)), g.Mul(spread, g.constant(smoothing)));
+    }
     return g.Neg(g.ReduceMean(picked, { axes: [0], keepdims: 0 }));
   });
 }

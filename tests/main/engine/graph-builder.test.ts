@@ -64,3 +64,35 @@ test('serialising without outputs is a clear error', () => {
   g.input('x', 'float32', [1]);
   assert.throws(() => toOnnx(g), /graph empty has no outputs/);
 });
+
+test('label smoothing: the loss and its gradient are those of the smoothed target (1 - e) one-hot + e / C', async () => {
+  const { gradients } = await import('../../../main/engine/autodiff/index.ts');
+  const e = 0.1;
+  const rows = [[0.5, -1.2, 2.0], [1.5, 0.3, -0.7]];
+  const labels = [2, 0];
+  const g = new Graph({ dtype: 'float64' });
+  const logits = g.input('logits', 'float64', [2, 3]);
+  const loss = softmaxCrossEntropy(g, logits, g.input('labels', 'int64', [2]), { smoothing: e });
+  g.output(loss, 'loss');
+  g.output(gradients(g, loss, [logits]).get(logits)!, 'grad');
+  const s = await ort.InferenceSession.create(toOnnx(g));
+  const out = await s.run({
+    logits: new ort.Tensor('float64', Float64Array.from(rows.flat()), [2, 3]),
+    labels: new ort.Tensor('int64', BigInt64Array.from(labels.map(BigInt)), [2]),
+  });
+  // By hand: q = (1 - e) one-hot + e / C; loss = mean over rows of -sum q log p; d loss / d logits = (p - q) / N.
+  let want = 0;
+  const wantGrad: number[] = [];
+  rows.forEach((r, i) => {
+    const z = Math.log(r.reduce((a, v) => a + Math.exp(v), 0));
+    r.forEach((v, k) => {
+      const q = (k === labels[i] ? 1 - e : 0) + e / 3;
+      want -= (q * (v - z)) / rows.length;
+      wantGrad.push((Math.exp(v - z) - q) / rows.length);
+    });
+  });
+  assert.ok(Math.abs((out.loss.data[0] as number) - want) < 1e-12, `loss ${out.loss.data[0]} against ${want}`);
+  Array.from(out.grad.data as Float64Array).forEach((v, i) => assert.ok(Math.abs(v - wantGrad[i]) < 1e-12, `grad ${i}: ${v} against ${wantGrad[i]}`));
+  const h = new Graph();
+  assert.throws(() => softmaxCrossEntropy(h, h.input('logits', 'float32', [2, 3]), h.input('labels', 'int64', [2]), { smoothing: 1 }), /smoothing must be in \[0, 1\)/);
+});
