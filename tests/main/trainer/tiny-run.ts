@@ -42,7 +42,7 @@ export function tinyHyperparameters(o: Partial<Hyperparameters> = {}): Hyperpara
   return {
     ...defaultHyperparameters('scratch'),
     d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 48,
-    batch_size: 4, epochs: 8, learning_rate: 5e-3, warmup_ratio: 0.1, seed: 7, early_stopping_patience: 0, attention_dropout: 0.1,
+    batch_size: 4, epochs: 8, learning_rate: 5e-3, warmup_ratio: 0.1, seed: 7, early_stopping_patience: 0, dropout: 0.1, attention_dropout: 0.1,
     ...o,
   };
 }
