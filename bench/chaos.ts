@@ -129,6 +129,8 @@ function checkStore(file: string, t: Tally, recover: boolean): ReturnType<typeof
 const HP: Record<string, number> = {
   d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 48, batch_size: 4, epochs: EPOCHS,
   learning_rate: 5e-3, warmup_ratio: 0.1, seed: 7, early_stopping_patience: 0,
+  // Dropout on, so a resumed run must also restore the dropout generator's state to match.
+  dropout: 0.1,
 };
 const HP_FLAGS = Object.entries(HP).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, String(v)]);
 
