@@ -30,12 +30,16 @@ export class ModelFolderError extends Error {
   readonly code = 'INVALID_ARGUMENT';
 }
 
-function int(raw: Record<string, unknown>, key: string, file: string, fallback?: number): number {
+/** More encoder layers than any published RoBERTa-family model has by far; the tensor list is built per layer. */
+export const MAX_ENCODER_LAYERS = 1024;
+
+function int(raw: Record<string, unknown>, key: string, file: string, fallback?: number, max = Infinity): number {
   // Absent takes the default; null is a value, and not a number.
   const v = raw[key] === undefined ? fallback : raw[key];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
     throw new ModelFolderError(`${file}: "${key}" must be a non-negative integer, found ${JSON.stringify(raw[key])}`);
   }
+  if (v > max) throw new ModelFolderError(`${file}: "${key}" must be at most ${max}, found ${v}`);
   return v;
 }
 
@@ -84,7 +88,7 @@ export function parseRobertaConfig(raw: unknown, file: string): RobertaConfig {
     architecture: arch,
     vocab_size: vocab,
     hidden_size: hidden,
-    num_hidden_layers: int(r, 'num_hidden_layers', file),
+    num_hidden_layers: int(r, 'num_hidden_layers', file, undefined, MAX_ENCODER_LAYERS),
     num_attention_heads: heads,
     intermediate_size: int(r, 'intermediate_size', file),
     max_position_embeddings: positions,

@@ -44,6 +44,12 @@ test('a null layer_norm_eps, dropout or pad_token_id is an error naming it; an a
   assert.equal(parseRobertaConfig(absent, 'm/config.json').layer_norm_eps, 1e-5);
 });
 
+test('a config with more encoder layers than any model has is refused at once, naming the field', () => {
+  const raw = robertaConfigJson(tinyRobertaConfig(), null) as Record<string, unknown>;
+  assert.throws(() => parseRobertaConfig({ ...raw, num_hidden_layers: 1e12 }, 'm/config.json'), /^ModelFolderError: m\/config\.json: "num_hidden_layers" must be at most 1024, found 1000000000000$/);
+  assert.equal(parseRobertaConfig({ ...raw, num_hidden_layers: 24 }, 'm/config.json').num_hidden_layers, 24);
+});
+
 test('models.check names model.safetensors when it is a folder', () => {
   const dir = tempDir();
   writeTinyRoberta(dir, { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_length: 16 });
