@@ -31,7 +31,7 @@ export class ModelFolderError extends Error {
 }
 
 /** More encoder layers than any published RoBERTa-family model has by far; the tensor list is built per layer. */
-export const MAX_ENCODER_LAYERS = 1024;
+const MAX_ENCODER_LAYERS = 1024;
 
 function int(raw: Record<string, unknown>, key: string, file: string, fallback?: number, max = Infinity): number {
   // Absent takes the default; null is a value, and not a number.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { gradients } from '../../../main/engine/autodiff/index.ts';
 import { Graph } from '../../../main/engine/graph/graph.ts';
 import { linear, softmaxCrossEntropy } from '../../../main/engine/graph/nn.ts';
 import { toOnnx } from '../../../main/engine/graph/serialize.ts';
@@ -66,7 +67,6 @@ test('serialising without outputs is a clear error', () => {
 });
 
 test('label smoothing: the loss and its gradient are those of the smoothed target (1 - e) one-hot + e / C', async () => {
-  const { gradients } = await import('../../../main/engine/autodiff/index.ts');
   const e = 0.1;
   const rows = [[0.5, -1.2, 2.0], [1.5, 0.3, -0.7]];
   const labels = [2, 0];
