@@ -9,8 +9,10 @@
 // each class's projects counting alike (`by_project`, bench/held-out-figures.ts).
 // --all takes every file of --data instead of its test split: for an evaluation set whose projects
 // no model has read (`npm run bench:dataset -- --packages bench/debian-packages-eval.txt`).
+// --split validation takes the validation split instead, to choose an inference setting on files the
+// test split does not hold.
 //
-//   node --import tsx bench/held-out-compare.ts --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
+//   node --import tsx bench/held-out-compare.ts --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] [--split test|validation] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
 //
 // --out also copies the chosen files there as <class>/<project>/<file>, a folder `langlab eval <run>
 // --dataset <folder>` reads. --errors writes every misclassified file, one JSON line each (model,
@@ -19,23 +21,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { datasetFromFolder } from '../main/data/from-folder.ts';
 import { DEFAULT_SEED } from '../main/data/split.ts';
-import { decodeText } from '../main/data/text-check.ts';
 import { predictTexts } from '../main/trainer/predict.ts';
+import { folderTexts } from './folder-texts.ts';
 import { heldOutFigures } from './held-out-figures.ts';
 
-const USAGE = 'Usage: --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
+const USAGE = 'Usage: --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] [--split test|validation] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
 
-interface Args { data: string; all: boolean; exclude: string[]; excludeTrained: string[]; splitSeed: number; models: string[]; out: string | null; errors: string | null }
+interface Args { data: string; all: boolean; exclude: string[]; excludeTrained: string[]; splitSeed: number; split: 'test' | 'validation'; models: string[]; out: string | null; errors: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { data: '', all: false, exclude: [], excludeTrained: [], splitSeed: DEFAULT_SEED, models: [], out: null, errors: null };
+  const args: Args = { data: '', all: false, exclude: [], excludeTrained: [], splitSeed: DEFAULT_SEED, split: 'test', models: [], out: null, errors: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--all') {
       args.all = true;
       continue;
     }
     const value = argv[i + 1];
-    if (!['--data', '--exclude', '--exclude-trained', '--split-seed', '--model', '--out', '--errors'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
+    if (!['--data', '--exclude', '--exclude-trained', '--split-seed', '--split', '--model', '--out', '--errors'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
     if (value === undefined) throw new Error(`held-out-compare: ${argv[i]} needs a value. ${USAGE}`);
     i++;
     if (argv[i - 1] === '--data') args.data = path.resolve(value);
@@ -44,6 +46,10 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i - 1] === '--split-seed') {
       args.splitSeed = Number(value);
       if (!Number.isInteger(args.splitSeed) || args.splitSeed < 0) throw new Error(`held-out-compare: --split-seed must be a whole number of 0 or more, got ${value}.`);
+    }
+    else if (argv[i - 1] === '--split') {
+      if (value !== 'test' && value !== 'validation') throw new Error(`held-out-compare: --split must be test or validation, got ${value}.`);
+      args.split = value;
     }
     else if (argv[i - 1] === '--model') args.models.push(path.resolve(value));
     else if (argv[i - 1] === '--errors') args.errors = path.resolve(value);
@@ -78,10 +84,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const excluded = new Set(args.exclude.flatMap((f) => [...projectsOf(f)]));
   for (const f of args.excludeTrained) for (const p of await trainedProjectsOf(f, args.splitSeed)) excluded.add(p);
-  const result = await datasetFromFolder(args.data, { seed: args.splitSeed });
-  const files = result.files.filter((f) => (args.all || f.split === 'test') && f.project !== null && !excluded.has(f.project));
-  if (files.length === 0) throw new Error(`held-out-compare: no ${args.all ? '' : 'test '}file of ${args.data} is left once the projects of ${[...args.exclude, ...args.excludeTrained].join(', ')} are taken out.`);
-  const abs = files.map((f) => path.join(result.roots[f.root], f.path));
+  const { files, paths: abs, texts } = await folderTexts('held-out-compare', args.data, { split: args.all ? 'all' : args.split, seed: args.splitSeed, excluded });
   if (args.out) {
     fs.rmSync(args.out, { recursive: true, force: true });
     files.forEach((f, i) => {
@@ -90,12 +93,6 @@ async function main(): Promise<void> {
       fs.copyFileSync(abs[i], dest);
     });
   }
-  // Decoded as the store reads a file back for training (UTF-8, a byte-order mark dropped).
-  const texts = abs.map((p) => {
-    const decoded = decodeText(fs.readFileSync(p));
-    if ('skip' in decoded) throw new Error(`held-out-compare: ${p} is not text the dataset would keep (${decoded.skip}).`);
-    return decoded.text;
-  });
   const errorLines: string[] = [];
   for (const model of args.models) {
     const ranked = await predictTexts(model, texts, 26);
@@ -111,7 +108,7 @@ async function main(): Promise<void> {
       model,
       data: args.data,
       excluded_projects: excluded.size,
-      split: args.all ? 'all' : 'test',
+      split: args.all ? 'all' : args.split,
       files: files.length,
       accuracy: figures.accuracy,
       core8_accuracy: figures.core8_accuracy,

@@ -91,8 +91,9 @@ export class Classifier {
    * Class probabilities [texts.length][labels] in input order. Rows are batched by length
    * (`lengthBuckets`, on by default): texts are sorted by length before they are cut into batches,
    * so each batch pads to its own longest row and short files are not padded to a long neighbour.
+   * `secondLook: false` gives the head-and-tail read alone, even where the model records a second look.
    */
-  async probabilities(texts: string[], batchSize = 16, o: { lengthBuckets?: boolean } = {}): Promise<Float32Array[]> {
+  async probabilities(texts: string[], batchSize = 16, o: { lengthBuckets?: boolean; secondLook?: boolean } = {}): Promise<Float32Array[]> {
     const out: Float32Array[] = new Array<Float32Array>(texts.length);
     const order = o.lengthBuckets === false ? texts.map((_, i) => i) : lengthOrder(texts);
     const n = this.labels.length;
@@ -105,7 +106,7 @@ export class Classifier {
       const p = await this.runEncoded(enc);
       for (let b = 0; b < enc.batch; b++) out[rows[b]] = p.slice(b * n, (b + 1) * n);
     }
-    await this.secondLook(texts, out, batchSize);
+    if (o.secondLook !== false) await this.secondLook(texts, out, batchSize);
     return out;
   }
 

@@ -63,3 +63,14 @@ test('two models with different tokenizers are each fed their own encoding', asy
   fromB.forEach((ranked, i) => assert.deepEqual(ranked.map((r) => r.label), alone[i].map((r) => r.label)));
   await Promise.all([a.close(), b.close()]);
 });
+
+test('probabilities without the second look are the head-and-tail read of the same weights without one', async () => {
+  const labels = ['java', 'javascript', 'python'];
+  const withLook = await model(labels, 1, 32, { below: 0.99, windows: 3, base_weight: 2 });
+  const without = await model(labels, 1, 32);
+  const [plain, asked, looked] = [await without.probabilities(texts), await withLook.probabilities(texts, 16, { secondLook: false }), await withLook.probabilities(texts)];
+  assert.deepEqual(asked, plain);
+  // The untrained model is unsure of every text, so the look changes the long ones.
+  assert.ok(looked.some((p, i) => p.some((x, c) => x !== plain[i][c])));
+  await Promise.all([withLook.close(), without.close()]);
+});
