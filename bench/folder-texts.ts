@@ -15,10 +15,10 @@ export interface FolderTexts {
   texts: string[];
 }
 
-export async function folderTexts(bench: string, data: string, o: { split: 'all' | 'test' | 'validation'; seed: number; excluded?: ReadonlySet<string> }): Promise<FolderTexts> {
+export async function folderTexts(bench: string, data: string, o: { split: 'all' | 'test' | 'validation'; seed: number; excluded?: ReadonlySet<string>; excludedFrom?: readonly string[] }): Promise<FolderTexts> {
   const result = await datasetFromFolder(data, { seed: o.seed });
   const files = result.files.filter((f) => (o.split === 'all' || f.split === o.split) && f.project !== null && !o.excluded?.has(f.project));
-  if (files.length === 0) throw new Error(`${bench}: no ${o.split === 'all' ? '' : `${o.split} `}file of ${data} is left${o.excluded?.size ? ' once the excluded projects are taken out' : ''}.`);
+  if (files.length === 0) throw new Error(`${bench}: no ${o.split === 'all' ? '' : `${o.split} `}file of ${data} is left${o.excluded?.size ? ` once the projects of ${o.excludedFrom?.join(', ') ?? 'the excluded folders'} are taken out` : ''}.`);
   const paths = files.map((f) => path.join(result.roots[f.root], f.path));
   const texts = paths.map((p) => {
     const decoded = decodeText(fs.readFileSync(p));

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const excluded = new Set(args.exclude.flatMap((f) => [...projectsOf(f)]));
   for (const f of args.excludeTrained) for (const p of await trainedProjectsOf(f, args.splitSeed)) excluded.add(p);
-  const { files, paths: abs, texts } = await folderTexts('held-out-compare', args.data, { split: args.all ? 'all' : args.split, seed: args.splitSeed, excluded });
+  const { files, paths: abs, texts } = await folderTexts('held-out-compare', args.data, { split: args.all ? 'all' : args.split, seed: args.splitSeed, excluded, excludedFrom: [...args.exclude, ...args.excludeTrained] });
   if (args.out) {
     fs.rmSync(args.out, { recursive: true, force: true });
     files.forEach((f, i) => {

@@ -30,6 +30,8 @@ const split = arg('split') ?? 'validation';
 if (split !== 'validation' && split !== 'test' && split !== 'all') throw new Error(`${BENCH}: --split must be validation, test or all, got ${split}.`);
 const seed = Number(arg('split-seed') ?? DEFAULT_SEED);
 const threads = Number(arg('threads') ?? os.availableParallelism());
+if (!Number.isInteger(seed) || seed < 0) throw new Error(`${BENCH}: --split-seed must be a whole number of 0 or more, got ${arg('split-seed')}.`);
+if (!Number.isInteger(threads) || threads < 1) throw new Error(`${BENCH}: --threads must be a whole number of 1 or more, got ${arg('threads')}.`);
 
 const { files, texts } = await folderTexts(BENCH, data, { split, seed });
 const clf = await Classifier.load(model, { intraOpNumThreads: threads });
