@@ -80,15 +80,22 @@ const ONE_LITERAL = /^var [\w$]+\s*=\s*[[{]/;
 /** A quoted link to a page: `'../namespace_eigen.html'`, `"struct__GPPort.html#a7c…"` (not a bare `'.html'` suffix setting). */
 const PAGE_LINK = /["'][^"'\s]+\.html(?:#[\w-]*)?["']/;
 
+/** Javadoc's search indexes open with one of these names. */
+const JAVADOC_INDEX = /^(?:var\s+)?(?:package|type|member|module|tag)SearchIndex\s*=\s*\[/;
+
 /**
  * A documentation generator's index of its pages: one `var` holding an array or object literal of
  * links to `.html` pages and nothing else (no function). Doxygen writes one per symbol kind and per
  * page (`var searchData=[['eigen_0',['Eigen',['../namespace_eigen.html',1,'']]]];`, `var
  * NAVTREEINDEX0={…}`, `var struct__GPPort = [[ "name", "struct__GPPort.html#a…", null ], …];`),
- * hundreds in a package's documentation; nobody writes them.
+ * hundreds in a package's documentation; nobody writes them. Javadoc writes its search indexes
+ * likewise, one array a file under a fixed name (`package-search-index.js`: `packageSearchIndex =
+ * [{"l":"All Packages","url":"allpackages-index.html"},…];updateSearchResults();`, and the type,
+ * member, module and tag ones, which hold no link).
  */
 function documentationIndex(text: string): boolean {
   const t = text.trim();
+  if (JAVADOC_INDEX.test(t.slice(0, 40)) && !/\bfunction\b|=>/.test(t)) return true;
   return ONE_LITERAL.test(t.slice(0, 200)) && /[\]}];?$/.test(t.slice(-4)) && PAGE_LINK.test(t) && !/\bfunction\b|=>/.test(t);
 }
 

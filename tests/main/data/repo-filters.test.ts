@@ -29,6 +29,9 @@ test("a documentation generator's index of its pages is generated; data and code
     "var searchData=\n[\n  ['eigen_0',['Eigen',['../namespace_eigen.html',1,'']]]\n];\n",
     'var struct__GPPortPrivateCore =\n[\n    [ "error", "struct__GPPortPrivateCore.html#abe1878c0c093a21e926dcccd6c2ea335", null ],\n    [ "info", "struct__GPPortPrivateCore.html#a01acb7d55497723970bf96a9bbe78d3f", null ]\n];',
     'var NAVTREEINDEX0 =\n{\n"annotated.html":[2,0],\n"classes.html":[2,1]\n};\n',
+    // Javadoc's search indexes, with and without a page link.
+    'packageSearchIndex = [{"l":"All Packages","url":"allpackages-index.html"},{"l":"org.fest.reflect.core"}];updateSearchResults();',
+    'typeSearchIndex = [{"p":"org.fest.reflect.core","l":"Reflection"},{"p":"org.fest.reflect.field","l":"FieldName"}]',
   ]) {
     assert.equal(contentVerdict(text), 'generated', text);
   }
@@ -38,6 +41,8 @@ test("a documentation generator's index of its pages is generated; data and code
     "var colours = [\n  ['red', '#f00'],\n  ['green', '#0f0']\n];\n",
     "var pages = ['index.html', 'about.html'];\npages.forEach(function (p) { load(p); });\n",
     "var routes = {\n  home: () => render('index.html'),\n  about: () => render('about.html')\n};\n",
+    // Code that keeps its own search index under Javadoc's name.
+    'typeSearchIndex = [];\nfunction addType(t) { typeSearchIndex.push(t); }\n',
   ]) {
     assert.equal(contentVerdict(text), null, text);
   }
