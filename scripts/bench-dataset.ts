@@ -25,6 +25,9 @@
 // (v10's TOML was 112 files, its Tcl 393 from 27 projects), and leaves out a file whose editor mode
 // line names another language than its name does (`-*- shell-script -*-` in a `.py` completion
 // script; linguist.ts, modelineLanguage).
+// Recipe v12 adds 62 packages that ship YAML written as data (tables, schemas, locale and
+// transliteration lists, block definitions, recorded HTTP exchanges): v11's YAML was mostly CI and
+// deployment configuration, and held out, the models read data documents as Python or Markdown.
 //
 // An evaluation set (--packages <list>, bench/debian-packages-eval.txt): the same labels, filters
 // and sampling over another package list whose source packages the recipe does not read (refused
