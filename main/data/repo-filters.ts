@@ -80,8 +80,10 @@ const ONE_LITERAL = /^var [\w$]+\s*=\s*[[{]/;
 /** A quoted link to a page: `'../namespace_eigen.html'`, `"struct__GPPort.html#a7c…"` (not a bare `'.html'` suffix setting). */
 const PAGE_LINK = /["'][^"'\s]+\.html(?:#[\w-]*)?["']/;
 
-/** Javadoc's search indexes open with one of these names. */
+/** Javadoc's search indexes open with one of these names ... */
 const JAVADOC_INDEX = /^(?:var\s+)?(?:package|type|member|module|tag)SearchIndex\s*=\s*\[/;
+/** ... and end with the array, or with the call Javadoc appends to it. */
+const JAVADOC_INDEX_END = /\];?(?:\s*updateSearchResults\(\);?)?$/;
 
 /**
  * A documentation generator's index of its pages: one `var` holding an array or object literal of
@@ -91,11 +93,12 @@ const JAVADOC_INDEX = /^(?:var\s+)?(?:package|type|member|module|tag)SearchIndex
  * hundreds in a package's documentation; nobody writes them. Javadoc writes its search indexes
  * likewise, one array a file under a fixed name (`package-search-index.js`: `packageSearchIndex =
  * [{"l":"All Packages","url":"allpackages-index.html"},…];updateSearchResults();`, and the type,
- * member, module and tag ones, which hold no link).
+ * member, module and tag ones, which need not hold a link).
  */
 function documentationIndex(text: string): boolean {
   const t = text.trim();
-  if (JAVADOC_INDEX.test(t.slice(0, 40)) && !/\bfunction\b|=>/.test(t)) return true;
+  // Not "no function" here: a member index may list a method called function.
+  if (JAVADOC_INDEX.test(t.slice(0, 40)) && JAVADOC_INDEX_END.test(t.slice(-40))) return true;
   return ONE_LITERAL.test(t.slice(0, 200)) && /[\]}];?$/.test(t.slice(-4)) && PAGE_LINK.test(t) && !/\bfunction\b|=>/.test(t);
 }
 

@@ -32,6 +32,7 @@ test("a documentation generator's index of its pages is generated; data and code
     // Javadoc's search indexes, with and without a page link.
     'packageSearchIndex = [{"l":"All Packages","url":"allpackages-index.html"},{"l":"org.fest.reflect.core"}];updateSearchResults();',
     'typeSearchIndex = [{"p":"org.fest.reflect.core","l":"Reflection"},{"p":"org.fest.reflect.field","l":"FieldName"}]',
+    'memberSearchIndex = [{"p":"org.example","c":"Lambda","l":"function()"}];updateSearchResults();',
   ]) {
     assert.equal(contentVerdict(text), 'generated', text);
   }
