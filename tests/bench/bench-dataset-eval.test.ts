@@ -90,6 +90,27 @@ test('--packages builds an evaluation set from a .deb and a tarball, by source p
   assert.equal(manifest.packages.list, path.relative(ROOT, list));
 });
 
+test('TypeScript that parses as JavaScript is left out: it is the same text in either language', () => {
+  const dir = tempDir();
+  const src = path.join(dir, 'src');
+  fs.mkdirSync(src);
+  const typed = (i: number) => `export interface Options${i} {\n  depth: number;\n  name?: string;\n}\n\nexport function walk${i}(options: Options${i}): string[] {\n  return [options.name ?? 'root'];\n}\n`;
+  const plain = (i: number) => `export { walk${i} } from './walk';\nexport { parse${i}, format${i} } from './parse';\nexport default function make${i}(a, b) {\n  return a + b;\n}\n`;
+  for (const [name, text] of [['langlab-typed', typed], ['langlab-plain', plain]] as const) {
+    const tree = path.join(dir, 'tree', `${name}-1.0`);
+    fs.mkdirSync(path.join(tree, 'src'), { recursive: true });
+    for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(tree, 'src', `part${i}.ts`), text(i));
+    execFileSync('tar', ['-czf', path.join(src, `${name}_1.0.orig.tar.gz`), '-C', path.join(dir, 'tree'), `${name}-1.0`]);
+  }
+  const list = path.join(dir, 'eval.txt');
+  fs.writeFileSync(list, 'src:langlab-typed\nsrc:langlab-plain\n');
+  const out = path.join(dir, 'out');
+  const r = benchDataset(['--out', out, '--packages', list, '--src', src, '--cache', path.join(dir, 'cache')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout.trim().split('\n').at(-1)!).scan.files, 6, 'all six are candidates');
+  assert.deepEqual(fs.readdirSync(path.join(out, 'typescript')), ['langlab-typed'], 'only the project written with types');
+});
+
 test('a missing .deb names the command that downloads it', { skip: hasDpkg ? false : 'dpkg-deb is not installed' }, () => {
   const dir = tempDir();
   const list = path.join(dir, 'eval.txt');
