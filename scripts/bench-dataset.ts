@@ -30,6 +30,9 @@
 // deployment configuration, and held out, the models read data documents as Python or Markdown.
 // Recipe v13 leaves out TypeScript that parses as JavaScript (`isJavaScript`): it is the same text in
 // either language, and labelled TypeScript it taught the model to read JavaScript modules as TypeScript.
+// Recipe v14 leaves out a file with no code of its language (no-code.ts, hasCode): comments alone (a
+// licence header, commented-out settings, `--` notes in an SQL upgrade script), or XML without an
+// element (a `.rdf` table of numbers). Its text reads alike in every language with its comment syntax.
 //
 // An evaluation set (--packages <list>, bench/debian-packages-eval.txt): the same labels, filters
 // and sampling over another package list whose source packages the recipe does not read (refused
@@ -52,6 +55,7 @@ import * as acorn from 'acorn';
 import { isBinaryFileSync } from 'isbinaryfile';
 import { datasetFingerprint, sha256Hex } from '../main/data/fingerprint.ts';
 import { languageByContent, languageForFileName } from '../main/data/linguist.ts';
+import { hasCode } from '../main/data/no-code.ts';
 import { contentVerdict, fileNameVerdict, folderVerdict } from '../main/data/repo-filters.ts';
 import { seededRandom, shuffle, subSeed } from '../main/data/rng.ts';
 import { decodeText } from '../main/data/text-check.ts';
@@ -474,7 +478,7 @@ interface Kept {
   bytes: number;
 }
 
-/** Reads a candidate; null when it is not usable text (binary, not UTF-8, tiny, minified, generated). */
+/** Reads a candidate; null when it is not usable text (binary, not UTF-8, tiny, minified, generated, no code). */
 function readCandidate(c: Candidate): { sha256: string; bytes: number } | null {
   const st = fs.statSync(c.abs, { throwIfNoEntry: false });
   if (!st?.isFile() || st.size > MAX_BYTES || st.size < MIN_CHARS) return null;
@@ -488,6 +492,7 @@ function readCandidate(c: Candidate): { sha256: string; bytes: number } | null {
   if (languageByContent(c.language, decoded.text)) return null;
   if (c.language === 'HTML' && decoded.text.length < 1024) return null;
   if (c.language === 'TypeScript' && isJavaScript(decoded.text)) return null;
+  if (!hasCode(c.language, decoded.text)) return null;
   return { sha256: sha256Hex(bytes), bytes: bytes.length };
 }
 

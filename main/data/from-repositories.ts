@@ -6,6 +6,7 @@ import { DEFAULT_MAX_BYTES } from './from-folder.ts';
 import { GitignoreSet } from './gitignore.ts';
 import { requirePath } from './input-path.ts';
 import { isLinguistLanguage, languageByContent, languageForFileName } from './linguist.ts';
+import { hasCode } from './no-code.ts';
 import { displayPath } from './path-bytes.ts';
 import { ProgressReporter } from './progress.ts';
 import { readCandidates, type Located } from './read-candidates.ts';
@@ -122,8 +123,10 @@ export async function datasetFromRepositories(folders: string[], options: Reposi
     concurrency: options.concurrency ?? 8,
     withSignature: true,
     checkBytes: async (bytes: Buffer) => ((await isBinaryFile(bytes, bytes.length)) ? ('binary' as const) : null),
-    // A file whose text is another language than its name says (a Qt `.ts` translation is XML) is left out.
-    check: (_bytes: Buffer, text: string, _rel: string, language: string) => contentVerdict(text) ?? (languageByContent(language, text) ? ('other-language' as const) : null),
+    // A file whose text is another language than its name says (a Qt `.ts` translation is XML) is
+    // left out, and so is one with no code of its language (a licence header alone).
+    check: (_bytes: Buffer, text: string, _rel: string, language: string) =>
+      contentVerdict(text) ?? (languageByContent(language, text) ? ('other-language' as const) : hasCode(language, text) ? null : ('no-code' as const)),
   };
   const candidates: Candidate[] = [];
   const sampling: { language: string; found: number; read: number; kept: number }[] = [];

@@ -34,6 +34,7 @@ export type SkipReason =
   | 'gitignored'
   | 'ambiguous-extension'
   | 'other-language'
+  | 'no-code'
   | 'unknown-language'
   | 'class-too-small'
   | 'class-not-kept';

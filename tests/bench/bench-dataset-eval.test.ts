@@ -90,7 +90,7 @@ test('--packages builds an evaluation set from a .deb and a tarball, by source p
   assert.equal(manifest.packages.list, path.relative(ROOT, list));
 });
 
-test('TypeScript that parses as JavaScript is left out: it is the same text in either language', () => {
+test('files whose text cannot give their label are left out: TypeScript that parses as JavaScript, comments alone', () => {
   const dir = tempDir();
   const src = path.join(dir, 'src');
   fs.mkdirSync(src);
@@ -100,6 +100,9 @@ test('TypeScript that parses as JavaScript is left out: it is the same text in e
     const tree = path.join(dir, 'tree', `${name}-1.0`);
     fs.mkdirSync(path.join(tree, 'src'), { recursive: true });
     for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(tree, 'src', `part${i}.ts`), text(i));
+    // A licence header alone is any language with `#` comments; the module beside it is Python.
+    fs.writeFileSync(path.join(tree, 'src', '__init__.py'), `# Copyright 2024 The ${name} authors.\n# Licensed under the Apache License, Version 2.0.\n`);
+    fs.writeFileSync(path.join(tree, 'src', 'tool.py'), `# The ${name} tool.\nimport sys\n\n\ndef main(argv):\n    return len(argv)\n\n\nsys.exit(main(sys.argv))\n`);
     execFileSync('tar', ['-czf', path.join(src, `${name}_1.0.orig.tar.gz`), '-C', path.join(dir, 'tree'), `${name}-1.0`]);
   }
   const list = path.join(dir, 'eval.txt');
@@ -107,8 +110,10 @@ test('TypeScript that parses as JavaScript is left out: it is the same text in e
   const out = path.join(dir, 'out');
   const r = benchDataset(['--out', out, '--packages', list, '--src', src, '--cache', path.join(dir, 'cache')]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout.trim().split('\n').at(-1)!).scan.files, 6, 'all six are candidates');
+  assert.equal(JSON.parse(r.stdout.trim().split('\n').at(-1)!).scan.files, 10, 'all ten are candidates');
   assert.deepEqual(fs.readdirSync(path.join(out, 'typescript')), ['langlab-typed'], 'only the project written with types');
+  const python = fs.readdirSync(path.join(out, 'python')).flatMap((p) => fs.readdirSync(path.join(out, 'python', p)));
+  assert.deepEqual(python.map((f) => f.replace(/^[0-9a-f]+-/, '')).sort(), ['tool.py', 'tool.py'], 'no licence-only __init__.py');
 });
 
 test('a missing .deb names the command that downloads it', { skip: hasDpkg ? false : 'dpkg-deb is not installed' }, () => {

@@ -20,6 +20,7 @@ export const REASONS: Record<string, string> = {
   gitignored: "ignored by .gitignore",
   'ambiguous-extension': 'extension means several languages',
   'other-language': 'content is another language than the extension says (a Qt .ts translation is XML, a YAML file written as JSON)',
+  'no-code': 'nothing but comments (a licence header alone), or XML without an element',
   'unknown-language': 'no language for this file name',
   'class-too-small': 'language has too few files',
   'class-not-kept': 'language not among those kept',

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasetFromRepositories } from '../../../main/data/from-repositories.ts';
 import { languageByContent, languageForFileName, modelineLanguage } from '../../../main/data/linguist.ts';
+import { hasCode } from '../../../main/data/no-code.ts';
 import { jsSource, makeTree, pySource } from './helpers.ts';
 
 test("labels come from Linguist's table; shared extensions are ambiguous unless overridden", () => {
@@ -141,4 +142,37 @@ test('top N, minimum files and a seeded per-class cap shared round-robin across 
   assert.deepEqual(top2.classes.map((c) => c.label), ['JavaScript', 'Python']);
   assert.equal(top2.skipped.find((s) => s.reason === 'class-not-kept')?.count, 3);
   await assert.rejects(datasetFromRepositories([root], { minFiles: 5, top: 1 }), /only the class 'Python'/);
+});
+
+test('a file of nothing but comments, or XML without an element, is left out: its text cannot tell its language', async () => {
+  const licence = '/*\n * Copyright (C) 2021 Someone\n *\n * Licensed under the Apache License, Version 2.0.\n */\n\n// Nothing here yet.\n';
+  assert.equal(hasCode('C++', licence), false);
+  assert.equal(hasCode('Java', licence), false);
+  assert.equal(hasCode('C++', `${licence}#include <vector>\n`), true);
+  assert.equal(hasCode('C++', '/* never closed\nint x;\n'), false, 'an unclosed block comment runs to the end');
+  assert.equal(hasCode('JavaScript', '#!/usr/bin/env node\n// only a note\n'), true, 'a #! line names the interpreter');
+  assert.equal(hasCode('Python', '# -*- coding: utf-8 -*-\n#\n# Copyright 2020\n\n'), false);
+  assert.equal(hasCode('Python', '# package\n"""The docstring is code."""\n'), true);
+  assert.equal(hasCode('YAML', '# defaults, all commented out\n#"admin": "role:admin"\n#"read": ""\n'), false);
+  assert.equal(hasCode('SQL', '-- No changes in this update.\n-- Fixed a loop.\n'), false);
+  assert.equal(hasCode('SQL', '-- upgrade\nALTER TABLE t ADD c int;\n'), true);
+  assert.equal(hasCode('CSS', '// not a CSS comment\n'), true);
+  assert.equal(hasCode('Vim script', '" moved to compiler.vim\n" kept empty on purpose\n'), false);
+  // XML: markup outside comments, or nothing; a table of numbers named .rdf is not XML.
+  assert.equal(hasCode('XML', '# Time-averaged data\n1 0.03 0 0\n2 0.09 0 0\n'), false);
+  assert.equal(hasCode('XML', '<!-- <a/> in a comment -->\n[html::author "x"]\n'), false);
+  assert.equal(hasCode('XML', '<?xml version="1.0"?>\n<a/>\n'), true);
+  assert.equal(hasCode('XML', 'a < b\n<!-- note -->\n<root/>\n'), true);
+  // JSON has no comments and Markdown is not judged.
+  assert.equal(hasCode('JSON', '{}'), true);
+  assert.equal(hasCode('Markdown', '<!-- only a comment -->\n'), true);
+
+  const files: Record<string, string> = project('app', 6, pySource, '.py');
+  files['app/pkg/__init__.py'] = '# Copyright 2020 Someone\n# Licensed under the MIT licence.\n';
+  for (let i = 0; i < 6; i++) files[`app/data/d${i}.xml`] = `<?xml version="1.0"?>\n<table id="${i}">\n  <row>${i}</row>\n</table>\n`;
+  files['app/data/rdf.xml'] = '# Row value\n1 0.5\n2 0.7\n';
+  Object.assign(files, project('web', 6, jsSource, '.js'));
+  const r = await datasetFromRepositories([makeTree(files)], { minFiles: 5 });
+  assert.deepEqual(r.skipped.find((s) => s.reason === 'no-code')?.files, ['app/data/rdf.xml', 'app/pkg/__init__.py']);
+  assert.deepEqual(r.classes.map((c) => [c.label, c.files]), [['JavaScript', 6], ['Python', 6], ['XML', 6]]);
 });
