@@ -15,9 +15,9 @@ const C_STYLE: CommentSyntax = { line: ['//'], block: [['/*', '*/']] };
 const HASH: CommentSyntax = { line: ['#'], block: [] };
 
 /**
- * Comment syntax by Linguist language. Only what the language's own readers take as a comment
- * from the start of a line: a `#!` line counts as code in the C-style languages (it names the
- * interpreter, which tells the language); a Python docstring is code (a string expression).
+ * Comment syntax by Linguist language: what the language's own readers skip as a comment, nothing
+ * more. The test is syntax alone: a `#!` line is a comment in Python or Shell, and in JavaScript it
+ * is not comment syntax, so there it counts as code; a Python docstring is code (a string expression).
  */
 const COMMENTS: Readonly<Record<string, CommentSyntax>> = {
   C: C_STYLE,

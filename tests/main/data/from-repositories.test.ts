@@ -150,8 +150,9 @@ test('a file of nothing but comments, or XML without an element, is left out: it
   assert.equal(hasCode('Java', licence), false);
   assert.equal(hasCode('C++', `${licence}#include <vector>\n`), true);
   assert.equal(hasCode('C++', '/* never closed\nint x;\n'), false, 'an unclosed block comment runs to the end');
-  assert.equal(hasCode('JavaScript', '#!/usr/bin/env node\n// only a note\n'), true, 'a #! line names the interpreter');
-  assert.equal(hasCode('Python', '# -*- coding: utf-8 -*-\n#\n# Copyright 2020\n\n'), false);
+  // Syntax alone decides: #! is not JavaScript's comment syntax, and it is Python's.
+  assert.equal(hasCode('JavaScript', '#!/usr/bin/env node\n// only a note\n'), true);
+  assert.equal(hasCode('Python', '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n#\n# Copyright 2020\n\n'), false);
   assert.equal(hasCode('Python', '# package\n"""The docstring is code."""\n'), true);
   assert.equal(hasCode('YAML', '# defaults, all commented out\n#"admin": "role:admin"\n#"read": ""\n'), false);
   assert.equal(hasCode('SQL', '-- No changes in this update.\n-- Fixed a loop.\n'), false);
