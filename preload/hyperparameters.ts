@@ -55,6 +55,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'random_windows', label: 'Random windows', help: 'Train on two half-windows drawn anew from each long file every epoch (each at its end of the file half of the time) instead of always its head and tail; classification still reads the head and tail.', type: 'bool', appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: false, scratch: true } },
   { key: 'lowercase_share', label: 'Lower-case share', help: 'Share of the training files read with their letters A to Z in lower case, drawn anew each epoch, so code is known in either case (SQL written as select … from … where, not only SELECT … FROM … WHERE): held out, lower-case SQL went from about 70 % to 91 % read right. Classification reads files as they are; 0 turns it off.', type: 'float', min: 0, max: 1, appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: 0, scratch: 0.1 } },
   { key: 'snippet_share', label: 'Snippet share', help: 'Share of the training files read as 1 to 8 of their lines instead of a full window, drawn anew each epoch, so short files (one-line settings, two-line scripts) are met in training too. Off by default: at 0.1 on benchmark v10 (three seeds) held-out TOML, mostly one-line files, went from 58 % to 62.5 % read right, but test accuracy fell from 96.2 % to 96.0 % and the 8 core languages from 98.9 % to 98.7 %. Classification reads files as they are; 0 turns it off.', type: 'float', min: 0, max: 1, appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
+  { key: 'reindent_share', label: 'Re-indent share', help: 'Share of the training files read with their indentation written the other way, drawn anew each epoch: lines indented with tabs get 2, 4 or 8 spaces for each, lines indented with spaces get tabs, so a language is known however its project indents. Classification reads files as they are; 0 turns it off.', type: 'float', min: 0, max: 1, appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'second_look_windows', label: 'Second-look windows', help: 'When the model is less than 99% sure of a file longer than twice its window, also read this many windows spread evenly over the file and average what all the reads say (the head and tail count twice); the test report, evaluations and classification all do it. About one file in ten gets it; classifying a folder took 2-5% longer on benchmark v5 and about a quarter longer on the Python of benchmark v9 (595 against 758 files/s); 0 turns it off.', type: 'int', min: 0, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 4 } },
   { key: 'ema_decay', label: 'Weight average decay', help: 'Validate, keep and export a running average of the weights, each step weighing the newest weights by 1 minus this (0.999 averages about the last thousand steps); 0 uses the latest weights. Training itself is unchanged.', type: 'float', min: 0, max: 0.99999, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'mixed_precision', label: 'Mixed precision', help: 'On a GPU (WebGPU, CUDA): compute in float16 with float32 master weights and dynamic loss scaling, for speed and memory. The CPU always trains in float32.', type: 'bool', appliesTo: both, group: 'training', defaults: { pretrained: true, scratch: true } },
@@ -78,8 +79,9 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * recomputed the frozen layers every epoch (with dropout in them), one stored before `ema_decay`
  * kept the latest weights, one stored before `profile_buckets` read no file profile, one stored before
  * `second_look_windows` took no second look, one stored before `lowercase_share` read every file in
- * its own case, one stored before `snippet_share` read no file as a few of its lines, and one stored
- * before `label_smoothing` trained towards one-hot targets.
+ * its own case, one stored before `snippet_share` read no file as a few of its lines, one stored
+ * before `label_smoothing` trained towards one-hot targets, and one stored before `reindent_share`
+ * read every file indented as it is.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -97,6 +99,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   if (out.lowercase_share === undefined) out = { ...out, lowercase_share: 0 };
   if (out.snippet_share === undefined) out = { ...out, snippet_share: 0 };
   if (out.label_smoothing === undefined) out = { ...out, label_smoothing: 0 };
+  if (out.reindent_share === undefined) out = { ...out, reindent_share: 0 };
   return out;
 }
 

@@ -87,6 +87,66 @@ export function lowercaseSome(ids: Int32Array, share: number, seed: number, epoc
   return out;
 }
 
+/** Spaces one tab becomes when `reindentSome` turns tabs into spaces: each width as likely. */
+export const REINDENT_WIDTHS = [2, 4, 8] as const;
+
+/**
+ * For `share` of the training rows (`reindent_share`), the row with its indentation written the
+ * other way: lines that open with tabs get 2, 4 or 8 spaces for each of them, and lines that open
+ * with spaces get a tab for each step of the row's indentation (the fewest spaces any of its lines
+ * opens with, 2 to 8) and keep the spaces left over. Which of the two a row gets is what most of
+ * its indented lines open with. Indentation is a project's habit, not its language's: the Groovy
+ * of one project is indented with tabs, that of most others with spaces, and a model that met
+ * tabs only in Go, C and a few more reads tab-indented Groovy as one of those. A line start is the
+ * row's first byte and every byte after a newline (10). A row that grows is cut to `keep` ids; one
+ * with no indented line, or indented by single spaces, is returned as it is. The draw depends only
+ * on the seed, the epoch and the file, so a resumed run rewrites the same rows.
+ */
+export function reindentSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number): Int32Array {
+  if (share <= 0) return ids;
+  const random = seededRandom(subSeed(seed, `reindent\u0000${epoch}\u0000${fileIndex}`));
+  if (random() >= share) return ids;
+  let tabLines = 0;
+  let spaceLines = 0;
+  let step = Infinity;
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0 && ids[i - 1] !== 10) continue;
+    if (ids[i] === 9) tabLines++;
+    else if (ids[i] === 32) {
+      let n = 0;
+      while (i + n < ids.length && ids[i + n] === 32) n++;
+      // A line of spaces alone says nothing of the indentation.
+      if (i + n < ids.length && ids[i + n] !== 10 && ids[i + n] !== 13) {
+        spaceLines++;
+        step = Math.min(step, n);
+      }
+    }
+  }
+  if (tabLines === 0 && spaceLines === 0) return ids;
+  const out: number[] = [];
+  if (tabLines >= spaceLines) {
+    const width = REINDENT_WIDTHS[Math.floor(random() * REINDENT_WIDTHS.length)];
+    for (let i = 0; i < ids.length && out.length < keep; i++) {
+      if (i === 0 || ids[i - 1] === 10) while (i < ids.length && ids[i] === 9) { for (let k = 0; k < width; k++) out.push(32); i++; }
+      if (i < ids.length) out.push(ids[i]);
+    }
+    return Int32Array.from(out.slice(0, keep));
+  }
+  if (step < 2) return ids;
+  step = Math.min(step, 8);
+  for (let i = 0; i < ids.length; i++) {
+    if (i === 0 || ids[i - 1] === 10) {
+      let n = 0;
+      while (i + n < ids.length && ids[i + n] === 32) n++;
+      for (let k = 0; k < Math.floor(n / step); k++) out.push(9);
+      for (let k = 0; k < n % step; k++) out.push(32);
+      i += n;
+    }
+    if (i < ids.length) out.push(ids[i]);
+  }
+  return Int32Array.from(out);
+}
+
 /** The most lines a training snippet (`snippet_share`) keeps. */
 export const SNIPPET_MAX_LINES = 8;
 

@@ -2,17 +2,18 @@
 // finder so both feed the engine the same way.
 import type { MaskGenerator } from '../engine/optim/dropout-mask.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
-import { labelTensor, lowercaseSome, padBatch, profileFeeds, randomWindow, snippetSome } from './batches.ts';
+import { labelTensor, lowercaseSome, padBatch, profileFeeds, randomWindow, reindentSome, snippetSome } from './batches.ts';
 import type { Example } from './data.ts';
 import type { TrainableModel } from './model.ts';
 
-/** The batch's windows of the training files (random ones when the run draws them, a few lines for a share of them), padded, with its labels and dropout masks. */
+/** The batch's windows of the training files (random ones when the run draws them, a few lines for a share of them, some indented the other way or in lower case), padded, with its labels and dropout masks. */
 export function trainFeeds(train: readonly Example[], batch: readonly number[], o: { model: TrainableModel; padId: number; seed: number; epoch: number; masks: MaskGenerator }): Feeds {
   const rows = batch.map((i) => train[i]);
   const ids = rows.map((e) => {
-    const whole = e.source ?? e.ids;
+    // Re-indented before the window is drawn, so a row that grows still reads the file's head and tail.
+    const whole = reindentSome(e.source ?? e.ids, e.source ? Infinity : o.model.maxLength, o.model.reindentShare, o.seed, o.epoch, e.fileIndex);
     const snippet = snippetSome(whole, e.ids.length, o.model.snippetShare, o.seed, o.epoch, e.fileIndex);
-    const row = snippet !== whole ? snippet : e.source ? randomWindow(e.source, e.ids.length, o.seed, o.epoch, e.fileIndex) : e.ids;
+    const row = snippet !== whole ? snippet : e.source ? randomWindow(whole, e.ids.length, o.seed, o.epoch, e.fileIndex) : whole;
     return lowercaseSome(row, o.model.lowercaseShare, o.seed, o.epoch, e.fileIndex);
   });
   const { inputIds, attentionMask, seq } = padBatch(ids, o.padId);

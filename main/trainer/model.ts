@@ -91,6 +91,10 @@ export interface TrainableModel {
   lowercaseShare: number;
   /** Share of training rows cut to a few whole lines of their file (`snippet_share`; byte models only, 0 for RoBERTa). */
   snippetShare: number;
+  /** Share of training rows whose indentation is rewritten, tabs as spaces or spaces as tabs (`reindent_share`; byte models only, 0 for RoBERTa). */
+  reindentShare: number;
+  /** Ids a training row may hold (`max_length`): a row that grows when it is rewritten is cut there. */
+  maxLength: number;
 }
 
 
@@ -189,6 +193,9 @@ function assemble(family: 'scratch' | 'roberta', forward: Forward, hp: Hyperpara
     lowercaseShare: family === 'scratch' ? hp.lowercase_share : 0,
     // Lines are cut at byte 10; a RoBERTa row holds subword ids.
     snippetShare: family === 'scratch' ? hp.snippet_share : 0,
+    // Tabs and spaces are bytes 9 and 32 only in a byte model's rows.
+    reindentShare: family === 'scratch' ? hp.reindent_share : 0,
+    maxLength: hp.max_length,
   };
 }
 

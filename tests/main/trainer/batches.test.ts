@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MaskGenerator } from '../../../main/engine/optim/dropout-mask.ts';
-import { POOL_BATCHES, SNIPPET_MAX_LINES, epochBatches, lowercaseSome, padBatch, snippetSome, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
+import { POOL_BATCHES, REINDENT_WIDTHS, SNIPPET_MAX_LINES, epochBatches, lowercaseSome, padBatch, reindentSome, snippetSome, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
 
 const lengths = Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 500));
 
@@ -78,6 +78,50 @@ test('lower-case folding: A-Z become a-z in the drawn share of rows, other bytes
   assert.ok(n > 70 && n < 130, `${n} of 400 rows folded at share 0.25`);
   const perEpoch = Array.from({ length: 40 }, (_, epoch) => pick(epoch, 5)).filter(Boolean).length;
   assert.ok(perEpoch > 2 && perEpoch < 20, `one file folded in ${perEpoch} of 40 epochs`);
+});
+
+const utf8Ids = (t: string) => Int32Array.from(Buffer.from(t, 'utf8'));
+const utf8Text = (ids: Int32Array) => Buffer.from(Uint8Array.from(ids)).toString('utf8');
+
+test('re-indenting: tab-indented lines get 2, 4 or 8 spaces per tab, only at line starts, cut to the row length', () => {
+  const src = 'configure(allprojects) {\n\tgroup = "x"\n\tdeps {\n\t\tclasspath("a\tb")\n\t}\n}\n';
+  const ids = utf8Ids(src);
+  const before = Int32Array.from(ids);
+  const seen = new Set<number>();
+  for (let f = 0; f < 60; f++) {
+    const out = utf8Text(reindentSome(ids, 1000, 1, 42, 0, f));
+    const width = REINDENT_WIDTHS.find((w) => out === src.replace(/^\t+/gm, (t) => ' '.repeat(t.length * w)));
+    assert.ok(width !== undefined, `file ${f}: ${JSON.stringify(out)}`);
+    seen.add(width);
+  }
+  assert.deepEqual([...seen].sort((a, b) => a - b), [...REINDENT_WIDTHS], 'every width is drawn');
+  assert.deepEqual(ids, before, 'the cached row is not changed in place');
+  // A row that grows is cut to the ids a row may hold.
+  assert.equal(reindentSome(ids, 20, 1, 42, 0, 0).length, 20);
+});
+
+test('re-indenting: space-indented lines get a tab per step of the row\'s indentation and keep what is left over', () => {
+  const src = 'def f(x):\n    if x:\n        return 1\n      # six\n    \n    return 2\n';
+  const out = utf8Text(reindentSome(utf8Ids(src), 1000, 1, 42, 0, 1));
+  assert.equal(out, 'def f(x):\n\tif x:\n\t\treturn 1\n\t  # six\n\t\n\treturn 2\n');
+  // Two-space steps; tabs inside a line and a line of spaces alone do not change the step.
+  assert.equal(utf8Text(reindentSome(utf8Ids('a:\n  b:\n    c: "x  y"\n'), 1000, 1, 42, 0, 1)), 'a:\n\tb:\n\t\tc: "x  y"\n');
+  // Single-space indentation, or none, is left as it is (the same row back).
+  for (const plain of ['x\n y\n z\n', 'no\nindent\n']) {
+    const row = utf8Ids(plain);
+    assert.equal(reindentSome(row, 1000, 1, 42, 0, 1), row);
+  }
+  // What most indented lines open with decides the way.
+  assert.equal(utf8Text(reindentSome(utf8Ids('a\n\tb\n\tc\n  d\n'), 1000, 1, 7, 0, 1)).includes('\t'), false);
+});
+
+test('re-indenting: share 0 rewrites nothing; the draw is the seed\'s, the epoch\'s and the file\'s, about the share of rows', () => {
+  const ids = utf8Ids('{\n\ta\n}\n');
+  assert.equal(reindentSome(ids, 256, 0, 42, 0, 3), ids);
+  const pick = (epoch: number, f: number) => reindentSome(ids, 256, 0.25, 7, epoch, f) !== ids;
+  assert.equal(pick(2, 9), pick(2, 9));
+  const n = Array.from({ length: 400 }, (_, f) => pick(0, f)).filter(Boolean).length;
+  assert.ok(n > 70 && n < 130, `${n} of 400 rows re-indented at share 0.25`);
 });
 
 test('a snippet is a few whole lines of the file, from a line with something on it, for about the share of rows', () => {
