@@ -106,11 +106,12 @@ export function reindentSome(ids: Int32Array, keep: number, share: number, seed:
   if (share <= 0) return ids;
   const random = seededRandom(subSeed(seed, `reindent\u0000${epoch}\u0000${fileIndex}`));
   if (random() >= share) return ids;
+  const atLineStart = (i: number) => i === 0 || ids[i - 1] === 10;
   let tabLines = 0;
   let spaceLines = 0;
   let step = Infinity;
   for (let i = 0; i < ids.length; i++) {
-    if (i > 0 && ids[i - 1] !== 10) continue;
+    if (!atLineStart(i)) continue;
     if (ids[i] === 9) tabLines++;
     else if (ids[i] === 32) {
       let n = 0;
@@ -127,7 +128,12 @@ export function reindentSome(ids: Int32Array, keep: number, share: number, seed:
   if (tabLines >= spaceLines) {
     const width = REINDENT_WIDTHS[Math.floor(random() * REINDENT_WIDTHS.length)];
     for (let i = 0; i < ids.length && out.length < keep; i++) {
-      if (i === 0 || ids[i - 1] === 10) while (i < ids.length && ids[i] === 9) { for (let k = 0; k < width; k++) out.push(32); i++; }
+      if (atLineStart(i)) {
+        let n = 0;
+        while (i + n < ids.length && ids[i + n] === 9) n++;
+        for (let k = 0; k < n * width; k++) out.push(32);
+        i += n;
+      }
       if (i < ids.length) out.push(ids[i]);
     }
     return Int32Array.from(out.slice(0, keep));
@@ -135,7 +141,7 @@ export function reindentSome(ids: Int32Array, keep: number, share: number, seed:
   if (step < 2) return ids;
   step = Math.min(step, 8);
   for (let i = 0; i < ids.length; i++) {
-    if (i === 0 || ids[i - 1] === 10) {
+    if (atLineStart(i)) {
       let n = 0;
       while (i + n < ids.length && ids[i + n] === 32) n++;
       for (let k = 0; k < Math.floor(n / step); k++) out.push(9);
