@@ -305,6 +305,8 @@ export interface Hyperparameters {
   snippet_share: number;
   /** Share of training files a byte model reads with their indentation written the other way (tabs as spaces, spaces as tabs), drawn anew each epoch; 0 = none (runs stored before it). */
   reindent_share: number;
+  /** Tempering of each project's weight in the epoch's draws (a file weighs n^-a in a project of n); 0 draws every file once (runs stored before it). */
+  project_balance: number;
   /** Windows spread over a long file that a byte model also reads when it is unsure of the file; 0 = none (runs stored before it). */
   second_look_windows: number;
   /** Decay of the running weight average that validation scores and the export keeps; 0 keeps the latest weights (runs stored before it). */

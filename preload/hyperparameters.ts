@@ -56,6 +56,7 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { key: 'lowercase_share', label: 'Lower-case share', help: 'Share of the training files read with their letters A to Z in lower case, drawn anew each epoch, so code is known in either case (SQL written as select … from … where, not only SELECT … FROM … WHERE): held out, lower-case SQL went from about 70 % to 91 % read right. Classification reads files as they are; 0 turns it off.', type: 'float', min: 0, max: 1, appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: 0, scratch: 0.1 } },
   { key: 'snippet_share', label: 'Snippet share', help: 'Share of the training files read as 1 to 8 of their lines instead of a full window, drawn anew each epoch, so short files (one-line settings, two-line scripts) are met in training too. Off by default: at 0.1 on benchmark v10 (three seeds) held-out TOML, mostly one-line files, went from 58 % to 62.5 % read right, but test accuracy fell from 96.2 % to 96.0 % and the 8 core languages from 98.9 % to 98.7 %. Classification reads files as they are; 0 turns it off.', type: 'float', min: 0, max: 1, appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'reindent_share', label: 'Re-indent share', help: 'Share of the training files read with their indentation written the other way, drawn anew each epoch: lines indented with tabs get 2, 4 or 8 spaces for each, lines indented with spaces get tabs, so a language is known however its project indents. Off by default: at 0.2 on benchmark v14 (three seeds) tab-indented Groovy was read as Go less often (2 files against 5), but Java was read as Groovy more (12 against 1) and the 8 core languages fell from 98.9 % to 98.4 % (restricted to the 8). Classification reads files as they are; 0 turns it off.', type: 'float', min: 0, max: 1, appliesTo: ['scratch'], group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
+  { key: 'project_balance', label: 'Project balance', help: 'How far each epoch evens out the projects of a language: a file of a project that holds n of its language\'s training files is drawn with weight n to the minus this, each language keeping its number of draws, so at 1 every project counts alike and a large project no longer sets the style the model learns; 0 draws every file once. Needs a dataset that records projects.', type: 'float', min: 0, max: 1, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'second_look_windows', label: 'Second-look windows', help: 'When the model is less than 99% sure of a file longer than twice its window, also read this many windows spread evenly over the file and average what all the reads say (the head and tail count twice); the test report, evaluations and classification all do it. About one file in ten gets it; classifying a folder took 2-5% longer on benchmark v5 and about a quarter longer on the Python of benchmark v9 (595 against 758 files/s); 0 turns it off.', type: 'int', min: 0, max: 64, appliesTo: ['scratch'], group: 'model', defaults: { pretrained: 0, scratch: 4 } },
   { key: 'ema_decay', label: 'Weight average decay', help: 'Validate, keep and export a running average of the weights, each step weighing the newest weights by 1 minus this (0.999 averages about the last thousand steps); 0 uses the latest weights. Training itself is unchanged.', type: 'float', min: 0, max: 0.99999, appliesTo: both, group: 'regularisation', defaults: { pretrained: 0, scratch: 0 } },
   { key: 'mixed_precision', label: 'Mixed precision', help: 'On a GPU (WebGPU, CUDA): compute in float16 with float32 master weights and dynamic loss scaling, for speed and memory. The CPU always trains in float32.', type: 'bool', appliesTo: both, group: 'training', defaults: { pretrained: true, scratch: true } },
@@ -80,8 +81,8 @@ export function defaultHyperparameters(kind: ModelKind): Hyperparameters {
  * kept the latest weights, one stored before `profile_buckets` read no file profile, one stored before
  * `second_look_windows` took no second look, one stored before `lowercase_share` read every file in
  * its own case, one stored before `snippet_share` read no file as a few of its lines, one stored
- * before `label_smoothing` trained towards one-hot targets, and one stored before `reindent_share`
- * read every file indented as it is.
+ * before `label_smoothing` trained towards one-hot targets, one stored before `reindent_share`
+ * read every file indented as it is, and one stored before `project_balance` drew every file once.
  */
 export function storedHyperparameters(params: Record<string, unknown>): Record<string, unknown> {
   // A stored set (it has a dropout) lacking a key is older than that key.
@@ -100,6 +101,7 @@ export function storedHyperparameters(params: Record<string, unknown>): Record<s
   if (out.snippet_share === undefined) out = { ...out, snippet_share: 0 };
   if (out.label_smoothing === undefined) out = { ...out, label_smoothing: 0 };
   if (out.reindent_share === undefined) out = { ...out, reindent_share: 0 };
+  if (out.project_balance === undefined) out = { ...out, project_balance: 0 };
   return out;
 }
 

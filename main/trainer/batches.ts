@@ -25,10 +25,11 @@ export function shuffleInPlace<T>(xs: T[], rng: MaskGenerator): T[] {
 /**
  * One epoch's batches (positions into `lengths`): a seeded permutation, cut into pools of
  * `batchSize * POOL_BATCHES`, each pool sorted by length and cut into batches, then the batch
- * order shuffled. Only the last batch of the epoch can be smaller than `batchSize`.
+ * order shuffled. Only the last batch of the epoch can be smaller than `batchSize`. `draws` (from
+ * `projectBalancedDraws`) replaces the positions 0..n-1 with an epoch's drawn positions.
  */
-export function epochBatches(lengths: readonly number[], batchSize: number, rng: MaskGenerator): number[][] {
-  const order = shuffleInPlace([...lengths.keys()], rng);
+export function epochBatches(lengths: readonly number[], batchSize: number, rng: MaskGenerator, draws?: readonly number[]): number[][] {
+  const order = shuffleInPlace(draws ? [...draws] : [...lengths.keys()], rng);
   const pool = batchSize * POOL_BATCHES;
   const batches: number[][] = [];
   for (let start = 0; start < order.length; start += pool) {
@@ -42,6 +43,46 @@ export function epochBatches(lengths: readonly number[], batchSize: number, rng:
   shuffleInPlace(batches, rng);
   if (last) batches.push(last);
   return batches;
+}
+
+/**
+ * One epoch's training positions drawn with each project's weight tempered (`project_balance` a):
+ * a file of a project holding n of its class's training files weighs n^-a, so at 0 every file counts
+ * alike (each position once, as without it), at 1 every project of a class counts alike, and between
+ * them a large project weighs less than its size. Each class keeps its number of draws (so the
+ * classes' shares and the epoch's length stay as they were); within a class the draws are spread by
+ * systematic sampling from one random offset, so a file of weight w is drawn floor(w) or ceil(w)
+ * times in expectation w (a file in a small project may be drawn twice, one in a large project may
+ * wait an epoch). A class's files without a project count as one project. The draws depend only on
+ * the generator's state, so a resumed run draws the same epoch.
+ */
+export function projectBalancedDraws(labels: readonly number[], projects: readonly (string | undefined)[], balance: number, rng: MaskGenerator): number[] {
+  if (balance <= 0) return [...labels.keys()];
+  const byClass = new Map<number, number[]>();
+  labels.forEach((label, i) => {
+    const members = byClass.get(label);
+    if (members) members.push(i);
+    else byClass.set(label, [i]);
+  });
+  const draws: number[] = [];
+  for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
+    const members = byClass.get(label)!;
+    // The files without a project recorded count as one more project of their class.
+    const projectOf = (i: number) => (projects[i] === undefined ? '\u0000' : `=${projects[i]}`);
+    const sizes = new Map<string, number>();
+    for (const i of members) sizes.set(projectOf(i), (sizes.get(projectOf(i)) ?? 0) + 1);
+    const weights = members.map((i) => Math.pow(sizes.get(projectOf(i))!, -balance));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const scale = members.length / total;
+    let next = rng.next();
+    let cumulative = 0;
+    members.forEach((i, k) => {
+      // The last file closes the class at exactly its count, whatever the rounding on the way.
+      cumulative = k === members.length - 1 ? members.length : cumulative + weights[k] * scale;
+      for (; next < cumulative; next += 1) draws.push(i);
+    });
+  }
+  return draws;
 }
 
 /** Evaluation batches: sorted by length (least padding), in a fixed order. */

@@ -17,6 +17,8 @@ export interface Example {
   source?: Int32Array;
   /** The file's n-gram profile, when the model reads one (`profile_buckets`). */
   profile?: FileProfile;
+  /** The project the dataset records for the file, if any (`project_balance` weighs by it). */
+  project?: string;
 }
 
 /** The three splits of a run, over one label order (sorted label names). */
@@ -90,6 +92,7 @@ export async function loadRunData(o: LoadOptions): Promise<RunData> {
       if (source && source.length > ids[i].length) example.source = source;
       const profile = profiles[i];
       if (profile) example.profile = profile;
+      if (f.project) example.project = f.project;
       bySplit[f.split].push(example);
     });
 

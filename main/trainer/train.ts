@@ -13,7 +13,7 @@ import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
-import { epochBatches } from './batches.ts';
+import { epochBatches, projectBalancedDraws } from './batches.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { type RunData, loadRunData, readExampleTexts } from './data.ts';
 import { Evaluator, type EvaluatorLook } from './evaluator.ts';
@@ -110,6 +110,12 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   if (signal.aborted) return killedEarly();
   sink.log('info', `Dataset ${req.datasetId}: ${labels.length} classes, ${data.train.length} train, ${data.validation.length} validation` +
     `${data.heldOut ? ` (held out of train, validation_split ${hp.validation_split})` : ''}, ${data.test.length} test files.`);
+  if (hp.project_balance > 0) {
+    const projects = new Set(data.train.flatMap((e) => (e.project === undefined ? [] : [`${e.label}\u0000${e.project}`]))).size;
+    sink.log('info', projects === 0
+      ? `project_balance ${hp.project_balance}: dataset ${req.datasetId} records no projects, so every training file counts as its own project and each is drawn once an epoch.`
+      : `project_balance ${hp.project_balance}: each epoch draws the training files of ${projects} projects (class by class) with a project of n files weighing n^-${hp.project_balance} a file.`);
+  }
 
   // A GPU provider gets the graph that keeps state on the device and, unless turned off, computes
   // in float16; if that provider then cannot start, the run falls back to the CPU's float32 graph.
@@ -245,6 +251,8 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
   const hp = req.hyperparameters;
   const accum = hp.gradient_accumulation_steps;
   const lengths = data.train.map((e) => e.ids.length);
+  const trainLabels = data.train.map((e) => e.label);
+  const trainProjects = data.train.map((e) => e.project);
   const batchesPerEpoch = Math.ceil(data.train.length / hp.batch_size);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / accum);
   const totalSteps = hp.epochs * stepsPerEpoch;
@@ -307,7 +315,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
       break;
     }
     shuffle.setState(st.shuffleState);
-    const batches = epochBatches(lengths, hp.batch_size, shuffle);
+    const batches = epochBatches(lengths, hp.batch_size, shuffle, hp.project_balance > 0 ? projectBalancedDraws(trainLabels, trainProjects, hp.project_balance, shuffle) : undefined);
     const nextShuffle = shuffle.getState();
     progress('training');
     while (st.batchInEpoch < batches.length && !stopEarly) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MaskGenerator } from '../../../main/engine/optim/dropout-mask.ts';
-import { POOL_BATCHES, REINDENT_WIDTHS, SNIPPET_MAX_LINES, epochBatches, lowercaseSome, padBatch, reindentSome, snippetSome, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
+import { POOL_BATCHES, REINDENT_WIDTHS, SNIPPET_MAX_LINES, epochBatches, lowercaseSome, padBatch, projectBalancedDraws, reindentSome, snippetSome, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
 
 const lengths = Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 500));
 
@@ -30,6 +30,60 @@ test('the order is seeded: same state, same batches; another seed, another order
   // Pools are shuffled, so consecutive batches are not in length order across the epoch.
   const firstLengths = a.slice(0, POOL_BATCHES).map((bt) => lengths[bt[0]]);
   assert.notDeepEqual(firstLengths, [...firstLengths].sort((x, y) => x - y));
+});
+
+// Two classes: class 0 has a project of 90 files and three of 10 (one of them 10 files without a
+// project recorded, which count as one project), class 1 one project of 40 and two of 5.
+const balanceLabels = [...Array<number>(120).fill(0), ...Array<number>(50).fill(1)];
+const balanceProjects = [
+  ...Array<string>(90).fill('big'), ...Array<string>(10).fill('a'), ...Array<string>(10).fill('b'), ...Array<undefined>(10).fill(undefined),
+  ...Array<string>(40).fill('big'), ...Array<string>(5).fill('c'), ...Array<string>(5).fill('d'),
+];
+const drawnByProject = (draws: number[]) => {
+  const n = new Map<string, number>();
+  for (const i of draws) {
+    const key = `${balanceLabels[i]}:${balanceProjects[i] ?? 'none'}`;
+    n.set(key, (n.get(key) ?? 0) + 1);
+  }
+  return n;
+};
+
+test('project balance 0 draws every file once, as an epoch without it', () => {
+  assert.deepEqual(projectBalancedDraws(balanceLabels, balanceProjects, 0, new MaskGenerator(1)), [...balanceLabels.keys()]);
+});
+
+test('project balance 1 draws each project of a class alike, each class keeping its number of draws', () => {
+  const draws = projectBalancedDraws(balanceLabels, balanceProjects, 1, new MaskGenerator(1));
+  assert.equal(draws.length, balanceLabels.length);
+  assert.equal(draws.filter((i) => balanceLabels[i] === 0).length, 120);
+  assert.equal(draws.filter((i) => balanceLabels[i] === 1).length, 50);
+  const n = drawnByProject(draws);
+  // Class 0: big, a, b and the files without a project weigh alike: 30 draws each.
+  for (const p of ['big', 'a', 'b', 'none']) assert.ok(Math.abs(n.get(`0:${p}`)! - 30) <= 1, `0:${p} drawn ${n.get(`0:${p}`)}`);
+  for (const p of ['big', 'c', 'd']) assert.ok(Math.abs(n.get(`1:${p}`)! - 50 / 3) <= 1, `1:${p} drawn ${n.get(`1:${p}`)}`);
+  // Systematic sampling: each file is drawn floor or ceil of its expected count.
+  const perFile = new Map<number, number>();
+  for (const i of draws) perFile.set(i, (perFile.get(i) ?? 0) + 1);
+  for (let i = 90; i < 120; i++) assert.equal(perFile.get(i), 3, `file ${i} of a project of 10 drawn ${perFile.get(i)}`);
+  for (let i = 0; i < 90; i++) assert.ok([0, 1].includes(perFile.get(i) ?? 0));
+});
+
+test('project balance 0.5 lands between: a large project weighs less than its size, more than a small one', () => {
+  const n = drawnByProject(projectBalancedDraws(balanceLabels, balanceProjects, 0.5, new MaskGenerator(1)));
+  // Class 0's projects weigh 90^0.5 and 10^0.5 three times.
+  const total = Math.sqrt(90) + 3 * Math.sqrt(10);
+  assert.ok(Math.abs(n.get('0:big')! - (120 * Math.sqrt(90)) / total) <= 1);
+  assert.ok(n.get('0:big')! < 90 && n.get('0:big')! > 30);
+  assert.ok(Math.abs(n.get('0:a')! - (120 * Math.sqrt(10)) / total) <= 1);
+});
+
+test('project-balanced draws are the generator\'s: same state, same draws; they feed an epoch\'s batches', () => {
+  const a = projectBalancedDraws(balanceLabels, balanceProjects, 0.7, new MaskGenerator(5));
+  assert.deepEqual(projectBalancedDraws(balanceLabels, balanceProjects, 0.7, new MaskGenerator(5)), a);
+  const lens = balanceLabels.map((_, i) => 10 + (i % 7));
+  const batches = epochBatches(lens, 16, new MaskGenerator(5), a);
+  assert.deepEqual(batches.flat().sort((x, y) => x - y), [...a].sort((x, y) => x - y));
+  assert.ok(batches.slice(0, -1).every((b) => b.length === 16));
 });
 
 test('padBatch pads to the longest row with the pad id and masks the padding', () => {

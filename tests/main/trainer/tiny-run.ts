@@ -17,15 +17,22 @@ const CLASSES: Record<string, (i: number) => string> = {
   angle: (i) => `<item id="${i}">\n  <name>n${i}</name>\n</item>\n`.repeat(1 + (i % 4)),
 };
 
-/** Saves a dataset of `perClass` files per class (or the given labels only) in dir/store.db (or `storeFile`) and returns the store file and id. */
+/**
+ * Saves a dataset of `perClass` files per class (or the given labels only) in dir/store.db (or
+ * `storeFile`) and returns the store file and id. With `projectSizes` each class's files are laid
+ * out in projects of those sizes instead (`<class>/p<k>/`).
+ */
 export async function tinyDataset(
   dir: string,
-  o: { perClass?: number; labels?: string[]; storeFile?: string } & Pick<CommonOptions, 'testFraction' | 'validationFraction'> = {},
+  o: { perClass?: number; labels?: string[]; storeFile?: string; projectSizes?: number[] } & Pick<CommonOptions, 'testFraction' | 'validationFraction'> = {},
 ): Promise<{ storeFile: string; datasetId: number }> {
   const root = path.join(dir, 'data');
+  const folders = o.projectSizes?.flatMap((n, k) => Array<string>(n).fill(`p${k}`)) ?? Array<string>(o.perClass ?? 16).fill('');
   for (const label of o.labels ?? Object.keys(CLASSES)) {
-    fs.mkdirSync(path.join(root, label), { recursive: true });
-    for (let i = 0; i < (o.perClass ?? 16); i++) fs.writeFileSync(path.join(root, label, `f${i}.txt`), CLASSES[label](i));
+    folders.forEach((project, i) => {
+      fs.mkdirSync(path.join(root, label, project), { recursive: true });
+      fs.writeFileSync(path.join(root, label, project, `f${i}.txt`), CLASSES[label](i));
+    });
   }
   const result = await datasetFromFolder(root, { testFraction: o.testFraction, validationFraction: o.validationFraction });
   const storeFile = o.storeFile ?? path.join(dir, 'store.db');

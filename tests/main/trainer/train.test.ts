@@ -162,6 +162,30 @@ test('random windows train on other bytes than the fixed head and tail, and a re
   assert.ok(weights(runDir).equals(weights(path.join(dir, 'a'))), 'same final weights');
 });
 
+test('project balance changes what a run learns, says so in the log, and a resumed run draws the same epochs', async () => {
+  const dir = tempDir('langlab-balance-');
+  // Per class: one project of 24 files and six of 3 (the split holds some of them out whole).
+  const { storeFile, datasetId } = await tinyDataset(dir, { projectSizes: [24, 3, 3, 3, 3, 3, 3] });
+  const hp = tinyHyperparameters({ project_balance: 1, epochs: 2 });
+  const plainSink = new RecordingSink();
+  await train(request(storeFile, datasetId, path.join(dir, 'plain'), { hyperparameters: { ...hp, project_balance: 0 } }), plainSink, never);
+  assert.ok(!plainSink.lines.some((l) => l.message.includes('project_balance')));
+  const sink = new RecordingSink();
+  const whole = await train(request(storeFile, datasetId, path.join(dir, 'a'), { hyperparameters: hp }), sink, never);
+  assert.equal(whole.status, 'FINISHED');
+  assert.ok(sink.lines.some((l) => /project_balance 1: each epoch draws the training files of \d+ projects/.test(l.message)), 'the log names the balancing');
+  const weights = (d: string) => fs.readFileSync(path.join(d, 'checkpoints/last/weights.safetensors'));
+  assert.ok(!weights(path.join(dir, 'a')).equals(weights(path.join(dir, 'plain'))), 'the draws changed what was learned');
+
+  const ctl = new AbortController();
+  const runDir = path.join(dir, 'b');
+  const cut = new RecordingSink((p) => { if (p.phase === 'training' && p.step === 5) ctl.abort(); });
+  assert.equal((await train(request(storeFile, datasetId, runDir, { hyperparameters: hp }), cut, ctl.signal)).status, 'KILLED');
+  const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
+  assert.deepEqual(resumed.predictions, whole.predictions);
+  assert.ok(weights(runDir).equals(weights(path.join(dir, 'a'))), 'same final weights');
+});
+
 test('a weight average leaves training as it was, is what validation scores and the export keeps, and survives a resume', async () => {
   const dir = tempDir('langlab-average-');
   const { storeFile, datasetId } = await tinyDataset(dir);
