@@ -143,6 +143,23 @@ test('early stopping ends training after `patience` validations without a lower 
   assert.ok(out.evaluation !== null && out.exportDir !== null);
 });
 
+/** The last checkpoint's weights of a run folder. */
+const lastWeights = (runDir: string) => fs.readFileSync(path.join(runDir, 'checkpoints/last/weights.safetensors'));
+
+/**
+ * Runs `hp` again in `dir/b`, cancelled at step 5 and resumed, and checks that it ends as `whole`
+ * (run in `dir/a`) did: what a run draws anew each epoch must be drawn the same after a resume.
+ */
+async function assertResumeEndsAs(whole: Awaited<ReturnType<typeof train>>, storeFile: string, datasetId: number, hp: TrainRequest['hyperparameters'], dir: string): Promise<void> {
+  const ctl = new AbortController();
+  const runDir = path.join(dir, 'b');
+  const cut = new RecordingSink((p) => { if (p.phase === 'training' && p.step === 5) ctl.abort(); });
+  assert.equal((await train(request(storeFile, datasetId, runDir, { hyperparameters: hp }), cut, ctl.signal)).status, 'KILLED');
+  const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
+  assert.deepEqual(resumed.predictions, whole.predictions);
+  assert.ok(lastWeights(runDir).equals(lastWeights(path.join(dir, 'a'))), 'same final weights');
+}
+
 test('random windows train on other bytes than the fixed head and tail, and a resumed run draws the same ones', async () => {
   const dir = tempDir('langlab-windows-');
   const { storeFile, datasetId } = await tinyDataset(dir);
@@ -150,16 +167,9 @@ test('random windows train on other bytes than the fixed head and tail, and a re
   await train(request(storeFile, datasetId, path.join(dir, 'fixed'), { hyperparameters: { ...hp, random_windows: false } }), new RecordingSink(), never);
   const whole = await train(request(storeFile, datasetId, path.join(dir, 'a'), { hyperparameters: hp }), new RecordingSink(), never);
   assert.equal(whole.status, 'FINISHED');
-  const weights = (d: string) => fs.readFileSync(path.join(d, 'checkpoints/last/weights.safetensors'));
-  assert.ok(!weights(path.join(dir, 'a')).equals(weights(path.join(dir, 'fixed'))), 'the windows changed what was learned');
+  assert.ok(!lastWeights(path.join(dir, 'a')).equals(lastWeights(path.join(dir, 'fixed'))), 'the windows changed what was learned');
 
-  const ctl = new AbortController();
-  const runDir = path.join(dir, 'b');
-  const cut = new RecordingSink((p) => { if (p.phase === 'training' && p.step === 5) ctl.abort(); });
-  assert.equal((await train(request(storeFile, datasetId, runDir, { hyperparameters: hp }), cut, ctl.signal)).status, 'KILLED');
-  const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
-  assert.deepEqual(resumed.predictions, whole.predictions);
-  assert.ok(weights(runDir).equals(weights(path.join(dir, 'a'))), 'same final weights');
+  await assertResumeEndsAs(whole, storeFile, datasetId, hp, dir);
 });
 
 test('project balance changes what a run learns, says so in the log, and a resumed run draws the same epochs', async () => {
@@ -174,16 +184,9 @@ test('project balance changes what a run learns, says so in the log, and a resum
   const whole = await train(request(storeFile, datasetId, path.join(dir, 'a'), { hyperparameters: hp }), sink, never);
   assert.equal(whole.status, 'FINISHED');
   assert.ok(sink.lines.some((l) => /project_balance 1: each epoch draws the training files of \d+ projects/.test(l.message)), 'the log names the balancing');
-  const weights = (d: string) => fs.readFileSync(path.join(d, 'checkpoints/last/weights.safetensors'));
-  assert.ok(!weights(path.join(dir, 'a')).equals(weights(path.join(dir, 'plain'))), 'the draws changed what was learned');
+  assert.ok(!lastWeights(path.join(dir, 'a')).equals(lastWeights(path.join(dir, 'plain'))), 'the draws changed what was learned');
 
-  const ctl = new AbortController();
-  const runDir = path.join(dir, 'b');
-  const cut = new RecordingSink((p) => { if (p.phase === 'training' && p.step === 5) ctl.abort(); });
-  assert.equal((await train(request(storeFile, datasetId, runDir, { hyperparameters: hp }), cut, ctl.signal)).status, 'KILLED');
-  const resumed = await train(request(storeFile, datasetId, runDir, { hyperparameters: hp, resume: true }), new RecordingSink(), never);
-  assert.deepEqual(resumed.predictions, whole.predictions);
-  assert.ok(weights(runDir).equals(weights(path.join(dir, 'a'))), 'same final weights');
+  await assertResumeEndsAs(whole, storeFile, datasetId, hp, dir);
 });
 
 test('a weight average leaves training as it was, is what validation scores and the export keeps, and survives a resume', async () => {
