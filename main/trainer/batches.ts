@@ -51,9 +51,9 @@ export function epochBatches(lengths: readonly number[], batchSize: number, rng:
  * alike (each position once, as without it), at 1 every project of a class counts alike, and between
  * them a large project weighs less than its size. Each class keeps its number of draws (so the
  * classes' shares and the epoch's length stay as they were); within a class the draws are spread by
- * systematic sampling from one random offset, so a file of weight w is drawn floor(w) or ceil(w)
- * times in expectation w (a file in a small project may be drawn twice, one in a large project may
- * wait an epoch). A class's files without a project count as one project. The draws depend only on
+ * systematic sampling from one random offset, so a file expected w times is drawn floor(w) or
+ * ceil(w) times (a file in a small project may be drawn twice, one in a large project may wait an
+ * epoch). A class's files without a project count as one project. The draws depend only on
  * the generator's state, so a resumed run draws the same epoch.
  */
 export function projectBalancedDraws(labels: readonly number[], projects: readonly (string | undefined)[], balance: number, rng: MaskGenerator): number[] {
