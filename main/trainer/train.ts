@@ -113,7 +113,7 @@ export async function train(req: TrainRequest, sink: TrainSink, signal: AbortSig
   if (hp.project_balance > 0) {
     const projects = new Set(data.train.flatMap((e) => (e.project === undefined ? [] : [`${e.label}\u0000${e.project}`]))).size;
     sink.log('info', projects === 0
-      ? `project_balance ${hp.project_balance}: dataset ${req.datasetId} records no projects, so every training file counts as its own project and each is drawn once an epoch.`
+      ? `project_balance ${hp.project_balance}: dataset ${req.datasetId} records no projects, so each class's files count as one project and each file is drawn once an epoch.`
       : `project_balance ${hp.project_balance}: each epoch draws the training files of ${projects} projects (class by class) with a project of n files weighing n^-${hp.project_balance} a file.`);
   }
 
