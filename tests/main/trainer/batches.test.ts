@@ -68,6 +68,12 @@ test('project balance 1 draws each project of a class alike, each class keeping 
   for (let i = 0; i < 90; i++) assert.ok([0, 1].includes(perFile.get(i) ?? 0));
 });
 
+test('project balance on a dataset that records no projects draws each file once (a class is one project)', () => {
+  const none = balanceLabels.map(() => undefined);
+  const draws = projectBalancedDraws(balanceLabels, none, 1, new MaskGenerator(3));
+  assert.deepEqual([...draws].sort((x, y) => x - y), [...balanceLabels.keys()]);
+});
+
 test('project balance 0.5 lands between: a large project weighs less than its size, more than a small one', () => {
   const n = drawnByProject(projectBalancedDraws(balanceLabels, balanceProjects, 0.5, new MaskGenerator(1)));
   // Class 0's projects weigh 90^0.5 and 10^0.5 three times.
