@@ -94,16 +94,41 @@ export function sortedBatches(lengths: readonly number[], batchSize: number): nu
 }
 
 /**
+ * The seed of one training draw's augmentation (`kind`: its window, case, indentation or snippet):
+ * the run's seed, the epoch, the file and how many times the epoch drew that file before
+ * (`repeat`, from `earlierDraws`; above 0 only under `project_balance`). A first draw keeps the key
+ * it had before repeats were counted, so runs that draw each file once draw what they drew.
+ */
+function drawSeed(seed: number, kind: string, epoch: number, fileIndex: number, repeat: number): number {
+  return subSeed(seed, `${kind}\u0000${epoch}\u0000${fileIndex}${repeat > 0 ? `\u0000${repeat}` : ''}`);
+}
+
+/**
+ * For each position of each batch, how many times the epoch drew its file in the batches before
+ * it (and earlier in the same batch): 0 for every position of an epoch that draws each file once.
+ * A file of a small project that `projectBalancedDraws` draws twice gets a second window and case
+ * of its own, not the first one again.
+ */
+export function earlierDraws(batches: readonly (readonly number[])[]): number[][] {
+  const seen = new Map<number, number>();
+  return batches.map((batch) => batch.map((i) => {
+    const before = seen.get(i) ?? 0;
+    seen.set(i, before + 1);
+    return before;
+  }));
+}
+
+/**
  * A training view of a long file, drawn anew each epoch (`random_windows`): like the head and tail
  * that inference reads, two half-windows, but each is at its end of the file only half of the
  * time and elsewhere otherwise, so the model meets more of every file and leans less on the
  * phrases that happen to open and close the files of its training projects. The draw depends
- * only on the seed, the epoch and the file, so a resumed run draws the same windows.
+ * only on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run draws the same windows.
  */
-export function randomWindow(source: Int32Array, keep: number, seed: number, epoch: number, fileIndex: number): Int32Array {
+export function randomWindow(source: Int32Array, keep: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
   const n = source.length;
   if (n <= keep) return source;
-  const random = seededRandom(subSeed(seed, `window\u0000${epoch}\u0000${fileIndex}`));
+  const random = seededRandom(drawSeed(seed, 'window', epoch, fileIndex, repeat));
   const first = Math.ceil(keep / 2);
   const second = keep - first;
   const headStart = random() < 0.5 ? 0 : Math.floor(random() * (n - keep + 1));
@@ -119,10 +144,10 @@ export function randomWindow(source: Int32Array, keep: number, seed: number, epo
  * A training row of byte ids with A-Z folded to a-z, for `share` of the rows (`lowercase_share`),
  * else the row itself. SQL, among others, is written in either case; a model that met only one
  * (the upper-case keywords of most SQL sources) reads the other as some other language. The draw
- * depends only on the seed, the epoch and the file, so a resumed run folds the same rows.
+ * depends only on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run folds the same rows.
  */
-export function lowercaseSome(ids: Int32Array, share: number, seed: number, epoch: number, fileIndex: number): Int32Array {
-  if (share <= 0 || seededRandom(subSeed(seed, `lowercase\u0000${epoch}\u0000${fileIndex}`))() >= share) return ids;
+export function lowercaseSome(ids: Int32Array, share: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
+  if (share <= 0 || seededRandom(drawSeed(seed, 'lowercase', epoch, fileIndex, repeat))() >= share) return ids;
   const out = Int32Array.from(ids);
   for (let i = 0; i < out.length; i++) if (out[i] >= 65 && out[i] <= 90) out[i] += 32;
   return out;
@@ -141,11 +166,11 @@ export const REINDENT_WIDTHS = [2, 4, 8] as const;
  * tabs only in Go, C and a few more reads tab-indented Groovy as one of those. A line start is the
  * row's first byte and every byte after a newline (10). A row that grows is cut to `keep` ids; one
  * with no indented line, or indented by single spaces, is returned as it is. The draw depends only
- * on the seed, the epoch and the file, so a resumed run rewrites the same rows.
+ * on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run rewrites the same rows.
  */
-export function reindentSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number): Int32Array {
+export function reindentSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
   if (share <= 0) return ids;
-  const random = seededRandom(subSeed(seed, `reindent\u0000${epoch}\u0000${fileIndex}`));
+  const random = seededRandom(drawSeed(seed, 'reindent', epoch, fileIndex, repeat));
   if (random() >= share) return ids;
   const atLineStart = (i: number) => i === 0 || ids[i - 1] === 10;
   let tabLines = 0;
@@ -204,12 +229,12 @@ export const SNIPPET_MAX_LINES = 8;
  * scripts and one-import modules; a model that met only full windows reads them by whatever their
  * few bytes resemble most in the long files of other languages. `ids` is the file as the trainer
  * holds it (its window source, or its whole window when it is short); a file of one line is its
- * own snippet. The draw depends only on the seed, the epoch and the file, so a resumed run cuts
+ * own snippet. The draw depends only on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run cuts
  * the same.
  */
-export function snippetSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number): Int32Array {
+export function snippetSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
   if (share <= 0) return ids;
-  const random = seededRandom(subSeed(seed, `snippet\u0000${epoch}\u0000${fileIndex}`));
+  const random = seededRandom(drawSeed(seed, 'snippet', epoch, fileIndex, repeat));
   if (random() >= share) return ids;
   // Line starts, and which lines hold more than white space.
   const starts = [0];

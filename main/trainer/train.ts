@@ -13,7 +13,7 @@ import type { ProviderName } from '../engine/runtime/providers.ts';
 import type { Feeds } from '../engine/runtime/train-step-runner.ts';
 import { TrainStepRunner } from '../engine/runtime/train-step-runner.ts';
 import { LanglabError } from '../errors.ts';
-import { epochBatches, projectBalancedDraws } from './batches.ts';
+import { earlierDraws, epochBatches, projectBalancedDraws } from './batches.ts';
 import { type CheckpointState, checkpointDir, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { type RunData, loadRunData, readExampleTexts } from './data.ts';
 import { Evaluator, type EvaluatorLook } from './evaluator.ts';
@@ -317,6 +317,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
     shuffle.setState(st.shuffleState);
     const batches = epochBatches(lengths, hp.batch_size, shuffle, hp.project_balance > 0 ? projectBalancedDraws(trainLabels, trainProjects, hp.project_balance, shuffle) : undefined);
     const nextShuffle = shuffle.getState();
+    const repeats = earlierDraws(batches);
     progress('training');
     while (st.batchInEpoch < batches.length && !stopEarly) {
       if (signal.aborted) {
@@ -328,7 +329,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
       const group = batches.slice(st.batchInEpoch, st.batchInEpoch + accum);
       lr = linearWarmupDecay(st.step, hp.learning_rate, totalSteps, warmup);
       for (let i = 0; i < group.length; i++) {
-        const f = await stepFeeds(c, group[i], st.epoch, masks);
+        const f = await stepFeeds(c, group[i], repeats[st.batchInEpoch + i], st.epoch, masks);
         const r = i < group.length - 1 ? await runner.accumulate(f) : await runner.step(f, lr);
         if (r.skipped) {
           // Mixed precision: a gradient overflowed; the runner halved its loss scale and left the weights.
@@ -440,8 +441,8 @@ function stateToStart(c: LoopContext, lastDir: string, resumed: ReturnType<typeo
  * One micro-batch's inputs (feeds.ts, shared with the learning-rate finder); with a frozen-prefix
  * cache, the prefix's output for those files in place of their token ids.
  */
-async function stepFeeds(c: LoopContext, batch: readonly number[], epoch: number, masks: MaskGenerator): Promise<Feeds> {
-  const { input_ids: inputIds, ...rest } = trainFeeds(c.data.train, batch, { model: c.model, padId: c.padId, seed: c.req.hyperparameters.seed, epoch, masks });
+async function stepFeeds(c: LoopContext, batch: readonly number[], repeats: readonly number[], epoch: number, masks: MaskGenerator): Promise<Feeds> {
+  const { input_ids: inputIds, ...rest } = trainFeeds(c.data.train, batch, { model: c.model, padId: c.padId, seed: c.req.hyperparameters.seed, epoch, masks, repeats });
   if (!c.cache) return { input_ids: inputIds, ...rest };
   return { [PREFIX_INPUT]: await c.cache.batch(batch, inputIds.dims[1]), ...rest };
 }

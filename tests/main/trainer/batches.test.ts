@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MaskGenerator } from '../../../main/engine/optim/dropout-mask.ts';
-import { POOL_BATCHES, REINDENT_WIDTHS, SNIPPET_MAX_LINES, epochBatches, lowercaseSome, padBatch, projectBalancedDraws, reindentSome, snippetSome, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
+import { POOL_BATCHES, REINDENT_WIDTHS, SNIPPET_MAX_LINES, earlierDraws, epochBatches, lowercaseSome, padBatch, projectBalancedDraws, reindentSome, snippetSome, sortedBatches, randomWindow } from '../../../main/trainer/batches.ts';
 
 const lengths = Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 500));
 
@@ -90,6 +90,25 @@ test('project-balanced draws are the generator\'s: same state, same draws; they 
   const batches = epochBatches(lens, 16, new MaskGenerator(5), a);
   assert.deepEqual(batches.flat().sort((x, y) => x - y), [...a].sort((x, y) => x - y));
   assert.ok(batches.slice(0, -1).every((b) => b.length === 16));
+});
+
+test('earlier draws count each file\'s draws before a position in the epoch: 0 throughout when each file is drawn once', () => {
+  assert.deepEqual(earlierDraws([[3, 1], [1, 3, 1], [2]]), [[0, 0], [1, 1, 2], [0]]);
+  const once = epochBatches([5, 9, 7, 3, 8], 2, new MaskGenerator(1));
+  assert.ok(earlierDraws(once).flat().every((k) => k === 0));
+});
+
+test('a file drawn again in an epoch is augmented anew; its first draw keeps the key of an epoch without repeats', () => {
+  const source = Int32Array.from({ length: 3000 }, (_, i) => i);
+  assert.deepEqual(randomWindow(source, 384, 42, 0, 7, 0), randomWindow(source, 384, 42, 0, 7));
+  // Over files, a second draw's window differs from the first's in all but the draws where both halves sit at the ends.
+  const same = Array.from({ length: 100 }, (_, f) => randomWindow(source, 384, 42, 0, f, 1).join() === randomWindow(source, 384, 42, 0, f).join()).filter(Boolean).length;
+  assert.ok(same < 50, `${same} of 100 files drew their first window again`);
+  const ids = Int32Array.from(Buffer.from('SELECT X FROM Y', 'utf8'));
+  const folds = (repeat: number) => Array.from({ length: 200 }, (_, f) => lowercaseSome(ids, 0.5, 3, 0, f, repeat) !== ids);
+  const first = folds(0);
+  assert.deepEqual(first, Array.from({ length: 200 }, (_, f) => lowercaseSome(ids, 0.5, 3, 0, f) !== ids));
+  assert.ok(folds(1).some((folded, f) => folded !== first[f]), 'a second draw is folded by a draw of its own');
 });
 
 test('padBatch pads to the longest row with the pad id and masks the padding', () => {
