@@ -46,15 +46,15 @@ export function epochBatches(lengths: readonly number[], batchSize: number, rng:
 }
 
 /**
- * One epoch's training positions drawn with each project's weight tempered (`project_balance` a):
- * a file of a project holding n of its class's training files weighs n^-a, so at 0 every file counts
- * alike (each position once, as without it), at 1 every project of a class counts alike, and between
- * them a large project weighs less than its size. Each class keeps its number of draws (so the
- * classes' shares and the epoch's length stay as they were); within a class the draws are spread by
- * systematic sampling from one random offset, so a file expected w times is drawn floor(w) or
- * ceil(w) times (a file in a small project may be drawn twice, one in a large project may wait an
- * epoch). A class's files without a project count as one project. The draws depend only on
- * the generator's state, so a resumed run draws the same epoch.
+ * One epoch's training positions drawn with each project's weight tempered (`project_balance` a): a
+ * file of a project holding n of its class's training files weighs n^-a, so at 0 every file counts
+ * alike (each position once, as without it), at 1 every project of a class counts alike, and
+ * between them a large project weighs less than its size. Each class keeps its number of draws (so
+ * the classes' shares and the epoch's length stay as they were); within a class the draws are
+ * spread by systematic sampling from one random offset, so a file expected w times is drawn
+ * floor(w) or ceil(w) times (a file in a small project may be drawn twice, one in a large project
+ * may wait an epoch). A class's files without a project count as one project. The draws depend only
+ * on the generator's state, so a resumed run draws the same epoch.
  */
 export function projectBalancedDraws(labels: readonly number[], projects: readonly (string | undefined)[], balance: number, rng: MaskGenerator): number[] {
   if (balance <= 0) return [...labels.keys()];
@@ -120,10 +120,10 @@ export function earlierDraws(batches: readonly (readonly number[])[]): number[][
 
 /**
  * A training view of a long file, drawn anew each epoch (`random_windows`): like the head and tail
- * that inference reads, two half-windows, but each is at its end of the file only half of the
- * time and elsewhere otherwise, so the model meets more of every file and leans less on the
- * phrases that happen to open and close the files of its training projects. The draw depends
- * only on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run draws the same windows.
+ * that inference reads, two half-windows, but each is at its end of the file only half of the time
+ * and elsewhere otherwise, so the model meets more of every file and leans less on the phrases that
+ * happen to open and close the files of its training projects. The draw depends only on the seed,
+ * the epoch, the file and its draw (`drawSeed`), so a resumed run draws the same windows.
  */
 export function randomWindow(source: Int32Array, keep: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
   const n = source.length;
@@ -142,9 +142,10 @@ export function randomWindow(source: Int32Array, keep: number, seed: number, epo
 
 /**
  * A training row of byte ids with A-Z folded to a-z, for `share` of the rows (`lowercase_share`),
- * else the row itself. SQL, among others, is written in either case; a model that met only one
- * (the upper-case keywords of most SQL sources) reads the other as some other language. The draw
- * depends only on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run folds the same rows.
+ * else the row itself. SQL, among others, is written in either case; a model that met only one (the
+ * upper-case keywords of most SQL sources) reads the other as some other language. The draw depends
+ * only on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run folds the same
+ * rows.
  */
 export function lowercaseSome(ids: Int32Array, share: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
   if (share <= 0 || seededRandom(drawSeed(seed, 'lowercase', epoch, fileIndex, repeat))() >= share) return ids;
@@ -161,12 +162,12 @@ export const REINDENT_WIDTHS = [2, 4, 8] as const;
  * other way: lines that open with tabs get 2, 4 or 8 spaces for each of them, and lines that open
  * with spaces get a tab for each step of the row's indentation (the fewest spaces any of its lines
  * opens with, 2 to 8) and keep the spaces left over. Which of the two a row gets is what most of
- * its indented lines open with. Indentation is a project's habit, not its language's: the Groovy
- * of one project is indented with tabs, that of most others with spaces, and a model that met
- * tabs only in Go, C and a few more reads tab-indented Groovy as one of those. A line start is the
- * row's first byte and every byte after a newline (10). A row that grows is cut to `keep` ids; one
- * with no indented line, or indented by single spaces, is returned as it is. The draw depends only
- * on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run rewrites the same rows.
+ * its indented lines open with. Indentation is a project's habit, not its language's: the Groovy of
+ * one project is indented with tabs, that of most others with spaces, and a model that met tabs
+ * only in Go, C and a few more reads tab-indented Groovy as one of those. A line start is the row's
+ * first byte and every byte after a newline (10). A row that grows is cut to `keep` ids; one with
+ * no indented line, or indented by single spaces, is returned as it is. The draw depends only on
+ * the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run rewrites the same rows.
  */
 export function reindentSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
   if (share <= 0) return ids;
@@ -224,13 +225,13 @@ export const SNIPPET_MAX_LINES = 8;
 
 /**
  * For `share` of the training rows (`snippet_share`), a few whole lines of the file instead of its
- * window: 1 to SNIPPET_MAX_LINES consecutive lines (each count as likely), starting at a line
- * with something on it, at most `keep` bytes. Real folders hold one-line settings files, two-line
+ * window: 1 to SNIPPET_MAX_LINES consecutive lines (each count as likely), starting at a line with
+ * something on it, at most `keep` bytes. Real folders hold one-line settings files, two-line
  * scripts and one-import modules; a model that met only full windows reads them by whatever their
  * few bytes resemble most in the long files of other languages. `ids` is the file as the trainer
- * holds it (its window source, or its whole window when it is short); a file of one line is its
- * own snippet. The draw depends only on the seed, the epoch, the file and its draw (`drawSeed`), so a resumed run cuts
- * the same.
+ * holds it (its window source, or its whole window when it is short); a file of one line is its own
+ * snippet. The draw depends only on the seed, the epoch, the file and its draw (`drawSeed`), so a
+ * resumed run cuts the same.
  */
 export function snippetSome(ids: Int32Array, keep: number, share: number, seed: number, epoch: number, fileIndex: number, repeat = 0): Int32Array {
   if (share <= 0) return ids;
