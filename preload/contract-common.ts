@@ -309,6 +309,8 @@ export interface Hyperparameters {
   project_balance: number;
   /** Windows spread over a long file that a byte model also reads when it is unsure of the file; 0 = none (runs stored before it). */
   second_look_windows: number;
+  /** After the model's reads, move an answer between TypeScript and JavaScript, or C and C++, where the file's whole text says which it is (false for runs stored before it). */
+  syntax_rules: boolean;
   /** Decay of the running weight average that validation scores and the export keeps; 0 keeps the latest weights (runs stored before it). */
   ema_decay: number;
   /** On a GPU provider, float16 compute with float32 master weights and dynamic loss scaling; the CPU trains in float32. */

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PredictionRow } from '../../preload/contract-common.ts';
 import { exportClassifier } from '../engine/export/export-classifier.ts';
+import { applySyntaxRules, describeMoves } from '../engine/export/syntax-rules.ts';
 import { int8SumsExactly } from '../engine/runtime/int8-support.ts';
 import { int8ModelDir } from './int8-export.ts';
 import type { RunnerState } from '../engine/runtime/train-step-runner.ts';
@@ -36,6 +37,11 @@ export interface FinalReportInput {
   labels: string[];
   /** The second look the export takes at files the model is unsure of; the test report takes the same one. */
   secondLook: EvaluatorLook | null;
+  /**
+   * With `syntax_rules`, how to read test files' texts: the test report then applies the syntax
+   * rules (engine/export/syntax-rules.ts) after the second look, as the export records them.
+   */
+  syntaxRules: ((examples: readonly Example[]) => Promise<string[]>) | null;
   batchSize: number;
   sink: TrainSink;
   /** Where the test metrics are logged: the run's last step and its (fractional) epoch. */
@@ -56,6 +62,9 @@ export async function reportAndExport(o: FinalReportInput): Promise<FinalReport>
   const best = hasCheckpoint(o.bestDir) ? readCheckpoint(o.bestDir).runner : o.current();
   const bestParams = new Map(Object.entries(best.params).map(([k, v]) => [k, v instanceof Float32Array ? v : Float32Array.from(v)]));
   const scores = await o.evaluator.score(test, (n) => bestParams.get(n)!, o.batchSize, labels.length, o.secondLook);
+  const textsOf = o.syntaxRules;
+  const moves = textsOf ? await applySyntaxRules(labels, scores.probabilities, (rows) => textsOf(rows.map((r) => test[r]))) : [];
+  for (const m of moves) scores.predicted[m.row] = m.to;
   const report = classificationReport(labels, test.map((e) => e.label), scores.predicted);
   const evaluation: EvaluationResult = { split: 'test', ...report };
   const predictions = test.map((e, i) => ({
@@ -72,6 +81,7 @@ export async function reportAndExport(o: FinalReportInput): Promise<FinalReport>
     const { look } = o.secondLook;
     o.sink.log('info', `Second look: ${scores.secondLooks} of ${test.length} test files were below ${100 * look.below}% sure and long enough, and were read again in ${look.windows} windows.`);
   }
+  if (textsOf) o.sink.log('info', `Syntax rules: test files moved (${describeMoves(moves)}).`);
 
   const exportDir = path.join(o.runDir, 'model');
   const tmp = fs.mkdtempSync(path.join(o.runDir, '.model-writing-'));

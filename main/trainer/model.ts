@@ -214,6 +214,7 @@ export function scratchExportSpec(hp: Hyperparameters, config: ScratchConfig, pa
   return {
     family: 'scratch', config, weights: scratchWeightsFromParams(params, config), labels, truncate: SCRATCH_TRUNCATE, skip_leading_comments: SCRATCH_SKIP_LEADING_COMMENTS,
     ...(look ? { second_look: look } : {}),
+    ...(hp.syntax_rules ? { syntax_rules: true } : {}),
   };
 }
 
@@ -251,7 +252,7 @@ function buildRobertaModel(folder: HfRobertaFolder, dir: string, hp: Hyperparame
   const spec = { config, encoder: folder.encoder, head: folder.head, labels, training, seed: hp.seed };
   const exportSpec: TrainableModel['exportSpec'] = (params) => {
     const { encoder, head } = robertaWeightsFromParams(params, config, labels.length, folder.encoder);
-    return { family: 'roberta', config, encoder, head, labels, tokenizerDir: dir, max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE };
+    return { family: 'roberta', config, encoder, head, labels, tokenizerDir: dir, max_length: hp.max_length, truncate: PRETRAINED_TRUNCATE, ...(hp.syntax_rules ? { syntax_rules: true } : {}) };
   };
   const forward: Forward = (g, inputs, dropout) => buildRoberta(g, inputs, spec, dropout).logits;
   const layers = robertaFrozenPrefixLayers(config, training);

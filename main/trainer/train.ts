@@ -386,6 +386,7 @@ async function runLoop(c: LoopContext): Promise<TrainOutcome> {
     report = await reportAndExport({
       runDir: req.runDir, bestDir, current: weightsToKeep, evaluator: tester, model, test: data.test, labels,
       secondLook: c.secondLook, batchSize: hp.batch_size, sink,
+      syntaxRules: hp.syntax_rules ? (examples) => readExampleTexts(req, examples) : null,
       step: st.step, epoch: fracEpoch(),
     });
   } finally {

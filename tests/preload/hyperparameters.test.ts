@@ -7,7 +7,7 @@ test('a stored set older than a key gets the behaviour it was trained with, a cu
   assert.deepEqual(storedHyperparameters(old), {
     dropout: 0.1, learning_rate: 1e-3, attention_dropout: 0.1, max_pooling: false, ngram_buckets: 0, random_windows: false,
     mixed_precision: false, cache_frozen_layers: false, ema_decay: 0, profile_buckets: 0, second_look_windows: 0, lowercase_share: 0, snippet_share: 0,
-    label_smoothing: 0, reindent_share: 0, project_balance: 0,
+    label_smoothing: 0, reindent_share: 0, project_balance: 0, syntax_rules: false,
   });
   const now = { ...defaultHyperparameters('scratch'), ema_decay: 0.99 };
   assert.deepEqual(storedHyperparameters(now), now);

@@ -9,6 +9,7 @@ import { type EncodedBatch, type TextTokenizer, TRUNCATE_SIDES } from '../tokeni
 import { HfTokenizer } from '../tokenize/hf-tokenizer.ts';
 import { type SecondLook, applySecondLook } from '../tokenize/second-look.ts';
 import { EXPORT_FILES, type ExportManifest, PROFILE_INPUT, type TokenizerSpec } from './manifest.ts';
+import { applySyntaxRules } from './syntax-rules.ts';
 
 /** One ranked prediction. */
 export interface LabelScore {
@@ -27,6 +28,12 @@ export interface ClassifierOptions {
   interOpNumThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   executionProviders?: string[];
+}
+
+/** Overrides of what an export records about the reads after the first (default: as recorded). */
+export interface ReadOptions {
+  secondLook?: boolean;
+  syntaxRules?: boolean;
 }
 
 /** A loaded classifier; call close() to release the session. */
@@ -68,6 +75,9 @@ export class Classifier {
     if (look !== undefined && !(t.type === 'bytes' && validSecondLook(look))) {
       throw new Error(`${mFile}: second_look ${JSON.stringify(look)} is not valid (a byte model's below in (0, 1], whole windows from 1 to 64, base_weight above 0); export the model again with this version`);
     }
+    if (manifest.syntax_rules !== undefined && typeof manifest.syntax_rules !== 'boolean') {
+      throw new Error(`${mFile}: syntax_rules ${JSON.stringify(manifest.syntax_rules)} is not true or false; export the model again with this version`);
+    }
     const tokenizer: TextTokenizer = t.type === 'bytes'
       ? new ByteTokenizer({ max_length: t.max_length, truncate: t.truncate, add_special_tokens: t.add_special_tokens, skip_leading_comments: t.skip_leading_comments,
         profile_buckets: t.profile_buckets, profile_bytes: t.profile_bytes })
@@ -91,9 +101,10 @@ export class Classifier {
    * Class probabilities [texts.length][labels] in input order. Rows are batched by length
    * (`lengthBuckets`, on by default): texts are sorted by length before they are cut into batches,
    * so each batch pads to its own longest row and short files are not padded to a long neighbour.
-   * `secondLook: false` gives the head-and-tail read alone, even where the model records a second look.
+   * `secondLook: false` gives the head-and-tail read alone, even where the model records a second look;
+   * `syntaxRules` applies the syntax rules (true) or not (false) whatever the model records.
    */
-  async probabilities(texts: string[], batchSize = 16, o: { lengthBuckets?: boolean; secondLook?: boolean } = {}): Promise<Float32Array[]> {
+  async probabilities(texts: string[], batchSize = 16, o: ReadOptions & { lengthBuckets?: boolean } = {}): Promise<Float32Array[]> {
     const out: Float32Array[] = new Array<Float32Array>(texts.length);
     const order = o.lengthBuckets === false ? texts.map((_, i) => i) : lengthOrder(texts);
     const n = this.labels.length;
@@ -106,8 +117,17 @@ export class Classifier {
       const p = await this.runEncoded(enc);
       for (let b = 0; b < enc.batch; b++) out[rows[b]] = p.slice(b * n, (b + 1) * n);
     }
-    if (o.secondLook !== false) await this.secondLook(texts, out, batchSize);
+    await this.afterFirstRead(texts, out, batchSize, o);
     return out;
+  }
+
+  /**
+   * What follows the head-and-tail read of `texts` (`probs`, replaced in place): the second look,
+   * then the syntax rules (export/syntax-rules.ts), each where the model records it or `o` asks.
+   */
+  async afterFirstRead(texts: readonly string[], probs: Float32Array[], batchSize = 16, o: ReadOptions = {}): Promise<void> {
+    if (o.secondLook !== false) await this.secondLook(texts, probs, batchSize);
+    if (o.syntaxRules ?? (this.manifest.syntax_rules === true)) await applySyntaxRules(this.labels, probs, (rows) => rows.map((r) => texts[r]));
   }
 
   /**
@@ -149,8 +169,8 @@ export class Classifier {
   }
 
   /** Ranked (label, probability) lists, best first, `topK` long (default: every label). */
-  async predict(texts: string[], o: { topK?: number; batchSize?: number; lengthBuckets?: boolean } = {}): Promise<LabelScore[][]> {
-    const probs = await this.probabilities(texts, o.batchSize, { lengthBuckets: o.lengthBuckets });
+  async predict(texts: string[], o: { topK?: number; batchSize?: number; lengthBuckets?: boolean; syntaxRules?: boolean } = {}): Promise<LabelScore[][]> {
+    const probs = await this.probabilities(texts, o.batchSize, { lengthBuckets: o.lengthBuckets, syntaxRules: o.syntaxRules });
     return probs.map((p) => this.ranked(p, o.topK));
   }
 

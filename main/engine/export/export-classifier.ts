@@ -19,8 +19,11 @@ export interface ExportOptions {
   quantize?: ExportQuantization;
 }
 
-/** What to export: a RoBERTa in HF layout with its tokenizer folder, or a from-scratch model. */
-export type ExportSpec =
+/**
+ * What to export: a RoBERTa in HF layout with its tokenizer folder, or a from-scratch model; either
+ * with `syntax_rules` (export/syntax-rules.ts) applied after its reads, when true.
+ */
+export type ExportSpec = { syntax_rules?: boolean } & (
   | {
       family: 'roberta';
       config: RobertaConfig;
@@ -42,7 +45,7 @@ export type ExportSpec =
       skip_leading_comments?: boolean;
       /** The second look classification takes at files the model is unsure of (absent: none). */
       second_look?: SecondLook;
-    };
+    });
 
 /** Builds the inference graph for a spec (exported so tests can compare it with the training graph). */
 export function buildInferenceGraph(spec: ExportSpec, o: ExportOptions = {}): Graph {
@@ -80,6 +83,7 @@ export function exportClassifier(dir: string, spec: ExportSpec, o: ExportOptions
     inputs: tokenizer.type === 'bytes' && tokenizer.profile_buckets ? ['input_ids', 'attention_mask', PROFILE_INPUT] : ['input_ids', 'attention_mask'], outputs: ['probabilities', 'logits'], created_at: new Date().toISOString(),
     ...(o.quantize ? { quantize: o.quantize } : {}),
     ...(spec.family === 'scratch' && spec.second_look ? { second_look: spec.second_look } : {}),
+    ...(spec.syntax_rules ? { syntax_rules: true } : {}),
   };
   const g = buildInferenceGraph(spec, o);
   // Weights of 1 MiB or more go to model.onnx.data beside it: a session created from the path maps

@@ -45,4 +45,9 @@ export interface ExportManifest {
   quantize?: ExportQuantization;
   /** A byte model's second look at the files it is unsure of (tokenize/second-look.ts); absent: none. */
   second_look?: SecondLook;
+  /**
+   * true: after the second look, the syntax rules move an answer between TypeScript and JavaScript,
+   * or C and C++, where the file's whole text says which it is (export/syntax-rules.ts); absent: none.
+   */
+  syntax_rules?: boolean;
 }

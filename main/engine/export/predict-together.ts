@@ -30,7 +30,7 @@ export async function predictTogether(
       for (let b = 0; b < rows.length; b++) probs[m][rows[b]] = p.slice(b * n, (b + 1) * n);
     }
   }
-  // Each model takes its own second look: which files it is unsure of is its own.
-  for (const [m, model] of models.entries()) await model.secondLook(texts, probs[m], batchSize);
+  // Each model takes its own second look (which files it is unsure of is its own) and applies its own syntax rules.
+  for (const [m, model] of models.entries()) await model.afterFirstRead(texts, probs[m], batchSize);
   return models.map((model, m) => probs[m].map((p) => model.ranked(p, o.topK)));
 }

@@ -10,12 +10,18 @@ import { openStore } from '../../../main/store/store.ts';
 import type { RunProgress } from '../../../preload/contract-common.ts';
 import type { MetricWrite, TrainSink } from '../../../main/trainer/train.ts';
 
-/** Three easy "languages" (each file unique, so none is dropped as a duplicate). */
+/**
+ * Three easy "languages" (each file unique, so none is dropped as a duplicate), the default; and a
+ * JavaScript and a TypeScript that only the syntax rules tell apart for sure, asked for by label.
+ */
 const CLASSES: Record<string, (i: number) => string> = {
   curly: (i) => `function f${i}() {\n  return { a: ${i}, b: [${i}, ${i + 1}] };\n}\n`.repeat(1 + (i % 3)),
   hash: (i) => `# note ${i}\nvalue_${i} = ${i * 7}\nprint(value_${i})\n`.repeat(1 + (i % 2)),
   angle: (i) => `<item id="${i}">\n  <name>n${i}</name>\n</item>\n`.repeat(1 + (i % 4)),
+  javascript: (i) => `export function f${i}(a) {\n  return a + ${i};\n}\n`.repeat(1 + (i % 2)),
+  typescript: (i) => `export function f${i}(a: number): number {\n  return a + ${i};\n}\n`.repeat(1 + (i % 2)),
 };
+const DEFAULT_LABELS = ['curly', 'hash', 'angle'];
 
 /**
  * Saves a dataset of `perClass` files per class (or the given labels only) in dir/store.db (or
@@ -28,7 +34,7 @@ export async function tinyDataset(
 ): Promise<{ storeFile: string; datasetId: number }> {
   const root = path.join(dir, 'data');
   const folders = o.projectSizes?.flatMap((n, k) => Array<string>(n).fill(`p${k}`)) ?? Array<string>(o.perClass ?? 16).fill('');
-  for (const label of o.labels ?? Object.keys(CLASSES)) {
+  for (const label of o.labels ?? DEFAULT_LABELS) {
     folders.forEach((project, i) => {
       fs.mkdirSync(path.join(root, label, project), { recursive: true });
       fs.writeFileSync(path.join(root, label, project, `f${i}.txt`), CLASSES[label](i));

@@ -266,3 +266,29 @@ test('a second look reads unsure long files again, in the test report and in the
   fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, second_look: { below: 2, windows: 3, base_weight: 2 } }));
   await assert.rejects(predictTexts(out.exportDir!, texts, 1), (e: Error) => e.message.includes(manifestFile) && /second_look .* is not valid/.test(e.message));
 });
+
+test('syntax rules move TypeScript that parses as JavaScript, in the test report and in the export alike', async () => {
+  const dir = tempDir('langlab-syntax-rules-');
+  const { storeFile, datasetId } = await tinyDataset(dir, { labels: ['javascript', 'typescript'], perClass: 20 });
+  // Barely trained: the model cannot yet tell the two apart, so it puts JavaScript files in TypeScript too.
+  const hp = tinyHyperparameters({ epochs: 1, learning_rate: 1e-5, seed: 3 });
+  assert.equal(hp.syntax_rules, true, 'on by default for the from-scratch model');
+  const sink = new RecordingSink();
+  const out = await train(request(storeFile, datasetId, path.join(dir, 'run'), { hyperparameters: hp }), sink, never);
+  assert.equal(out.status, 'FINISHED');
+  const manifest = JSON.parse(fs.readFileSync(path.join(out.exportDir!, 'langlab-model.json'), 'utf8'));
+  assert.equal(manifest.syntax_rules, true);
+  const texts = out.predictions.map((p) => fs.readFileSync(path.join(dir, 'data', p.path), 'utf8'));
+  // Without the rules the model reads some JavaScript as TypeScript; the rules move exactly those, and the log counts them.
+  const plain = await predictTexts(out.exportDir!, texts, 2, false);
+  const movable = out.predictions.flatMap((p, i) => (p.trueLabel === 'javascript' && plain[i][0].label === 'typescript' ? [i] : []));
+  assert.ok(movable.length > 0, 'the barely trained model reads some JavaScript as TypeScript');
+  const said = sink.lines.map((l) => /^Syntax rules: test files moved \(TypeScript that parses as JavaScript: (\d+)\)\.$/.exec(l.message)).find((m) => m);
+  assert.ok(said, sink.lines.map((l) => l.message).join('\n'));
+  assert.equal(Number(said[1]), movable.length);
+  for (const i of movable) assert.equal(out.predictions[i].predictedLabel, 'javascript', out.predictions[i].path);
+  // No TypeScript file (each has types) is moved, and the export answers what the test report says.
+  for (const [i, p] of out.predictions.entries()) if (p.trueLabel === 'typescript') assert.equal(p.predictedLabel, plain[i][0].label);
+  const ranked = await predictTexts(out.exportDir!, texts, 1);
+  assert.deepEqual(ranked.map((r) => r[0].label), out.predictions.map((p) => p.predictedLabel));
+});
