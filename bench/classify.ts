@@ -1,9 +1,10 @@
 // Classifying a folder with the from-scratch defaults' model: files/s end to end (walk, read, tokenize
 // and run in the prediction workers, store writes) and the main thread's event-loop lag meanwhile.
-// Without --run the weights are untrained (one read per file costs the same) and the second look is
-// left out: what it costs depends on how many files a trained model is unsure of. With --run <run
-// folder> a trained run's exports are classified, second look included, and one more variant runs
-// them without it (the `second_look` entry taken out of copies of their manifests).
+// Without --run the weights are untrained (one read per file costs the same) and the second look and
+// the syntax rules are left out: what they cost depends on how many files a trained model is unsure
+// of or puts in TypeScript or C. With --run <run folder> copies of a trained run's exports are
+// classified as a run trained now exports them (second look and syntax rules on), and two more
+// variants run the int8 copy without each (its `second_look` or `syntax_rules` entry taken out).
 //   node --import tsx bench/classify.ts --folder <dir> [--run <run folder>] [--labels a,b,c] [--repeats N] [--levers] [--magika <model folder>]
 //   node --import tsx bench/classify.ts --synthetic N [--model tiny|defaults]   (bench/classify-synthetic.ts)
 //   node --import tsx bench/classify.ts --int8 --folder <dir> [--repeats N]      (bench/classify-int8.ts)
@@ -71,8 +72,8 @@ interface Variant {
   threads: number;
   /** The int8 export of the same weights (the classification default) instead of the float32 one. */
   int8?: boolean;
-  /** With --run: the int8 export without its second look. */
-  noSecondLook?: boolean;
+  /** With --run: the int8 export without its second look, or without its syntax rules. */
+  without?: 'second look' | 'syntax rules';
 }
 const BASELINE: Variant = { name: 'one batch at a time (before)', pipeline: false, lengthBuckets: false, batchSize: 16, workers: 1, threads: cpus };
 // With the stages overlapped the main thread reads while the worker runs: the worker gets one core fewer.
@@ -82,7 +83,8 @@ const FLOAT: Variant = { ...ONE_WORKER, name: `${CLASSIFY_WORKERS} workers x ${C
 /** What the app and the command line do: int8, batches spread over the workers. */
 const DEFAULTS: Variant = { ...FLOAT, name: `defaults: ${CLASSIFY_WORKERS} workers x ${CLASSIFY_INFERENCE_THREADS} thread(s), int8`, int8: true };
 const ONE_WORKER_INT8: Variant = { ...ONE_WORKER, name: `1 worker x ${Math.max(1, cpus - 1)} thread(s), int8`, int8: true };
-const NO_SECOND_LOOK: Variant = { ...DEFAULTS, name: 'defaults without the second look', noSecondLook: true };
+const NO_SECOND_LOOK: Variant = { ...DEFAULTS, name: 'defaults without the second look', without: 'second look' };
+const NO_SYNTAX_RULES: Variant = { ...DEFAULTS, name: 'defaults without the syntax rules', without: 'syntax rules' };
 const runFolder = arg('run');
 
 if (process.argv.includes('--int8')) await int8Bench(folder!, labels, repeats);
@@ -100,7 +102,7 @@ async function folderBench() {
     return p;
   };
   try {
-    const { modelDir, int8Dir, noLookDir } = benchModels(dir);
+    const { modelDir, int8Dir, noLookDir, noRulesDir } = benchModels(dir);
     const store = openStore({ file: path.join(dir, 'langlab.db') });
 
     const runOnce = async (v: Variant) => {
@@ -115,7 +117,8 @@ async function folderBench() {
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
       const t0 = performance.now();
-      const id = jobs.start({ runId: null, modelDir: v.noSecondLook ? noLookDir! : v.int8 ? int8Dir : modelDir, root: folder! });
+      const model = v.without === 'second look' ? noLookDir! : v.without === 'syntax rules' ? noRulesDir! : v.int8 ? int8Dir : modelDir;
+      const id = jobs.start({ runId: null, modelDir: model, root: folder! });
       await jobs.settled(id);
       const seconds = (performance.now() - t0) / 1000;
       lag.disable();
@@ -140,7 +143,7 @@ async function folderBench() {
     await runOnce(DEFAULTS);
     await runOnce(ONE_WORKER);
     await runOnce(ONE_WORKER_INT8);
-    const variants = [BASELINE, ONE_WORKER, ONE_WORKER_ALL, FLOAT, ONE_WORKER_INT8, DEFAULTS, ...(noLookDir ? [NO_SECOND_LOOK] : [])];
+    const variants = [BASELINE, ONE_WORKER, ONE_WORKER_ALL, FLOAT, ONE_WORKER_INT8, DEFAULTS, ...(noLookDir ? [NO_SECOND_LOOK, NO_SYNTAX_RULES] : [])];
     const runs = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(variants.map((v) => [v, []]));
     for (let r = 0; r < repeats; r++) {
       for (const v of r % 2 ? [...variants].reverse() : variants) runs.get(v)!.push(await runOnce(v));
@@ -189,7 +192,7 @@ async function folderBench() {
       };
     };
     const all = variants.map(summary);
-    const [b, one, oneAll, f, oneInt8, d, noLook] = all;
+    const [b, one, oneAll, f, oneInt8, d, noLook, noRules] = all;
     const last = runs.get(DEFAULTS)!.at(-1)!;
     process.stderr.write(`Classifying ${last.classified.toLocaleString()} files (${last.skipped} left out), ${cpus} cores, load ${os.loadavg().map((x) => round(x, 2)).join(' ')}, median of ${repeats} alternating runs each:\n`);
     for (const s of all) {
@@ -199,8 +202,9 @@ async function folderBench() {
     process.stderr.write(`  defaults/before ${round(d.filesPerSecond / b.filesPerSecond, 2)}x; defaults/Magika (${MAGIKA_FILES_PER_SECOND} files/s, issue 16's figure) ${round(d.filesPerSecond / MAGIKA_FILES_PER_SECOND, 2)}x (target 1.5x = ${1.5 * MAGIKA_FILES_PER_SECOND} files/s).\n`);
     process.stderr.write(`  float: workers/one worker ${round(f.filesPerSecond / one.filesPerSecond, 2)}x, same predictions as the baseline (max confidence change ${maxConfidenceDelta.toExponential(1)}); int8: workers/one worker ${round(d.filesPerSecond / oneInt8.filesPerSecond, 2)}x, int8/float ${round(d.filesPerSecond / f.filesPerSecond, 2)}x.\n`);
     process.stderr.write(`  int8 vs float labels: ${int8Agreement.labelChanges} of ${last.classified} differ (${runFolder ? `the run ${runFolder}` : 'untrained weights, near-ties'}; bench/int8-accuracy.ts measures a trained run's accuracy).\n`);
-    if (noLook) process.stderr.write(`  the second look costs: defaults/without it ${round(d.filesPerSecond / noLook.filesPerSecond, 2)}x.\n`);
-    else process.stderr.write('  untrained weights without the second look: pass --run <run folder> to measure a trained model with it.\n');
+    if (noLook && noRules) {
+      process.stderr.write(`  the second look costs: defaults/without it ${round(d.filesPerSecond / noLook.filesPerSecond, 2)}x; the syntax rules: defaults/without them ${round(d.filesPerSecond / noRules.filesPerSecond, 2)}x.\n`);
+    } else process.stderr.write('  untrained weights without the second look and the syntax rules: pass --run <run folder> to measure a trained model with them.\n');
 
     // Magika's model on the same files and cores, when its folder is given: the reference becomes its batch-1 figure.
     let magika: { filesPerSecond: number; source: string; ratio: number; target: number; batched?: unknown } = {
@@ -236,8 +240,9 @@ async function folderBench() {
       oneWorkerAllCores: oneAll,
       float: { ...f, ratioToOneWorker: round(f.filesPerSecond / one.filesPerSecond, 2) },
       oneWorkerInt8: oneInt8,
-      model: runFolder ? { run: runFolder, secondLook: true } : { run: null, secondLook: false },
+      model: runFolder ? { run: runFolder, secondLook: true, syntaxRules: true } : { run: null, secondLook: false, syntaxRules: false },
       ...(noLook ? { withoutSecondLook: { ...noLook, ratioOfDefaults: round(d.filesPerSecond / noLook.filesPerSecond, 2) } } : {}),
+      ...(noRules ? { withoutSyntaxRules: { ...noRules, ratioOfDefaults: round(d.filesPerSecond / noRules.filesPerSecond, 2) } } : {}),
       int8: { ratioToFloat: round(d.filesPerSecond / f.filesPerSecond, 2), labelsDifferingFromFloat: int8Agreement.labelChanges },
       speedup: round(d.filesPerSecond / b.filesPerSecond, 2),
       magika,
@@ -251,20 +256,28 @@ async function folderBench() {
 }
 
 /**
- * The float and int8 exports the variants classify with: a trained run's (and a copy of its int8
- * export without the second look), or the defaults' untrained weights exported into `dir`.
+ * The float and int8 exports the variants classify with: copies of a trained run's into `dir`, with
+ * the syntax rules on as a run trained now exports them (and copies of the int8 one without its
+ * second look and without the syntax rules), or the defaults' untrained weights exported into `dir`.
  */
-function benchModels(dir: string): { modelDir: string; int8Dir: string; noLookDir: string | null } {
+function benchModels(dir: string): { modelDir: string; int8Dir: string; noLookDir: string | null; noRulesDir: string | null } {
   if (runFolder !== undefined) {
-    const modelDir = path.join(path.resolve(runFolder), 'model');
-    if (!fs.existsSync(path.join(modelDir, EXPORT_FILES.manifest))) throw new Error(`classify bench: --run ${runFolder} has no exported model (model/${EXPORT_FILES.manifest}); pass a finished run's folder.`);
-    const int8Dir = int8ModelDir(modelDir);
-    const noLookDir = path.join(dir, 'model-int8-no-second-look');
-    fs.cpSync(int8Dir, noLookDir, { recursive: true });
-    const manifestFile = path.join(noLookDir, EXPORT_FILES.manifest);
-    const { second_look: _dropped, ...manifest } = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as ExportManifest;
-    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
-    return { modelDir, int8Dir, noLookDir };
+    const runModel = path.join(path.resolve(runFolder), 'model');
+    if (!fs.existsSync(path.join(runModel, EXPORT_FILES.manifest))) throw new Error(`classify bench: --run ${runFolder} has no exported model (model/${EXPORT_FILES.manifest}); pass a finished run's folder.`);
+    const runInt8 = int8ModelDir(runModel);
+    const copy = (from: string, name: string, edit: (m: ExportManifest) => ExportManifest) => {
+      const to = path.join(dir, name);
+      fs.cpSync(from, to, { recursive: true });
+      const manifestFile = path.join(to, EXPORT_FILES.manifest);
+      fs.writeFileSync(manifestFile, JSON.stringify(edit(JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as ExportManifest)));
+      return to;
+    };
+    return {
+      modelDir: copy(runModel, 'model', (m) => ({ ...m, syntax_rules: true })),
+      int8Dir: copy(runInt8, 'model-int8', (m) => ({ ...m, syntax_rules: true })),
+      noLookDir: copy(runInt8, 'model-int8-no-second-look', ({ second_look: _dropped, ...m }) => ({ ...m, syntax_rules: true })),
+      noRulesDir: copy(runInt8, 'model-int8-no-syntax-rules', ({ syntax_rules: _dropped, ...m }) => m),
+    };
   }
   const hp = defaultHyperparameters('scratch');
   const config = scratchConfigFor(hp, labels.length);
@@ -273,7 +286,7 @@ function benchModels(dir: string): { modelDir: string; int8Dir: string; noLookDi
   exportClassifier(modelDir, spec);
   const int8Dir = path.join(dir, 'model-int8');
   exportClassifier(int8Dir, spec, { quantize: 'int8' });
-  return { modelDir, int8Dir, noLookDir: null };
+  return { modelDir, int8Dir, noLookDir: null, noRulesDir: null };
 }
 
 /** Inference alone on the folder's texts (already in memory), under each setting, alternately; files/s medians. */

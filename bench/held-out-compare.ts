@@ -12,11 +12,13 @@
 // --split validation takes the validation split instead, to choose an inference setting on files the
 // test split does not hold.
 //
-//   node --import tsx bench/held-out-compare.ts --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] [--split test|validation] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]
+//   node --import tsx bench/held-out-compare.ts --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] [--split test|validation] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>] [--syntax-rules on|off]
 //
 // --out also copies the chosen files there as <class>/<project>/<file>, a folder `langlab eval <run>
 // --dataset <folder>` reads. --errors writes every misclassified file, one JSON line each (model,
 // path, project, true and predicted label, the top three), to look at what the errors are.
+// --syntax-rules on|off applies the syntax rules (main/engine/export/syntax-rules.ts) or not, whatever
+// the model's export records (default: as it records), to score a model with and without them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetFromFolder } from '../main/data/from-folder.ts';
@@ -25,9 +27,9 @@ import { predictTexts } from '../main/trainer/predict.ts';
 import { folderTexts } from './folder-texts.ts';
 import { heldOutFigures } from './held-out-figures.ts';
 
-const USAGE = 'Usage: --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] [--split test|validation] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>]';
+const USAGE = 'Usage: --data <folder> [--all] [--exclude <folder> ...] [--exclude-trained <folder> ...] [--split-seed N] [--split test|validation] --model <exportDir> [--model <exportDir> ...] [--out <folder>] [--errors <file>] [--syntax-rules on|off]';
 
-interface Args { data: string; all: boolean; exclude: string[]; excludeTrained: string[]; splitSeed: number; split: 'test' | 'validation'; models: string[]; out: string | null; errors: string | null }
+interface Args { data: string; all: boolean; exclude: string[]; excludeTrained: string[]; splitSeed: number; split: 'test' | 'validation'; models: string[]; out: string | null; errors: string | null; syntaxRules?: boolean }
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { data: '', all: false, exclude: [], excludeTrained: [], splitSeed: DEFAULT_SEED, split: 'test', models: [], out: null, errors: null };
@@ -37,7 +39,7 @@ function parseArgs(argv: string[]): Args {
       continue;
     }
     const value = argv[i + 1];
-    if (!['--data', '--exclude', '--exclude-trained', '--split-seed', '--split', '--model', '--out', '--errors'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
+    if (!['--data', '--exclude', '--exclude-trained', '--split-seed', '--split', '--model', '--out', '--errors', '--syntax-rules'].includes(argv[i])) throw new Error(`held-out-compare: unknown argument ${argv[i]}. ${USAGE}`);
     if (value === undefined) throw new Error(`held-out-compare: ${argv[i]} needs a value. ${USAGE}`);
     i++;
     if (argv[i - 1] === '--data') args.data = path.resolve(value);
@@ -53,6 +55,10 @@ function parseArgs(argv: string[]): Args {
     }
     else if (argv[i - 1] === '--model') args.models.push(path.resolve(value));
     else if (argv[i - 1] === '--errors') args.errors = path.resolve(value);
+    else if (argv[i - 1] === '--syntax-rules') {
+      if (value !== 'on' && value !== 'off') throw new Error(`held-out-compare: --syntax-rules must be on or off, got ${value}.`);
+      args.syntaxRules = value === 'on';
+    }
     else args.out = path.resolve(value);
   }
   if (!args.data || args.models.length === 0) throw new Error(`held-out-compare: --data and at least one --model are required. ${USAGE}`);
@@ -95,7 +101,7 @@ async function main(): Promise<void> {
   }
   const errorLines: string[] = [];
   for (const model of args.models) {
-    const ranked = await predictTexts(model, texts, 26);
+    const ranked = await predictTexts(model, texts, 26, args.syntaxRules);
     files.forEach((f, i) => {
       const predicted = ranked[i][0].label;
       if (predicted === f.label) return;
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
       data: args.data,
       excluded_projects: excluded.size,
       split: args.all ? 'all' : args.split,
+      syntax_rules: args.syntaxRules ?? 'as exported',
       files: files.length,
       accuracy: figures.accuracy,
       core8_accuracy: figures.core8_accuracy,
