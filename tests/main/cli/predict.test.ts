@@ -45,6 +45,37 @@ test('predict classifies many files from an exported folder, one JSON line each'
   assert.equal(out.filter((l) => l.label).length, 1, 'the readable file is still classified');
 });
 
+test('predict --labels answers among the labels given, renormalised, and names a label the model lacks', () => {
+  const dir = tempDir();
+  const model = path.join(dir, 'model');
+  const labels = ['javascript', 'python', 'ruby'];
+  const config = scratchConfig(labels.length, { d_model: 16, num_layers: 1, num_heads: 2, dim_feedforward: 32, max_length: 32 });
+  exportClassifier(model, { family: 'scratch', config, weights: initScratchWeights(config, 5), labels });
+  const files = ['a.py', 'b.js', 'c.rb', 'd.py'].map((f, i) => {
+    const p = path.join(dir, f);
+    fs.writeFileSync(p, `x${i} = [${i}, ${i + 1}]\nputs(x${i})\n`);
+    return p;
+  });
+  const all = langlab(['predict', model, ...files, '--top', '3', '--json'], dir);
+  assert.equal(all.status, 0, all.stderr);
+  const full = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; top: { label: string; probability: number }[] });
+  const r = langlab(['predict', model, ...files, '--labels', 'Python, javascript', '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; top: { label: string; probability: number }[] });
+  lines.forEach((l, i) => {
+    assert.deepEqual(l.top.map((t) => t.label).sort(), ['javascript', 'python']);
+    assert.equal(l.label, l.top[0].label);
+    assert.ok(Math.abs(l.top[0].probability + l.top[1].probability - 1) < 1e-6);
+    // The same order as the two labels have in the full ranking, in the same proportion.
+    const kept = full[i].top.filter((t) => t.label !== 'ruby');
+    assert.equal(l.label, kept[0].label);
+    assert.ok(Math.abs(l.top[0].probability / l.top[1].probability - kept[0].probability / kept[1].probability) < 1e-3);
+  });
+  const unknown = langlab(['predict', model, files[0], '--labels', 'python,cobol'], dir);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /the model has no label "cobol"; its labels are javascript, python, ruby/);
+});
+
 test('predict with a run that has no exported model says why', () => {
   const home = tempDir();
   const store = openStore({ file: storePath(home) });
