@@ -1,7 +1,7 @@
 // Two languages that a model reads from a window of bytes cannot always tell apart, because one
 // contains the other: every JavaScript program is a TypeScript program, and most C is C++. Where a
-// model's answer is the larger language of such a pair and the file's whole text says otherwise, a
-// syntax rule moves the answer (it swaps the two labels' probabilities, so the row still sums to 1):
+// model's answer is the larger language of such a pair and the file's whole text says otherwise,
+// a syntax rule moves the answer (it swaps the two labels' probabilities; the row still sums to 1):
 //
 // - TypeScript that parses as JavaScript (acorn, as a module or a script) is JavaScript: it has no
 //   type annotation, interface, enum or other TypeScript-only syntax anywhere in it.
@@ -13,9 +13,10 @@
 // The rules read the whole file, where the model reads a window of it (a long licence header can
 // fill the window). They only ever move an answer between the two labels of a pair, only when the
 // model has both and the other label of the pair is its second choice: text that parses as
-// JavaScript need not be JavaScript (YAML's `key: value` lines are labelled statements), so the rule
-// settles a pair the model already hesitates between. The test report, evaluations and classification apply the same rules, as
-// they do the second look (tokenize/second-look.ts), so their figures agree.
+// JavaScript need not be JavaScript (YAML's `key: value` lines are labelled statements), so a rule
+// settles a pair the model already hesitates between. The test report, evaluations and
+// classification apply the same rules, as they do the second look (tokenize/second-look.ts), so
+// their figures agree.
 import { parse } from 'acorn';
 
 /** Label names (lower case) that stand for each language of a pair. */
@@ -51,39 +52,40 @@ export function parsesAsJavaScript(text: string): boolean {
 
 /**
  * `text` with comments and the contents of string and character literals blanked (their newlines
- * kept, so lines stay lines; a literal keeps its quotes), and with every `#define` (its continuation lines too) and every line of an `#if` group
- * whose condition names `__cplusplus` (each branch, nested groups included) blanked: a C file may
- * hold C++ for C++ compilers there.
+ * kept, so lines stay lines; a literal keeps its quotes), and with every `#define` (its
+ * continuation lines too) and every line of an `#if` group whose condition names `__cplusplus`
+ * (each branch, nested groups included) blanked: a C file may hold C++ for C++ compilers there.
  */
 export function cCode(text: string): string {
   let out = '';
   const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text[i];
-    const d = text[i + 1];
-    let end = i + 1;
-    if (c === '/' && d === '*') {
+  // Code between comments and literals is copied a run at a time.
+  const opening = /\/[*/]|["']/g;
+  let copied = 0;
+  for (let m = opening.exec(text); m !== null; m = opening.exec(text)) {
+    const i = m.index;
+    const c = m[0][0];
+    let end: number;
+    if (m[0] === '/*') {
       const e = text.indexOf('*/', i + 2);
       end = e < 0 ? n : e + 2;
-    } else if (c === '/' && d === '/') {
+    } else if (m[0] === '//') {
       end = text.indexOf('\n', i);
       if (end < 0) end = n;
-    } else if (c === '"' || c === "'") {
+    } else {
       end = i + 1;
       while (end < n && text[end] !== c && text[end] !== '\n') end += text[end] === '\\' ? 2 : 1;
       end = Math.min(n, end + 1);
-    } else {
-      out += c;
-      i++;
-      continue;
     }
+    out += text.slice(copied, i);
     // A literal keeps its quotes (`extern "C"` stays recognisable), a comment becomes blanks.
     const blank = text.slice(i, end).replace(/[^\n]/g, ' ');
     if (c === '/') out += blank;
     else out += c + blank.slice(1, -1) + (end - i < 2 ? '' : text[end - 1] === c ? c : blank[blank.length - 1]);
-    i = end;
+    copied = end;
+    opening.lastIndex = end;
   }
+  out += text.slice(copied);
   const lines = out.split('\n');
   const kept: string[] = [];
   // Per open #if group: whether it (or a group around it) is a C++-only group.
@@ -127,11 +129,14 @@ const CPP_SYNTAX: readonly RegExp[] = [
   /\bstd::\w/,
   /\b\w+::~?\w+[ \t]*\(/,
   /\b(nullptr|constexpr|static_cast|dynamic_cast|reinterpret_cast|const_cast|noexcept|decltype)\b/,
-  // A linkage specification, `extern "C" {` (C has no string after extern).
-  /\bextern[ \t]+" *"/,
+  // A linkage specification, `extern "C" {` (C has no string after extern; blanked, `extern " " {`).
+  /\bextern[ \t]+"[ C+]*"/,
 ];
 
-/** An Emacs mode line on the first two lines, or a Vim one on the first or last five, that names C++. */
+/** A token every test of `CPP_SYNTAX` needs, found in the text as it stands. */
+const CPP_TOKENS = new RegExp(`::|\\b(template|public|private|protected|namespace|class|nullptr|constexpr|static_cast|dynamic_cast|reinterpret_cast|const_cast|noexcept|decltype)\\b|\\bextern\\s*"|<(${CPP_HEADERS})>`);
+
+/** True when an Emacs mode line (first two lines) or a Vim one (first or last five) names C++. */
 function cppModeLine(text: string): boolean {
   const lines = text.split('\n', 5);
   if (lines.slice(0, 2).some((l) => /-\*-.*\bc\+\+.*-\*-/i.test(l))) return true;
@@ -139,9 +144,12 @@ function cppModeLine(text: string): boolean {
   return lines.some((l) => vim.test(l)) || text.slice(-400).split('\n').slice(-5).some((l) => vim.test(l));
 }
 
-/** True when the code of `text`, read as C (`cCode`), uses syntax that only C++ has, or a mode line names C++. */
+/** True when the code of `text` read as C (`cCode`) has syntax only C++ has, or a mode line names C++. */
 export function hasCppSyntax(text: string): boolean {
   if (cppModeLine(text)) return true;
+  // Blanking cannot make a token that is not there: a text without any of these has no C++ syntax,
+  // and most C has none, so most files skip the scan.
+  if (!CPP_TOKENS.test(text)) return false;
   const code = cCode(text);
   return CPP_SYNTAX.some((r) => r.test(code));
 }
@@ -194,7 +202,7 @@ export async function applySyntaxRules(labels: readonly string[], probs: Float32
   return moves;
 }
 
-/** How many rows each rule moved, as a log line names them ("TypeScript that parses as JavaScript: 3"). */
+/** How many rows each rule moved, for a log line ("TypeScript that parses as JavaScript: 3"). */
 export function describeMoves(moves: readonly SyntaxRuleMove[]): string {
   const counts = new Map<string, number>();
   for (const m of moves) counts.set(m.rule, (counts.get(m.rule) ?? 0) + 1);
