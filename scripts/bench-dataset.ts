@@ -28,8 +28,10 @@
 // Recipe v12 adds 62 packages that ship YAML written as data (tables, schemas, locale and
 // transliteration lists, block definitions, recorded HTTP exchanges): v11's YAML was mostly CI and
 // deployment configuration, and held out, the models read data documents as Python or Markdown.
-// Recipe v13 leaves out TypeScript that parses as JavaScript (`isJavaScript`): it is the same text in
-// either language, and labelled TypeScript it taught the model to read JavaScript modules as TypeScript.
+// Recipe v13 leaves out TypeScript that parses as JavaScript (`parsesAsJavaScript`, the test of the
+// syntax rule, main/engine/export/syntax-rules.ts): it is the same text in either language, and
+// labelled TypeScript it taught the model to read JavaScript modules as TypeScript (v12: 127 of its
+// 1,200 TypeScript files, barrel `index.ts` files of `export … from` lines, plain functions).
 // Recipe v14 leaves out a file with no code of its language (no-code.ts, hasCode): comments alone (a
 // licence header, commented-out settings, `--` notes in an SQL upgrade script), or XML without an
 // element (a `.rdf` table of numbers). Its text reads alike in every language with its comment syntax.
@@ -51,9 +53,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as acorn from 'acorn';
 import { isBinaryFileSync } from 'isbinaryfile';
 import { datasetFingerprint, sha256Hex } from '../main/data/fingerprint.ts';
+import { parsesAsJavaScript } from '../main/engine/export/syntax-rules.ts';
 import { languageByContent, languageForFileName } from '../main/data/linguist.ts';
 import { hasCode } from '../main/data/no-code.ts';
 import { contentVerdict, fileNameVerdict, folderVerdict } from '../main/data/repo-filters.ts';
@@ -491,7 +493,7 @@ function readCandidate(c: Candidate): { sha256: string; bytes: number } | null {
   // A Qt Linguist translation (`.ts`, XML) is not TypeScript: Qt applications carry one per locale.
   if (languageByContent(c.language, decoded.text)) return null;
   if (c.language === 'HTML' && decoded.text.length < 1024) return null;
-  if (c.language === 'TypeScript' && isJavaScript(decoded.text)) return null;
+  if (c.language === 'TypeScript' && parsesAsJavaScript(decoded.text)) return null;
   if (!hasCode(c.language, decoded.text)) return null;
   return { sha256: sha256Hex(bytes), bytes: bytes.length };
 }
@@ -550,24 +552,6 @@ function sampleClass(language: string, list: Candidate[], target: number, perPro
   const trimmed = trimToShare(sizes, few ? 1 / 3 : 0.1);
   queues.forEach((q, i) => (q.kept.length = trimmed[i]));
   return queues.flatMap((q) => q.kept);
-}
-
-/**
- * True where the text parses as JavaScript (a module or a script): TypeScript written without a type,
- * an interface or any other syntax of its own is the same text in either language. Labelled
- * TypeScript, such files (barrel `index.ts` files of `export … from` lines, plain functions) taught
- * the model to read JavaScript modules as TypeScript (v12: 127 of its 1,200 TypeScript files).
- */
-function isJavaScript(text: string): boolean {
-  for (const sourceType of ['module', 'script'] as const) {
-    try {
-      acorn.parse(text, { ecmaVersion: 'latest', sourceType, allowHashBang: true });
-      return true;
-    } catch {
-      // Not this kind of JavaScript.
-    }
-  }
-  return false;
 }
 
 /** A TypeScript declaration file: `.d.ts`, `.d.mts`, `.d.cts`. */
