@@ -27,7 +27,7 @@ const NAMES = {
   cpp: ['cpp', 'c++', 'cplusplus'],
 } as const;
 
-export interface SyntaxRule {
+interface SyntaxRule {
   /** Shown in logs and reports. */
   name: string;
   /** The answer the rule can move, and where it moves it. */
@@ -154,7 +154,7 @@ export function hasCppSyntax(text: string): boolean {
   return CPP_SYNTAX.some((r) => r.test(code));
 }
 
-export const SYNTAX_RULES: readonly SyntaxRule[] = [
+const SYNTAX_RULES: readonly SyntaxRule[] = [
   { name: 'TypeScript that parses as JavaScript', from: 'typescript', to: 'javascript', holds: parsesAsJavaScript },
   { name: 'C with C++ syntax', from: 'c', to: 'cpp', holds: hasCppSyntax },
 ];
