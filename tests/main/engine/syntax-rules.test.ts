@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Classifier } from '../../../main/engine/export/classifier.ts';
 import { exportClassifier } from '../../../main/engine/export/export-classifier.ts';
-import { applySyntaxRules, cCode, describeMoves, hasCppSyntax, parsesAsJavaScript } from '../../../main/engine/export/syntax-rules.ts';
+import { applySyntaxRules, cCode, describeMoves, hasCppSyntax, parsesAsJava, parsesAsJavaScript } from '../../../main/engine/export/syntax-rules.ts';
 import { initScratchWeights, scratchConfig } from '../../../main/engine/models/scratch.ts';
 import { tempDir } from '../../helpers/temp.ts';
 
@@ -71,6 +71,31 @@ test('C++ syntax is found in code, C is not taken for C++', () => {
   ]) assert.equal(hasCppSyntax(c), false, c);
 });
 
+test('Java parses as a compilation unit; Groovy written with its own syntax does not', async () => {
+  for (const java of [
+    'package a.b;\nimport java.util.List;\npublic class A<T> implements B {\n  private final List<T> xs = new java.util.ArrayList<>();\n  @Override public int size() { return xs.size(); }\n}\n',
+    'public record Point(int x, int y) {}\n',
+    'interface Shape { default double area() { return switch (kind()) { case 1 -> 1.0; default -> 0.0; }; } int kind(); }\n',
+    '@Deprecated\npackage a.b;\n',
+    'module com.example.app { requires java.sql; exports com.example.api; }\n',
+  ]) assert.equal(await parsesAsJava(java), true, java);
+  for (const groovy of [
+    'class TestBean implements ITestBean {\n  ITestBean otherBean\n  void startup() { this.initialized = true }\n}\n',
+    "def greet(name) { println \"Hello, ${name}\" }\n",
+    "apply plugin: 'java'\ndependencies { testImplementation 'junit:junit:4.13' }\n",
+    'list.each { item -> println item }\n',
+    'println "done"\n',
+  ]) assert.equal(await parsesAsJava(groovy), false, groovy);
+  // Statements a build tool inserts into a class are Java too.
+  assert.equal(await parsesAsJava('/* inserted into MainActivity.java */\nservices.add(new ServiceGoogleAnalytics(this));\n'), true);
+  // Imports without semicolons or a `def` settle it before the parser, which can take minutes over such Groovy.
+  const body = 'class T extends Base {\n  protected static final NAME = \'<init>\'\n  void test() { assert rule.name == NAME }\n}\n'.repeat(200);
+  assert.equal(await parsesAsJava(`package org.codenarc.rule\n\nimport org.junit.Test\n\n${body}`), false);
+  assert.equal(await parsesAsJava(`def x = 1;\n${body}`), false);
+  // Too long to parse: not taken for Java.
+  assert.equal(await parsesAsJava(`public class Big {\n${'  int f() { return 1; }\n'.repeat(5000)}}\n`), false);
+});
+
 const LABELS = ['c', 'cpp', 'javascript', 'typescript', 'yml'];
 const row = (...p: number[]) => Float32Array.from(p);
 
@@ -99,6 +124,29 @@ test('a rule moves an answer only from its first label to its second, when the t
   assert.deepEqual(Array.from(probs[1]), Array.from(row(0.6, 0.3, 0.05, 0.03, 0.02)));
   assert.equal(describeMoves(moves), 'C with C++ syntax: 1, TypeScript that parses as JavaScript: 1');
   assert.equal(describeMoves([]), 'none');
+});
+
+test('Groovy that parses as Java moves to Java when Java is second; Java that does not parse stays Java', async () => {
+  const labels = ['groovy', 'java', 'kotlin'];
+  const probs = [
+    row(0.6, 0.35, 0.05), // Groovy, then Java, parses as Java: moved
+    row(0.6, 0.35, 0.05), // Groovy, then Java, Groovy's own syntax: stays
+    row(0.35, 0.6, 0.05), // Java, then Groovy, Groovy's own syntax: no rule moves Java to Groovy
+    row(0.6, 0.05, 0.35), // Groovy, then Kotlin: the model sees a third language, stays
+  ];
+  const javaText = 'public class A { private int n; public int get() { return n; } }\n';
+  const groovyText = 'class A {\n  int n\n  def get() { n }\n}\n';
+  const texts = [javaText, groovyText, groovyText, javaText];
+  const asked: number[][] = [];
+  const moves = await applySyntaxRules(labels, probs, (rows) => {
+    asked.push(rows);
+    return rows.map((r) => texts[r]);
+  });
+  assert.deepEqual(asked, [[0, 1]]);
+  assert.deepEqual(moves, [{ row: 0, rule: 'Groovy that parses as Java', to: 1 }]);
+  assert.deepEqual(Array.from(probs[0]), Array.from(row(0.35, 0.6, 0.05)));
+  assert.deepEqual(Array.from(probs[1]), Array.from(row(0.6, 0.35, 0.05)));
+  assert.deepEqual(Array.from(probs[2]), Array.from(row(0.35, 0.6, 0.05)));
 });
 
 test('labels are matched by their usual names in any case, and a model without both labels of a pair is left alone', async () => {
