@@ -1,7 +1,8 @@
 // Two languages that a model reads from a window of bytes cannot always tell apart, because one
 // contains the other: every JavaScript program is a TypeScript program, most C is C++, and most
 // Java is Groovy (Groovy takes almost every Java program as its own). Where a model's answer is
-// the larger language of such a pair and the file's whole text says otherwise, a syntax rule moves the answer (it swaps the two labels' probabilities; the row still sums to 1):
+// the larger language of such a pair and the file's whole text says otherwise, a syntax rule
+// moves the answer (it swaps the two labels' probabilities; the row still sums to 1):
 //
 // - TypeScript that parses as JavaScript (acorn, as a module or a script) is JavaScript: it has no
 //   type annotation, interface, enum or other TypeScript-only syntax anywhere in it.
